@@ -1,0 +1,278 @@
+package redisops
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultURL is used when neither --redis-url nor REDIS_URL is set.
+const DefaultURL = "redis://localhost:6379/0"
+
+// DefaultTimeout bounds every call flashtop makes.
+const DefaultTimeout = 2 * time.Second
+
+// DefaultMaxQueue is the queue cap of the backend (REDIS_MAX_QUEUE_LENGTH).
+const DefaultMaxQueue = 10000
+
+// ClientName is what flashtop names its connections (CLIENT SETNAME).
+const ClientName = "flashtop"
+
+// ErrConfig is wrapped by errors in the connection options.
+var ErrConfig = errors.New("redisops: bad connection options")
+
+// Options describe how to reach Redis and which keys to use.
+type Options struct {
+	URL            string
+	Username       string
+	Password       string
+	Cluster        bool
+	SentinelMaster string
+	TLSCA          string
+	TLSCert        string
+	TLSKey         string
+	TLSInsecure    bool
+	// Timeout bounds each call (dial, read, write); DefaultTimeout when zero.
+	Timeout  time.Duration
+	Schema   Schema
+	MaxQueue int64
+}
+
+// Client is flashtop's handle on Redis. It is safe for concurrent use.
+type Client struct {
+	rdb      redis.UniversalClient
+	schema   Schema
+	maxQueue int64
+	timeout  time.Duration
+	url      string
+	hosts    []string
+}
+
+// New builds a client without touching the network (connections are made on
+// first use). The URL may be redis://, rediss:// or unix://.
+func New(o Options) (*Client, error) {
+	if o.URL == "" {
+		o.URL = DefaultURL
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxQueue <= 0 {
+		o.MaxQueue = DefaultMaxQueue
+	}
+	if o.Schema.Stock.re == nil {
+		o.Schema = DefaultSchema()
+	}
+	hosts, err := URLHosts(o.URL)
+	if err != nil {
+		return nil, err
+	}
+	tlsCfg, err := tlsConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: o.URL, hosts: hosts}
+	switch {
+	case o.Cluster && o.SentinelMaster != "":
+		return nil, fmt.Errorf("%w: --cluster and --sentinel-master exclude each other", ErrConfig)
+	case o.Cluster:
+		if err := o.Schema.ClusterSafe(); err != nil {
+			return nil, err
+		}
+		co, err := redis.ParseClusterURL(o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
+		}
+		applyCommon(&co.Username, &co.Password, &co.ClientName, &co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, o)
+		co.DisableIdentity = true
+		if tlsCfg != nil {
+			co.TLSConfig = tlsCfg
+		}
+		c.rdb = redis.NewClusterClient(co)
+	case o.SentinelMaster != "":
+		so, err := redis.ParseURL(o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
+		}
+		fo := &redis.FailoverOptions{MasterName: o.SentinelMaster, SentinelAddrs: []string{so.Addr}, DB: so.DB,
+			Username: so.Username, Password: so.Password, DisableIdentity: true}
+		applyCommon(&fo.Username, &fo.Password, &fo.ClientName, &fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, o)
+		fo.TLSConfig = tlsCfg
+		if fo.TLSConfig == nil {
+			fo.TLSConfig = so.TLSConfig
+		}
+		c.rdb = redis.NewFailoverClient(fo)
+	default:
+		so, err := redis.ParseURL(o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
+		}
+		applyCommon(&so.Username, &so.Password, &so.ClientName, &so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, o)
+		so.DisableIdentity = true
+		so.MaxRetries = 1
+		if tlsCfg != nil {
+			so.TLSConfig = tlsCfg
+		}
+		c.rdb = redis.NewClient(so)
+	}
+	return c, nil
+}
+
+func applyCommon(user, pass, name *string, dial, read, write *time.Duration, o Options) {
+	if o.Username != "" {
+		*user = o.Username
+	}
+	if o.Password != "" {
+		*pass = o.Password
+	}
+	*name = ClientName
+	*dial, *read, *write = o.Timeout, o.Timeout, o.Timeout
+}
+
+func tlsConfig(o Options) (*tls.Config, error) {
+	secure := strings.HasPrefix(o.URL, "rediss://")
+	if !secure && (o.TLSCA != "" || o.TLSCert != "" || o.TLSKey != "" || o.TLSInsecure) {
+		return nil, fmt.Errorf("%w: --tls-* flags need a rediss:// URL", ErrConfig)
+	}
+	if !secure {
+		return nil, nil
+	}
+	u, _ := url.Parse(o.URL)
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.TLSInsecure} //nolint:gosec // opt-in, warned about
+	if u != nil {
+		cfg.ServerName = u.Hostname()
+	}
+	if o.TLSCA != "" {
+		pem, err := os.ReadFile(o.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --tls-ca: %v", ErrConfig, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w: --tls-ca %s holds no PEM certificate", ErrConfig, o.TLSCA)
+		}
+		cfg.RootCAs = pool
+	}
+	if (o.TLSCert == "") != (o.TLSKey == "") {
+		return nil, fmt.Errorf("%w: --tls-cert and --tls-key go together", ErrConfig)
+	}
+	if o.TLSCert != "" {
+		pair, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --tls-cert/--tls-key: %v", ErrConfig, err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, nil
+}
+
+// URLHosts returns the hosts named by a Redis URL ("unix" for a socket).
+func URLHosts(raw string) ([]string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --redis-url is not a URL: %s", ErrConfig, RedactURL(raw))
+	}
+	switch u.Scheme {
+	case "unix":
+		return []string{"unix"}, nil
+	case "redis", "rediss":
+	default:
+		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %q)", ErrConfig, u.Scheme)
+	}
+	host := u.Hostname()
+	if host == "" {
+		host = "localhost"
+	}
+	hosts := []string{host}
+	for _, a := range u.Query()["addr"] { // extra cluster seed nodes
+		if h, _, err := net.SplitHostPort(a); err == nil {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts, nil
+}
+
+// RedactURL hides the password of a URL: redis://user:***@host.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			if j := strings.Index(raw, "://"); j >= 0 && j < i {
+				return raw[:j+3] + "***" + raw[i:]
+			}
+			return "***" + raw[i:]
+		}
+		return raw
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxx")
+			return strings.Replace(u.String(), ":xxx@", ":***@", 1)
+		}
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxx")
+		u.RawQuery = q.Encode()
+		return strings.Replace(u.String(), "password=xxx", "password=***", 1)
+	}
+	return u.String()
+}
+
+// RedactError returns err's text with the password replaced by ***.
+func RedactError(err error, password string) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if password != "" {
+		s = strings.ReplaceAll(s, password, "***")
+	}
+	return s
+}
+
+// Redis returns the underlying go-redis client.
+func (c *Client) Redis() redis.UniversalClient { return c.rdb }
+
+// Schema returns the key schema in use.
+func (c *Client) Schema() Schema { return c.schema }
+
+// MaxQueue is the queue cap used by join.
+func (c *Client) MaxQueue() int64 { return c.maxQueue }
+
+// Timeout is the per-call timeout.
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
+// URL returns the server URL with the password hidden.
+func (c *Client) URL() string { return RedactURL(c.url) }
+
+// Hosts are the hosts the URL names (for write arming).
+func (c *Client) Hosts() []string { return c.hosts }
+
+// Close closes all connections.
+func (c *Client) Close() error { return c.rdb.Close() }
+
+// withTimeout derives the per-call context.
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.timeout)
+}
+
+// Ping sends PING and returns the round-trip time.
+func (c *Client) Ping(ctx context.Context) (time.Duration, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	start := time.Now()
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		return 0, Classify(err)
+	}
+	return time.Since(start), nil
+}

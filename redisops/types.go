@@ -1,0 +1,146 @@
+package redisops
+
+import "time"
+
+// Status words of the scripts and commands (DESIGN.md §4–5). They are part of
+// the contract: tests and users match them word for word.
+const (
+	StatusReserved          = "reserved"
+	StatusAlreadyReserved   = "already_reserved"
+	StatusInsufficientStock = "insufficient_stock"
+	StatusNoInventory       = "no_inventory"
+	StatusReleased          = "released"
+	StatusNotFound          = "not_found"
+	StatusMaxExceeded       = "max_exceeded"
+	StatusSet               = "set"
+	StatusRestocked         = "restocked"
+	StatusTaken             = "taken"
+	StatusJoined            = "joined"
+	StatusAlreadyQueued     = "already_queued"
+	StatusQueueFull         = "queue_full"
+	StatusLeft              = "left"
+	StatusNotQueued         = "not_queued"
+	StatusAdmitted          = "admitted"
+	// Read-only commands.
+	StatusStock    = "stock"    // inventory get
+	StatusQueued   = "queued"   // queue position
+	StatusLength   = "length"   // queue length
+	StatusPong     = "pong"     // ping
+	StatusSnapshot = "snapshot" // snapshot (text mode only)
+)
+
+// Result is the outcome of one operation: a status word and the numbers of
+// the reply. Its JSON is the operation object of DESIGN.md §5.
+type Result struct {
+	OK        bool     `json:"ok"`
+	Status    string   `json:"status"`
+	Remaining *int64   `json:"remaining,omitempty"`
+	Quantity  *int64   `json:"quantity,omitempty"`
+	Stock     *int64   `json:"stock,omitempty"`
+	Position  *int64   `json:"position,omitempty"`
+	Length    *int64   `json:"length,omitempty"`
+	Users     []string `json:"users,omitempty"`
+	// Key is the key the operation worked on (for the command log; not in JSON).
+	Key string `json:"-"`
+}
+
+// Snapshot is everything flashtop shows, read at one moment. Its JSON is the
+// snapshot object of DESIGN.md §5 (fields beyond the contract are additive).
+type Snapshot struct {
+	TakenAt      time.Time               `json:"taken_at"`
+	Server       ServerStats             `json:"server"`
+	Sales        []SaleStats             `json:"sales"`
+	Reservations []Hold                  `json:"reservations"`
+	Queues       map[string][]QueueEntry `json:"queues"`
+	Sessions     SessionStats            `json:"sessions"`
+	Slowlog      []SlowEntry             `json:"slowlog"`
+	Anomalies    []Anomaly               `json:"anomalies"`
+}
+
+// ServerStats are the server fields of a snapshot, from INFO and PING.
+type ServerStats struct {
+	Version               string  `json:"version"`
+	Role                  string  `json:"role"`
+	UsedMemory            int64   `json:"used_memory"`
+	UsedMemoryHuman       string  `json:"used_memory_human"`
+	Maxmemory             int64   `json:"maxmemory"`
+	MaxmemoryPolicy       string  `json:"maxmemory_policy"`
+	MemFragmentationRatio float64 `json:"mem_fragmentation_ratio"`
+	ConnectedClients      int64   `json:"connected_clients"`
+	OpsPerSec             int64   `json:"ops_per_sec"`
+	PingMs                float64 `json:"ping_ms"`
+	AOFEnabled            bool    `json:"aof_enabled"`
+	KeyspaceHits          int64   `json:"keyspace_hits"`
+	KeyspaceMisses        int64   `json:"keyspace_misses"`
+	EvictedKeys           int64   `json:"evicted_keys"`
+	ExpiredKeys           int64   `json:"expired_keys"`
+	// Additive fields for the server panel.
+	UsedMemoryPeak      int64  `json:"used_memory_peak"`
+	AOFLastWriteStatus  string `json:"aof_last_write_status"`
+	UptimeSeconds       int64  `json:"uptime_in_seconds"`
+	TotalCommands       int64  `json:"total_commands_processed"`
+	BlockedClients      int64  `json:"blocked_clients"`
+	RDBLastSaveStatus   string `json:"rdb_last_bgsave_status"`
+	KeysInDB            int64  `json:"keys"`
+	NotifyKeyspaceEvent string `json:"-"`
+}
+
+// SaleStats is one row of the sales table.
+type SaleStats struct {
+	ID             string `json:"id"`
+	Inventory      *int64 `json:"inventory"`         // nil: no stock key (or not an integer)
+	QueueLength    int64  `json:"queue_length"`      // ZCARD of the core queue
+	QueueHeadAgeMs *int64 `json:"queue_head_age_ms"` // nil: empty queue
+	Reservations   int64  `json:"reservations"`      // holds (both shapes)
+	ReservedUnits  int64  `json:"reserved_units"`    // units those holds hold
+	// Additive.
+	Active bool `json:"active"` // listed in flash_sales:active
+	Pinned bool `json:"pinned"` // named with --sale
+}
+
+// Hold is one reservation hold, in either shape the backend writes.
+type Hold struct {
+	Sale       string     `json:"sale"`
+	User       string     `json:"user"`
+	Quantity   int64      `json:"quantity"`
+	ReservedAt *time.Time `json:"reserved_at"` // nil when the hold does not say
+	TTLMs      int64      `json:"ttl_ms"`      // -1: no TTL
+	// Additive.
+	Key   string `json:"key"`
+	Shape string `json:"shape"` // HoldShapeHash or HoldShapeJSON
+}
+
+// Hold shapes.
+const (
+	HoldShapeHash = "hash"
+	HoldShapeJSON = "json"
+)
+
+// QueueEntry is one member of a queue's head window.
+type QueueEntry struct {
+	User       string `json:"user"`
+	Position   int64  `json:"position"` // 1-based
+	JoinedAtMs int64  `json:"joined_at_ms"`
+}
+
+// SessionStats counts sessions; their values (bearer tokens) are never read.
+type SessionStats struct {
+	Count int64 `json:"count"`
+}
+
+// SlowEntry is one SLOWLOG entry, with secret arguments redacted.
+type SlowEntry struct {
+	ID         int64     `json:"id"`
+	Time       time.Time `json:"time"`
+	DurationUs int64     `json:"duration_us"`
+	Args       []string  `json:"args"`
+	ClientAddr string    `json:"client_addr,omitempty"`
+	ClientName string    `json:"client_name,omitempty"`
+}
+
+// Anomaly is something wrong in the data (DESIGN.md §1, job 4).
+type Anomaly struct {
+	Kind   string `json:"kind"`
+	Key    string `json:"key"`
+	Detail string `json:"detail"`
+}
