@@ -1,0 +1,127 @@
+package redisops
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Input limits (DESIGN.md §4–5; issue "Core", input rules).
+const (
+	MaxQuantity = 1_000_000     // reserve, restock, take: 1..MaxQuantity
+	MaxStockSet = 1_000_000_000 // inventory set: 0..MaxStockSet
+	MaxCount    = 10_000        // queue admit: 1..MaxCount
+	MaxMax      = 1_000_000_000 // --max: 0..MaxMax
+	MaxIDBytes  = 512           // sale and user ids
+	MinTTL      = time.Second   // reserve --ttl
+	MaxTTL      = 30 * 24 * time.Hour
+	DefaultTTL  = 300 * time.Second
+)
+
+// inputErr builds an ErrInput naming the flag or field.
+func inputErr(flag, format string, a ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrInput, flag, fmt.Sprintf(format, a...))
+}
+
+// ValidateID checks a sale or user id: non-empty, at most 512 bytes, valid
+// UTF-8, no ':', '{', '}' and no control characters.
+func ValidateID(flag, id string) error {
+	switch {
+	case id == "":
+		return inputErr(flag, "must not be empty")
+	case len(id) > MaxIDBytes:
+		return inputErr(flag, "is %d bytes long; at most %d", len(id), MaxIDBytes)
+	case !utf8.ValidString(id):
+		return inputErr(flag, "is not valid UTF-8")
+	case strings.ContainsAny(id, ":{}"):
+		return inputErr(flag, "must not contain ':', '{' or '}' (got %q)", id)
+	case strings.IndexFunc(id, unicode.IsControl) >= 0:
+		return inputErr(flag, "must not contain control characters (got %q)", id)
+	}
+	return nil
+}
+
+// parseInt parses a plain decimal integer (digits only, an optional leading
+// '-' so that negatives get a range error rather than a syntax error).
+func parseInt(flag, s string) (int64, error) {
+	body := strings.TrimPrefix(s, "-")
+	if body == "" || strings.TrimFunc(body, func(r rune) bool { return r >= '0' && r <= '9' }) != "" {
+		return 0, inputErr(flag, "must be a whole number (got %q)", s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, inputErr(flag, "%q is out of range", s)
+	}
+	return n, nil
+}
+
+// ParseIntIn parses s as a whole number in [lo, hi].
+func ParseIntIn(flag, s string, lo, hi int64) (int64, error) {
+	n, err := parseInt(flag, s)
+	if err != nil {
+		return 0, err
+	}
+	if err := CheckIntIn(flag, n, lo, hi); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// CheckIntIn checks that n lies in [lo, hi].
+func CheckIntIn(flag string, n, lo, hi int64) error {
+	if n < lo || n > hi {
+		return inputErr(flag, "must be from %d to %d (got %d)", lo, hi, n)
+	}
+	return nil
+}
+
+// ParseQuantity parses a quantity: 1..1,000,000.
+func ParseQuantity(flag, s string) (int64, error) { return ParseIntIn(flag, s, 1, MaxQuantity) }
+
+// ParseCount parses an admit count: 1..10,000.
+func ParseCount(flag, s string) (int64, error) { return ParseIntIn(flag, s, 1, MaxCount) }
+
+// ParseMax parses a --max: 0..1,000,000,000.
+func ParseMax(flag, s string) (int64, error) { return ParseIntIn(flag, s, 0, MaxMax) }
+
+// ParseTTL parses a hold TTL: whole seconds as "300", or a number with a unit
+// s, m, h or d ("300s", "5m", "2h", "1d"); from 1 s to 30 days.
+func ParseTTL(flag, s string) (time.Duration, error) {
+	unit := time.Second
+	num := s
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 's':
+			num = s[:n-1]
+		case 'm':
+			unit, num = time.Minute, s[:n-1]
+		case 'h':
+			unit, num = time.Hour, s[:n-1]
+		case 'd':
+			unit, num = 24*time.Hour, s[:n-1]
+		}
+	}
+	if num == "" || strings.TrimFunc(num, func(r rune) bool { return r >= '0' && r <= '9' }) != "" {
+		return 0, inputErr(flag, "must be whole seconds like 300, 300s, 5m, 2h or 1d (got %q)", s)
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n > int64(MaxTTL/unit) {
+		return 0, inputErr(flag, "must be from 1s to 30d (got %q)", s)
+	}
+	d := time.Duration(n) * unit
+	if err := CheckTTL(flag, d); err != nil {
+		return 0, err
+	}
+	return d, nil
+}
+
+// CheckTTL checks a TTL: whole seconds from 1 s to 30 days.
+func CheckTTL(flag string, d time.Duration) error {
+	if d < MinTTL || d > MaxTTL || d%time.Second != 0 {
+		return inputErr(flag, "must be whole seconds from 1s to 30d (got %s)", d)
+	}
+	return nil
+}
