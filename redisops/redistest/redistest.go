@@ -43,10 +43,14 @@ type Server struct {
 
 // Binary returns the path of redis-server, or an error with InstallHint.
 func Binary() (string, error) {
-	if p, err := exec.LookPath("redis-server"); err == nil {
+	return findBinary(exec.LookPath, []string{"/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"})
+}
+
+func findBinary(lookPath func(string) (string, error), fixed []string) (string, error) {
+	if p, err := lookPath("redis-server"); err == nil {
 		return p, nil
 	}
-	for _, p := range []string{"/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"} {
+	for _, p := range fixed {
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
 		}

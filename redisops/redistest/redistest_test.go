@@ -1,0 +1,91 @@
+package redistest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func alive(pid int) bool { return pid > 0 && syscall.Kill(pid, 0) == nil }
+
+func TestStartServesAndStops(t *testing.T) {
+	s := Start(t)
+	c := s.Client(t)
+	ctx := context.Background()
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Get(ctx, "k").Val(); got != "v" {
+		t.Fatalf("GET k = %q, want v", got)
+	}
+	if !strings.HasPrefix(s.Addr(), "127.0.0.1:") {
+		t.Fatalf("Addr %q is not loopback", s.Addr())
+	}
+	pid := s.PID()
+	if !alive(pid) {
+		t.Fatalf("pid %d not alive", pid)
+	}
+	s.Stop()
+	if s.PID() != 0 {
+		t.Fatalf("PID after Stop = %d, want 0", s.PID())
+	}
+	if alive(pid) {
+		t.Fatalf("pid %d still alive after Stop", pid)
+	}
+}
+
+func TestKillAndRestartSamePort(t *testing.T) {
+	s := Start(t)
+	port, pid := s.Port, s.PID()
+	s.Kill()
+	if alive(pid) {
+		t.Fatalf("pid %d alive after Kill", pid)
+	}
+	s.Restart()
+	if s.Port != port {
+		t.Fatalf("port changed: %d -> %d", port, s.Port)
+	}
+	if err := s.Client(t).Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("ping after restart: %v", err)
+	}
+}
+
+func TestExtraArgsArePassed(t *testing.T) {
+	s := Start(t, "--requirepass", "sekret")
+	err := s.Client(t).Ping(context.Background()).Err()
+	if err == nil || !strings.Contains(err.Error(), "NOAUTH") {
+		t.Fatalf("ping without password: %v, want NOAUTH", err)
+	}
+}
+
+func TestServerDirIsTemporary(t *testing.T) {
+	s := Start(t)
+	if st, err := os.Stat(s.Dir); err != nil || !st.IsDir() {
+		t.Fatalf("dir %q: %v", s.Dir, err)
+	}
+	if !strings.HasPrefix(s.Dir, os.TempDir()) {
+		t.Fatalf("dir %q is not under %s", s.Dir, os.TempDir())
+	}
+}
+
+func TestBinaryHint(t *testing.T) {
+	notFound := func(string) (string, error) { return "", errors.New("not found") }
+	_, err := findBinary(notFound, []string{t.TempDir() + "/redis-server"})
+	if err == nil || !strings.Contains(err.Error(), "apt-get install -y redis-server") {
+		t.Fatalf("findBinary with nothing installed: %v, want the install hint", err)
+	}
+	bin, err := Binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("Binary() = %q: %v", bin, err)
+	}
+}
