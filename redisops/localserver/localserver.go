@@ -1,0 +1,201 @@
+// Package localserver runs a throwaway redis-server process on a free
+// loopback port in a directory of the caller's, without persistence. The
+// test harness (redistest) and the demo mode both build on it.
+package localserver
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// InstallHint is the error text when redis-server cannot be found.
+const InstallHint = "redis-server not found on PATH: install it with `sudo apt-get install -y redis-server` (Debian/Ubuntu), or run ./test.sh which installs it"
+
+// ErrNotInstalled is returned when no redis-server binary exists.
+var ErrNotInstalled = errors.New(InstallHint)
+
+const (
+	readyTimeout = 10 * time.Second
+	stopTimeout  = 5 * time.Second
+	startTries   = 5
+)
+
+// Server is one redis-server process.
+type Server struct {
+	Host string
+	Port int
+	Dir  string
+	args []string
+	bin  string
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// Binary returns the path of redis-server, or ErrNotInstalled.
+func Binary() (string, error) {
+	return findBinary(exec.LookPath, []string{"/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"})
+}
+
+func findBinary(lookPath func(string) (string, error), fixed []string) (string, error) {
+	if p, err := lookPath("redis-server"); err == nil {
+		return p, nil
+	}
+	for _, p := range fixed {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	return "", ErrNotInstalled
+}
+
+// Start runs redis-server in dir with extra arguments on a free loopback
+// port and waits until it answers.
+func Start(dir string, extraArgs ...string) (*Server, error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin}
+	var lastErr error
+	for attempt := 0; attempt < startTries; attempt++ {
+		if s.Port, err = FreePort(); err != nil {
+			return nil, fmt.Errorf("localserver: free port: %w", err)
+		}
+		if lastErr = s.launch(); lastErr == nil {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("localserver: redis-server did not start: %w", lastErr)
+}
+
+// FreePort asks the kernel for a free loopback TCP port.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (s *Server) launch() error {
+	args := []string{
+		"--port", strconv.Itoa(s.Port), "--bind", s.Host,
+		"--dir", s.Dir, "--save", "", "--appendonly", "no",
+		"--daemonize", "no", "--protected-mode", "no",
+		"--logfile", filepath.Join(s.Dir, "redis.log"),
+	}
+	cmd := exec.Command(s.bin, append(args, s.args...)...)
+	cmd.Dir = s.Dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	s.cmd, s.done = cmd, done
+	deadline := time.Now().Add(readyTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			s.cmd = nil
+			return fmt.Errorf("exited early; log: %s", s.Log())
+		default:
+		}
+		if s.ready() {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.Kill()
+	return fmt.Errorf("no answer within %s; log: %s", readyTimeout, s.Log())
+}
+
+// ready reports whether the server answers (PONG, or NOAUTH when it wants a
+// password; a TLS-only server counts as ready once its port accepts).
+func (s *Server) ready() bool {
+	c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	if strings.Contains(strings.Join(s.args, " "), "--tls-port") {
+		return true
+	}
+	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	buf := make([]byte, 64)
+	n, err := c.Read(buf)
+	if err != nil {
+		return false
+	}
+	reply := string(buf[:n])
+	return strings.HasPrefix(reply, "+PONG") || strings.HasPrefix(reply, "-NOAUTH")
+}
+
+// Addr is host:port.
+func (s *Server) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// URL is redis://host:port/0.
+func (s *Server) URL() string { return "redis://" + s.Addr() + "/0" }
+
+// PID of the running process, 0 when stopped.
+func (s *Server) PID() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// Log returns the server's log file.
+func (s *Server) Log() string {
+	b, _ := os.ReadFile(filepath.Join(s.Dir, "redis.log"))
+	return string(b)
+}
+
+// Kill stops the server at once with SIGKILL, as a crash would.
+func (s *Server) Kill() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	s.cmd = nil
+}
+
+// Restart starts the server again on the same port after Kill or Stop.
+func (s *Server) Restart() error {
+	var err error
+	for attempt := 0; attempt < 50; attempt++ {
+		if err = s.launch(); err == nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond) // the port may linger briefly
+	}
+	return fmt.Errorf("localserver: restart on port %d: %w", s.Port, err)
+}
+
+// Stop terminates the server (SIGTERM, SIGKILL after 5 s) and waits for it.
+func (s *Server) Stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(stopTimeout):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	s.cmd = nil
+}

@@ -1,0 +1,51 @@
+package localserver
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestFindBinaryHint(t *testing.T) {
+	notFound := func(string) (string, error) { return "", errors.New("not found") }
+	_, err := findBinary(notFound, []string{t.TempDir() + "/redis-server"})
+	if !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "apt-get install -y redis-server") {
+		t.Fatalf("findBinary with nothing installed: %v, want the install hint", err)
+	}
+}
+
+func TestStartStopLeavesNoProcess(t *testing.T) {
+	s, err := Start(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := s.PID()
+	if pid == 0 || syscall.Kill(pid, 0) != nil {
+		t.Fatalf("pid %d not running", pid)
+	}
+	s.Stop()
+	if syscall.Kill(pid, 0) == nil {
+		t.Fatalf("pid %d still running after Stop", pid)
+	}
+	if s.PID() != 0 {
+		t.Fatal("PID not reset after Stop")
+	}
+	s.Stop() // idempotent
+}
+
+func TestStartFailsOnBadArgs(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Start(dir, "--no-such-option", "x")
+	if err == nil {
+		t.Fatal("Start with a bad option succeeded")
+	}
+	if _, statErr := os.Stat(dir); statErr != nil {
+		t.Fatalf("dir vanished: %v", statErr)
+	}
+}
