@@ -63,6 +63,12 @@ func Start(dir string, extraArgs ...string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return StartBinary(bin, dir, extraArgs...)
+}
+
+// StartBinary is Start with the redis-server binary given.
+func StartBinary(bin, dir string, extraArgs ...string) (*Server, error) {
+	var err error
 	s := &Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin}
 	var lastErr error
 	for attempt := 0; attempt < startTries; attempt++ {
