@@ -33,6 +33,8 @@ type Server struct {
 	Host string
 	Port int
 	Dir  string
+	// TLS: the port is a TLS port and the plain port is off.
+	TLS  bool
 	args []string
 	bin  string
 	cmd  *exec.Cmd
@@ -68,8 +70,22 @@ func Start(dir string, extraArgs ...string) (*Server, error) {
 
 // StartBinary is Start with the redis-server binary given.
 func StartBinary(bin, dir string, extraArgs ...string) (*Server, error) {
+	return start(&Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin})
+}
+
+// StartTLS is Start for a TLS-only server: the chosen port is its
+// --tls-port (the plain port is off); extraArgs must name the certificate
+// files (--tls-cert-file, --tls-key-file, --tls-ca-cert-file, ...).
+func StartTLS(dir string, extraArgs ...string) (*Server, error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, err
+	}
+	return start(&Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin, TLS: true})
+}
+
+func start(s *Server) (*Server, error) {
 	var err error
-	s := &Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin}
 	var lastErr error
 	for attempt := 0; attempt < startTries; attempt++ {
 		if s.Port, err = FreePort(); err != nil {
@@ -93,12 +109,14 @@ func FreePort() (int, error) {
 }
 
 func (s *Server) launch() error {
-	args := []string{
-		"--port", strconv.Itoa(s.Port), "--bind", s.Host,
+	port := []string{"--port", strconv.Itoa(s.Port)}
+	if s.TLS {
+		port = []string{"--port", "0", "--tls-port", strconv.Itoa(s.Port)}
+	}
+	args := append(port, "--bind", s.Host,
 		"--dir", s.Dir, "--save", "", "--appendonly", "no",
 		"--daemonize", "no", "--protected-mode", "no",
-		"--logfile", filepath.Join(s.Dir, "redis.log"),
-	}
+		"--logfile", filepath.Join(s.Dir, "redis.log"))
 	cmd := exec.Command(s.bin, append(args, s.args...)...)
 	cmd.Dir = s.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -133,8 +151,8 @@ func (s *Server) ready() bool {
 		return false
 	}
 	defer c.Close()
-	if strings.Contains(strings.Join(s.args, " "), "--tls-port") {
-		return true
+	if s.TLS {
+		return true // the port accepts; a TLS handshake is the caller's business
 	}
 	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
 	if _, err := c.Write([]byte("PING\r\n")); err != nil {

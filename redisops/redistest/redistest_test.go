@@ -2,11 +2,14 @@ package redistest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"os"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 )
 
@@ -81,5 +84,54 @@ func TestBinaryIsFound(t *testing.T) {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("Binary() = %q: %v", bin, err)
+	}
+}
+
+func TestClusterOfThreeServesEverySlot(t *testing.T) {
+	c := StartCluster(t, 3)
+	cl := c.Client(t)
+	ctx := context.Background()
+	for i := 0; i < 50; i++ {
+		k := "k" + string(rune('a'+i%26)) + string(rune('a'+i/26))
+		if err := cl.Set(ctx, k, i, 0).Err(); err != nil {
+			t.Fatalf("SET %s: %v", k, err)
+		}
+	}
+	masters := 0
+	err := cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		masters++
+		return m.Ping(ctx).Err()
+	})
+	if err != nil || masters != 3 {
+		t.Fatalf("masters = %d, %v; want 3", masters, err)
+	}
+	if !strings.Contains(c.URL(), "?addr=") {
+		t.Fatalf("URL %q lacks the other nodes", c.URL())
+	}
+}
+
+func TestTLSServerNeedsTrustedClient(t *testing.T) {
+	s, certs := StartTLS(t, true)
+	pool := x509.NewCertPool()
+	ca, err := os.ReadFile(certs.CA)
+	if err != nil || !pool.AppendCertsFromPEM(ca) {
+		t.Fatalf("CA: %v", err)
+	}
+	pair, err := tls.LoadX509KeyPair(certs.ClientCert, certs.ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	good := redis.NewClient(&redis.Options{Addr: s.Addr(), DisableIdentity: true,
+		TLSConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}, ServerName: "127.0.0.1"}})
+	defer good.Close()
+	if err := good.Ping(ctx).Err(); err != nil {
+		t.Fatalf("ping with a trusted client cert: %v", err)
+	}
+	bad := redis.NewClient(&redis.Options{Addr: s.Addr(), DisableIdentity: true, MaxRetries: -1,
+		TLSConfig: &tls.Config{ServerName: "127.0.0.1"}})
+	defer bad.Close()
+	if err := bad.Ping(ctx).Err(); err == nil {
+		t.Fatal("ping trusting the system roots only succeeded against a test CA")
 	}
 }
