@@ -1,0 +1,49 @@
+-- join.lua: put a user at the back of a sale's queue, atomically.
+--
+-- KEYS[1]  queue key (queue:{sale}): absent or a sorted set (member user id,
+--          score join time in ms)
+-- ARGV[1]  user id: non-empty
+-- ARGV[2]  cap: the most members the queue may hold, whole number 1 to 999999999999999
+--
+-- Reply (first element is the status word):
+--   {"already_queued", position}        the user is queued: ZRANK + 1 (checked before the cap)
+--   {"queue_full", length}              ZCARD >= cap
+--   {"joined", position}                ZADD with Redis TIME in ms; position is ZRANK + 1
+-- Errors (nothing written): bad argument count or value, a queue key of
+-- another type than sorted set.
+
+local MAXN = 999999999999999
+
+local function fail(msg)
+  return 'ERR flashtop: ' .. msg
+end
+
+if #KEYS ~= 1 or #ARGV ~= 2 then
+  return redis.error_reply(fail('join takes 1 key (queue) and 2 arguments (user, cap)'))
+end
+local user, c = ARGV[1], ARGV[2]
+if user == '' then
+  return redis.error_reply(fail('join: user id must not be empty'))
+end
+if not (#c <= 15 and string.match(c, '^[1-9]%d*$')) then
+  return redis.error_reply(fail(string.format('join: cap must be a whole number from 1 to %d, got "%s"',
+    MAXN, string.sub(c, 1, 40))))
+end
+local cap = tonumber(c)
+local t = redis.call('TYPE', KEYS[1])['ok']
+if t ~= 'none' and t ~= 'zset' then
+  return redis.error_reply(fail('queue key ' .. KEYS[1] .. ' holds a ' .. t .. ', not a sorted set'))
+end
+
+local rank = redis.call('ZRANK', KEYS[1], user)
+if rank then
+  return {'already_queued', rank + 1}
+end
+local length = redis.call('ZCARD', KEYS[1])
+if length >= cap then
+  return {'queue_full', length}
+end
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZADD', KEYS[1], string.format('%d', ms), user)
+return {'joined', redis.call('ZRANK', KEYS[1], user) + 1}

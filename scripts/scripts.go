@@ -1,0 +1,85 @@
+// Package scripts holds flashtop's Lua scripts (DESIGN.md §4). Each *.lua
+// file starts with its contract: KEYS, ARGV and reply. The files are embedded
+// and exposed as one *redis.Script each, to be run with Script.Run (EVALSHA,
+// falling back to EVAL on NOSCRIPT, so a SCRIPT FLUSH or a restart is
+// survived). Every script checks its arguments and the TYPE of every key
+// before its first write, so a script that replies with an error has written
+// nothing; every success or refusal reply is a table whose first element is
+// the status word.
+package scripts
+
+import (
+	_ "embed"
+
+	"github.com/redis/go-redis/v9"
+)
+
+var (
+	//go:embed reserve.lua
+	reserveSrc string
+	//go:embed release.lua
+	releaseSrc string
+	//go:embed set.lua
+	setSrc string
+	//go:embed restock.lua
+	restockSrc string
+	//go:embed take.lua
+	takeSrc string
+	//go:embed join.lua
+	joinSrc string
+	//go:embed leave.lua
+	leaveSrc string
+	//go:embed admit.lua
+	admitSrc string
+)
+
+// The scripts. They are immutable once built (a Script only holds its source
+// and SHA1), so sharing them between goroutines is safe.
+var (
+	// Reserve holds units for a user: KEYS stock, hold; ARGV qty, ttl seconds, user.
+	Reserve = redis.NewScript(reserveSrc)
+	// Release returns a hold's units to stock: KEYS hold, stock; ARGV max ("" for none).
+	Release = redis.NewScript(releaseSrc)
+	// Set sets the stock: KEYS stock; ARGV n.
+	Set = redis.NewScript(setSrc)
+	// Restock adds to the stock: KEYS stock; ARGV qty, max ("" for none).
+	Restock = redis.NewScript(restockSrc)
+	// Take removes from the stock: KEYS stock; ARGV qty.
+	Take = redis.NewScript(takeSrc)
+	// Join queues a user: KEYS queue; ARGV user, cap.
+	Join = redis.NewScript(joinSrc)
+	// Leave unqueues a user: KEYS queue; ARGV user.
+	Leave = redis.NewScript(leaveSrc)
+	// Admit pops the head of a queue: KEYS queue; ARGV n.
+	Admit = redis.NewScript(admitSrc)
+)
+
+// All returns every script by name (the file name without ".lua"). The map
+// is new on each call; the scripts in it are shared.
+func All() map[string]*redis.Script {
+	return map[string]*redis.Script{
+		"reserve": Reserve,
+		"release": Release,
+		"set":     Set,
+		"restock": Restock,
+		"take":    Take,
+		"join":    Join,
+		"leave":   Leave,
+		"admit":   Admit,
+	}
+}
+
+// Source returns the Lua source of a script by name, and whether it exists.
+func Source(name string) (string, bool) {
+	src, ok := map[string]string{
+		"reserve": reserveSrc,
+		"release": releaseSrc,
+		"set":     setSrc,
+		"restock": restockSrc,
+		"take":    takeSrc,
+		"join":    joinSrc,
+		"leave":   leaveSrc,
+		"admit":   admitSrc,
+	}[name]
+	return src, ok
+}
