@@ -18,12 +18,8 @@ func runOp(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, usagef("unknown command %q", cfg.name()))
 	}
 	if sp.write {
-		hosts, err := redisops.URLHosts(cfg.RedisURL)
-		if err != nil {
+		if err := checkArmed(cfg); err != nil {
 			return p.fail(cfg, err)
-		}
-		if a := redisops.WriteArming(hosts, cfg.ReadOnly, cfg.AllowWrites, cfg.Demo); !a.Armed {
-			return p.fail(cfg, usagef("%s: not sent: %s", cfg.name(), a.Reason))
 		}
 	}
 	client, err := redisops.New(cfg.options())
@@ -39,6 +35,19 @@ func runOp(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	return p.result(cfg, r)
+}
+
+// checkArmed refuses a write command, before any connection, unless writes
+// are armed (DESIGN.md §6).
+func checkArmed(cfg config) error {
+	hosts, err := redisops.URLHosts(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	if a := redisops.WriteArming(hosts, cfg.ReadOnly, cfg.AllowWrites, cfg.Demo); !a.Armed {
+		return usagef("%s: not sent: %s", cfg.name(), a.Reason)
+	}
+	return nil
 }
 
 // doOp calls the redisops operation of the command.
@@ -80,11 +89,14 @@ type spec struct {
 	flags []string // command flags it takes: user, qty, ttl, max, count
 	need  []string // command flags it requires
 	sale  bool     // needs exactly one --sale
+	sales bool     // needs one or more --sale
 	write bool     // needs writes armed
 }
 
 // commandFlags are the flags that belong to commands rather than globally.
-func commandFlags() []string { return []string{"user", "qty", "ttl", "max", "count"} }
+func commandFlags() []string {
+	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration"}
+}
 
 // specs lists the commands of this build (built afresh: no shared state).
 func specs() []spec {
@@ -110,6 +122,9 @@ func specs() []spec {
 		{name: "queue length", usage: "queue length --sale S", about: "print how many users the queue holds", sale: true},
 		{name: "queue admit", usage: "queue admit --sale S [--count N]", about: "admit the first N users (default 10) of the queue, in order",
 			flags: []string{"count"}, sale: true, write: true},
+		{name: "simulate", usage: "simulate --sale S [--sale S2]... [--rate N/s] [--duration D] [--seed N]",
+			about: "simulated buyers on existing sales: join, admission, reserve, checkout/release/expire; ctrl+c stops",
+			flags: []string{"rate", "duration"}, sales: true, write: true},
 		{name: "ping", usage: "ping", about: "PING the server and print the round trip"},
 		{name: "version", usage: "version", about: "print the version of flashtop and of Go"},
 	}
@@ -147,7 +162,7 @@ func actions(cmd string) []string {
 
 // isLaterCommand reports a command of DESIGN.md §5 not built yet.
 func isLaterCommand(name string) bool {
-	return contains([]string{"audit", "reclaim", "replay", "simulate", "bench"}, name)
+	return contains([]string{"audit", "reclaim", "replay", "bench"}, name)
 }
 
 // notAvailable is the error for a command not built yet.
@@ -175,6 +190,9 @@ func (c *config) setCommandFlags(fs *pflag.FlagSet, r rawFlags) error {
 	}
 	if c.Demo && c.Command != "" {
 		return usagef("--demo: runs the dashboard on a throwaway server; it does not go with %s", label)
+	}
+	if sp.sales && len(c.Sales) == 0 {
+		return usagef("%s: missing --sale", c.name())
 	}
 	if sp.sale && len(c.Sales) != 1 {
 		if len(c.Sales) == 0 {
@@ -228,5 +246,5 @@ func (c *config) setNumbers(fs *pflag.FlagSet, r rawFlags) error {
 			return err
 		}
 	}
-	return nil
+	return c.setSimulate(fs, r)
 }

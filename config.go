@@ -94,12 +94,15 @@ type config struct {
 	TTL   time.Duration
 	Max   *int64 // nil: no --max
 	Count int64
+	// simulate
+	Rate     float64       // buyer arrivals per second per sale
+	Duration time.Duration // 0: until interrupted
 }
 
 // rawFlags holds flag values as typed, before validation.
 type rawFlags struct {
 	maxQueue, interval, scanBudget, timeout, seed string
-	qty, ttl, max, count                          string
+	qty, ttl, max, count, rate, duration          string
 }
 
 // options are the redisops connection options of a config.
@@ -154,6 +157,8 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&r.ttl, "ttl", "", "")
 	fs.StringVar(&r.max, "max", "", "")
 	fs.StringVar(&r.count, "count", "", "")
+	fs.StringVar(&r.rate, "rate", "", "")
+	fs.StringVar(&r.duration, "duration", "", "")
 	fs.BoolVarP(&c.Help, "help", "h", false, "")
 	return fs
 }

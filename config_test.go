@@ -268,7 +268,7 @@ func badArgs() []struct {
 		{r("--tls-insecure"), "--tls-"},
 		{r("--demo"), "--demo"},
 		{[]string{"audit", "--watch", "5s"}, "'audit' is not available in this build yet"},
-		{[]string{"simulate"}, "'simulate' is not available in this build yet"},
+		{[]string{"simulate"}, "simulate: missing --sale"},
 	}
 }
 

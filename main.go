@@ -60,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runPing(ctx, cfg, p)
 	case "snapshot":
 		return runSnapshot(ctx, cfg, p)
+	case "simulate":
+		return runSimulate(ctx, cfg, p)
 	default:
 		return runOp(ctx, cfg, p)
 	}

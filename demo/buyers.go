@@ -33,7 +33,7 @@ func (s *Sim) arrive(ctx context.Context, e event) {
 		s.schedule(event{at: s.now + s.exp(p.Rate), kind: evArrival, sale: e.sale, chain: true})
 	}
 	s.users++
-	user := fmt.Sprintf("buyer-%07d", s.users) // zero-padded: ties in join time pop in arrival order
+	user := fmt.Sprintf("%s%07d", s.cfg.UserPrefix, s.users) // zero-padded: ties in join time pop in arrival order
 	leaves := s.rng.Float64() < s.cfg.LeaveProb
 	patience := s.between(3*time.Second, 20*time.Second)
 	r, err := s.c.Join(ctx, p.Sale, user)

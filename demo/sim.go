@@ -25,6 +25,8 @@ type Config struct {
 	LeaveProb float64
 	// Tick is the wall-clock step of Run (100 ms when zero).
 	Tick time.Duration
+	// UserPrefix starts every simulated user id ("buyer-" when empty).
+	UserPrefix string
 }
 
 // DefaultConfig is the demo's simulator: the three demo sales, 30 s holds,
@@ -64,14 +66,24 @@ func (o Op) String() string {
 
 // Stats count what the simulator did.
 type Stats struct {
-	Arrivals, Joined, QueueFull, Left, Admitted      int64
-	Reserved, Refused, CheckedOut, Released, Expired int64
-	CheckedOutUnits, AbandonedUnits, RestockedUnits  int64
-	Errors                                           int64
-	LastErr                                          string
-	Speed                                            float64
-	Paused                                           bool
-	Virtual                                          time.Duration
+	Arrivals        int64         `json:"arrivals"`
+	Joined          int64         `json:"joined"`
+	QueueFull       int64         `json:"queue_full"`
+	Left            int64         `json:"left"`
+	Admitted        int64         `json:"admitted"`
+	Reserved        int64         `json:"reserved"`
+	Refused         int64         `json:"refused"`
+	CheckedOut      int64         `json:"checked_out"`
+	Released        int64         `json:"released"`
+	Expired         int64         `json:"let_expire"` // holds their buyers walked away from
+	CheckedOutUnits int64         `json:"checked_out_units"`
+	AbandonedUnits  int64         `json:"let_expire_units"`
+	RestockedUnits  int64         `json:"restocked_units"`
+	Errors          int64         `json:"errors"`
+	LastErr         string        `json:"-"`
+	Speed           float64       `json:"speed"`
+	Paused          bool          `json:"paused"`
+	Virtual         time.Duration `json:"-"`
 }
 
 // Sim drives simulated buyers through the same scripts and key templates as
@@ -103,6 +115,9 @@ func New(c *redisops.Client, cfg Config, onOp func(Op)) *Sim {
 	}
 	if cfg.HoldTTL <= 0 {
 		cfg.HoldTTL = DemoHoldTTL
+	}
+	if cfg.UserPrefix == "" {
+		cfg.UserPrefix = "buyer-"
 	}
 	s := &Sim{c: c, cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		speed: 1, onOp: onOp, soldOut: make([]time.Duration, len(cfg.Profiles))}
