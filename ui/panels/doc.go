@@ -1,0 +1,41 @@
+// Package panels holds the dashboard's panels — sales, queue, holds, server,
+// slowlog and the command log — each a component in the bubbles shape (New,
+// Update, View, SetSize, SetData, Focus, Blur). Panels render from a Data value
+// the root model hands them; they do no I/O. Every string that came from Redis
+// is sanitized and cut to its column before it is drawn, and View never
+// exceeds the size set.
+package panels
+
+import (
+	"time"
+
+	"flashtop/redisops"
+)
+
+// Data is what the root model gives every panel on each poll result and each
+// clock tick.
+type Data struct {
+	Snap   *redisops.Snapshot // nil until the first poll
+	Now    time.Time          // injected clock (moves every second even when polling is slower)
+	Sale   string             // the selected sale id ("" = none)
+	Filter string             // substring filter on sales and holds ("" = none)
+	Stale  bool               // data is old: show its age ("data 12s old")
+	Log    []LogEntry         // command log, oldest first (root keeps at most 500)
+}
+
+// LogEntry is one operation flashtop ran, for the command log.
+type LogEntry struct {
+	At      time.Time
+	Command string // the command and its arguments
+	Status  string // status word of the reply ("" on error)
+	OK      bool   // a success status word
+	Err     string // error text ("" when the command got a reply)
+}
+
+// age is how old the snapshot is at d.Now (0 without a snapshot).
+func (d Data) age() time.Duration {
+	if d.Snap == nil || d.Snap.TakenAt.IsZero() {
+		return 0
+	}
+	return d.Now.Sub(d.Snap.TakenAt)
+}

@@ -1,0 +1,164 @@
+package panels
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+	"flashtop/ui/theme"
+)
+
+// Holds panel texts, widths and thresholds.
+const (
+	holdsTitle     = "Holds"
+	noHolds        = "no holds"
+	noHoldMatch    = "no hold matches"
+	noTTL          = "no TTL"
+	expired        = "expired"
+	defaultHoldTTL = 300 * time.Second // the backend's hold TTL, the bar's scale when reserved_at is unknown
+	ttlUrgent      = 30 * time.Second  // countdown drawn as danger below this
+	ttlSoon        = time.Minute       // countdown drawn as a warning below this
+	saleWidth      = 12
+	qtyWidth       = 5
+	ttlWidth       = 7 // "expired"
+	barWidth       = 10
+	barFull        = "█"
+	barEmpty       = "░"
+	maxShownTTL    = 99 * 24 * time.Hour // longer countdowns show as ">99d"
+	longTTL        = ">99d"
+	maxTTLMs       = int64(100 * 365 * 24 * time.Hour / time.Millisecond) // TTLs beyond are drawn as 100 years
+)
+
+// Holds columns. As width shrinks the bar goes first, then reserved-at, then
+// the sale (shown only when no sale is selected); user, quantity and the TTL
+// countdown always stay.
+const (
+	holdsColUser = iota
+	holdsColSale
+	holdsColQty
+	holdsColReserved
+	holdsColTTL
+	holdsColBar
+)
+
+// holdsColumns returns the column set; the sale column only when all sales'
+// holds are shown.
+func holdsColumns(withSale bool) []column {
+	sale := column{title: "SALE", width: saleWidth, drop: 3}
+	if !withSale {
+		sale = column{}
+	}
+	return []column{
+		{title: "USER", width: userWidth, flex: true},
+		sale,
+		{title: "QTY", width: qtyWidth, right: true},
+		{title: "RESERVED", width: clockWidth, right: true, drop: 2},
+		{title: "TTL", width: ttlWidth, right: true},
+		{title: "", width: barWidth, drop: 4},
+	}
+}
+
+// Holds lists the holds of the selected sale (of every sale when none is
+// selected), soonest to expire first, holds without TTL last and flagged. The
+// countdown is each hold's deadline (Snap.TakenAt + TTLMs) minus Data.Now, so
+// it moves with the clock between polls. Filtered by Data.Filter on the user.
+type Holds struct {
+	frame
+	// KeyMap is the panel's movement bindings.
+	KeyMap    KeyMap
+	data      Data
+	holds     []redisops.Hold
+	list      list
+	cursorKey string
+}
+
+// NewHolds returns an empty holds panel drawn with st.
+func NewHolds(st theme.Styles) Holds {
+	return Holds{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+}
+
+// SetSize sets the outer size, border included.
+func (m *Holds) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.holds), m.page()) }
+
+// Focus focuses the panel: it takes movement keys and highlights its border.
+func (m *Holds) Focus() { m.focused = true }
+
+// Blur blurs the panel: it ignores keys.
+func (m *Holds) Blur() { m.focused = false }
+
+// Focused reports whether the panel has focus.
+func (m Holds) Focused() bool { return m.focused }
+
+// Update moves the cursor on movement keys when focused.
+func (m Holds) Update(msg tea.Msg) (Holds, tea.Cmd) {
+	if !m.focused {
+		return m, nil
+	}
+	if m.list.handleKey(m.KeyMap, msg, len(m.holds), m.page()) && len(m.holds) > 0 {
+		m.cursorKey = holdKey(m.holds[m.list.cursor])
+	}
+	return m, nil
+}
+
+// holdKey identifies a hold for the cursor.
+func holdKey(h redisops.Hold) string {
+	if h.Key != "" {
+		return h.Key
+	}
+	return h.User + "\x00" + h.Sale
+}
+
+// SetData takes new data. The list is rebuilt only when the snapshot, the
+// sale or the filter changed: the order does not depend on the clock.
+func (m *Holds) SetData(d Data) {
+	same := m.data.Snap == d.Snap && m.data.Sale == d.Sale && m.data.Filter == d.Filter
+	m.data = d
+	if same && (d.Snap != nil || m.holds == nil) {
+		return
+	}
+	m.holds = nil
+	if d.Snap != nil {
+		for _, h := range d.Snap.Reservations {
+			if (d.Sale == "" || h.Sale == d.Sale) && (d.Filter == "" || strings.Contains(h.User, d.Filter)) {
+				m.holds = append(m.holds, h)
+			}
+		}
+	}
+	slices.SortStableFunc(m.holds, compareHolds)
+	i := slices.IndexFunc(m.holds, func(h redisops.Hold) bool { return holdKey(h) == m.cursorKey })
+	m.list.track(i, len(m.holds), m.page())
+	if len(m.holds) > 0 {
+		m.cursorKey = holdKey(m.holds[m.list.cursor])
+	}
+}
+
+// compareHolds orders holds soonest deadline first, holds without TTL last;
+// ties by user then sale.
+func compareHolds(a, b redisops.Hold) int {
+	an, bn := a.TTLMs < 0, b.TTLMs < 0
+	switch {
+	case an != bn && an:
+		return 1
+	case an != bn:
+		return -1
+	}
+	if c := cmp.Compare(a.TTLMs, b.TTLMs); c != 0 && !an {
+		return c
+	}
+	if c := strings.Compare(a.User, b.User); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Sale, b.Sale)
+}
+
+// SelectedHold returns the hold under the cursor.
+func (m Holds) SelectedHold() (redisops.Hold, bool) {
+	if m.list.cursor < 0 || m.list.cursor >= len(m.holds) {
+		return redisops.Hold{}, false
+	}
+	return m.holds[m.list.cursor], true
+}

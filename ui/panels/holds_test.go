@@ -1,0 +1,131 @@
+package panels
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"flashtop/redisops"
+)
+
+func users(m Holds) []string {
+	u := make([]string, len(m.holds))
+	for i, h := range m.holds {
+		u[i] = h.User
+	}
+	return u
+}
+
+func TestHoldsOrderSaleAndFilter(t *testing.T) {
+	m := NewHolds(asciiStyles())
+	m.SetSize(80, 10)
+	m.SetData(Data{Snap: fixture(t0), Now: t0, Sale: "sale-b"})
+	if got := users(m); !slices.Equal(got, []string{"u-soon", "u-late", "u-forever"}) {
+		t.Fatalf("soonest first, no TTL last: %v", got)
+	}
+	m.SetData(Data{Snap: fixture(t0), Now: t0, Sale: "sale-b", Filter: "late"})
+	if got := users(m); !slices.Equal(got, []string{"u-late"}) {
+		t.Fatalf("filtered on user: %v", got)
+	}
+	m.SetData(Data{Snap: fixture(t0), Now: t0, Sale: "sale-b", Filter: "sale-b"})
+	if v := m.View(); len(m.holds) != 0 || !strings.Contains(v, noHoldMatch) {
+		t.Fatalf("the filter is on the user, not the sale (%v):\n%s", users(m), v)
+	}
+	// No sale selected: every sale's holds, with a sale column.
+	m.SetData(Data{Snap: fixture(t0), Now: t0})
+	if got := users(m); !slices.Equal(got, []string{"u-soon", "u-other", "u-late", "u-forever"}) {
+		t.Fatalf("all holds: %v", got)
+	}
+	if v := m.View(); !strings.Contains(v, "SALE") || !strings.Contains(v, "sale-a") {
+		t.Fatalf("all-sales view lacks the sale column:\n%s", v)
+	}
+}
+
+func TestHoldsCountdownMovesWithNow(t *testing.T) {
+	m := NewHolds(asciiStyles())
+	m.SetSize(80, 8)
+	snap := fixture(t0)
+	ttlCell := func(now time.Time) string {
+		m.SetData(Data{Snap: snap, Now: now, Sale: "sale-b"})
+		v := m.View()
+		for _, l := range strings.Split(v, "\n") {
+			if f := strings.Fields(l); strings.Contains(l, "u-soon") {
+				return f[len(f)-2]
+			}
+		}
+		t.Fatalf("no u-soon row:\n%s", v)
+		return ""
+	}
+	// u-soon: TTL 20 s at t0.
+	for _, c := range []struct {
+		after time.Duration
+		want  string
+	}{{0, "20s"}, {time.Second, "19s"}, {5500 * time.Millisecond, "14s"}, {19 * time.Second, "1s"}, {20 * time.Second, expired}, {time.Hour, expired}} {
+		if got := ttlCell(t0.Add(c.after)); got != c.want {
+			t.Fatalf("after %v: TTL %q, want %q", c.after, got, c.want)
+		}
+	}
+	m.SetData(Data{Snap: snap, Now: t0.Add(time.Minute), Sale: "sale-b"})
+	if v := m.View(); !strings.Contains(v, "u-forever") || !strings.Contains(v, noTTL) {
+		t.Fatalf("hold without TTL not flagged:\n%s", v)
+	}
+}
+
+func TestHoldsBar(t *testing.T) {
+	for _, c := range []struct {
+		left, total time.Duration
+		w           int
+		want        string
+	}{
+		{300 * time.Second, 300 * time.Second, 10, "██████████"},
+		{150 * time.Second, 300 * time.Second, 10, "█████░░░░░"},
+		{time.Second, 300 * time.Second, 10, "█░░░░░░░░░"},
+		{0, 300 * time.Second, 4, "░░░░"},
+		{time.Hour, 300 * time.Second, 3, "███"},
+		{time.Second, 0, 3, ""},
+	} {
+		if got := bar(c.left, c.total, c.w); got != c.want {
+			t.Fatalf("bar(%v, %v, %d) = %q, want %q", c.left, c.total, c.w, got, c.want)
+		}
+	}
+}
+
+func TestHoldsSelectionFollowsHold(t *testing.T) {
+	m := NewHolds(asciiStyles())
+	m.SetSize(80, 10)
+	m.SetData(Data{Snap: fixture(t0), Now: t0, Sale: "sale-b"})
+	m.Focus()
+	m, _ = m.Update(keyDown)
+	h, ok := m.SelectedHold()
+	if !ok || h.User != "u-late" {
+		t.Fatalf("selected %v %v", h.User, ok)
+	}
+	// A new snapshot where u-soon is gone: the cursor stays on u-late.
+	s := fixture(t0.Add(time.Second))
+	s.Reservations = slices.DeleteFunc(s.Reservations, func(h redisops.Hold) bool { return h.User == "u-soon" })
+	m.SetData(Data{Snap: s, Now: t0.Add(time.Second), Sale: "sale-b"})
+	if h, _ := m.SelectedHold(); h.User != "u-late" || m.list.cursor != 0 {
+		t.Fatalf("cursor moved to %q at %d", h.User, m.list.cursor)
+	}
+	m.Blur()
+	m, _ = m.Update(keyDown)
+	if h, _ := m.SelectedHold(); h.User != "u-late" {
+		t.Fatalf("blurred panel moved to %q", h.User)
+	}
+	m.SetData(Data{Snap: s, Now: t0, Sale: "none"})
+	if _, ok := m.SelectedHold(); ok {
+		t.Fatal("selected hold without holds")
+	}
+}
+
+func TestHoldsHugeTTL(t *testing.T) {
+	m := NewHolds(asciiStyles())
+	m.SetSize(80, 6)
+	s := fixture(t0)
+	s.Reservations = []redisops.Hold{{Sale: "sale-b", User: "u", Quantity: 1, TTLMs: 1<<63 - 1}}
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	if v := m.View(); !strings.Contains(v, longTTL+" ██████████") {
+		t.Fatalf("huge TTL:\n%s", v)
+	}
+}

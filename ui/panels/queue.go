@@ -1,0 +1,159 @@
+package panels
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+	"flashtop/ui/theme"
+)
+
+// Queue panel texts and column widths.
+const (
+	queueTitle  = "Queue"
+	noSale      = "no sale selected (enter on a sale)"
+	emptyQueue  = "queue is empty"
+	posWidth    = 6
+	userWidth   = 8 // narrowest user column
+	waitedWidth = 8
+	clockWidth  = 8 // "15:04:05"
+)
+
+// Queue columns. As width shrinks the joined-at clock goes first, then the
+// wait; position and user always stay.
+const (
+	queueColPos = iota
+	queueColUser
+	queueColWaited
+	queueColJoined
+)
+
+// queueColumns returns the column set of the queue table.
+func queueColumns() []column {
+	return []column{
+		{title: "POS", width: posWidth, right: true},
+		{title: "USER", width: userWidth, flex: true},
+		{title: "WAITED", width: waitedWidth, right: true, drop: 1},
+		{title: "JOINED", width: clockWidth, right: true, drop: 2},
+	}
+}
+
+// Queue is the head window of the selected sale's queue: position, user, time
+// waited (Data.Now − joined_at) and the time of joining.
+type Queue struct {
+	frame
+	// KeyMap is the panel's movement bindings.
+	KeyMap   KeyMap
+	data     Data
+	entries  []redisops.QueueEntry
+	list     list
+	cursorID string
+}
+
+// NewQueue returns an empty queue panel drawn with st.
+func NewQueue(st theme.Styles) Queue {
+	return Queue{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+}
+
+// SetSize sets the outer size, border included.
+func (m *Queue) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.entries), m.page()) }
+
+// Focus focuses the panel: it takes movement keys and highlights its border.
+func (m *Queue) Focus() { m.focused = true }
+
+// Blur blurs the panel: it ignores keys.
+func (m *Queue) Blur() { m.focused = false }
+
+// Focused reports whether the panel has focus.
+func (m Queue) Focused() bool { return m.focused }
+
+// Update moves the cursor on movement keys when focused.
+func (m Queue) Update(msg tea.Msg) (Queue, tea.Cmd) {
+	if !m.focused {
+		return m, nil
+	}
+	if m.list.handleKey(m.KeyMap, msg, len(m.entries), m.page()) && len(m.entries) > 0 {
+		m.cursorID = m.entries[m.list.cursor].User
+	}
+	return m, nil
+}
+
+// SetData takes new data; the cursor stays on its member while it is queued.
+func (m *Queue) SetData(d Data) {
+	m.data = d
+	m.entries = nil
+	if d.Snap != nil && d.Sale != "" {
+		m.entries = d.Snap.Queues[d.Sale]
+	}
+	i := slices.IndexFunc(m.entries, func(e redisops.QueueEntry) bool { return e.User == m.cursorID })
+	m.list.track(i, len(m.entries), m.page())
+	if len(m.entries) > 0 {
+		m.cursorID = m.entries[m.list.cursor].User
+	}
+}
+
+// SelectedEntry returns the queue member under the cursor.
+func (m Queue) SelectedEntry() (redisops.QueueEntry, bool) {
+	if m.list.cursor < 0 || m.list.cursor >= len(m.entries) {
+		return redisops.QueueEntry{}, false
+	}
+	return m.entries[m.list.cursor], true
+}
+
+// View draws the queue panel in exactly the size set.
+func (m Queue) View() string {
+	title, suffix := queueTitle, ""
+	if m.data.Sale != "" {
+		title += " · " + redisops.SanitizeCut(m.data.Sale, max(m.w/2, 1))
+	}
+	if s := m.saleStats(); s != nil {
+		suffix = m.st.Dim.Render(" · " + fmtCount(s.QueueLength) + " waiting")
+	}
+	suffix += m.st.Stale.Render(staleSuffix(m.data))
+	switch {
+	case m.data.Snap == nil:
+		return m.box(title, suffix, m.message(noData))
+	case m.data.Sale == "":
+		return m.box(title, suffix, m.message(noSale))
+	case len(m.entries) == 0:
+		return m.box(title, suffix, m.message(emptyQueue))
+	}
+	iw, _ := m.inner()
+	t := newTable(queueColumns(), iw, true)
+	body := m.tableBody(t, len(m.entries), m.list.offset, m.list.cursor, func(i int) []cell {
+		return m.cells(m.entries[i])
+	})
+	return m.box(title, suffix, body)
+}
+
+// saleStats finds the selected sale's row in the snapshot.
+func (m Queue) saleStats() *redisops.SaleStats {
+	if m.data.Snap == nil || m.data.Sale == "" {
+		return nil
+	}
+	for i := range m.data.Snap.Sales {
+		if m.data.Snap.Sales[i].ID == m.data.Sale {
+			return &m.data.Snap.Sales[i]
+		}
+	}
+	return nil
+}
+
+// cells returns the cells of one queue row.
+func (m *Queue) cells(e redisops.QueueEntry) []cell {
+	c := make([]cell, queueColJoined+1)
+	c[queueColPos] = cell{text: strconv.FormatInt(e.Position, 10)}
+	c[queueColUser] = cell{text: e.User, raw: true}
+	if e.JoinedAtMs <= 0 {
+		c[queueColWaited] = cell{text: dash, tone: toneDim}
+		c[queueColJoined] = cell{text: dash, tone: toneDim}
+		return c
+	}
+	joined := time.UnixMilli(e.JoinedAtMs)
+	c[queueColWaited] = cell{text: fmtDuration(m.data.Now.Sub(joined))}
+	c[queueColJoined] = cell{text: fmtClock(joined, m.data.Now), tone: toneDim}
+	return c
+}

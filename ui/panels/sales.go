@@ -1,0 +1,266 @@
+package panels
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+	"flashtop/ui/theme"
+)
+
+// History bounds of the sales panel: about ten minutes of stock per sale.
+const (
+	historyWindow = 10 * time.Minute
+	historyLimit  = 1200              // samples per sale (10 min at 2 polls/s)
+	deltaSpan     = time.Minute       // Δ is measured over about the last minute
+	etaUrgent     = time.Minute       // ETA below this is drawn as danger
+	etaSoon       = 5 * time.Minute   // ETA below this is drawn as a warning
+	saleMarker    = "●"               // marks the selected sale
+	minIDWidth    = 8                 // narrowest id column
+	sparkWidth    = 12                // sparkline column
+	numWidth      = 7                 // stock, Δ and ETA columns
+	smallNumWidth = 6                 // queue, head age and held columns
+	holdsWidth    = 5                 // holds column
+	markerWidth   = 1                 // selected-sale marker column
+	sortUp        = "↑"               // ascending sort indicator
+	sortDown      = "↓"               // descending sort indicator
+	filterPrefix  = " · filter: "     // title part naming the filter
+	sortPrefix    = " · sort: "       // title part naming the sort
+	salesTitle    = "Sales"           // panel title
+	noSales       = "no sales found"  // body without sales
+	noMatch       = "no sale matches" // body when the filter hides every sale
+	noData        = "no data yet"     // body before the first snapshot
+)
+
+// Sales table columns, in display order. As width shrinks they are dropped in
+// this order: trend (sparkline), ETA, Δ/min, held units, head age, holds,
+// queue; the marker, id and stock always stay.
+const (
+	salesColMarker = iota
+	salesColID
+	salesColStock
+	salesColDelta
+	salesColETA
+	salesColQueue
+	salesColHead
+	salesColHolds
+	salesColHeld
+	salesColTrend
+)
+
+// salesColumns returns the column set of the sales table.
+func salesColumns() []column {
+	return []column{
+		{width: markerWidth},
+		{title: "SALE", width: minIDWidth, flex: true},
+		{title: "STOCK", width: numWidth, right: true},
+		{title: "Δ/MIN", width: numWidth, right: true, drop: 7},
+		{title: "ETA", width: numWidth, right: true, drop: 8},
+		{title: "QUEUE", width: smallNumWidth, right: true, drop: 3},
+		{title: "HEAD", width: smallNumWidth, right: true, drop: 5},
+		{title: "HOLDS", width: holdsWidth, right: true, drop: 4},
+		{title: "HELD", width: smallNumWidth, right: true, drop: 6},
+		{title: "TREND", width: sparkWidth, drop: 9},
+	}
+}
+
+// Sort keys of the sales table, in CycleSort order.
+const (
+	sortID = iota
+	sortStock
+	sortDelta
+	sortQueue
+	sortHolds
+	sortKeys
+)
+
+// saleRow is one row of the sales table with its derived values.
+type saleRow struct {
+	s        redisops.SaleStats
+	delta    float64 // stock change per minute
+	hasDelta bool
+	hist     *series
+}
+
+// Sales is the sales table: stock, Δ per minute, sell-out ETA, queue length
+// and head age, holds, held units and a sparkline of stock per sale. It keeps
+// the stock history itself (about ten minutes, appended when a new snapshot
+// arrives). Filtered by Data.Filter on the id; the selected sale is marked.
+type Sales struct {
+	frame
+	// KeyMap is the panel's movement bindings.
+	KeyMap    KeyMap
+	data      Data
+	hist      map[string]*series
+	lastTaken time.Time
+	rows      []saleRow
+	sortKey   int
+	reverse   bool
+	list      list
+	cursorID  string
+}
+
+// NewSales returns an empty sales table drawn with st.
+func NewSales(st theme.Styles) Sales {
+	return Sales{frame: frame{st: st}, KeyMap: DefaultKeyMap(), hist: map[string]*series{}}
+}
+
+// SetSize sets the outer size, border included.
+func (m *Sales) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.rows), m.page()) }
+
+// Focus focuses the panel: it takes movement keys and highlights its border.
+func (m *Sales) Focus() { m.focused = true }
+
+// Blur blurs the panel: it ignores keys.
+func (m *Sales) Blur() { m.focused = false }
+
+// Focused reports whether the panel has focus.
+func (m Sales) Focused() bool { return m.focused }
+
+// Update moves the cursor on movement keys when focused.
+func (m Sales) Update(msg tea.Msg) (Sales, tea.Cmd) {
+	if !m.focused {
+		return m, nil
+	}
+	if m.list.handleKey(m.KeyMap, msg, len(m.rows), m.page()) && len(m.rows) > 0 {
+		m.cursorID = m.rows[m.list.cursor].s.ID
+	}
+	return m, nil
+}
+
+// SetData takes new data: a new snapshot (by TakenAt) extends the history.
+func (m *Sales) SetData(d Data) {
+	if m.hist == nil {
+		m.hist = map[string]*series{}
+	}
+	same := m.data.Snap == d.Snap && m.data.Filter == d.Filter && m.rows != nil
+	if d.Snap != nil && !d.Snap.TakenAt.Equal(m.lastTaken) {
+		m.record(d.Snap)
+		same = false
+	}
+	m.data = d
+	if !same { // a clock tick alone changes no row
+		m.rebuild()
+	}
+}
+
+// record appends a snapshot's stock to the history and forgets sales not
+// seen for a whole window.
+func (m *Sales) record(s *redisops.Snapshot) {
+	m.lastTaken = s.TakenAt
+	for _, sale := range s.Sales {
+		if sale.Inventory == nil {
+			continue
+		}
+		h := m.hist[sale.ID]
+		if h == nil {
+			h = &series{window: historyWindow, limit: historyLimit}
+			m.hist[sale.ID] = h
+		}
+		h.add(s.TakenAt, float64(*sale.Inventory))
+	}
+	for id, h := range m.hist {
+		if last, ok := h.last(); !ok || s.TakenAt.Sub(last.at) > historyWindow {
+			delete(m.hist, id)
+		}
+	}
+}
+
+// rebuild filters and sorts the rows and keeps the cursor on its sale.
+func (m *Sales) rebuild() {
+	m.rows = nil // fresh: copies of the model must not share rows
+	if m.data.Snap != nil {
+		m.rows = make([]saleRow, 0, len(m.data.Snap.Sales))
+		for _, s := range m.data.Snap.Sales {
+			if m.data.Filter != "" && !strings.Contains(s.ID, m.data.Filter) {
+				continue
+			}
+			r := saleRow{s: s, hist: m.hist[s.ID]}
+			if r.hist != nil && s.Inventory != nil {
+				r.delta, r.hasDelta = r.hist.ratePerMinute(deltaSpan)
+			}
+			m.rows = append(m.rows, r)
+		}
+	}
+	slices.SortStableFunc(m.rows, m.compare)
+	m.list.track(slices.IndexFunc(m.rows, func(r saleRow) bool { return r.s.ID == m.cursorID }), len(m.rows), m.page())
+	if len(m.rows) > 0 {
+		m.cursorID = m.rows[m.list.cursor].s.ID
+	}
+}
+
+// compare orders two rows by the sort key (ties by id).
+func (m *Sales) compare(a, b saleRow) int {
+	c := 0
+	switch m.sortKey {
+	case sortStock:
+		c = cmp.Compare(stockOf(a.s), stockOf(b.s)) // lowest first
+	case sortDelta:
+		c = cmp.Compare(deltaOf(a), deltaOf(b)) // falling fastest first
+	case sortQueue:
+		c = cmp.Compare(b.s.QueueLength, a.s.QueueLength) // longest first
+	case sortHolds:
+		c = cmp.Compare(b.s.Reservations, a.s.Reservations) // most first
+	}
+	if c == 0 {
+		c = strings.Compare(a.s.ID, b.s.ID)
+	}
+	if m.reverse {
+		c = -c
+	}
+	return c
+}
+
+// stockOf sorts a sale without a stock key after every number.
+func stockOf(s redisops.SaleStats) int64 {
+	if s.Inventory == nil {
+		return 1<<63 - 1
+	}
+	return *s.Inventory
+}
+
+// deltaOf sorts a row without a Δ after every number.
+func deltaOf(r saleRow) float64 {
+	if !r.hasDelta {
+		return 1e300
+	}
+	return r.delta
+}
+
+// CycleSort switches to the next sort key: id, stock, Δ, queue, holds.
+func (m *Sales) CycleSort() {
+	m.sortKey = (m.sortKey + 1) % sortKeys
+	m.rebuild()
+}
+
+// ReverseSort flips the sort order.
+func (m *Sales) ReverseSort() {
+	m.reverse = !m.reverse
+	m.rebuild()
+}
+
+// SortName names the sort key: "id", "stock", "Δ/min", "queue" or "holds",
+// followed by "↑" or "↓" for the order shown (↑: smallest first).
+func (m Sales) SortName() string {
+	names := [sortKeys]string{"id", "stock", "Δ/min", "queue", "holds"}
+	up := m.sortKey != sortQueue && m.sortKey != sortHolds
+	if m.reverse {
+		up = !up
+	}
+	if up {
+		return names[m.sortKey] + " " + sortUp
+	}
+	return names[m.sortKey] + " " + sortDown
+}
+
+// CursorSale returns the id of the sale under the cursor ("" when none).
+func (m Sales) CursorSale() string {
+	if m.list.cursor < 0 || m.list.cursor >= len(m.rows) {
+		return ""
+	}
+	return m.rows[m.list.cursor].s.ID
+}

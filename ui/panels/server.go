@@ -1,0 +1,185 @@
+package panels
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"flashtop/redisops"
+	"flashtop/ui/theme"
+)
+
+// Server panel texts and bounds.
+const (
+	serverTitle   = "Server"
+	labelWidth    = 9                // "evicted  "
+	opsWindow     = 10 * time.Minute // ops/s history kept for the sparkline
+	opsLimit      = 600              // samples kept
+	percent       = 100
+	fragHigh      = 1.5 // fragmentation drawn as a warning above this
+	memFullWarn   = 0.9 // used/max drawn as a warning above this
+	statusOK      = "ok"
+	valueSep      = " · "
+	hitRatioNoOps = dash
+)
+
+// Server shows the Redis server: memory (used, peak, max, policy),
+// fragmentation, clients, ops/s with a sparkline over recent snapshots, hit
+// ratio, evicted and expired keys, and persistence (AOF and its last write).
+// Lines are ordered by importance: a short panel keeps the first ones.
+type Server struct {
+	frame
+	// KeyMap is the panel's movement bindings (unused: the panel does not scroll).
+	KeyMap    KeyMap
+	data      Data
+	ops       *series
+	lastTaken time.Time
+}
+
+// NewServer returns an empty server panel drawn with st.
+func NewServer(st theme.Styles) Server {
+	return Server{frame: frame{st: st}, KeyMap: DefaultKeyMap(),
+		ops: &series{window: opsWindow, limit: opsLimit}}
+}
+
+// SetSize sets the outer size, border included.
+func (m *Server) SetSize(w, h int) { m.w, m.h = w, h }
+
+// Focus focuses the panel and highlights its border.
+func (m *Server) Focus() { m.focused = true }
+
+// Blur blurs the panel.
+func (m *Server) Blur() { m.focused = false }
+
+// Focused reports whether the panel has focus.
+func (m Server) Focused() bool { return m.focused }
+
+// Update does nothing: the server panel has no cursor.
+func (m Server) Update(tea.Msg) (Server, tea.Cmd) { return m, nil }
+
+// SetData takes new data: a new snapshot (by TakenAt) extends the ops/s history.
+func (m *Server) SetData(d Data) {
+	if m.ops == nil {
+		m.ops = &series{window: opsWindow, limit: opsLimit}
+	}
+	if d.Snap != nil && !d.Snap.TakenAt.Equal(m.lastTaken) {
+		m.lastTaken = d.Snap.TakenAt
+		m.ops.add(d.Snap.TakenAt, float64(d.Snap.Server.OpsPerSec))
+	}
+	m.data = d
+}
+
+// View draws the server panel in exactly the size set.
+func (m Server) View() string {
+	suffix := ""
+	if m.data.Snap != nil {
+		s := m.data.Snap.Server
+		id := strings.TrimSpace("redis " + s.Version + " " + s.Role)
+		suffix = m.st.Dim.Render(valueSep + redisops.SanitizeCut(id, max(m.w/2, 1)))
+	}
+	suffix += m.st.Stale.Render(staleSuffix(m.data))
+	if m.data.Snap == nil {
+		return m.box(serverTitle, suffix, m.message(noData))
+	}
+	return m.box(serverTitle, suffix, m.lines())
+}
+
+// lines renders the label/value lines, most important first.
+func (m Server) lines() []string {
+	s := m.data.Snap.Server
+	iw, _ := m.inner()
+	vw := max(iw-labelWidth, 1) // room for values
+	out := []string{
+		m.line("memory", m.memory(s)),
+		m.line("policy", redisops.SanitizeCut(s.MaxmemoryPolicy, vw)),
+		m.line("ops/s", m.opsLine(s, vw)),
+		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
+		m.line("hits", m.hits(s)),
+		m.line("evicted", m.count(s.EvictedKeys, &m.st.Warn)),
+		m.line("expired", fmtCount(s.ExpiredKeys)),
+		m.line("frag", m.frag(s.MemFragmentationRatio)),
+		m.line("AOF", m.aof(s, vw)),
+		m.line("keys", fmtCount(s.KeysInDB)+valueSep+"sessions "+fmtCount(m.data.Snap.Sessions.Count)),
+		m.line("uptime", fmtDuration(time.Duration(s.UptimeSeconds)*time.Second)),
+	}
+	return out
+}
+
+// line is one label and its (already safe) value.
+func (m Server) line(label, value string) string {
+	return m.st.Dim.Render(align(label, labelWidth, false)) + value
+}
+
+// memory is "used / max · peak P", red-ish when nearly full.
+func (m Server) memory(s redisops.ServerStats) string {
+	used := fmtBytes(s.UsedMemory)
+	if s.Maxmemory > 0 {
+		frac := float64(s.UsedMemory) / float64(s.Maxmemory)
+		used += " / " + fmtBytes(s.Maxmemory) + " (" + strconv.FormatFloat(frac*percent, 'f', 0, 64) + "%)"
+		if frac > memFullWarn {
+			used = m.st.Bad.Render(used)
+		}
+	} else {
+		used += " / no max"
+	}
+	if s.UsedMemoryPeak > 0 {
+		used += m.st.Dim.Render(valueSep + "peak " + fmtBytes(s.UsedMemoryPeak))
+	}
+	return used
+}
+
+// opsLine is ops/s followed by its sparkline over recent snapshots.
+func (m Server) opsLine(s redisops.ServerStats, vw int) string {
+	v := fmtCount(s.OpsPerSec)
+	if w := vw - len(v) - 1; w > 0 && len(m.ops.s) > 1 {
+		v += " " + m.st.Spark.Render(m.ops.spark(min(w, sparkWidth*2)))
+	}
+	return v
+}
+
+// hits is the keyspace hit ratio with the counts.
+func (m Server) hits(s redisops.ServerStats) string {
+	total := s.KeyspaceHits + s.KeyspaceMisses
+	if total <= 0 {
+		return m.st.Dim.Render(hitRatioNoOps)
+	}
+	r := float64(s.KeyspaceHits) / float64(total) * percent
+	return strconv.FormatFloat(r, 'f', 1, 64) + "%" +
+		m.st.Dim.Render(valueSep+fmtCount(s.KeyspaceHits)+" hits / "+fmtCount(s.KeyspaceMisses)+" misses")
+}
+
+// count draws n, in style st when it is not zero.
+func (m Server) count(n int64, st *lipgloss.Style) string {
+	if n != 0 {
+		return st.Render(fmtCount(n))
+	}
+	return fmtCount(n)
+}
+
+// frag is the fragmentation ratio, a warning when high.
+func (m Server) frag(r float64) string {
+	v := strconv.FormatFloat(r, 'f', 2, 64)
+	if r > fragHigh {
+		return m.st.Warn.Render(v)
+	}
+	return v
+}
+
+// aof is "on · last write ok" or "off"; a failed last write is drawn red.
+func (m Server) aof(s redisops.ServerStats, vw int) string {
+	if !s.AOFEnabled {
+		return m.st.Dim.Render("off")
+	}
+	st := s.AOFLastWriteStatus
+	if st == "" {
+		return "on"
+	}
+	w := redisops.SanitizeCut(st, max(vw-len("on · last write "), 1))
+	if st != statusOK {
+		return "on" + valueSep + m.st.Bad.Render("last write "+w)
+	}
+	return "on" + valueSep + "last write " + m.st.Good.Render(w)
+}

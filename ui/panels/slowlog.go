@@ -1,0 +1,156 @@
+package panels
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+	"flashtop/ui/theme"
+)
+
+// Slowlog panel texts and widths.
+const (
+	slowlogTitle  = "Slowlog"
+	noSlow        = "no slow commands"
+	durWidth      = 8
+	minArgsWidth  = 10
+	clientWidth   = 21 // "255.255.255.255:65535"
+	argsByteSlack = 64 // raw bytes read past 4 per cell before cutting
+	argsBytesCell = 4  // raw bytes read per cell of the column
+)
+
+// Slowlog columns. As width shrinks the client goes first, then the time.
+const (
+	slowColTime = iota
+	slowColDur
+	slowColArgs
+	slowColClient
+)
+
+// slowColumns returns the column set of the slowlog table.
+func slowColumns() []column {
+	return []column{
+		{title: "TIME", width: clockWidth, drop: 2},
+		{title: "DURATION", width: durWidth, right: true},
+		{title: "COMMAND", width: minArgsWidth, flex: true},
+		{title: "CLIENT", width: clientWidth, drop: 3},
+	}
+}
+
+// Slowlog lists SLOWLOG entries newest first: time, duration, the command's
+// arguments (sanitized and cut to the column) and the client.
+type Slowlog struct {
+	frame
+	// KeyMap is the panel's movement bindings.
+	KeyMap  KeyMap
+	data    Data
+	entries []redisops.SlowEntry
+	list    list
+}
+
+// NewSlowlog returns an empty slowlog panel drawn with st.
+func NewSlowlog(st theme.Styles) Slowlog {
+	return Slowlog{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+}
+
+// SetSize sets the outer size, border included.
+func (m *Slowlog) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.entries), m.page()) }
+
+// Focus focuses the panel: it takes movement keys and highlights its border.
+func (m *Slowlog) Focus() { m.focused = true }
+
+// Blur blurs the panel: it ignores keys.
+func (m *Slowlog) Blur() { m.focused = false }
+
+// Focused reports whether the panel has focus.
+func (m Slowlog) Focused() bool { return m.focused }
+
+// Update moves the cursor on movement keys when focused.
+func (m Slowlog) Update(msg tea.Msg) (Slowlog, tea.Cmd) {
+	if m.focused {
+		m.list.handleKey(m.KeyMap, msg, len(m.entries), m.page())
+	}
+	return m, nil
+}
+
+// SetData takes new data; entries are sorted newest first.
+func (m *Slowlog) SetData(d Data) {
+	changed := d.Snap != m.data.Snap
+	m.data = d
+	if !changed && m.entries != nil {
+		return
+	}
+	m.entries = nil
+	if d.Snap != nil {
+		m.entries = slices.Clone(d.Snap.Slowlog)
+		slices.SortStableFunc(m.entries, func(a, b redisops.SlowEntry) int {
+			if c := b.Time.Compare(a.Time); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.ID, a.ID)
+		})
+	}
+	m.list.clamp(len(m.entries), m.page())
+}
+
+// View draws the slowlog panel in exactly the size set.
+func (m Slowlog) View() string {
+	suffix := m.st.Stale.Render(staleSuffix(m.data))
+	switch {
+	case m.data.Snap == nil:
+		return m.box(slowlogTitle, suffix, m.message(noData))
+	case len(m.entries) == 0:
+		return m.box(slowlogTitle, suffix, m.message(noSlow))
+	}
+	iw, _ := m.inner()
+	t := newTable(slowColumns(), iw, m.focused)
+	aw := t.width(slowColArgs)
+	cursor := -1 // the cursor row is only drawn while browsing
+	if m.focused {
+		cursor = m.list.cursor
+	}
+	body := m.tableBody(t, len(m.entries), m.list.offset, cursor, func(i int) []cell {
+		e := m.entries[i]
+		client := e.ClientAddr
+		if e.ClientName != "" {
+			client = e.ClientName + " " + client
+		}
+		return []cell{
+			slowColTime:   {text: fmtClock(e.Time, m.data.Now), tone: toneDim},
+			slowColDur:    {text: fmtMicros(e.DurationUs), tone: toneWarn},
+			slowColArgs:   {text: joinArgs(e.Args, aw*argsBytesCell+argsByteSlack), raw: true},
+			slowColClient: {text: client, raw: true, tone: toneDim},
+		}
+	})
+	return m.box(slowlogTitle, suffix, body)
+}
+
+// joinArgs joins raw arguments with spaces, reading at most limit bytes (cut
+// at a rune boundary) so a huge argument costs no more than the column.
+func joinArgs(args []string, limit int) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if room := limit - b.Len(); len(a) > room {
+			a = a[:max(room, 0)]
+			// Drop a rune the cut split (at most utf8.UTFMax-1 bytes).
+			for k := 1; k < utf8.UTFMax && len(a) > 0; k++ {
+				if r, size := utf8.DecodeLastRuneInString(a); r != utf8.RuneError || size != 1 {
+					break
+				}
+				a = a[:len(a)-1]
+			}
+			b.WriteString(a)
+			b.WriteString(redisops.Ellipsis)
+			break
+		}
+		b.WriteString(a)
+	}
+	return b.String()
+}
