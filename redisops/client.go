@@ -175,7 +175,11 @@ func tlsConfig(o Options) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// URLHosts returns the hosts named by a Redis URL ("unix" for a socket).
+// UnixSocketHost stands for a unix socket in the hosts of a URL; no TCP host
+// name can be spelled like it.
+const UnixSocketHost = "unix:socket"
+
+// URLHosts returns the hosts named by a Redis URL (UnixSocketHost for a socket).
 func URLHosts(raw string) ([]string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -183,7 +187,7 @@ func URLHosts(raw string) ([]string, error) {
 	}
 	switch u.Scheme {
 	case "unix":
-		return []string{"unix"}, nil
+		return []string{UnixSocketHost}, nil
 	case "redis", "rediss":
 	default:
 		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %q)", ErrConfig, u.Scheme)
@@ -213,19 +217,28 @@ func RedactURL(raw string) string {
 		}
 		return raw
 	}
+	// A password may be in the user info and in the query at once: hide both.
+	userPass, queryPass := false, false
 	if u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxx")
-			return strings.Replace(u.String(), ":xxx@", ":***@", 1)
+			userPass = true
 		}
 	}
 	q := u.Query()
 	if q.Has("password") {
 		q.Set("password", "xxx")
 		u.RawQuery = q.Encode()
-		return strings.Replace(u.String(), "password=xxx", "password=***", 1)
+		queryPass = true
 	}
-	return u.String()
+	s := u.String()
+	if userPass {
+		s = strings.Replace(s, ":xxx@", ":***@", 1)
+	}
+	if queryPass {
+		s = strings.Replace(s, "password=xxx", "password=***", 1)
+	}
+	return s
 }
 
 // RedactError returns err's text with the password replaced by ***.

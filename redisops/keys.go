@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Default key templates: exactly the backend's schema (DESIGN.md §3).
@@ -44,6 +45,9 @@ func ParseTemplate(raw string, want ...string) (Template, error) {
 	t := Template{raw: raw, group: map[string]int{}}
 	if raw == "" {
 		return t, fmt.Errorf("%w: empty", ErrTemplate)
+	}
+	if !utf8.ValidString(raw) { // regexp.MustCompile below would panic
+		return t, fmt.Errorf("%w: %q is not valid UTF-8", ErrTemplate, raw)
 	}
 	seen := map[string]int{}
 	last := 0

@@ -6,10 +6,10 @@ import (
 )
 
 // IsLoopback reports whether a host named by a Redis URL is this machine:
-// localhost, any 127.0.0.0/8 address, ::1, or a unix socket ("unix").
+// localhost, any 127.0.0.0/8 address, ::1, or a unix socket (UnixSocketHost).
 func IsLoopback(host string) bool {
 	h := strings.Trim(strings.ToLower(host), "[]")
-	if h == "localhost" || h == "unix" || strings.HasSuffix(h, ".localhost") {
+	if h == "localhost" || h == UnixSocketHost || strings.HasSuffix(h, ".localhost") {
 		return true
 	}
 	ip := net.ParseIP(h)

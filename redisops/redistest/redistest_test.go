@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -97,13 +98,13 @@ func TestClusterOfThreeServesEverySlot(t *testing.T) {
 			t.Fatalf("SET %s: %v", k, err)
 		}
 	}
-	masters := 0
+	var masters atomic.Int32
 	err := cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
-		masters++
+		masters.Add(1)
 		return m.Ping(ctx).Err()
 	})
-	if err != nil || masters != 3 {
-		t.Fatalf("masters = %d, %v; want 3", masters, err)
+	if err != nil || masters.Load() != 3 {
+		t.Fatalf("masters = %d, %v; want 3", masters.Load(), err)
 	}
 	if !strings.Contains(c.URL(), "?addr=") {
 		t.Fatalf("URL %q lacks the other nodes", c.URL())

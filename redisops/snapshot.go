@@ -1,0 +1,347 @@
+package redisops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Snapshot defaults and caps.
+const (
+	DefaultHeadWindow = 20   // queue members read per sale
+	DefaultHoldLimit  = 1000 // holds listed in Snapshot.Reservations
+	DefaultSlowlogN   = 20   // SLOWLOG entries
+	// MaxActiveSales caps the ids read from flash_sales:active.
+	MaxActiveSales = 1000
+	// maxBatch caps the commands of one pipeline, so that a huge keyspace
+	// never builds a giant pipeline.
+	maxBatch = 1000
+)
+
+// SnapshotOptions tune a Snapshot. Zero values take the defaults.
+type SnapshotOptions struct {
+	Pins       []string // --sale ids, in order; always shown, even with no keys
+	HeadWindow int64    // queue members read per sale (default 20 when 0)
+	HoldLimit  int      // holds listed in Reservations (default 1000 when 0); counts and units are always complete
+	SlowlogN   int64    // slowlog entries (default 20 when 0)
+}
+
+func (o SnapshotOptions) withDefaults() SnapshotOptions {
+	if o.HeadWindow <= 0 {
+		o.HeadWindow = DefaultHeadWindow
+	}
+	if o.HoldLimit <= 0 {
+		o.HoldLimit = DefaultHoldLimit
+	}
+	if o.SlowlogN <= 0 {
+		o.SlowlogN = DefaultSlowlogN
+	}
+	return o
+}
+
+// Snapshot reads everything flashtop shows: PING (timed), the active sales,
+// a SCAN of every key family (see discover), then one pipelined read, in
+// batches of at most 1,000 commands, of TIME, INFO, SLOWLOG, each sale's stock,
+// queue length and head window, each hold and the TYPE of each suspect key.
+// Each round trip has the client's timeout; ctx bounds the whole. Session
+// values are never read. Pins must be valid ids (ErrInput, nothing sent).
+// Other errors wrap one of the error kinds of errors.go.
+func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error) {
+	o = o.withDefaults()
+	for _, p := range o.Pins {
+		if err := ValidateID("--sale", p); err != nil {
+			return nil, err
+		}
+	}
+	ping, err := c.Ping(ctx)
+	if err != nil {
+		return nil, err
+	}
+	active, err := c.activeSales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sales := orderSales(o.Pins, active, d.sales)
+	r, err := c.readAll(ctx, o, sales, d)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := r.assemble(c, o, d)
+	if err != nil {
+		return nil, err
+	}
+	snap.Server.PingMs = float64(ping.Microseconds()) / 1000
+	return snap, nil
+}
+
+// activeSales reads up to MaxActiveSales valid ids of flash_sales:active.
+// It reads the set with SSCAN (COUNT 1000): a small set comes back whole in
+// one round trip, a huge one is cut at the cap, the same ids every time while
+// it does not change. A key that is not a set is ignored (WRONGTYPE: nothing
+// is read).
+func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
+	active := map[string]bool{}
+	var cursor uint64
+	for {
+		rctx, cancel := c.withTimeout(ctx)
+		ids, next, err := c.rdb.SScan(rctx, ActiveSalesKey, cursor, "", scanCount).Result()
+		cancel()
+		if err != nil {
+			if isReplyError(err) {
+				return active, nil
+			}
+			return nil, Classify(err)
+		}
+		for _, id := range ids {
+			if len(active) < MaxActiveSales && validID(id) {
+				active[id] = true
+			}
+		}
+		if cursor = next; cursor == 0 || len(active) >= MaxActiveSales {
+			return active, nil
+		}
+	}
+}
+
+// saleRow is one sale to read, with why it is listed.
+type saleRow struct {
+	id             string
+	pinned, active bool
+}
+
+// orderSales lists pins first (in order), then active sales, then scanned
+// sales, the last two sorted by id; each sale once.
+func orderSales(pins []string, active, scanned map[string]bool) []saleRow {
+	var rows []saleRow
+	seen := map[string]bool{}
+	for _, p := range pins {
+		if !seen[p] {
+			seen[p] = true
+			rows = append(rows, saleRow{id: p, pinned: true, active: active[p]})
+		}
+	}
+	for _, group := range []map[string]bool{active, scanned} {
+		ids := make([]string, 0, len(group))
+		for id := range group {
+			if !seen[id] {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			seen[id] = true
+			rows = append(rows, saleRow{id: id, active: active[id]})
+		}
+	}
+	return rows
+}
+
+// isReplyError reports an error reply of the server (or redis.Nil), as
+// opposed to a connection error.
+func isReplyError(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re)
+}
+
+// batcher queues commands into pipelines of at most maxBatch commands, each
+// executed with its own timeout. Error replies stay on their commands; a
+// connection error ends the read.
+type batcher struct {
+	c      *Client
+	ctx    context.Context
+	pipe   redis.Pipeliner
+	queued int
+}
+
+func (b *batcher) add(n int, queue func(p redis.Pipeliner)) error {
+	if b.queued > 0 && b.queued+n > maxBatch {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	if b.pipe == nil {
+		b.pipe = b.c.rdb.Pipeline()
+	}
+	queue(b.pipe)
+	b.queued += n
+	return nil
+}
+
+func (b *batcher) flush() error {
+	if b.queued == 0 {
+		return nil
+	}
+	rctx, cancel := b.c.withTimeout(b.ctx)
+	defer cancel()
+	_, err := b.pipe.Exec(rctx)
+	b.pipe, b.queued = nil, 0
+	if err != nil && !isReplyError(err) {
+		return Classify(err)
+	}
+	return nil
+}
+
+// reads are the queued commands of one snapshot, filled in by the pipelines.
+type reads struct {
+	time     *redis.TimeCmd
+	info     *redis.StringCmd
+	slowlog  *redis.SlowLogCmd
+	sales    []saleRead
+	holds    []holdRead
+	suspects []*redis.StatusCmd
+}
+
+type saleRead struct {
+	row   saleRow
+	stock *redis.StringCmd
+	card  *redis.IntCmd
+	head  *redis.ZSliceCmd
+}
+
+type holdRead struct {
+	ref    holdRef
+	fields *redis.SliceCmd    // hash: HMGET quantity reserved_at user_id
+	length *redis.IntCmd      // json: STRLEN
+	head   *redis.StringCmd   // json: GETRANGE 0 4095
+	pttl   *redis.DurationCmd // both
+}
+
+// readAll queues and runs every read of a snapshot.
+func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow, d discovered) (*reads, error) {
+	r := &reads{}
+	b := &batcher{c: c, ctx: ctx}
+	s := c.schema
+	if err := b.add(3, func(p redis.Pipeliner) {
+		r.time = p.Time(ctx)
+		r.info = p.Info(ctx) // the default sections: everything shown, without commandstats
+		r.slowlog = p.SlowLogGet(ctx, o.SlowlogN)
+	}); err != nil {
+		return nil, err
+	}
+	for _, row := range sales {
+		sr := saleRead{row: row}
+		if err := b.add(3, func(p redis.Pipeliner) {
+			sr.stock = p.Get(ctx, s.StockKey(row.id))
+			sr.card = p.ZCard(ctx, s.QueueKey(row.id))
+			sr.head = p.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, o.HeadWindow-1)
+		}); err != nil {
+			return nil, err
+		}
+		r.sales = append(r.sales, sr)
+	}
+	for _, ref := range d.holds {
+		hr := holdRead{ref: ref}
+		if err := b.add(3, func(p redis.Pipeliner) {
+			if ref.Shape == HoldShapeHash {
+				hr.fields = p.HMGet(ctx, ref.Key, "quantity", "reserved_at", "user_id")
+			} else {
+				hr.length = p.StrLen(ctx, ref.Key)
+				hr.head = p.GetRange(ctx, ref.Key, 0, HoldJSONMaxBytes-1)
+			}
+			hr.pttl = p.PTTL(ctx, ref.Key)
+		}); err != nil {
+			return nil, err
+		}
+		r.holds = append(r.holds, hr)
+	}
+	for _, sus := range d.suspects {
+		if err := b.add(1, func(p redis.Pipeliner) {
+			r.suspects = append(r.suspects, p.Type(ctx, sus.key))
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.flush(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// assemble builds the snapshot from the replies.
+func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot, error) {
+	now, err := r.time.Result()
+	if err != nil {
+		return nil, Classify(err)
+	}
+	info, err := r.info.Result()
+	if err != nil && !isReplyError(err) {
+		return nil, Classify(err)
+	} // an error reply (an ACL without +info, a server without INFO sections) leaves the server fields empty
+	snap := &Snapshot{TakenAt: now, Server: ParseInfo(info).ServerStats(), Sales: []SaleStats{},
+		Reservations: []Hold{}, Queues: map[string][]QueueEntry{}, Sessions: SessionStats{Count: d.sessions},
+		Slowlog: []SlowEntry{}, Anomalies: []Anomaly{}}
+	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: shown empty
+		snap.Slowlog = append(snap.Slowlog, SlowEntries(logs)...)
+	}
+	holds, perSale := r.collectHolds(snap)
+	for _, sr := range r.sales {
+		row, head, anomalies := sr.build(c, now.UnixMilli())
+		row.Reservations, row.ReservedUnits = perSale[row.ID][0], perSale[row.ID][1]
+		snap.Sales = append(snap.Sales, row)
+		snap.Queues[row.ID] = head
+		snap.Anomalies = append(snap.Anomalies, anomalies...)
+	}
+	slices.SortFunc(holds, compareHolds)
+	snap.Reservations = append(snap.Reservations, holds[:min(len(holds), o.HoldLimit)]...)
+	for i, cmd := range r.suspects {
+		if a, ok := wrongTypeAnomaly(d.suspects[i].family, d.suspects[i].key, cmd.Val()); ok {
+			snap.Anomalies = append(snap.Anomalies, a)
+		}
+	}
+	sortAnomalies(snap.Anomalies)
+	return snap, nil
+}
+
+// build turns one sale's replies into its row, head window and anomalies.
+func (sr saleRead) build(c *Client, nowMs int64) (SaleStats, []QueueEntry, []Anomaly) {
+	s := c.schema
+	row := SaleStats{ID: sr.row.id, Pinned: sr.row.pinned, Active: sr.row.active}
+	var anomalies []Anomaly
+	if raw, err := sr.stock.Result(); err == nil { // absent (nil) or not a string (wrong_type): no inventory
+		row.Inventory, anomalies = checkStock(s.StockKey(row.ID), raw)
+	}
+	row.QueueLength = sr.card.Val()
+	anomalies = append(anomalies, checkQueueCap(s.QueueKey(row.ID), row.QueueLength, c.MaxQueue())...)
+	zs := sr.head.Val()
+	head := make([]QueueEntry, 0, len(zs))
+	scores := make([]float64, 0, len(zs))
+	for i, z := range zs {
+		head = append(head, QueueEntry{User: memberString(z.Member), Position: int64(i) + 1, JoinedAtMs: clampInt64(z.Score)})
+		scores = append(scores, z.Score)
+	}
+	if len(zs) > 0 {
+		age := clampInt64(float64(nowMs) - zs[0].Score)
+		row.QueueHeadAgeMs = &age
+	}
+	anomalies = append(anomalies, checkQueueScores(s.QueueKey(row.ID), head, scores, nowMs)...)
+	return row, head, anomalies
+}
+
+func memberString(m any) string {
+	if s, ok := m.(string); ok {
+		return s
+	}
+	return fmt.Sprint(m)
+}
+
+// clampInt64 converts a score to int64 without the undefined results of an
+// out-of-range conversion (scores may be ±inf).
+func clampInt64(f float64) int64 {
+	switch {
+	case math.IsNaN(f):
+		return 0
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(f)
+}

@@ -1,0 +1,168 @@
+package forms
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Field describes one text field of a form.
+type Field struct {
+	Label    string
+	Value    string             // initial value
+	Hint     string             // placeholder shown while empty
+	Validate func(string) error // nil: anything goes
+}
+
+type field struct {
+	Field
+	in  Input
+	err error
+}
+
+// Form is a titled list of validated text fields.
+type Form struct {
+	title  string
+	fields []field
+	focus  int
+	state  State
+	keys   KeyMap
+	st     Styles
+	width  int
+}
+
+// maxValueLen bounds what a field accepts (ids are at most 512 bytes).
+const maxValueLen = 512
+
+// New builds a form; the first field has the focus.
+func New(title string, st Styles, fields ...Field) Form {
+	f := Form{title: title, keys: DefaultKeyMap(), st: st, width: 40}
+	for _, fd := range fields {
+		in := NewInput(maxValueLen)
+		in.SetValue(fd.Value)
+		fl := field{Field: fd, in: in}
+		fl.err = fl.check()
+		f.fields = append(f.fields, fl)
+	}
+	if len(f.fields) > 0 {
+		f.fields[0].in.Focus()
+	}
+	f.SetWidth(f.width)
+	return f
+}
+
+func (fl field) check() error {
+	if fl.Validate == nil {
+		return nil
+	}
+	return fl.Validate(fl.in.Value())
+}
+
+// SetWidth sets the dialog's outer width.
+func (f *Form) SetWidth(w int) {
+	f.width = w
+}
+
+// State tells whether the form is open, submitted or cancelled.
+func (f Form) State() State { return f.state }
+
+// Valid reports whether every field passes its validator.
+func (f Form) Valid() bool {
+	for _, fl := range f.fields {
+		if fl.err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Values returns the fields' current text, in order.
+func (f Form) Values() []string {
+	out := make([]string, len(f.fields))
+	for i, fl := range f.fields {
+		out[i] = fl.in.Value()
+	}
+	return out
+}
+
+// Err returns field i's validation error (nil when valid).
+func (f Form) Err(i int) error { return f.fields[i].err }
+
+// Focused returns the index of the focused field.
+func (f Form) Focused() int { return f.focus }
+
+// Update handles keys: tab/shift+tab move between fields, enter submits when
+// every field is valid (else it moves to the first invalid one), esc
+// cancels; anything else edits the focused field, validated as typed.
+func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
+	if f.state != Open || len(f.fields) == 0 {
+		return f, nil
+	}
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, f.keys.Cancel):
+			f.state = Cancelled
+			return f, nil
+		case key.Matches(k, f.keys.Submit):
+			if f.Valid() {
+				f.state = Accepted
+				return f, nil
+			}
+			for i, fl := range f.fields {
+				if fl.err != nil {
+					return f, f.setFocus(i)
+				}
+			}
+		case key.Matches(k, f.keys.Next):
+			return f, f.setFocus((f.focus + 1) % len(f.fields))
+		case key.Matches(k, f.keys.Prev):
+			return f, f.setFocus((f.focus + len(f.fields) - 1) % len(f.fields))
+		}
+	}
+	fl := &f.fields[f.focus]
+	var cmd tea.Cmd
+	fl.in, cmd = fl.in.Update(msg)
+	fl.err = fl.check()
+	return f, cmd
+}
+
+func (f *Form) setFocus(i int) tea.Cmd {
+	f.fields[f.focus].in.Blur()
+	f.focus = i
+	f.fields[i].in.Focus()
+	return nil
+}
+
+// View renders the dialog box: title, one labelled input per field with its
+// error under it, and the key hint (submit shown dimmed while invalid).
+func (f Form) View() string {
+	w := innerWidth(f.st, f.width)
+	cut := func(s string) string { return ansi.Truncate(s, w, "…") }
+	lines := []string{f.st.Title.Render(cut(f.title)), ""}
+	for i, fl := range f.fields {
+		lines = append(lines, f.st.Label.Render(cut(fl.Label)))
+		in := f.st.Input
+		if i == f.focus {
+			in = f.st.InputFocused
+		}
+		text := fl.in.View(w - in.GetHorizontalFrameSize())
+		if text == "" && !fl.in.Focused() {
+			text = f.st.Dim.Render(fl.Hint)
+		}
+		lines = append(lines, cut(in.Render(text)))
+		if fl.err != nil && fl.in.Value() != "" || fl.err != nil && i == f.focus {
+			lines = append(lines, f.st.Error.Render(cut(fl.err.Error())))
+		} else {
+			lines = append(lines, "")
+		}
+	}
+	submit := "enter submit"
+	if !f.Valid() {
+		submit = f.st.Dim.Render("enter submit (fix the fields first)")
+	}
+	lines = append(lines, cut(submit+" · tab next · esc cancel"))
+	body := strings.Join(lines, "\n")
+	return box(f.st, w, body)
+}

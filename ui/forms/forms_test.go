@@ -1,0 +1,162 @@
+package forms
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func typeIn(f Form, s string) Form {
+	for _, r := range s {
+		f, _ = f.Update(runes(string(r)))
+	}
+	return f
+}
+
+var errEmpty = errors.New("must not be empty")
+
+func notEmpty(s string) error {
+	if s == "" {
+		return errEmpty
+	}
+	return nil
+}
+
+func testStyles() Styles {
+	r := lipgloss.NewRenderer(nil)
+	return Styles{Dialog: r.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)}
+}
+
+func newTestForm() Form {
+	return New("Reserve", testStyles(),
+		Field{Label: "user", Validate: notEmpty},
+		Field{Label: "qty", Value: "1", Validate: notEmpty})
+}
+
+func TestFormValidatesAsTyped(t *testing.T) {
+	f := newTestForm()
+	if f.Valid() || f.Err(0) == nil {
+		t.Fatalf("empty user must be invalid")
+	}
+	f = typeIn(f, "alice")
+	if !f.Valid() || f.Err(0) != nil {
+		t.Fatalf("after typing: valid=%v err=%v", f.Valid(), f.Err(0))
+	}
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	if got := f.Values()[0]; got != "alic" {
+		t.Fatalf("backspace: value %q", got)
+	}
+}
+
+func TestFormSubmitRefusedWhileInvalid(t *testing.T) {
+	f := newTestForm()
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyTab}) // to qty
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if f.State() != Open {
+		t.Fatalf("submit with an invalid field: state %v", f.State())
+	}
+	if f.Focused() != 0 {
+		t.Fatalf("enter on an invalid form should focus the invalid field, focus=%d", f.Focused())
+	}
+	f = typeIn(f, "bob")
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if f.State() != Accepted {
+		t.Fatalf("valid submit: state %v", f.State())
+	}
+	if v := f.Values(); v[0] != "bob" || v[1] != "1" {
+		t.Fatalf("values %q", v)
+	}
+}
+
+func TestFormTabMovesFocusAndEscCancels(t *testing.T) {
+	f := newTestForm()
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyTab})
+	f = typeIn(f, "0")
+	if v := f.Values(); v[0] != "" || v[1] != "10" {
+		t.Fatalf("typing after tab should edit field 2: %q", v)
+	}
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyShiftTab})
+	if f.Focused() != 0 {
+		t.Fatalf("shift+tab: focus %d", f.Focused())
+	}
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if f.State() != Cancelled {
+		t.Fatalf("esc: state %v", f.State())
+	}
+	f2 := typeIn(f, "zzz")
+	if f2.Values()[0] != "" {
+		t.Fatalf("a closed form must ignore keys")
+	}
+}
+
+func TestFormViewFitsWidth(t *testing.T) {
+	for _, w := range []int{1, 10, 30, 60} {
+		f := newTestForm()
+		f.SetWidth(w)
+		f = typeIn(f, strings.Repeat("x", 100))
+		want := max(w, minInner+testStyles().Dialog.GetHorizontalFrameSize())
+		for _, line := range strings.Split(f.View(), "\n") {
+			if ansi.StringWidth(line) > want {
+				t.Fatalf("width %d: line %q is %d wide", w, line, ansi.StringWidth(line))
+			}
+		}
+	}
+	f := newTestForm()
+	f.SetWidth(40)
+	v := f.View()
+	for _, s := range []string{"Reserve", "user", "qty", "must not be empty", "fix the fields"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("view lacks %q:\n%s", s, v)
+		}
+	}
+}
+
+func TestConfirm(t *testing.T) {
+	for _, tc := range []struct {
+		key  tea.KeyMsg
+		want State
+	}{
+		{runes("y"), Accepted}, {runes("n"), Cancelled}, {tea.KeyMsg{Type: tea.KeyEsc}, Cancelled}, {runes("q"), Open},
+	} {
+		c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", testStyles())
+		c, _ = c.Update(tc.key)
+		if c.State() != tc.want {
+			t.Errorf("%v: state %v, want %v", tc.key, c.State(), tc.want)
+		}
+	}
+	c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", testStyles())
+	c.SetWidth(30)
+	if v := c.View(); !strings.Contains(v, "reservation:u:s1") || !strings.Contains(v, "y yes") {
+		t.Fatalf("confirm view:\n%s", v)
+	}
+}
+
+func TestInputEditing(t *testing.T) {
+	in := NewInput(5)
+	in.Focus()
+	for _, k := range []tea.KeyMsg{runes("abc"), {Type: tea.KeyLeft}, runes("X"), {Type: tea.KeyHome}, {Type: tea.KeyDelete}, runes("123456")} {
+		in, _ = in.Update(k)
+	}
+	if got := in.Value(); got != "12bXc" {
+		t.Fatalf("value %q, want 12bXc (limit 5)", got)
+	}
+	in, _ = in.Update(tea.KeyMsg{Type: tea.KeyCtrlU})
+	if in.Value() != "" {
+		t.Fatalf("ctrl+u should clear, got %q", in.Value())
+	}
+	in.Blur()
+	in, _ = in.Update(runes("z"))
+	if in.Value() != "" {
+		t.Fatalf("blurred input took a key")
+	}
+	in.SetValue(strings.Repeat("w", 5))
+	if w := ansi.StringWidth(in.View(3)); w > 3 {
+		t.Fatalf("view width %d > 3", w)
+	}
+}

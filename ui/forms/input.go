@@ -1,0 +1,113 @@
+package forms
+
+import (
+	"unicode"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Input is a one-line text input. (bubbles/textinput is not used: it pulls
+// in a clipboard module that go.sum does not carry.)
+type Input struct {
+	value   []rune
+	pos     int
+	limit   int
+	focused bool
+	keys    inputKeys
+}
+
+type inputKeys struct {
+	Left, Right, Home, End, Backspace, Delete, Clear key.Binding
+}
+
+// cursorGlyph marks the cursor of a focused input.
+const cursorGlyph = "▏"
+
+// NewInput returns an empty, blurred input accepting at most limit runes.
+func NewInput(limit int) Input {
+	b := func(keys ...string) key.Binding { return key.NewBinding(key.WithKeys(keys...)) }
+	return Input{limit: limit, keys: inputKeys{
+		Left: b("left", "ctrl+b"), Right: b("right", "ctrl+f"), Home: b("home", "ctrl+a"),
+		End: b("end", "ctrl+e"), Backspace: b("backspace", "ctrl+h"), Delete: b("delete", "ctrl+d"),
+		Clear: b("ctrl+u"),
+	}}
+}
+
+// Value is the text typed so far.
+func (m Input) Value() string { return string(m.value) }
+
+// SetValue replaces the text and moves the cursor to its end.
+func (m *Input) SetValue(s string) {
+	m.value = nil
+	m.insert([]rune(s))
+	m.pos = len(m.value)
+}
+
+// Focus gives the input the keyboard; Blur takes it away.
+func (m *Input) Focus() { m.focused = true }
+
+// Blur takes the keyboard away.
+func (m *Input) Blur() { m.focused = false }
+
+// Focused reports whether the input has the keyboard.
+func (m Input) Focused() bool { return m.focused }
+
+func (m *Input) insert(rs []rune) {
+	for _, r := range rs {
+		if unicode.IsControl(r) || (m.limit > 0 && len(m.value) >= m.limit) {
+			continue
+		}
+		m.value = append(m.value[:m.pos], append([]rune{r}, m.value[m.pos:]...)...)
+		m.pos++
+	}
+}
+
+// Update edits the text on key presses while focused.
+func (m Input) Update(msg tea.Msg) (Input, tea.Cmd) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || !m.focused {
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Left):
+		m.pos = max(0, m.pos-1)
+	case key.Matches(k, m.keys.Right):
+		m.pos = min(len(m.value), m.pos+1)
+	case key.Matches(k, m.keys.Home):
+		m.pos = 0
+	case key.Matches(k, m.keys.End):
+		m.pos = len(m.value)
+	case key.Matches(k, m.keys.Backspace):
+		if m.pos > 0 {
+			m.value = append(m.value[:m.pos-1], m.value[m.pos:]...)
+			m.pos--
+		}
+	case key.Matches(k, m.keys.Delete):
+		if m.pos < len(m.value) {
+			m.value = append(m.value[:m.pos], m.value[m.pos+1:]...)
+		}
+	case key.Matches(k, m.keys.Clear):
+		m.value, m.pos = nil, 0
+	case k.Type == tea.KeyRunes || k.Type == tea.KeySpace:
+		m.insert(k.Runes)
+	}
+	return m, nil
+}
+
+// View renders the text within width cells, scrolled so that the cursor
+// stays visible; a focused input shows the cursor.
+func (m Input) View(width int) string {
+	width = max(1, width)
+	before, after := string(m.value[:m.pos]), string(m.value[m.pos:])
+	cur := ""
+	if m.focused {
+		cur = cursorGlyph
+	}
+	if w := ansi.StringWidth(before + cur); w > width {
+		before = ansi.TruncateLeft(before, w-width, "…")
+	}
+	s := before + cur + after
+	return ansi.Truncate(s, width, "…")
+}

@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+	"flashtop/ui/forms"
+)
+
+// handleKey: ctrl+c always quits; then the open modal gets the key; in
+// normal mode global keys come first, then the focused panel.
+func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.Interrupt) {
+		return m, tea.Quit
+	}
+	switch m.mode {
+	case modeHelp:
+		if key.Matches(msg, m.keys.Help, m.keys.Close) {
+			m.mode = modeNormal
+		} else if key.Matches(msg, m.keys.Quit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	case modeForm:
+		return m.handleFormKey(msg)
+	case modeConfirm:
+		return m.handleConfirmKey(msg)
+	case modeFilter:
+		return m.handleFilterKey(msg), nil
+	}
+	if kind, ok := m.writeKind(msg); ok {
+		return m.startOp(kind)
+	}
+	return m.handleNormalKey(msg)
+}
+
+// handleNormalKey handles the global keys of normal mode; other keys go to
+// the focused panel.
+func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		m.mode = modeHelp
+	case key.Matches(msg, m.keys.Close):
+		if m.filter != "" {
+			m.setFilter("")
+		}
+	case key.Matches(msg, m.keys.NextPanel):
+		m.cycleFocus(1)
+	case key.Matches(msg, m.keys.PrevPanel):
+		m.cycleFocus(-1)
+	case key.Matches(msg, m.keys.Select):
+		m.selectSale()
+	case key.Matches(msg, m.keys.Filter):
+		m.mode = modeFilter
+		m.filterIn.SetValue(m.filter)
+		m.filterIn.Focus()
+	case key.Matches(msg, m.keys.Pause):
+		cmd = m.togglePause()
+	case key.Matches(msg, m.keys.Refresh):
+		cmd = m.requestPoll()
+	case key.Matches(msg, m.keys.Faster):
+		cmd = m.stepInterval(-1)
+	case key.Matches(msg, m.keys.Slower):
+		cmd = m.stepInterval(1)
+	case key.Matches(msg, m.keys.Sort):
+		m.p.sales.CycleSort()
+		m.setStatus(statusInfo, "sales sorted by "+m.p.sales.SortName())
+	case key.Matches(msg, m.keys.ReverseSort):
+		m.p.sales.ReverseSort()
+		m.setStatus(statusInfo, "sales sorted by "+m.p.sales.SortName())
+	default:
+		cmd = m.p.update(m.focus, msg)
+	}
+	return m, cmd
+}
+
+// writeKind recognises a write key, armed or not (a disabled binding does
+// not match, so the enabled copies of keys.WriteBindings are used).
+func (m Model) writeKind(msg tea.KeyMsg) (opKind, bool) {
+	for i, b := range m.keys.WriteBindings() {
+		if key.Matches(msg, b) {
+			return opKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// cycleFocus moves the focus to the next (dir 1) or previous (-1) visible
+// panel.
+func (m *Model) cycleFocus(dir int) {
+	id := m.focus
+	for range numPanels {
+		id = (id + panelID(dir) + numPanels) % numPanels
+		if m.lay.visible(id) {
+			break
+		}
+	}
+	m.setFocus(id)
+}
+
+// selectSale selects the sale under the sales cursor.
+func (m *Model) selectSale() {
+	s := m.p.sales.CursorSale()
+	if s == "" {
+		return
+	}
+	m.sale = s
+	m.pushData()
+	m.setStatus(statusInfo, "selected sale "+redisops.SanitizeCut(s, maxDialogWidth))
+}
+
+func (m *Model) setFilter(f string) {
+	m.filter = f
+	m.pushData()
+}
+
+// handleFilterKey edits the filter live: enter keeps it, esc clears it.
+func (m Model) handleFilterKey(msg tea.KeyMsg) Model {
+	switch {
+	case key.Matches(msg, m.keys.Select):
+		m.mode = modeNormal
+	case key.Matches(msg, m.keys.Close):
+		m.mode = modeNormal
+		m.setFilter("")
+	default:
+		m.filterIn, _ = m.filterIn.Update(msg)
+		m.setFilter(m.filterIn.Value())
+	}
+	if m.mode == modeNormal {
+		m.filterIn.Blur()
+	}
+	return m
+}
+
+// handleFormKey feeds the form; on submit the operation runs or asks for a
+// confirm, on cancel the form closes.
+func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.form, cmd = m.form.Update(msg)
+	switch m.form.State() {
+	case forms.Cancelled:
+		m.mode = modeNormal
+		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled")
+	case forms.Accepted:
+		m.mode = modeNormal
+		req := m.withKey(fromForm(m.pending, m.form.Values()))
+		if needsConfirm(req.kind) {
+			return m.openConfirm(req), nil
+		}
+		return m, m.runOp(req)
+	}
+	return m, cmd
+}
+
+// handleConfirmKey runs the pending operation on y; n or esc cancels.
+func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.confirm, _ = m.confirm.Update(msg)
+	switch m.confirm.State() {
+	case forms.Cancelled:
+		m.mode = modeNormal
+		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled")
+	case forms.Accepted:
+		m.mode = modeNormal
+		return m, m.runOp(m.pending)
+	}
+	return m, nil
+}

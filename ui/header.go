@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"flashtop/redisops"
+)
+
+// segment is one item of the header.
+type segment struct {
+	key, value string
+	style      *lipgloss.Style // nil: key/value styles
+}
+
+// headerSegments lists the header items in two groups, most important
+// first: the dashboard's own state, then the server's.
+func (m Model) headerSegments() (app, server []segment) {
+	name := "flashtop"
+	if m.cfg.Version != "" {
+		name += " " + m.cfg.Version
+	}
+	mode, modeStyle := "READ-ONLY", m.st.ReadOnly
+	if m.cfg.Arming.Armed {
+		mode, modeStyle = "WRITES ARMED", m.st.Armed
+	}
+	app = []segment{{value: name}, {value: mode, style: &modeStyle}}
+	if m.cfg.Demo {
+		app = append(app, segment{value: "DEMO", style: &m.st.Demo})
+	}
+	if m.poll.paused {
+		app = append(app, segment{value: "PAUSED", style: &m.st.Paused})
+	}
+	app = append(app, segment{key: "every", value: fmtInterval(m.poll.interval)})
+	if m.cfg.Backend != nil {
+		app = append(app, segment{value: redisops.SanitizeCut(m.cfg.Backend.URL(), maxURLWidth)})
+	}
+	return app, m.serverSegments()
+}
+
+// maxURLWidth bounds the URL in the header.
+const maxURLWidth = 60
+
+// serverSegments are the server's numbers ("—" before the first snapshot).
+func (m Model) serverSegments() []segment {
+	if m.snap == nil {
+		return []segment{{key: "redis", value: "—"}}
+	}
+	s := m.snap.Server
+	mem := redisops.SanitizeCut(s.UsedMemoryHuman, 12) + "/"
+	if s.Maxmemory > 0 {
+		mem += fmtBytes(s.Maxmemory)
+	} else {
+		mem += "no limit"
+	}
+	return []segment{
+		{key: "redis", value: redisops.SanitizeCut(s.Version+" "+s.Role, 30)},
+		{key: "ping", value: fmt.Sprintf("%.2fms", s.PingMs)},
+		{key: "mem", value: mem},
+		{key: "ops/s", value: fmt.Sprint(s.OpsPerSec)},
+		{key: "sessions", value: fmt.Sprint(m.snap.Sessions.Count)},
+	}
+}
+
+// headerLines draws the header: the dashboard's state on the first line and
+// the server's on the second, or both on one line when there is one.
+// Whatever does not fit is cut.
+func (m Model) headerLines() []string {
+	app, server := m.headerSegments()
+	groups := [][]segment{app, server}
+	if m.lay.header == 1 {
+		groups = [][]segment{append(app, server...)}
+	}
+	lines := make([]string, 0, len(groups))
+	gap := m.st.Header.Render("  ")
+	for _, g := range groups {
+		parts := make([]string, len(g))
+		for i, sg := range g {
+			parts[i] = m.renderSegment(sg)
+		}
+		line := cutLine(m.st.Header.Render(" ")+strings.Join(parts, gap), m.width)
+		if pad := m.width - lipgloss.Width(line); pad > 0 {
+			line += m.st.Header.Render(strings.Repeat(" ", pad))
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func (m Model) renderSegment(sg segment) string {
+	if sg.style != nil {
+		return sg.style.Render(sg.value)
+	}
+	if sg.key == "" {
+		return m.st.HeaderValue.Render(sg.value)
+	}
+	return m.st.HeaderKey.Render(sg.key+" ") + m.st.HeaderValue.Render(sg.value)
+}
+
+// fmtInterval writes a poll interval: 250ms, 1s, 1m.
+func fmtInterval(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
+
+// fmtBytes writes a byte count in binary units: 512B, 1.5K, 2.0G.
+func fmtBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%dB", n)
+	}
+	v, i := float64(n), -1
+	for v >= unit && i < 4 {
+		v /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f%c", v, "KMGTP"[i])
+}

@@ -1,0 +1,148 @@
+// Package keys holds the dashboard's global and application key bindings
+// (DESIGN.md §7) and the help built from them. Panels keep their own small
+// movement key maps; forms and confirms keep theirs in ui/forms.
+package keys
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every global binding of the dashboard. Write bindings are
+// disabled with SetArmed(false) when writes are not armed.
+type KeyMap struct {
+	Quit        key.Binding
+	Interrupt   key.Binding // ctrl+c: quits from any mode, even while typing
+	Help        key.Binding
+	Close       key.Binding // esc: closes help, clears the filter
+	NextPanel   key.Binding
+	PrevPanel   key.Binding
+	Select      key.Binding
+	Filter      key.Binding
+	Pause       key.Binding
+	Refresh     key.Binding
+	Faster      key.Binding
+	Slower      key.Binding
+	Sort        key.Binding
+	ReverseSort key.Binding
+
+	Reserve  key.Binding
+	Release  key.Binding
+	Join     key.Binding
+	Leave    key.Binding
+	Admit    key.Binding
+	Restock  key.Binding
+	Take     key.Binding
+	SetStock key.Binding
+
+	// Move documents the panels' movement keys in help; the panels match
+	// their own bindings.
+	Move key.Binding
+}
+
+// New returns the default key map with writes enabled.
+func New() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Quit:        b("q", "quit", "q", "ctrl+c"),
+		Interrupt:   b("ctrl+c", "quit", "ctrl+c"),
+		Help:        b("?", "help", "?"),
+		Close:       b("esc", "close / clear filter", "esc"),
+		NextPanel:   b("tab", "next panel", "tab"),
+		PrevPanel:   b("shift+tab", "previous panel", "shift+tab"),
+		Select:      b("enter", "select sale", "enter"),
+		Filter:      b("/", "filter", "/"),
+		Pause:       b("p", "pause", "p"),
+		Refresh:     b("R", "refresh now", "R"),
+		Faster:      b("]", "poll faster", "]"),
+		Slower:      b("[", "poll slower", "["),
+		Sort:        b("s", "cycle sort", "s"),
+		ReverseSort: b("S", "reverse sort", "S"),
+		Reserve:     b("r", "reserve", "r"),
+		Release:     b("x", "release hold", "x"),
+		Join:        b("i", "join queue", "i"),
+		Leave:       b("o", "leave queue", "o"),
+		Admit:       b("A", "admit next N", "A"),
+		Restock:     b("+", "restock", "+"),
+		Take:        b("-", "take stock", "-"),
+		SetStock:    b("=", "set stock", "="),
+		Move:        b("↑↓/jk", "move", "up", "down", "j", "k"),
+	}
+}
+
+// writes returns pointers to the write bindings, in help order.
+func (k *KeyMap) writes() []*key.Binding {
+	return []*key.Binding{&k.Reserve, &k.Release, &k.Join, &k.Leave, &k.Admit, &k.Restock, &k.Take, &k.SetStock}
+}
+
+// SetArmed enables or disables every write binding (DESIGN.md §6).
+func (k *KeyMap) SetArmed(armed bool) {
+	for _, b := range k.writes() {
+		b.SetEnabled(armed)
+	}
+}
+
+// WriteBindings returns enabled copies of the write bindings, so that a key
+// press on a disabled write can be recognised and refused with a reason. The
+// order is fixed: Reserve, Release, Join, Leave, Admit, Restock, Take,
+// SetStock.
+func (k KeyMap) WriteBindings() []key.Binding {
+	ws := k.writes()
+	out := make([]key.Binding, len(ws))
+	for i, b := range ws {
+		out[i] = *b
+		out[i].SetEnabled(true)
+	}
+	return out
+}
+
+// ShortHelp is the one-line hint of the status bar (help.KeyMap).
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Help, k.Quit, k.NextPanel, k.Select, k.Reserve, k.Release, k.Pause, k.Filter}
+}
+
+// FullHelp is the help overlay's columns (help.KeyMap). Disabled bindings
+// are left out by bubbles/help; DisabledHelp lists them.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	ws := k.writes()
+	writes := make([]key.Binding, len(ws))
+	for i, b := range ws {
+		writes[i] = *b
+	}
+	return [][]key.Binding{
+		{k.Move, k.NextPanel, k.PrevPanel, k.Select, k.Filter, k.Close},
+		{k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort},
+		writes,
+		{k.Help, k.Quit},
+	}
+}
+
+// DisabledHelp returns enabled copies of the disabled write bindings, for
+// the help overlay to show them apart (dimmed) with the reason; they come in
+// columns of at most four.
+func (k KeyMap) DisabledHelp() [][]key.Binding {
+	var off []key.Binding
+	for _, b := range k.writes() {
+		if !b.Enabled() {
+			c := *b
+			c.SetEnabled(true)
+			off = append(off, c)
+		}
+	}
+	if len(off) == 0 {
+		return nil
+	}
+	return columns(off, helpRows)
+}
+
+// helpRows is the height of the disabled-bindings columns.
+const helpRows = 4
+
+// columns splits bs into columns of at most n bindings.
+func columns(bs []key.Binding, n int) [][]key.Binding {
+	var out [][]key.Binding
+	for len(bs) > n {
+		out = append(out, bs[:n])
+		bs = bs[n:]
+	}
+	return append(out, bs)
+}

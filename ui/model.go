@@ -1,0 +1,170 @@
+// Package ui is flashtop's dashboard: the root Bubble Tea model. It routes
+// messages (keys, resizes, poll and operation results) to small handlers,
+// polls redisops for snapshots on a self-rescheduling tick, lays the panels
+// of ui/panels out as a pure function of the terminal size, and runs writes
+// through the forms and confirms of ui/forms. All I/O runs in tea.Cmds.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"flashtop/redisops"
+	"flashtop/ui/forms"
+	"flashtop/ui/keys"
+	"flashtop/ui/panels"
+	"flashtop/ui/theme"
+)
+
+// mode is what the keyboard is talking to.
+type mode int
+
+const (
+	modeNormal  mode = iota // panels and global keys
+	modeHelp                // the full-screen help overlay
+	modeForm                // an operation's form
+	modeConfirm             // an operation's y/n confirm
+	modeFilter              // the one-line filter input
+)
+
+// maxLog is how many command log entries the root keeps.
+const maxLog = 500
+
+// Model is the root model of the dashboard.
+type Model struct {
+	cfg    Config
+	ctx    context.Context // the root context (from Run): I/O commands derive their timeouts from it
+	st     theme.Styles
+	fst    forms.Styles
+	keys   keys.KeyMap
+	help   help.Model
+	tick   func(context.Context, time.Duration, func(time.Time) tea.Msg) tea.Cmd // tickCmd; tests replace it
+	mode   mode
+	width  int
+	height int
+	lay    layout
+
+	p     panelSet
+	focus panelID
+
+	snap   *redisops.Snapshot
+	now    time.Time
+	sale   string
+	filter string
+	log    []panels.LogEntry
+
+	poll   pollState
+	status status
+
+	filterIn forms.Input
+	form     forms.Form
+	confirm  forms.Confirm
+	pending  opRequest // the operation the open form or confirm is for
+}
+
+// New builds the dashboard's model. Nothing runs until Init: the first poll
+// is prepared here (request 1, in flight) and issued by Init.
+func New(cfg Config) Model {
+	if cfg.Interval <= 0 {
+		cfg.Interval = time.Second
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = lipgloss.DefaultRenderer()
+	}
+	st := theme.New(cfg.Renderer)
+	m := Model{
+		cfg: cfg, ctx: context.Background(), st: st, fst: formStyles(st),
+		keys: keys.New(), help: newHelp(st), tick: tickCmd,
+		p: newPanels(st), now: cfg.Clock(), filterIn: forms.NewInput(redisops.MaxIDBytes),
+	}
+	m.keys.SetArmed(cfg.Arming.Armed)
+	if len(cfg.Pins) > 0 {
+		m.sale = cfg.Pins[0]
+	}
+	m.poll = newPollState(cfg.Interval)
+	m.p.focus(m.focus)
+	m.pushData()
+	return m
+}
+
+// formStyles maps the theme onto the dialogs' styles.
+func formStyles(st theme.Styles) forms.Styles {
+	return forms.Styles{Dialog: st.Dialog, Title: st.DialogTitle, Label: st.FormLabel, Input: st.FormInput,
+		InputFocused: st.FormInputFocused, Error: st.FormError, Dim: st.Dim}
+}
+
+// Init issues the first poll and starts the poll and clock ticks.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.snapshotCmd(m.poll.reqID), m.pollTickCmd(), m.clockTickCmd())
+}
+
+// Update routes each message to its handler.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		return m.handleResize(msg), nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case pollTickMsg:
+		return m.handlePollTick(msg)
+	case clockTickMsg:
+		return m.handleClockTick()
+	case snapshotMsg:
+		return m.handleSnapshotMsg(msg)
+	case opResultMsg:
+		return m.handleOpResultMsg(msg)
+	}
+	return m, nil
+}
+
+// handleResize stores the size and recomputes the layout.
+func (m Model) handleResize(msg tea.WindowSizeMsg) Model {
+	m.width, m.height = msg.Width, msg.Height
+	m.relayout()
+	return m
+}
+
+// relayout recomputes the layout (on resize and on mode or connection
+// changes only) and sizes the panels and dialogs.
+func (m *Model) relayout() {
+	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected())
+	for id := range numPanels {
+		r := m.lay.panels[id]
+		m.p.setSize(id, r.w, r.h)
+	}
+	if !m.lay.visible(m.focus) {
+		m.setFocus(pSales)
+	}
+	dw := dialogWidth(m.width)
+	m.form.SetWidth(dw)
+	m.confirm.SetWidth(dw)
+	m.help.Width = m.width
+}
+
+// frames are the style frame sizes the layout depends on.
+func (m Model) frames() frames {
+	return frames{panel: panelFrame}
+}
+
+// data is what the panels render from. The data is stale while polls fail
+// and while polling is paused (the panels then show its age).
+func (m Model) data() panels.Data {
+	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale, Filter: m.filter,
+		Stale: m.disconnected() || m.poll.paused, Log: m.log}
+}
+
+// pushData hands the current data to every panel.
+func (m *Model) pushData() { m.p.setData(m.data()) }
+
+// setFocus moves the focus to panel id.
+func (m *Model) setFocus(id panelID) {
+	m.focus = id
+	m.p.focus(id)
+}

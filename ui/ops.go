@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+	"flashtop/ui/forms"
+	"flashtop/ui/panels"
+)
+
+// opKind is a write operation, in the order of keys.KeyMap.WriteBindings.
+type opKind int
+
+const (
+	opReserve opKind = iota
+	opRelease
+	opJoin
+	opLeave
+	opAdmit
+	opRestock
+	opTake
+	opSet
+)
+
+// opRequest is one write with every argument resolved; commands capture it.
+type opRequest struct {
+	kind opKind
+	sale string
+	user string
+	n    int64         // quantity (reserve, restock, take, release), stock (set), count (admit)
+	ttl  time.Duration // reserve
+	max  *int64        // restock
+	key  string        // the key it touches
+}
+
+// opResultMsg is the outcome of a write.
+type opResultMsg struct {
+	req opRequest
+	res redisops.Result
+	err error
+}
+
+// startOp begins operation kind: refused when not armed or without a sale;
+// release and leave go straight to their confirm, the others open a form.
+func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
+	if !m.cfg.Arming.Armed {
+		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
+		return m, nil
+	}
+	if m.sale == "" {
+		m.setStatus(statusErr, "select a sale first (enter)")
+		return m, nil
+	}
+	req := opRequest{kind: kind, sale: m.sale}
+	switch kind {
+	case opRelease:
+		h, ok := m.p.holds.SelectedHold()
+		if !ok {
+			m.setStatus(statusErr, "no hold selected (tab to the holds panel)")
+			return m, nil
+		}
+		req.sale, req.user, req.n, req.key = h.Sale, h.User, h.Quantity, h.Key
+		return m.openConfirm(req), nil
+	case opLeave:
+		e, ok := m.p.queue.SelectedEntry()
+		if !ok {
+			m.setStatus(statusErr, "no queue member selected (tab to the queue panel)")
+			return m, nil
+		}
+		req.user = e.User
+		return m.openConfirm(m.withKey(req)), nil
+	}
+	m.form = forms.New(formTitle(req), m.fst, formFields(kind)...)
+	m.form.SetWidth(dialogWidth(m.width))
+	m.pending = req
+	m.mode = modeForm
+	return m, nil
+}
+
+// withKey fills in the key the request touches, from the schema.
+func (m Model) withKey(req opRequest) opRequest {
+	sch := m.cfg.Backend.Schema()
+	switch req.kind {
+	case opReserve, opRelease:
+		req.key = sch.HoldKey(req.user, req.sale)
+	case opJoin, opLeave, opAdmit:
+		req.key = sch.QueueKey(req.sale)
+	default:
+		req.key = sch.StockKey(req.sale)
+	}
+	return req
+}
+
+// needsConfirm: destructive operations ask y/n (DESIGN.md §6).
+func needsConfirm(k opKind) bool {
+	return k == opRelease || k == opLeave || k == opAdmit || k == opTake || k == opSet
+}
+
+func (m Model) openConfirm(req opRequest) Model {
+	m.pending = req
+	m.confirm = forms.NewConfirm(opName(req.kind), confirmPrompt(req), m.fst)
+	m.confirm.SetWidth(dialogWidth(m.width))
+	m.mode = modeConfirm
+	return m
+}
+
+// confirmPrompt names the exact key and amount.
+func confirmPrompt(r opRequest) string {
+	k, u := redisops.Sanitize(r.key), redisops.Sanitize(r.user)
+	switch r.kind {
+	case opRelease:
+		return fmt.Sprintf("Release hold %s (%d units back to stock)?", k, r.n)
+	case opLeave:
+		return fmt.Sprintf("Remove %s from %s?", u, k)
+	case opAdmit:
+		return fmt.Sprintf("Admit the next %d members of %s?", r.n, k)
+	case opTake:
+		return fmt.Sprintf("Take %d units from %s?", r.n, k)
+	case opSet:
+		return fmt.Sprintf("Set %s to %d (overwrites the current stock)?", k, r.n)
+	}
+	return "Proceed?"
+}
+
+// inputCheck adapts a redisops parser into a field validator whose message
+// drops the "redisops: bad input: " prefix.
+func inputCheck(parse func(string) error) func(string) error {
+	return func(s string) error {
+		if err := parse(s); err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), redisops.ErrInput.Error()+": "))
+		}
+		return nil
+	}
+}
+
+func userField() forms.Field {
+	return forms.Field{Label: "user", Hint: "user id", Validate: inputCheck(func(s string) error {
+		return redisops.ValidateID("user", s)
+	})}
+}
+
+func qtyField(label, value string) forms.Field {
+	return forms.Field{Label: label, Value: value, Validate: inputCheck(func(s string) error {
+		_, err := redisops.ParseQuantity(label, s)
+		return err
+	})}
+}
+
+// formFields are the fields of each operation's form.
+func formFields(k opKind) []forms.Field {
+	switch k {
+	case opReserve:
+		ttl := forms.Field{Label: "ttl", Value: "300s", Validate: inputCheck(func(s string) error {
+			_, err := redisops.ParseTTL("ttl", s)
+			return err
+		})}
+		return []forms.Field{userField(), qtyField("quantity", "1"), ttl}
+	case opJoin:
+		return []forms.Field{userField()}
+	case opAdmit:
+		return []forms.Field{{Label: "count", Value: "10", Validate: inputCheck(func(s string) error {
+			_, err := redisops.ParseCount("count", s)
+			return err
+		})}}
+	case opRestock:
+		maxField := forms.Field{Label: "max (optional)", Hint: "no maximum", Validate: inputCheck(func(s string) error {
+			if s == "" {
+				return nil
+			}
+			_, err := redisops.ParseMax("max", s)
+			return err
+		})}
+		return []forms.Field{qtyField("quantity", ""), maxField}
+	case opTake:
+		return []forms.Field{qtyField("quantity", "")}
+	case opSet:
+		return []forms.Field{{Label: "stock", Validate: inputCheck(func(s string) error {
+			_, err := redisops.ParseIntIn("stock", s, 0, redisops.MaxStockSet)
+			return err
+		})}}
+	}
+	return nil
+}
+
+// fromForm fills the request from the (valid) form values.
+func fromForm(req opRequest, v []string) opRequest {
+	num := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+	switch req.kind {
+	case opReserve:
+		req.user, req.n = v[0], num(v[1])
+		req.ttl, _ = redisops.ParseTTL("ttl", v[2])
+	case opJoin:
+		req.user = v[0]
+	case opRestock:
+		req.n = num(v[0])
+		if v[1] != "" {
+			mx := num(v[1])
+			req.max = &mx
+		}
+	default: // admit, take, set: one number
+		req.n = num(v[0])
+	}
+	return req
+}
+
+func opName(k opKind) string {
+	return [...]string{"Reserve", "Release", "Join queue", "Leave queue", "Admit", "Restock", "Take stock", "Set stock"}[k]
+}
+
+func formTitle(r opRequest) string {
+	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth/2)
+}
+
+// runOp runs a write in a command that captures the request, never the model.
+func (m Model) runOp(req opRequest) tea.Cmd {
+	ctx, b := m.ctx, m.cfg.Backend
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, opTimeout)
+		defer cancel()
+		res, err := call(ctx, b, req)
+		return opResultMsg{req: req, res: res, err: err}
+	}
+}
+
+func call(ctx context.Context, b Backend, r opRequest) (redisops.Result, error) {
+	switch r.kind {
+	case opReserve:
+		return b.Reserve(ctx, r.sale, r.user, r.n, r.ttl)
+	case opRelease:
+		return b.Release(ctx, r.sale, r.user, nil)
+	case opJoin:
+		return b.Join(ctx, r.sale, r.user)
+	case opLeave:
+		return b.Leave(ctx, r.sale, r.user)
+	case opAdmit:
+		return b.Admit(ctx, r.sale, r.n)
+	case opRestock:
+		return b.Restock(ctx, r.sale, r.n, r.max)
+	case opTake:
+		return b.Take(ctx, r.sale, r.n)
+	}
+	return b.SetStock(ctx, r.sale, r.n)
+}
+
+// handleOpResultMsg logs the result, shows it and refreshes at once.
+func (m Model) handleOpResultMsg(msg opResultMsg) (tea.Model, tea.Cmd) {
+	e := panels.LogEntry{At: m.now, Command: commandLine(msg.req), Status: msg.res.Status, OK: msg.res.OK}
+	switch {
+	case msg.err != nil:
+		e.Status, e.OK, e.Err = "", false, msg.err.Error()
+		m.setStatus(statusErr, e.Command+": "+e.Err)
+	case msg.res.OK:
+		m.setStatus(statusOK, e.Command+": "+describe(msg.res))
+	default:
+		m.setStatus(statusErr, e.Command+": refused: "+describe(msg.res))
+	}
+	m.debugf("op %s -> %s %s", e.Command, e.Status, e.Err)
+	m.log = append(m.log, e)
+	if len(m.log) > maxLog {
+		m.log = append([]panels.LogEntry(nil), m.log[len(m.log)-maxLog:]...)
+	}
+	m.pushData()
+	return m, m.requestPoll()
+}

@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"flashtop/redisops"
+)
+
+// commandLine writes a request as the equivalent flashtop command, for the
+// command log and the status bar.
+func commandLine(r opRequest) string {
+	sale := " --sale " + redisops.Sanitize(r.sale)
+	user := " --user " + redisops.Sanitize(r.user)
+	switch r.kind {
+	case opReserve:
+		return fmt.Sprintf("reserve%s%s --qty %d --ttl %s", sale, user, r.n, fmtTTL(r))
+	case opRelease:
+		return "release" + sale + user
+	case opJoin:
+		return "queue join" + sale + user
+	case opLeave:
+		return "queue leave" + sale + user
+	case opAdmit:
+		return fmt.Sprintf("queue admit%s --count %d", sale, r.n)
+	case opRestock:
+		s := fmt.Sprintf("inventory restock%s --qty %d", sale, r.n)
+		if r.max != nil {
+			s += fmt.Sprintf(" --max %d", *r.max)
+		}
+		return s
+	case opTake:
+		return fmt.Sprintf("inventory take%s --qty %d", sale, r.n)
+	}
+	return fmt.Sprintf("inventory set%s --qty %d", sale, r.n)
+}
+
+func fmtTTL(r opRequest) string { return fmt.Sprintf("%ds", int64(r.ttl.Seconds())) }
+
+// describe writes a result as its status word and numbers:
+// "reserved remaining=9".
+func describe(res redisops.Result) string {
+	parts := []string{res.Status}
+	num := func(name string, v *int64) {
+		if v != nil {
+			parts = append(parts, fmt.Sprintf("%s=%d", name, *v))
+		}
+	}
+	num("remaining", res.Remaining)
+	num("quantity", res.Quantity)
+	num("stock", res.Stock)
+	num("position", res.Position)
+	num("length", res.Length)
+	if res.Users != nil {
+		users := make([]string, len(res.Users))
+		for i, u := range res.Users {
+			users[i] = redisops.Sanitize(u)
+		}
+		parts = append(parts, "users=["+strings.Join(users, ",")+"]")
+	}
+	return strings.Join(parts, " ")
+}

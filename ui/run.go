@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"flashtop/redisops"
+)
+
+// Backend is everything the dashboard asks of Redis. *redisops.Client
+// satisfies it; UI tests use a fake that records what was asked.
+type Backend interface {
+	Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error)
+	Reserve(ctx context.Context, sale, user string, qty int64, ttl time.Duration) (redisops.Result, error)
+	Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error)
+	SetStock(ctx context.Context, sale string, n int64) (redisops.Result, error)
+	Restock(ctx context.Context, sale string, qty int64, max *int64) (redisops.Result, error)
+	Take(ctx context.Context, sale string, qty int64) (redisops.Result, error)
+	Join(ctx context.Context, sale, user string) (redisops.Result, error)
+	Leave(ctx context.Context, sale, user string) (redisops.Result, error)
+	Admit(ctx context.Context, sale string, n int64) (redisops.Result, error)
+	Schema() redisops.Schema
+	URL() string
+}
+
+// Config is what the dashboard needs to run.
+type Config struct {
+	Backend  Backend
+	Pins     []string      // --sale: pinned sales; the first is selected at start
+	Interval time.Duration // poll interval; 1s when zero
+	Arming   redisops.Arming
+	Demo     bool
+	Clock    func() time.Time   // time.Now when nil
+	Renderer *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
+	Version  string
+	Debug    io.Writer // debug log (nil = off)
+}
+
+// Run runs the dashboard full-screen until the user quits or ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends pending ticks and I/O once the program is done
+	m := New(cfg)
+	m.ctx = ctx
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	_, err := p.Run()
+	if err != nil && ctx.Err() == nil && !errors.Is(err, tea.ErrInterrupted) {
+		return fmt.Errorf("ui: %w", err)
+	}
+	return nil
+}
+
+// debugf writes one line to the debug log when one is set.
+func (m Model) debugf(format string, a ...any) {
+	if m.cfg.Debug != nil {
+		fmt.Fprintf(m.cfg.Debug, m.now.Format("15:04:05.000")+" "+format+"\n", a...)
+	}
+}

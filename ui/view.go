@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"flashtop/redisops"
+	"flashtop/ui/panels"
+)
+
+// View draws the whole screen: exactly height lines of exactly width cells.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.mode == modeHelp {
+		return m.helpView()
+	}
+	lines := m.headerLines()
+	if m.lay.banner > 0 {
+		lines = append(lines, m.bannerLine())
+	}
+	lines = append(lines, m.bodyLines()...)
+	lines = append(lines, m.statusLines()...)
+	lines = fitLines(lines, m.width, m.height)
+	switch m.mode {
+	case modeForm:
+		lines = overlay(lines, m.form.View(), m.width)
+	case modeConfirm:
+		lines = overlay(lines, m.confirm.View(), m.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bodyLines renders the panel rows of the layout.
+func (m Model) bodyLines() []string {
+	var out []string
+	for _, r := range m.lay.rows {
+		if r.h <= 0 {
+			continue
+		}
+		band := make([]string, r.h)
+		for _, id := range r.ids { // panels draw exactly their size: lines just concatenate
+			for i, l := range strings.SplitN(m.p.view(id), "\n", r.h) {
+				band[i] += l
+			}
+		}
+		out = append(out, band...)
+	}
+	for len(out) < m.lay.body {
+		out = append(out, "")
+	}
+	return out[:m.lay.body]
+}
+
+// bannerLine is the lost-connection banner.
+func (m Model) bannerLine() string {
+	text := fmt.Sprintf(" disconnected since %s — retrying: %s", m.poll.downSince.Format("15:04:05"),
+		redisops.Sanitize(m.poll.lastErr.Error()))
+	return m.st.Banner.Render(fitLine(text, m.width))
+}
+
+// statusLines are the status bar: the message (or filter input, or hint),
+// then the arming reason and key hint.
+func (m Model) statusLines() []string {
+	arming := m.st.ReadOnly.Render(m.cfg.Arming.Reason)
+	if m.cfg.Arming.Armed {
+		arming = m.st.Armed.Render(m.cfg.Arming.Reason)
+	}
+	hint := func(used int) string {
+		h := m.help
+		h.Width = max(m.width-used-2, 0)
+		return h.ShortHelpView(m.keys.ShortHelp())
+	}
+	msg := m.messageLine()
+	switch m.lay.status {
+	case 0:
+		return nil
+	case 1:
+		if msg == "" {
+			return []string{arming + "  " + hint(lipgloss.Width(arming))}
+		}
+		return []string{msg}
+	}
+	if msg == "" {
+		msg = m.st.StatusBar.Render(m.dataAge())
+	}
+	return []string{msg, arming + "  " + hint(lipgloss.Width(arming))}
+}
+
+// messageLine is the filter input, the current message or the filter in
+// force ("" when there is nothing to say).
+func (m Model) messageLine() string {
+	switch {
+	case m.mode == modeFilter:
+		const tail = "  enter keep · esc clear"
+		return m.st.StatusInfo.Render("/") + m.filterIn.View(m.width-1-len(tail)) + m.st.Dim.Render(tail)
+	case m.status.text != "":
+		st := m.st.StatusInfo
+		switch m.status.kind {
+		case statusOK:
+			st = m.st.StatusOK
+		case statusErr:
+			st = m.st.StatusErr
+		}
+		return st.Render(fitLine(m.status.text, m.width))
+	case m.filter != "":
+		return m.st.StatusInfo.Render(fitLine("filter: "+redisops.Sanitize(m.filter)+" (esc clears)", m.width))
+	}
+	return ""
+}
+
+// dataAge says how fresh the data is.
+func (m Model) dataAge() string {
+	if m.snap == nil {
+		return "waiting for the first snapshot…"
+	}
+	return "data from " + m.snap.TakenAt.In(m.now.Location()).Format("15:04:05")
+}
+
+// helpView is the full-screen help, built from the key maps.
+func (m Model) helpView() string {
+	h := m.help
+	h.Width = m.width
+	lines := []string{m.st.Title.Render("flashtop — keys"), ""}
+	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
+	lines = append(lines, "", m.st.Dim.Render("in the focused panel:"))
+	pk := panels.DefaultKeyMap()
+	moves := [][]key.Binding{{pk.Up, pk.Down, pk.PageUp}, {pk.PageDown, pk.Home, pk.End}}
+	lines = append(lines, strings.Split(h.FullHelpView(moves), "\n")...)
+	if off := m.keys.DisabledHelp(); off != nil {
+		lines = append(lines, "", m.st.ReadOnly.Render("disabled — "+m.cfg.Arming.Reason))
+		lines = append(lines, strings.Split(dimHelp(h, m.st).FullHelpView(off), "\n")...)
+	}
+	lines = append(lines, "", m.st.Dim.Render("? or esc closes this help"))
+	return strings.Join(fitLines(lines, m.width, m.height), "\n")
+}
+
+// cutLine cuts s to at most w cells.
+func cutLine(s string, w int) string {
+	if ansi.StringWidth(s) > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s
+}
+
+// fitLine cuts s to w cells and pads it with spaces to exactly w.
+func fitLine(s string, w int) string {
+	s = cutLine(s, w)
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+}
+
+// fitLines makes exactly h lines of exactly w cells.
+func fitLines(lines []string, w, h int) []string {
+	out := make([]string, h)
+	for i := range out {
+		s := ""
+		if i < len(lines) {
+			s = lines[i]
+		}
+		out[i] = fitLine(s, w)
+	}
+	return out
+}
+
+// overlay draws box centred over lines (each exactly w cells wide).
+func overlay(lines []string, box string, w int) []string {
+	bl := strings.Split(box, "\n")
+	bw := 0
+	for _, l := range bl {
+		bw = max(bw, ansi.StringWidth(l))
+	}
+	bw = min(bw, w)
+	y0 := max((len(lines)-len(bl))/2, 0)
+	x0 := max((w-bw)/2, 0)
+	for i, l := range bl {
+		y := y0 + i
+		if y >= len(lines) {
+			break
+		}
+		mid := fitLine(l, bw)
+		lines[y] = ansi.Truncate(lines[y], x0, "") + mid + ansi.TruncateLeft(lines[y], x0+bw, "")
+	}
+	return lines
+}
