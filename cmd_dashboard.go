@@ -13,23 +13,29 @@ import (
 // runDashboard runs the terminal dashboard. The client is built like every
 // other command's (config.options, redisops.New) without touching the
 // network: an unreachable server opens the dashboard anyway, with the
-// disconnected banner, and every poll retries. --debug FILE appends a log
-// there, because the dashboard owns the terminal.
+// disconnected banner, and every poll retries. --demo runs it on a
+// throwaway server with simulated buyers instead (cmd_demo.go).
 func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	p := printer{stdout: stdout, stderr: stderr}
+	if cfg.Demo {
+		return runDemo(ctx, cfg, p)
+	}
 	client, err := redisops.New(cfg.options())
 	if err != nil {
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
-	uc := ui.Config{
-		Backend:  client,
-		Pins:     cfg.Sales,
-		Interval: cfg.Interval,
-		Arming:   redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, cfg.Demo),
-		Demo:     cfg.Demo,
-		Version:  version,
-	}
+	return showDashboard(ctx, cfg, p, ui.Config{
+		Backend: client,
+		Arming:  redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, false),
+	})
+}
+
+// showDashboard fills the common fields of uc from cfg and runs the UI until
+// the user quits or ctx ends. --debug FILE appends a log there, because the
+// dashboard owns the terminal.
+func showDashboard(ctx context.Context, cfg config, p printer, uc ui.Config) int {
+	uc.Pins, uc.Interval, uc.Version = cfg.Sales, cfg.Interval, version
 	if cfg.Debug != "" {
 		f, err := os.OpenFile(cfg.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {

@@ -223,6 +223,22 @@ func (s *Sim) SetPaused(p bool) {
 	s.paused = p
 }
 
+// Paused reports whether Run is paused.
+func (s *Sim) Paused() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paused
+}
+
+// Summary is a one-line state for the dashboard's header.
+func (s *Sim) Summary() string {
+	st := s.Stats()
+	if st.Paused {
+		return "paused"
+	}
+	return fmt.Sprintf("%g× · %d arrived · %d reserved · %d let expire", st.Speed, st.Arrivals, st.Reserved, st.Expired)
+}
+
 // Rush brings RushSize buyers to a sale at once (at the next step).
 func (s *Sim) Rush(sale string) error {
 	for i, p := range s.cfg.Profiles {

@@ -32,6 +32,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if kind, ok := m.writeKind(msg); ok {
 		return m.startOp(kind)
 	}
+	if m, ok := m.handleSimKey(msg); ok {
+		return m, nil
+	}
 	return m.handleNormalKey(msg)
 }
 

@@ -31,6 +31,9 @@ func (m Model) headerSegments() (app, server []segment) {
 	if m.cfg.Demo {
 		app = append(app, segment{value: "DEMO", style: &m.st.Demo})
 	}
+	if m.cfg.Sim != nil {
+		app = append(app, segment{key: "buyers", value: m.cfg.Sim.Summary()})
+	}
 	if m.poll.paused {
 		app = append(app, segment{value: "PAUSED", style: &m.st.Paused})
 	}

@@ -85,6 +85,7 @@ func New(cfg Config) Model {
 		p: newPanels(st), now: cfg.Clock(), filterIn: forms.NewInput(redisops.MaxIDBytes),
 	}
 	m.keys.SetArmed(cfg.Arming.Armed)
+	m.keys.SetDemo(cfg.Sim != nil)
 	if len(cfg.Pins) > 0 {
 		m.sale = cfg.Pins[0]
 	}

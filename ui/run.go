@@ -36,6 +36,7 @@ type Config struct {
 	Interval time.Duration // poll interval; 1s when zero
 	Arming   redisops.Arming
 	Demo     bool
+	Sim      Simulator          // the demo's simulator (nil outside --demo)
 	Clock    func() time.Time   // time.Now when nil
 	Renderer *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
 	Version  string

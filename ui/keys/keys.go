@@ -32,6 +32,12 @@ type KeyMap struct {
 	Take     key.Binding
 	SetStock key.Binding
 
+	// Demo-mode controls of the simulator (disabled outside --demo).
+	SimFaster key.Binding
+	SimSlower key.Binding
+	SimPause  key.Binding
+	Rush      key.Binding
+
 	// Move documents the panels' movement keys in help; the panels match
 	// their own bindings.
 	Move key.Binding
@@ -42,7 +48,7 @@ func New() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
-	return KeyMap{
+	k := KeyMap{
 		Quit:        b("q", "quit", "q", "ctrl+c"),
 		Interrupt:   b("ctrl+c", "quit", "ctrl+c"),
 		Help:        b("?", "help", "?"),
@@ -65,7 +71,25 @@ func New() KeyMap {
 		Restock:     b("+", "restock", "+"),
 		Take:        b("-", "take stock", "-"),
 		SetStock:    b("=", "set stock", "="),
+		SimFaster:   b(">", "demo: buyers faster", ">"),
+		SimSlower:   b("<", "demo: buyers slower", "<"),
+		SimPause:    b("space", "demo: pause buyers", " "),
+		Rush:        b("!", "demo: rush of 500 buyers", "!"),
 		Move:        b("↑↓/jk", "move", "up", "down", "j", "k"),
+	}
+	k.SetDemo(false)
+	return k
+}
+
+// demos returns pointers to the demo-mode bindings, in help order.
+func (k *KeyMap) demos() []*key.Binding {
+	return []*key.Binding{&k.SimFaster, &k.SimSlower, &k.SimPause, &k.Rush}
+}
+
+// SetDemo enables the simulator controls (only --demo has a simulator).
+func (k *KeyMap) SetDemo(on bool) {
+	for _, b := range k.demos() {
+		b.SetEnabled(on)
 	}
 }
 
@@ -108,12 +132,28 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	for i, b := range ws {
 		writes[i] = *b
 	}
-	return [][]key.Binding{
+	cols := [][]key.Binding{
 		{k.Move, k.NextPanel, k.PrevPanel, k.Select, k.Filter, k.Close},
 		{k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort},
 		writes,
 		{k.Help, k.Quit},
 	}
+	if k.Rush.Enabled() {
+		cols = append(cols, []key.Binding{k.SimFaster, k.SimSlower, k.SimPause, k.Rush})
+	}
+	return cols
+}
+
+// All returns every binding, enabled or not, for documentation checks.
+func (k KeyMap) All() []key.Binding {
+	out := []key.Binding{k.Quit, k.Interrupt, k.Help, k.Close, k.NextPanel, k.PrevPanel, k.Select,
+		k.Filter, k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort, k.Move}
+	for _, b := range append(k.writes(), k.demos()...) {
+		c := *b
+		c.SetEnabled(true)
+		out = append(out, c)
+	}
+	return out
 }
 
 // DisabledHelp returns enabled copies of the disabled write bindings, for
