@@ -55,6 +55,29 @@ type Snapshot struct {
 	Sessions     SessionStats            `json:"sessions"`
 	Slowlog      []SlowEntry             `json:"slowlog"`
 	Anomalies    []Anomaly               `json:"anomalies"`
+	// Additive.
+	Nodes []NodeStats `json:"nodes,omitempty"` // per master in a cluster (Server holds the totals)
+	Cost  *PollCost   `json:"cost,omitempty"`  // what reading this snapshot cost (the dashboard's poller)
+}
+
+// NodeStats are one node's server figures (in a cluster, one per master).
+type NodeStats struct {
+	Addr string `json:"addr"`
+	ServerStats
+}
+
+// PollCost is what one poll cost the server and the network, and how far the
+// incremental discovery has come.
+type PollCost struct {
+	Commands     int     `json:"commands"`        // commands sent by this poll
+	RoundTrips   int     `json:"round_trips"`     // pipelines (per node) sent by this poll
+	BytesOut     int64   `json:"bytes_out"`       // request bytes (estimated from the arguments)
+	BytesIn      int64   `json:"bytes_in"`        // reply bytes (estimated)
+	RTTMs        float64 `json:"rtt_ms"`          // wall time of the poll's round trips
+	ScanProgress float64 `json:"scan_progress"`   // share of the keyspace the current walk has covered (0..1)
+	WalksDone    int64   `json:"walks_done"`      // complete discovery walks so far
+	HoldsIndexed int64   `json:"holds_indexed"`   // holds in the in-memory index
+	Events       bool    `json:"keyspace_events"` // index updated from keyspace notifications
 }
 
 // ServerStats are the server fields of a snapshot, from INFO and PING.
