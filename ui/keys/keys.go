@@ -3,7 +3,12 @@
 // movement key maps; forms and confirms keep theirs in ui/forms.
 package keys
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // KeyMap is every global binding of the dashboard. Write bindings are
 // disabled with SetArmed(false) when writes are not armed.
@@ -185,4 +190,33 @@ func columns(bs []key.Binding, n int) [][]key.Binding {
 		bs = bs[n:]
 	}
 	return append(out, bs)
+}
+
+// MarkdownTable is the README's key table, built from the key map so that the
+// two cannot drift apart (a test compares them).
+func MarkdownTable() string {
+	k := New()
+	var b strings.Builder
+	b.WriteString("| key | action | notes |\n|---|---|---|\n")
+	row := func(bd key.Binding, note string) {
+		names := make([]string, len(bd.Keys()))
+		for i, n := range bd.Keys() {
+			if n == " " {
+				n = "space"
+			}
+			names[i] = "`" + n + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", strings.Join(names, " "), bd.Help().Desc, note)
+	}
+	for _, bd := range []key.Binding{k.Quit, k.Help, k.Close, k.NextPanel, k.PrevPanel, k.Move, k.Select,
+		k.Filter, k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort} {
+		row(bd, "")
+	}
+	for _, bd := range k.writes() {
+		row(*bd, "write: disabled unless writes are armed")
+	}
+	for _, bd := range k.demos() {
+		row(*bd, "only with --demo")
+	}
+	return b.String()
 }
