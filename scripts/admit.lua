@@ -8,26 +8,16 @@
 --                                       (none when the queue is empty)
 -- Errors (nothing written): bad argument count or value, a queue key of
 -- another type than sorted set.
-
-local MAXN = 999999999999999
-
-local function fail(msg)
-  return 'ERR flashtop: ' .. msg
-end
+-- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN): lib.lua.
 
 if #KEYS ~= 1 or #ARGV ~= 1 then
   return redis.error_reply(fail('admit takes 1 key (queue) and 1 argument (n)'))
 end
-local v = ARGV[1]
-if not (#v <= 15 and string.match(v, '^[1-9]%d*$')) then
-  return redis.error_reply(fail(string.format('admit: n must be a whole number from 1 to %d, got "%s"',
-    MAXN, string.sub(v, 1, 40))))
-end
-local t = redis.call('TYPE', KEYS[1])['ok']
-if t ~= 'none' and t ~= 'zset' then
-  return redis.error_reply(fail('queue key ' .. KEYS[1] .. ' holds a ' .. t .. ', not a sorted set'))
-end
-local popped = redis.call('ZPOPMIN', KEYS[1], v)
+local n, nerr = int_arg('n', ARGV[1], 1, MAXN)
+if nerr then return redis.error_reply(nerr) end
+local qerr = check_queue(KEYS[1])
+if qerr then return redis.error_reply(qerr) end
+local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[1]) -- the string: a Lua number may print as 1e+14
 local reply = {'admitted'}
 for i = 1, #popped, 2 do
   reply[#reply + 1] = popped[i]

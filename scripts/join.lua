@@ -11,29 +11,19 @@
 --   {"joined", position}                ZADD with Redis TIME in ms; position is ZRANK + 1
 -- Errors (nothing written): bad argument count or value, a queue key of
 -- another type than sorted set.
-
-local MAXN = 999999999999999
-
-local function fail(msg)
-  return 'ERR flashtop: ' .. msg
-end
+-- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN): lib.lua.
 
 if #KEYS ~= 1 or #ARGV ~= 2 then
   return redis.error_reply(fail('join takes 1 key (queue) and 2 arguments (user, cap)'))
 end
-local user, c = ARGV[1], ARGV[2]
+local user = ARGV[1]
 if user == '' then
   return redis.error_reply(fail('join: user id must not be empty'))
 end
-if not (#c <= 15 and string.match(c, '^[1-9]%d*$')) then
-  return redis.error_reply(fail(string.format('join: cap must be a whole number from 1 to %d, got "%s"',
-    MAXN, string.sub(c, 1, 40))))
-end
-local cap = tonumber(c)
-local t = redis.call('TYPE', KEYS[1])['ok']
-if t ~= 'none' and t ~= 'zset' then
-  return redis.error_reply(fail('queue key ' .. KEYS[1] .. ' holds a ' .. t .. ', not a sorted set'))
-end
+local cap, cerr = int_arg('cap', ARGV[2], 1, MAXN)
+if cerr then return redis.error_reply(cerr) end
+local qerr = check_queue(KEYS[1])
+if qerr then return redis.error_reply(qerr) end
 
 local rank = redis.call('ZRANK', KEYS[1], user)
 if rank then

@@ -8,10 +8,7 @@
 --   {"not_queued"}                      the user was not queued
 -- Errors (nothing written): bad argument count or value, a queue key of
 -- another type than sorted set.
-
-local function fail(msg)
-  return 'ERR flashtop: ' .. msg
-end
+-- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN): lib.lua.
 
 if #KEYS ~= 1 or #ARGV ~= 1 then
   return redis.error_reply(fail('leave takes 1 key (queue) and 1 argument (user)'))
@@ -19,10 +16,8 @@ end
 if ARGV[1] == '' then
   return redis.error_reply(fail('leave: user id must not be empty'))
 end
-local t = redis.call('TYPE', KEYS[1])['ok']
-if t ~= 'none' and t ~= 'zset' then
-  return redis.error_reply(fail('queue key ' .. KEYS[1] .. ' holds a ' .. t .. ', not a sorted set'))
-end
+local qerr = check_queue(KEYS[1])
+if qerr then return redis.error_reply(qerr) end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
   return {'left'}
 end

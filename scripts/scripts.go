@@ -5,7 +5,8 @@
 // survived). Every script checks its arguments and the TYPE of every key
 // before its first write, so a script that replies with an error has written
 // nothing; every success or refusal reply is a table whose first element is
-// the status word.
+// the status word. The helpers they share live in lib.lua, loaded ahead of
+// each script (see compose).
 package scripts
 
 import (
@@ -15,6 +16,8 @@ import (
 )
 
 var (
+	//go:embed lib.lua
+	libSrc string
 	//go:embed reserve.lua
 	reserveSrc string
 	//go:embed release.lua
@@ -37,22 +40,28 @@ var (
 // and SHA1), so sharing them between goroutines is safe.
 var (
 	// Reserve holds units for a user: KEYS stock, hold; ARGV qty, ttl seconds, user.
-	Reserve = redis.NewScript(reserveSrc)
+	Reserve = redis.NewScript(compose("reserve", reserveSrc))
 	// Release returns a hold's units to stock: KEYS hold, stock; ARGV max ("" for none).
-	Release = redis.NewScript(releaseSrc)
+	Release = redis.NewScript(compose("release", releaseSrc))
 	// Set sets the stock: KEYS stock; ARGV n.
-	Set = redis.NewScript(setSrc)
+	Set = redis.NewScript(compose("set", setSrc))
 	// Restock adds to the stock: KEYS stock; ARGV qty, max ("" for none).
-	Restock = redis.NewScript(restockSrc)
+	Restock = redis.NewScript(compose("restock", restockSrc))
 	// Take removes from the stock: KEYS stock; ARGV qty.
-	Take = redis.NewScript(takeSrc)
+	Take = redis.NewScript(compose("take", takeSrc))
 	// Join queues a user: KEYS queue; ARGV user, cap.
-	Join = redis.NewScript(joinSrc)
+	Join = redis.NewScript(compose("join", joinSrc))
 	// Leave unqueues a user: KEYS queue; ARGV user.
-	Leave = redis.NewScript(leaveSrc)
+	Leave = redis.NewScript(compose("leave", leaveSrc))
 	// Admit pops the head of a queue: KEYS queue; ARGV n.
-	Admit = redis.NewScript(admitSrc)
+	Admit = redis.NewScript(compose("admit", admitSrc))
 )
+
+// compose is what Redis runs for a script: its name, the shared helpers of
+// lib.lua, then the script's file.
+func compose(name, src string) string {
+	return "local SCRIPT = '" + name + "'\n" + libSrc + "\n" + src
+}
 
 // All returns every script by name (the file name without ".lua"). The map
 // is new on each call; the scripts in it are shared.
@@ -69,7 +78,8 @@ func All() map[string]*redis.Script {
 	}
 }
 
-// Source returns the Lua source of a script by name, and whether it exists.
+// Source returns the Lua file of a script by name (without the lib.lua
+// helpers that run ahead of it), and whether it exists.
 func Source(name string) (string, bool) {
 	src, ok := map[string]string{
 		"reserve": reserveSrc,

@@ -31,7 +31,41 @@ func luaFiles(t *testing.T) []string {
 		t.Fatalf("no *.lua files found: %v", err)
 	}
 	sort.Strings(files)
-	return files
+	scripts := files[:0]
+	for _, f := range files {
+		if f != libFile {
+			scripts = append(scripts, f)
+		}
+	}
+	return scripts
+}
+
+// libFile holds the helpers loaded ahead of every script; it is no script.
+const libFile = "lib.lua"
+
+// TestLibIsSharedAndWritesNothing: the helpers live once, in lib.lua, which
+// never writes, and every script is loaded with them and its own name.
+func TestLibIsSharedAndWritesNothing(t *testing.T) {
+	lib, err := os.ReadFile(libFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeRE := regexp.MustCompile(`(?i)redis\.call\('(SET|DEL|INCRBY|DECRBY|HSET|EXPIRE|ZADD|ZREM|ZPOPMIN)'`)
+	if w := writeRE.FindString(string(lib)); w != "" {
+		t.Errorf("lib.lua writes: %s", w)
+	}
+	defRE := regexp.MustCompile(`(?m)^local (function (\w+)|MAXN)`)
+	for _, f := range luaFiles(t) {
+		raw, _ := os.ReadFile(f)
+		if d := defRE.FindString(string(raw)); d != "" {
+			t.Errorf("%s defines %q again: shared helpers belong in lib.lua", f, d)
+		}
+		name := strings.TrimSuffix(f, ".lua")
+		want := "local SCRIPT = '" + name + "'\n" + string(lib)
+		if got := compose(name, string(raw)); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, string(raw)) {
+			t.Errorf("%s is not loaded as its name, lib.lua, then the file", f)
+		}
+	}
 }
 
 // TestEveryFileHasItsContractHeader checks that each .lua file starts with a
