@@ -11,6 +11,9 @@ import (
 // handleKey: ctrl+c always quits; then the open modal gets the key; in
 // normal mode global keys come first, then the focused panel.
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if burst(msg) && m.mode != modeForm && m.mode != modeFilter {
+		return m.handleBurst(msg)
+	}
 	if key.Matches(msg, m.keys.Interrupt) {
 		return m, tea.Quit
 	}
@@ -36,6 +39,26 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.handleNormalKey(msg)
+}
+
+// burst reports several typed characters read at once (fast typing, a
+// terminal multiplexer, a script): Bubble Tea delivers them as one KeyMsg.
+// Outside text fields each is a key of its own. A paste stays one message.
+func burst(msg tea.KeyMsg) bool {
+	return msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste
+}
+
+// handleBurst handles the characters of a burst one by one, as if typed
+// apart; once one opens a form or the filter, the rest go there.
+func (m Model) handleBurst(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	var next tea.Model = m
+	for _, r := range msg.Runes {
+		var cmd tea.Cmd
+		next, cmd = next.(Model).handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...)
 }
 
 // handleNormalKey handles the global keys of normal mode; other keys go to
