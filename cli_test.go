@@ -204,7 +204,7 @@ func TestCLIPingVersionHelp(t *testing.T) {
 			t.Errorf("%q: %+v", args, o)
 		}
 	}
-	for _, args := range [][]string{{"help", "bogus"}, {"bogus"}, {"--bogus"}, {"replay", "f.jsonl"}} {
+	for _, args := range [][]string{{"help", "bogus"}, {"bogus"}, {"--bogus"}, {"replay"}} {
 		if o := runCLI(t, nil, args...); o.code != 2 || !strings.Contains(o.stderr, usageHint) {
 			t.Errorf("%q: %+v", args, o)
 		}

@@ -25,8 +25,10 @@ func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
+	poller := redisops.NewPoller(client, redisops.PollerOptions{ScanBudget: cfg.ScanBudget}) // incremental: cost independent of the keyspace
+	defer poller.Close()
 	return showDashboard(ctx, cfg, p, ui.Config{
-		Backend: client,
+		Backend: poller,
 		Arming:  redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, false),
 	})
 }
@@ -36,6 +38,13 @@ func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int
 // dashboard owns the terminal.
 func showDashboard(ctx context.Context, cfg config, p printer, uc ui.Config) int {
 	uc.Pins, uc.Interval, uc.Version = cfg.Sales, cfg.Interval, version
+	if uc.Player == nil { // a live server: the leak watch and --record (cmd_leakwatch.go)
+		closeRec, err := watchLeaks(cfg, &uc)
+		if err != nil {
+			return p.fail(cfg, err)
+		}
+		defer closeRec()
+	}
 	if cfg.Debug != "" {
 		f, err := os.OpenFile(cfg.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {

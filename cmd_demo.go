@@ -47,8 +47,10 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 		_ = sim.Run(simCtx)
 	}()
 	defer func() { stopSim(); <-done }() // before the client and the server close
+	poller := redisops.NewPoller(client, redisops.PollerOptions{ScanBudget: cfg.ScanBudget})
+	defer poller.Close()
 	return showDashboard(ctx, cfg, p, ui.Config{
-		Backend: client,
+		Backend: poller,
 		Arming:  redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, true),
 		Demo:    true,
 		Sim:     sim,

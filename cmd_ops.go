@@ -95,7 +95,7 @@ type spec struct {
 
 // commandFlags are the flags that belong to commands rather than globally.
 func commandFlags() []string {
-	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration"}
+	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration", "stock", "buyers", "attempts", "force", "watch"}
 }
 
 // specs lists the commands of this build (built afresh: no shared state).
@@ -125,6 +125,14 @@ func specs() []spec {
 		{name: "simulate", usage: "simulate --sale S [--sale S2]... [--rate N/s] [--duration D] [--seed N]",
 			about: "simulated buyers on existing sales: join, admission, reserve, checkout/release/expire; ctrl+c stops",
 			flags: []string{"rate", "duration"}, sales: true, write: true},
+		{name: "bench", usage: "bench --sale S --stock N --attempts A [--buyers 50] [--qty 1] [--ttl 300s] [--force]",
+			about: "set stock N, race A reserve attempts from concurrent buyers, read Redis back; exit 1 if oversold",
+			flags: []string{"stock", "buyers", "attempts", "qty", "ttl", "force"}, need: []string{"stock", "attempts"}, sale: true, write: true},
+		{name: "reclaim", usage: "reclaim --sale S [--max N]", about: "give the leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once",
+			flags: []string{"max"}, sale: true, write: true},
+		{name: "audit", usage: "audit [--watch D] [--json]", about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
+			flags: []string{"watch"}},
+		{name: "replay", usage: "replay FILE", about: "the dashboard over a recording made with --record FILE, read-only (space, ←/→, </>)"},
 		{name: "ping", usage: "ping", about: "PING the server and print the round trip"},
 		{name: "version", usage: "version", about: "print the version of flashtop and of Go"},
 	}
@@ -162,7 +170,7 @@ func actions(cmd string) []string {
 
 // isLaterCommand reports a command of DESIGN.md §5 not built yet.
 func isLaterCommand(name string) bool {
-	return contains([]string{"audit", "reclaim", "replay", "bench"}, name)
+	return contains([]string{}, name)
 }
 
 // notAvailable is the error for a command not built yet.
@@ -213,6 +221,9 @@ func (c *config) setCommandFlags(fs *pflag.FlagSet, r rawFlags) error {
 	if err := c.setNumbers(fs, r); err != nil {
 		return usageFrom("", err)
 	}
+	if err := c.setWatch(fs, r); err != nil { // cmd_audit.go
+		return usageFrom("", err)
+	}
 	return nil
 }
 
@@ -246,5 +257,8 @@ func (c *config) setNumbers(fs *pflag.FlagSet, r rawFlags) error {
 			return err
 		}
 	}
-	return c.setSimulate(fs, r)
+	if err := c.setSimulate(fs, r); err != nil {
+		return err
+	}
+	return c.setBench(fs, r)
 }

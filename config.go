@@ -97,12 +97,22 @@ type config struct {
 	// simulate
 	Rate     float64       // buyer arrivals per second per sale
 	Duration time.Duration // 0: until interrupted
+	// bench
+	Stock    int64
+	Buyers   int
+	Attempts int64
+	Force    bool
+	// audit, replay (cmd_audit.go, cmd_replay.go)
+	Watch time.Duration // audit --watch: 0 for one snapshot
+	File  string        // replay FILE
 }
 
 // rawFlags holds flag values as typed, before validation.
 type rawFlags struct {
 	maxQueue, interval, scanBudget, timeout, seed string
 	qty, ttl, max, count, rate, duration          string
+	stock, buyers, attempts                       string
+	watch                                         string
 }
 
 // options are the redisops connection options of a config.
@@ -159,6 +169,11 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&r.count, "count", "", "")
 	fs.StringVar(&r.rate, "rate", "", "")
 	fs.StringVar(&r.duration, "duration", "", "")
+	fs.StringVar(&r.stock, "stock", "", "")
+	fs.StringVar(&r.buyers, "buyers", "", "")
+	fs.StringVar(&r.attempts, "attempts", "", "")
+	fs.BoolVar(&c.Force, "force", false, "")
+	fs.StringVar(&r.watch, "watch", "", "")
 	fs.BoolVarP(&c.Help, "help", "h", false, "")
 	return fs
 }
@@ -223,6 +238,13 @@ func (c *config) setCommand(pos []string) error {
 		return nil
 	case isLaterCommand(c.Command):
 		return notAvailable(c.Command)
+	case c.Command == "replay": // cmd_replay.go
+		if len(pos) != 1 && !c.Help {
+			return usagef("replay needs one FILE: a recording made with --record FILE")
+		}
+		if len(pos) == 1 {
+			c.File, pos = pos[0], nil
+		}
 	case c.Command == "inventory" || c.Command == "queue":
 		if len(pos) == 0 {
 			if c.Help {

@@ -267,7 +267,9 @@ func badArgs() []struct {
 		{r("--cluster"), "--cluster"},
 		{r("--tls-insecure"), "--tls-"},
 		{r("--demo"), "--demo"},
-		{[]string{"audit", "--watch", "5s"}, "'audit' is not available in this build yet"},
+		{[]string{"audit", "--watch", "500ms"}, "--watch"},
+		{[]string{"replay"}, "replay needs one FILE"},
+		{[]string{"reclaim"}, "reclaim: missing --sale"},
 		{[]string{"simulate"}, "simulate: missing --sale"},
 	}
 }

@@ -22,7 +22,7 @@ const globalHelp = `Global flags (environment fallback in brackets):
                           reservation:{user}:{sale}, session:{user})
   --max-queue N           [REDIS_MAX_QUEUE_LENGTH] queue cap used by join (default 10000)
   --interval D            dashboard refresh, 250ms to 1m (default 1s)
-  --scan-budget D         time per tick spent discovering keys (default 10ms)
+  --scan-budget D         server time per second (per node) the dashboard may spend discovering keys (default 10ms)
   --timeout D             per Redis call, 100ms to 1m (default 2s)
   --read-only             never write; --allow-writes arms writes against a non-loopback host
   --json                  print one JSON object
@@ -78,11 +78,16 @@ func printHelp(w io.Writer, topic string) error {
 // commandFlagHelp describes the command flags the given commands take.
 func commandFlagHelp(found []spec) string {
 	about := map[string]string{
-		"user":  "  --user ID               the user (no ':', '{', '}'; at most 512 bytes)\n",
-		"qty":   "  --qty N                 units: 1 to 1000000 (inventory set: 0 to 1000000000)\n",
-		"ttl":   "  --ttl D                 hold time: 300, 300s, 5m, 2h or 1d; 1s to 30d (default 300s)\n",
-		"max":   "  --max N                 refuse when the stock would pass N (0 to 1000000000)\n",
-		"count": "  --count N               how many users to admit: 1 to 10000 (default 10)\n",
+		"user":     "  --user ID               the user (no ':', '{', '}'; at most 512 bytes)\n",
+		"qty":      "  --qty N                 units: 1 to 1000000 (inventory set: 0 to 1000000000)\n",
+		"ttl":      "  --ttl D                 hold time: 300, 300s, 5m, 2h or 1d; 1s to 30d (default 300s)\n",
+		"max":      "  --max N                 refuse when the stock would pass N (0 to 1000000000)\n",
+		"count":    "  --count N               how many users to admit: 1 to 10000 (default 10)\n",
+		"stock":    "  --stock N               bench: the stock set before the run, 0 to 1000000000\n",
+		"buyers":   "  --buyers N              bench: concurrent buyers (connections), 1 to 10000 (default 50)\n",
+		"attempts": "  --attempts N            bench: reserve attempts in total, each by a user of its own\n",
+		"force":    "  --force                 bench: run on a sale that has a stock or queue key (resets its stock)\n",
+		"watch":    "  --watch D               audit: poll every --interval for D (1s to 24h) and report the holds that expire\n",
 	}
 	var b strings.Builder
 	for _, s := range found {

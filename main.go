@@ -62,6 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runSnapshot(ctx, cfg, p)
 	case "simulate":
 		return runSimulate(ctx, cfg, p)
+	case "bench":
+		return runBench(ctx, cfg, p)
+	case "reclaim":
+		return runReclaim(ctx, cfg, p)
+	case "audit":
+		return runAudit(ctx, cfg, p)
+	case "replay":
+		return runReplay(ctx, cfg, p)
 	default:
 		return runOp(ctx, cfg, p)
 	}

@@ -19,3 +19,30 @@ fi
 
 go vet ./...
 go test -race -count=1 -timeout 12m ./...
+
+# demo.tape must parse. vhs v0.10.0 is installed with go install when missing
+# (about 40 s on a clean module and build cache); validate only parses, it does
+# not render (rendering needs ttyd and ffmpeg, see the README). vhs validate
+# passes on a missing file, hence the test -f.
+gobin="$(go env GOBIN)"
+[ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
+export PATH="$gobin:$PATH"
+if ! vhs --version 2>/dev/null | grep -qx 'vhs version v0\.10\.0'; then
+  echo "test.sh: installing vhs v0.10.0 with go install" >&2
+  go install github.com/charmbracelet/vhs@v0.10.0
+fi
+test -f demo.tape
+vhs validate demo.tape
+
+# A short fuzz run of every fuzz target, one at a time (go test -fuzz takes
+# one target per run); their seed corpora (testdata/fuzz) already ran as plain
+# tests above. FUZZTIME=0 skips this step.
+fuzztime="${FUZZTIME:-4s}"
+if [ "$fuzztime" != "0" ]; then
+  grep -rH --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' . | sort |
+    while IFS=: read -r file decl; do
+      target="${decl#func }"
+      echo "test.sh: fuzzing ${target} for ${fuzztime}" >&2
+      go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "./$(dirname "${file#./}")"
+    done
+fi

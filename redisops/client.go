@@ -45,6 +45,9 @@ type Options struct {
 	Timeout  time.Duration
 	Schema   Schema
 	MaxQueue int64
+	// PoolSize is the connections per node (go-redis's default when zero);
+	// bench sets it to its number of buyers.
+	PoolSize int
 }
 
 // Client is flashtop's handle on Redis. It is safe for concurrent use.
@@ -94,6 +97,7 @@ func New(o Options) (*Client, error) {
 		}
 		applyCommon(&co.Username, &co.Password, &co.ClientName, &co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, o)
 		co.DisableIdentity = true
+		co.PoolSize = o.PoolSize
 		if tlsCfg != nil {
 			co.TLSConfig = tlsCfg
 		}
@@ -104,7 +108,7 @@ func New(o Options) (*Client, error) {
 			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
 		}
 		fo := &redis.FailoverOptions{MasterName: o.SentinelMaster, SentinelAddrs: []string{so.Addr}, DB: so.DB,
-			Username: so.Username, Password: so.Password, DisableIdentity: true}
+			Username: so.Username, Password: so.Password, DisableIdentity: true, PoolSize: o.PoolSize}
 		applyCommon(&fo.Username, &fo.Password, &fo.ClientName, &fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, o)
 		fo.TLSConfig = tlsCfg
 		if fo.TLSConfig == nil {
@@ -119,6 +123,9 @@ func New(o Options) (*Client, error) {
 		applyCommon(&so.Username, &so.Password, &so.ClientName, &so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, o)
 		so.DisableIdentity = true
 		so.MaxRetries = 1
+		if o.PoolSize > 0 {
+			so.PoolSize = o.PoolSize
+		}
 		if tlsCfg != nil {
 			so.TLSConfig = tlsCfg
 		}

@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -33,6 +34,9 @@ func Classify(err error) error {
 		}
 	}
 	msg := err.Error()
+	if hint, ok := tlsHint(err); ok {
+		return fmt.Errorf("%w: %s: %s", ErrUnreachable, hint, msg)
+	}
 	var netErr net.Error
 	switch {
 	case strings.HasPrefix(msg, "WRONGPASS"), strings.HasPrefix(msg, "NOAUTH"),
@@ -49,6 +53,28 @@ func Classify(err error) error {
 	default:
 		return fmt.Errorf("%w: %s", ErrServer, msg)
 	}
+}
+
+// tlsHint explains a failed TLS handshake in words a user can act on.
+func tlsHint(err error) (string, bool) {
+	var unknown x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &unknown), strings.Contains(msg, "certificate signed by unknown authority"):
+		return "the server's TLS certificate is not trusted (give its CA with --tls-ca FILE, or --tls-insecure to skip the check)", true
+	case errors.As(err, &hostErr), strings.Contains(msg, "x509: certificate is valid for"):
+		return "the server's TLS certificate does not name this host", true
+	case errors.As(err, &invalid), strings.Contains(msg, "x509: certificate has expired"):
+		return "the server's TLS certificate is not valid", true
+	case strings.Contains(msg, "tls: certificate required"), strings.Contains(msg, "tls: bad certificate"),
+		strings.Contains(msg, "tls: unknown certificate authority"):
+		return "the server refused the client certificate (give one with --tls-cert and --tls-key)", true
+	case strings.Contains(msg, "tls: first record does not look like a TLS handshake"):
+		return "the server does not speak TLS (use redis:// instead of rediss://)", true
+	}
+	return "", false
 }
 
 // ErrInput is wrapped by errors in arguments checked before anything is sent.

@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -113,6 +114,13 @@ func TestSurvivesScriptFlush(t *testing.T) {
 		{StatusJoined, func() (Result, error) { return c.Join(ctx, "s1", "u2") }},
 		{StatusLeft, func() (Result, error) { return c.Leave(ctx, "s1", "u2") }},
 		{StatusAdmitted, func() (Result, error) { return c.Admit(ctx, "s1", 1) }},
+		{StatusReclaimed, func() (Result, error) { // leak.lua, then reclaim.lua
+			l := Leak{Sale: "s1", User: "u9", Key: "reservation:u9:s1", Quantity: 1, Stamp: NoStamp}
+			if ok, err := c.RecordLeak(ctx, l); err != nil || !ok {
+				return Result{}, fmt.Errorf("record leak: %v %w", ok, err)
+			}
+			return c.Reclaim(ctx, "s1", nil)
+		}},
 	}
 	for _, s := range steps {
 		if r, err := s.call(); err != nil || r.Status != s.want {

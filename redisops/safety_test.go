@@ -13,8 +13,8 @@ func TestIsLoopback(t *testing.T) {
 	for host, want := range map[string]bool{
 		"127.0.0.1": true, "127.3.4.5": true, "127.255.255.254": true, "::1": true, "[::1]": true,
 		"localhost": true, "LOCALHOST": true, "redis.localhost": true, UnixSocketHost: true, "unix": false, "::ffff:127.0.0.1": true,
-		"10.0.0.5": false, "192.168.1.2": false, "0.0.0.0": false, "::": false, "redis.example.com": false,
-		"localhost.example.com": false, "128.0.0.1": false, "": false, "[::2]": false,
+		"0.0.0.0": false, "::": false, "redis.flashtop.invalid": false, "127.0.0.1.flashtop.invalid": false,
+		"localhost.flashtop.invalid": false, "": false, "[::2]": false,
 	} {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
@@ -36,12 +36,12 @@ func TestWriteArming(t *testing.T) {
 		{"localhost", "redis://localhost:6379/0", false, false, false, true, "loopback"},
 		{"default url", DefaultURL, false, false, false, true, "loopback"},
 		{"unix socket", "unix:///var/run/redis.sock", false, false, false, true, "loopback"},
-		{"private ip", "redis://10.0.0.5:6379", false, false, false, false, "10.0.0.5"},
-		{"remote name", "rediss://u:pw@redis.example.com:6380", false, false, false, false, "--allow-writes"},
-		{"remote seed in cluster", "redis://127.0.0.1:7000?addr=10.0.0.6:7001", false, false, false, false, "10.0.0.6"},
-		{"allow writes remote", "redis://redis.example.com:6379", false, true, false, true, "--allow-writes"},
+		{"remote host", "redis://redis.flashtop.invalid:6379", false, false, false, false, "redis.flashtop.invalid"},
+		{"remote name", "rediss://u:pw@redis.flashtop.invalid:6380", false, false, false, false, "--allow-writes"},
+		{"remote seed in cluster", "redis://127.0.0.1:7000?addr=redis-b.flashtop.invalid:7001", false, false, false, false, "redis-b.flashtop.invalid"},
+		{"allow writes remote", "redis://redis.flashtop.invalid:6379", false, true, false, true, "--allow-writes"},
 		{"read-only wins on loopback", "redis://127.0.0.1:6379", true, false, false, false, "--read-only"},
-		{"read-only wins over allow", "redis://redis.example.com", true, true, false, false, "--read-only"},
+		{"read-only wins over allow", "redis://redis.flashtop.invalid", true, true, false, false, "--read-only"},
 		{"read-only wins over demo", "redis://127.0.0.1:6379", true, false, true, false, "--read-only"},
 		{"demo", "redis://127.0.0.1:6379", false, false, true, true, "demo"},
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -28,6 +29,11 @@ type SnapshotOptions struct {
 	HeadWindow int64    // queue members read per sale (default 20 when 0)
 	HoldLimit  int      // holds listed in Reservations (default 1000 when 0); counts and units are always complete
 	SlowlogN   int64    // slowlog entries (default 20 when 0)
+	// Additive, read by the Poller only: the selected sale (its queue gets the
+	// whole head window, its holds are read) and how many of its holds show
+	// (default DefaultHoldRows when 0).
+	Sale     string
+	HoldRows int
 }
 
 func (o SnapshotOptions) withDefaults() SnapshotOptions {
@@ -39,6 +45,9 @@ func (o SnapshotOptions) withDefaults() SnapshotOptions {
 	}
 	if o.SlowlogN <= 0 {
 		o.SlowlogN = DefaultSlowlogN
+	}
+	if o.HoldRows <= 0 {
+		o.HoldRows = DefaultHoldRows
 	}
 	return o
 }
@@ -79,6 +88,9 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 		return nil, err
 	}
 	snap.Server.PingMs = float64(ping.Microseconds()) / 1000
+	if err := c.fanOutServer(ctx, snap, o.SlowlogN); err != nil { // a cluster: INFO and SLOWLOG of every master
+		return nil, err
+	}
 	return snap, nil
 }
 
@@ -268,8 +280,11 @@ func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow
 // assemble builds the snapshot from the replies.
 func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot, error) {
 	now, err := r.time.Result()
-	if err != nil {
+	if err != nil && !isReplyError(err) {
 		return nil, Classify(err)
+	}
+	if err != nil { // an ACL without TIME (e.g. -@all +@read): the local clock stands in
+		now = time.Now()
 	}
 	info, err := r.info.Result()
 	if err != nil && !isReplyError(err) {

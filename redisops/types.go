@@ -40,6 +40,7 @@ type Result struct {
 	Position  *int64   `json:"position,omitempty"`
 	Length    *int64   `json:"length,omitempty"`
 	Users     []string `json:"users,omitempty"`
+	Units     *int64   `json:"units,omitempty"` // reclaim: the units given back
 	// Key is the key the operation worked on (for the command log; not in JSON).
 	Key string `json:"-"`
 }
@@ -58,6 +59,11 @@ type Snapshot struct {
 	// Additive.
 	Nodes []NodeStats `json:"nodes,omitempty"` // per master in a cluster (Server holds the totals)
 	Cost  *PollCost   `json:"cost,omitempty"`  // what reading this snapshot cost (the dashboard's poller)
+	// Additive, from the dashboard's leak watch (ui.LeakBackend): the leaks
+	// this poll revealed, and why the watch or the recording failed (not in JSON).
+	Leaks     []WatchedLeak `json:"leaks,omitempty"`
+	LeakErr   string        `json:"-"`
+	RecordErr string        `json:"-"`
 }
 
 // NodeStats are one node's server figures (in a cluster, one per master).
@@ -119,6 +125,10 @@ type SaleStats struct {
 	// Additive.
 	Active bool `json:"active"` // listed in flash_sales:active
 	Pinned bool `json:"pinned"` // named with --sale
+	// Additive, filled by the leak watch (Tracker and ledger): units and holds
+	// lost to expired holds and not reclaimed yet.
+	LeakedUnits int64 `json:"leaked_units"`
+	LeakedHolds int64 `json:"leaked_holds"`
 }
 
 // Hold is one reservation hold, in either shape the backend writes.

@@ -34,6 +34,10 @@ var (
 	leaveSrc string
 	//go:embed admit.lua
 	admitSrc string
+	//go:embed leak.lua
+	leakSrc string
+	//go:embed reclaim.lua
+	reclaimSrc string
 )
 
 // The scripts. They are immutable once built (a Script only holds its source
@@ -55,6 +59,11 @@ var (
 	Leave = redis.NewScript(compose("leave", leaveSrc))
 	// Admit pops the head of a queue: KEYS queue; ARGV n.
 	Admit = redis.NewScript(compose("admit", admitSrc))
+	// Leak records an expired hold in a sale's leak ledger, once: KEYS ledger;
+	// ARGV hold key, stamp, quantity, seen.
+	Leak = redis.NewScript(compose("leak", leakSrc))
+	// Reclaim returns a ledger's leaked units to stock: KEYS ledger, stock; ARGV max ("" for none).
+	Reclaim = redis.NewScript(compose("reclaim", reclaimSrc))
 )
 
 // compose is what Redis runs for a script: its name, the shared helpers of
@@ -75,6 +84,8 @@ func All() map[string]*redis.Script {
 		"join":    Join,
 		"leave":   Leave,
 		"admit":   Admit,
+		"leak":    Leak,
+		"reclaim": Reclaim,
 	}
 }
 
@@ -90,6 +101,8 @@ func Source(name string) (string, bool) {
 		"join":    joinSrc,
 		"leave":   leaveSrc,
 		"admit":   admitSrc,
+		"leak":    leakSrc,
+		"reclaim": reclaimSrc,
 	}[name]
 	return src, ok
 }

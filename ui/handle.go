@@ -38,6 +38,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m, ok := m.handleSimKey(msg); ok {
 		return m, nil
 	}
+	if m, cmd, ok := m.handleReplayKey(msg); ok { // ui/replay.go
+		return m, cmd
+	}
 	return m.handleNormalKey(msg)
 }
 
@@ -80,6 +83,7 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.cycleFocus(-1)
 	case key.Matches(msg, m.keys.Select):
 		m.selectSale()
+		cmd = m.requestPoll() // the poller reads the selected sale's holds and queue window
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
 		m.filterIn.SetValue(m.filter)
@@ -88,6 +92,8 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		cmd = m.togglePause()
 	case key.Matches(msg, m.keys.Refresh):
 		cmd = m.requestPoll()
+	case key.Matches(msg, m.keys.Events):
+		return m.startEvents()
 	case key.Matches(msg, m.keys.Faster):
 		cmd = m.stepInterval(-1)
 	case key.Matches(msg, m.keys.Slower):
@@ -185,6 +191,9 @@ func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // handleConfirmKey runs the pending operation on y; n or esc cancels.
 func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.confirm, _ = m.confirm.Update(msg)
+	if m, cmd, ok := m.handleEventsConfirm(); ok { // the E confirm (ui/events.go)
+		return m, cmd
+	}
 	switch m.confirm.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal

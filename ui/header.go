@@ -27,21 +27,38 @@ func (m Model) headerSegments() (app, server []segment) {
 	if m.cfg.Arming.Armed {
 		mode, modeStyle = "WRITES ARMED", m.st.Armed
 	}
+	// Most important first: what is cut at the right edge matters least.
 	app = []segment{{value: name}, {value: mode, style: &modeStyle}}
 	if m.cfg.Demo {
 		app = append(app, segment{value: "DEMO", style: &m.st.Demo})
 	}
-	if m.cfg.Sim != nil {
+	if m.cfg.Sim != nil { // the demo's server is throwaway: its buyers matter more than its URL
 		app = append(app, segment{key: "buyers", value: m.cfg.Sim.Summary()})
+	}
+	if m.cfg.Backend != nil {
+		app = append(app, segment{value: redisops.SanitizeCut(m.cfg.Backend.URL(), maxURLWidth)})
 	}
 	if m.poll.paused {
 		app = append(app, segment{value: "PAUSED", style: &m.st.Paused})
 	}
 	app = append(app, segment{key: "every", value: fmtInterval(m.poll.interval)})
-	if m.cfg.Backend != nil {
-		app = append(app, segment{value: redisops.SanitizeCut(m.cfg.Backend.URL(), maxURLWidth)})
+	if sg, ok := m.anomalySegment(); ok {
+		app = append(app, sg)
 	}
 	return app, m.serverSegments()
+}
+
+// anomalySegment counts the snapshot's anomalies, highlighted when there
+// are any (none before the first snapshot).
+func (m Model) anomalySegment() (segment, bool) {
+	if m.snap == nil {
+		return segment{}, false
+	}
+	n := len(m.snap.Anomalies)
+	if n == 0 {
+		return segment{key: "anomalies", value: "0"}, true
+	}
+	return segment{value: fmt.Sprintf("anomalies %d", n), style: &m.st.Banner}, true
 }
 
 // maxURLWidth bounds the URL in the header.

@@ -29,13 +29,18 @@ func spec(id panelID) panelSpec {
 		return panelSpec{3, 3}
 	case pServer, pSlowlog:
 		return panelSpec{2, 2}
+	case pAnomalies:
+		return panelSpec{2, 1}
 	}
 	return panelSpec{1, 2}
 }
 
 // foldOrder is the order in which panels give way when the terminal is too
-// small: the sales table always stays.
-func foldOrder() []panelID { return []panelID{pCmdLog, pSlowlog, pServer, pQueue, pHolds} }
+// small: the sales table always stays. The anomalies panel goes first (the
+// header still counts them).
+func foldOrder() []panelID {
+	return []panelID{pAnomalies, pCmdLog, pSlowlog, pServer, pQueue, pHolds}
+}
 
 // rect is a panel's size; zero means folded away.
 type rect struct{ w, h int }
@@ -106,14 +111,14 @@ func arrange(w int, shown [numPanels]bool) []row {
 	var ratios [][]int
 	switch {
 	case w >= wideWidth:
-		groups = [][]panelID{{pSales, pServer}, {pHolds, pQueue}, {pSlowlog, pCmdLog}}
-		ratios = [][]int{{3, 2}, {3, 2}, {1, 1}}
+		groups = [][]panelID{{pSales, pServer}, {pHolds, pQueue}, {pSlowlog, pCmdLog}, {pAnomalies}}
+		ratios = [][]int{{2, 1}, {3, 2}, {1, 1}, {1}} // the sales table needs the room most
 	case w >= pairMinWidth:
-		groups = [][]panelID{{pSales}, {pHolds, pQueue}, {pServer, pSlowlog}, {pCmdLog}}
-		ratios = [][]int{{1}, {1, 1}, {1, 1}, {1}}
+		groups = [][]panelID{{pSales}, {pHolds, pQueue}, {pServer, pSlowlog}, {pCmdLog}, {pAnomalies}}
+		ratios = [][]int{{1}, {1, 1}, {1, 1}, {1}, {1}}
 	default:
-		groups = [][]panelID{{pSales}, {pHolds}, {pQueue}, {pServer}, {pSlowlog}, {pCmdLog}}
-		ratios = [][]int{{1}, {1}, {1}, {1}, {1}, {1}}
+		groups = [][]panelID{{pSales}, {pHolds}, {pQueue}, {pServer}, {pSlowlog}, {pCmdLog}, {pAnomalies}}
+		ratios = [][]int{{1}, {1}, {1}, {1}, {1}, {1}, {1}}
 	}
 	var rows []row
 	for gi, g := range groups {

@@ -64,6 +64,8 @@ type Model struct {
 	form     forms.Form
 	confirm  forms.Confirm
 	pending  opRequest // the operation the open form or confirm is for
+
+	eventsCmd string // the CONFIG SET the open confirm is for (E, ui/events.go); "" for an operation's
 }
 
 // New builds the dashboard's model. Nothing runs until Init: the first poll
@@ -86,6 +88,7 @@ func New(cfg Config) Model {
 	}
 	m.keys.SetArmed(cfg.Arming.Armed)
 	m.keys.SetDemo(cfg.Sim != nil)
+	m.keys.SetReplay(cfg.Player != nil)
 	if len(cfg.Pins) > 0 {
 		m.sale = cfg.Pins[0]
 	}
@@ -115,10 +118,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case pollTickMsg:
 		return m.handlePollTick(msg)
+	case retryTickMsg:
+		return m.handleRetryTick(msg)
 	case clockTickMsg:
 		return m.handleClockTick()
 	case snapshotMsg:
 		return m.handleSnapshotMsg(msg)
+	case eventsResultMsg:
+		return m.handleEventsResultMsg(msg)
 	case opResultMsg:
 		return m.handleOpResultMsg(msg)
 	}

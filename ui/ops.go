@@ -27,6 +27,7 @@ const (
 	opRestock
 	opTake
 	opSet
+	opReclaim // L: give a sale's leaked units back (ui/leaks.go)
 )
 
 // opRequest is one write with every argument resolved; commands capture it.
@@ -76,6 +77,11 @@ func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
 		}
 		req.user = e.User
 		return m.openConfirm(m.withKey(req)), nil
+	case opReclaim:
+		if req, ok := m.reclaimRequest(req); ok {
+			return m.openConfirm(req), nil
+		}
+		return m, nil
 	}
 	m.form = forms.New(formTitle(req), m.fst, formFields(kind)...)
 	m.form.SetWidth(dialogWidth(m.width))
@@ -100,7 +106,7 @@ func (m Model) withKey(req opRequest) opRequest {
 
 // needsConfirm: destructive operations ask y/n (DESIGN.md §6).
 func needsConfirm(k opKind) bool {
-	return k == opRelease || k == opLeave || k == opAdmit || k == opTake || k == opSet
+	return k == opRelease || k == opLeave || k == opAdmit || k == opTake || k == opSet || k == opReclaim
 }
 
 func (m Model) openConfirm(req opRequest) Model {
@@ -125,6 +131,8 @@ func confirmPrompt(r opRequest) string {
 		return fmt.Sprintf("Take %d units from %s?", r.n, k)
 	case opSet:
 		return fmt.Sprintf("Set %s to %d (overwrites the current stock)?", k, r.n)
+	case opReclaim:
+		return reclaimPrompt(r)
 	}
 	return "Proceed?"
 }
@@ -211,7 +219,7 @@ func fromForm(req opRequest, v []string) opRequest {
 }
 
 func opName(k opKind) string {
-	return [...]string{"Reserve", "Release", "Join queue", "Leave queue", "Admit", "Restock", "Take stock", "Set stock"}[k]
+	return [...]string{"Reserve", "Release", "Join queue", "Leave queue", "Admit", "Restock", "Take stock", "Set stock", "Reclaim leaks"}[k]
 }
 
 func formTitle(r opRequest) string {
@@ -245,6 +253,8 @@ func call(ctx context.Context, b Backend, r opRequest) (redisops.Result, error) 
 		return b.Restock(ctx, r.sale, r.n, r.max)
 	case opTake:
 		return b.Take(ctx, r.sale, r.n)
+	case opReclaim:
+		return callReclaim(ctx, b, r.sale)
 	}
 	return b.SetStock(ctx, r.sale, r.n)
 }

@@ -31,6 +31,8 @@ func commandLine(r opRequest) string {
 		return s
 	case opTake:
 		return fmt.Sprintf("inventory take%s --qty %d", sale, r.n)
+	case opReclaim:
+		return "reclaim" + sale
 	}
 	return fmt.Sprintf("inventory set%s --qty %d", sale, r.n)
 }
@@ -51,6 +53,7 @@ func describe(res redisops.Result) string {
 	num("stock", res.Stock)
 	num("position", res.Position)
 	num("length", res.Length)
+	num("units", res.Units)
 	if res.Users != nil {
 		users := make([]string, len(res.Users))
 		for i, u := range res.Users {

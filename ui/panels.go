@@ -17,6 +17,7 @@ const (
 	pServer
 	pSlowlog
 	pCmdLog
+	pAnomalies
 	numPanels
 )
 
@@ -24,19 +25,21 @@ const (
 // a one-cell box around their content).
 const panelFrame = 2
 
-// panelSet holds the six panels.
+// panelSet holds the seven panels.
 type panelSet struct {
-	sales   panels.Sales
-	queue   panels.Queue
-	holds   panels.Holds
-	server  panels.Server
-	slowlog panels.Slowlog
-	cmdlog  panels.CmdLog
+	sales     panels.Sales
+	queue     panels.Queue
+	holds     panels.Holds
+	server    panels.Server
+	slowlog   panels.Slowlog
+	cmdlog    panels.CmdLog
+	anomalies panels.Anomalies
 }
 
 func newPanels(st theme.Styles) panelSet {
 	return panelSet{sales: panels.NewSales(st), queue: panels.NewQueue(st), holds: panels.NewHolds(st),
-		server: panels.NewServer(st), slowlog: panels.NewSlowlog(st), cmdlog: panels.NewCmdLog(st)}
+		server: panels.NewServer(st), slowlog: panels.NewSlowlog(st), cmdlog: panels.NewCmdLog(st),
+		anomalies: panels.NewAnomalies(st)}
 }
 
 func (p *panelSet) setSize(id panelID, w, h int) {
@@ -53,6 +56,8 @@ func (p *panelSet) setSize(id panelID, w, h int) {
 		p.slowlog.SetSize(w, h)
 	case pCmdLog:
 		p.cmdlog.SetSize(w, h)
+	case pAnomalies:
+		p.anomalies.SetSize(w, h)
 	}
 }
 
@@ -63,6 +68,7 @@ func (p *panelSet) setData(d panels.Data) {
 	p.server.SetData(d)
 	p.slowlog.SetData(d)
 	p.cmdlog.SetData(d)
+	p.anomalies.SetData(d)
 }
 
 // focus focuses panel id and blurs the others.
@@ -73,6 +79,7 @@ func (p *panelSet) focus(id panelID) {
 	p.server.Blur()
 	p.slowlog.Blur()
 	p.cmdlog.Blur()
+	p.anomalies.Blur()
 	switch id {
 	case pSales:
 		p.sales.Focus()
@@ -86,6 +93,8 @@ func (p *panelSet) focus(id panelID) {
 		p.slowlog.Focus()
 	case pCmdLog:
 		p.cmdlog.Focus()
+	case pAnomalies:
+		p.anomalies.Focus()
 	}
 }
 
@@ -105,6 +114,8 @@ func (p *panelSet) update(id panelID, msg tea.Msg) tea.Cmd {
 		p.slowlog, cmd = p.slowlog.Update(msg)
 	case pCmdLog:
 		p.cmdlog, cmd = p.cmdlog.Update(msg)
+	case pAnomalies:
+		p.anomalies, cmd = p.anomalies.Update(msg)
 	}
 	return cmd
 }
@@ -124,6 +135,8 @@ func (p panelSet) view(id panelID) string {
 		return p.slowlog.View()
 	case pCmdLog:
 		return p.cmdlog.View()
+	case pAnomalies:
+		return p.anomalies.View()
 	}
 	return ""
 }

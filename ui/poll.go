@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,6 +20,8 @@ const (
 	statusTTL = 8 * time.Second
 	// queueWindow is how many head members of each queue a poll reads.
 	queueWindow = 100
+	// minHoldRows is the fewest holds of the selected sale a poll asks for.
+	minHoldRows = 20
 )
 
 // intervals are the poll interval steps of ] and [.
@@ -36,6 +41,33 @@ type pollState struct {
 	due       bool // a poll was asked for while one was in flight
 	lastErr   error
 	downSince time.Time // first failed poll of the current outage (zero: connected)
+	failures  int       // consecutive failed polls
+	retryGen  int       // the live retry timer; retries of other generations are dropped
+	retryAt   time.Time // when the scheduled retry fires (zero: none scheduled)
+}
+
+// Retry backoff while disconnected: the first retry comes after
+// firstRetryDelay, each next one after twice as long, never more than
+// maxRetryDelay apart and never slower than the poll interval.
+const (
+	firstRetryDelay = 250 * time.Millisecond
+	maxRetryDelay   = 5 * time.Second
+)
+
+// retryDelay is the wait before the retry that follows the failures-th
+// consecutive failed poll (failures >= 1): 250ms doubling, capped at 5s and at
+// the poll interval, so the dashboard recovers within one interval of the
+// server's return.
+func retryDelay(failures int, interval time.Duration) time.Duration {
+	d := firstRetryDelay
+	for i := 1; i < failures && d < maxRetryDelay; i++ {
+		d *= 2
+	}
+	d = min(d, maxRetryDelay)
+	if interval > 0 {
+		d = min(d, interval)
+	}
+	return d
 }
 
 // newPollState prepares request 1 (issued by Init) and tick loop 1.
@@ -45,6 +77,9 @@ func newPollState(interval time.Duration) pollState {
 
 // pollTickMsg is a tick of loop gen.
 type pollTickMsg struct{ gen int }
+
+// retryTickMsg is the backoff timer of retry generation gen.
+type retryTickMsg struct{ gen int }
 
 // clockTickMsg moves the clock every second.
 type clockTickMsg struct{}
@@ -95,7 +130,8 @@ func (m Model) snapshotCmd(id int) tea.Cmd {
 // snapshotOptions says what the snapshot must hold: the pinned sales, and a
 // queue head window deep enough to scroll through.
 func (m Model) snapshotOptions() redisops.SnapshotOptions {
-	return redisops.SnapshotOptions{Pins: m.cfg.Pins, HeadWindow: queueWindow}
+	return redisops.SnapshotOptions{Pins: m.cfg.Pins, HeadWindow: queueWindow,
+		Sale: m.sale, HoldRows: max(2*m.height, minHoldRows)} // the poller reads the selected sale's visible holds (a page of scroll to spare)
 }
 
 // requestPoll starts a poll now, or marks one due when one is in flight.
@@ -131,15 +167,22 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	}
 	m.poll.inFlight = false
 	wasDown := m.disconnected()
+	var retry tea.Cmd
 	if msg.err != nil {
-		m.debugf("poll %d: %v", msg.id, msg.err)
+		m.debugf("poll %d: %s", msg.id, redisops.Sanitize(msg.err.Error()))
+		now := m.cfg.Clock()
 		if !wasDown {
-			m.poll.downSince = m.now
+			m.poll.downSince = now
 		}
 		m.poll.lastErr = msg.err
+		m.poll.failures++
+		retry = m.scheduleRetry(now)
 	} else {
 		m.poll.lastErr, m.poll.downSince = nil, time.Time{}
+		m.poll.failures, m.poll.retryAt = 0, time.Time{}
+		m.poll.retryGen++ // a pending retry is no longer needed
 		m.snap = msg.snap
+		m.logLeaks(msg.snap) // ui/leaks.go
 		if m.sale == "" && msg.snap != nil && len(msg.snap.Sales) > 0 {
 			m.sale = msg.snap.Sales[0].ID
 		}
@@ -153,7 +196,31 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.poll.due = false
 		cmd = m.requestPoll()
 	}
-	return m, cmd
+	return m, tea.Batch(cmd, retry)
+}
+
+// scheduleRetry arms the backoff timer after a failed poll (none while
+// paused: resuming polls at once).
+func (m *Model) scheduleRetry(now time.Time) tea.Cmd {
+	m.poll.retryGen++
+	if m.poll.paused {
+		m.poll.retryAt = time.Time{}
+		return nil
+	}
+	d := retryDelay(m.poll.failures, m.poll.interval)
+	m.poll.retryAt = now.Add(d)
+	gen := m.poll.retryGen
+	return m.tick(m.ctx, d, func(time.Time) tea.Msg { return retryTickMsg{gen: gen} })
+}
+
+// handleRetryTick retries a failed poll, unless the timer is stale, the
+// connection is back or polling is paused.
+func (m Model) handleRetryTick(msg retryTickMsg) (tea.Model, tea.Cmd) {
+	if msg.gen != m.poll.retryGen || !m.disconnected() || m.poll.paused {
+		return m, nil
+	}
+	m.poll.retryAt = time.Time{}
+	return m, m.requestPoll()
 }
 
 // disconnected reports whether the last poll failed.
@@ -201,4 +268,20 @@ func (m *Model) stepInterval(dir int) tea.Cmd {
 		return nil
 	}
 	return m.restartTicks()
+}
+
+// bannerText is the lost-connection banner: since when, when the next retry
+// comes, and the (sanitized) error.
+func (m Model) bannerText() string {
+	when := "retrying now"
+	switch {
+	case m.poll.paused:
+		when = "paused"
+	case !m.poll.inFlight && !m.poll.retryAt.IsZero():
+		if secs := int64(math.Ceil(m.poll.retryAt.Sub(m.now).Seconds())); secs > 0 {
+			when = fmt.Sprintf("retrying in %ds", secs)
+		}
+	}
+	return fmt.Sprintf("disconnected since %s — %s: %s", m.poll.downSince.In(m.now.Location()).Format("15:04:05"),
+		when, redisops.Sanitize(strings.TrimPrefix(m.poll.lastErr.Error(), "redisops: ")))
 }

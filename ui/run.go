@@ -37,6 +37,7 @@ type Config struct {
 	Arming   redisops.Arming
 	Demo     bool
 	Sim      Simulator          // the demo's simulator (nil outside --demo)
+	Player   Player             // flashtop replay's player (nil otherwise; ui/replay.go)
 	Clock    func() time.Time   // time.Now when nil
 	Renderer *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
 	Version  string
@@ -49,7 +50,11 @@ func Run(ctx context.Context, cfg Config) error {
 	defer cancel() // ends pending ticks and I/O once the program is done
 	m := New(cfg)
 	m.ctx = ctx
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	// The caller's ctx ends on SIGINT/SIGTERM (main's signal.NotifyContext).
+	// Bubble Tea's own handler is off: when both catch SIGTERM, its handler
+	// can block forever sending QuitMsg to an event loop that already left on
+	// ctx, and Run never returns (bubbletea v1.3.10, shutdown waits for it).
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())
 	_, err := p.Run()
 	if err != nil && ctx.Err() == nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("ui: %w", err)

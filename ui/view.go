@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -59,9 +58,7 @@ func (m Model) bodyLines() []string {
 
 // bannerLine is the lost-connection banner.
 func (m Model) bannerLine() string {
-	text := fmt.Sprintf(" disconnected since %s — retrying: %s", m.poll.downSince.Format("15:04:05"),
-		redisops.Sanitize(m.poll.lastErr.Error()))
-	return m.st.Banner.Render(fitLine(text, m.width))
+	return m.st.Banner.Render(fitLine(" "+m.bannerText(), m.width))
 }
 
 // statusLines are the status bar: the message (or filter input, or hint),
@@ -87,7 +84,7 @@ func (m Model) statusLines() []string {
 		return []string{msg}
 	}
 	if msg == "" {
-		msg = m.st.StatusBar.Render(m.dataAge())
+		msg = m.st.StatusBar.Render(cutLine(m.dataLine(), m.width)) // data age, then the cost meter (ui/cost.go)
 	}
 	return []string{msg, arming + "  " + hint(lipgloss.Width(arming))}
 }

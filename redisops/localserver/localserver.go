@@ -41,21 +41,17 @@ type Server struct {
 	done chan struct{}
 }
 
-// Binary returns the path of redis-server, or ErrNotInstalled.
-func Binary() (string, error) {
-	return findBinary(exec.LookPath, []string{"/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"})
-}
+// Binary returns the path of redis-server found on PATH, or
+// ErrNotInstalled. Only PATH is searched, so that a PATH without
+// redis-server means "not installed" (the demo then runs in process).
+func Binary() (string, error) { return findBinary(exec.LookPath) }
 
-func findBinary(lookPath func(string) (string, error), fixed []string) (string, error) {
-	if p, err := lookPath("redis-server"); err == nil {
-		return p, nil
+func findBinary(lookPath func(string) (string, error)) (string, error) {
+	p, err := lookPath("redis-server")
+	if err != nil {
+		return "", ErrNotInstalled
 	}
-	for _, p := range fixed {
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	return "", ErrNotInstalled
+	return p, nil
 }
 
 // Start runs redis-server in dir with extra arguments on a free loopback

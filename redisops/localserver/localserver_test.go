@@ -3,6 +3,7 @@ package localserver
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,9 +15,29 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestFindBinaryHint(t *testing.T) {
 	notFound := func(string) (string, error) { return "", errors.New("not found") }
-	_, err := findBinary(notFound, []string{t.TempDir() + "/redis-server"})
+	_, err := findBinary(notFound)
 	if !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "apt-get install -y redis-server") {
 		t.Fatalf("findBinary with nothing installed: %v, want the install hint", err)
+	}
+}
+
+// TestBinaryOnlySearchesPath: with PATH naming only an empty directory,
+// redis-server is not installed, wherever the machine has it; with PATH
+// naming a directory holding an executable redis-server, that one is found.
+func TestBinaryOnlySearchesPath(t *testing.T) {
+	empty := t.TempDir()
+	t.Setenv("PATH", empty)
+	if p, err := Binary(); !errors.Is(err, ErrNotInstalled) {
+		t.Fatalf("Binary() with PATH=%s = %q, %v; want ErrNotInstalled", empty, p, err)
+	}
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "redis-server")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", empty+string(os.PathListSeparator)+dir)
+	if p, err := Binary(); err != nil || p != fake {
+		t.Fatalf("Binary() = %q, %v; want %s", p, err, fake)
 	}
 }
 

@@ -27,6 +27,9 @@ type KeyMap struct {
 	Slower      key.Binding
 	Sort        key.Binding
 	ReverseSort key.Binding
+	// Events switches keyspace notifications on (CONFIG SET, after a y/n);
+	// enabled only when writes are armed.
+	Events key.Binding
 
 	Reserve  key.Binding
 	Release  key.Binding
@@ -36,12 +39,20 @@ type KeyMap struct {
 	Restock  key.Binding
 	Take     key.Binding
 	SetStock key.Binding
+	Reclaim  key.Binding // give a sale's leaked units back (ui/leaks.go)
 
 	// Demo-mode controls of the simulator (disabled outside --demo).
 	SimFaster key.Binding
 	SimSlower key.Binding
 	SimPause  key.Binding
 	Rush      key.Binding
+
+	// Replay controls (enabled only by flashtop replay, SetReplay).
+	ReplayPause   key.Binding
+	ReplayBack    key.Binding
+	ReplayForward key.Binding
+	ReplayFaster  key.Binding
+	ReplaySlower  key.Binding
 
 	// Move documents the panels' movement keys in help; the panels match
 	// their own bindings.
@@ -54,36 +65,56 @@ func New() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	k := KeyMap{
-		Quit:        b("q", "quit", "q", "ctrl+c"),
-		Interrupt:   b("ctrl+c", "quit", "ctrl+c"),
-		Help:        b("?", "help", "?"),
-		Close:       b("esc", "close / clear filter", "esc"),
-		NextPanel:   b("tab", "next panel", "tab"),
-		PrevPanel:   b("shift+tab", "previous panel", "shift+tab"),
-		Select:      b("enter", "select sale", "enter"),
-		Filter:      b("/", "filter", "/"),
-		Pause:       b("p", "pause", "p"),
-		Refresh:     b("R", "refresh now", "R"),
-		Faster:      b("]", "poll faster", "]"),
-		Slower:      b("[", "poll slower", "["),
-		Sort:        b("s", "cycle sort", "s"),
-		ReverseSort: b("S", "reverse sort", "S"),
-		Reserve:     b("r", "reserve", "r"),
-		Release:     b("x", "release hold", "x"),
-		Join:        b("i", "join queue", "i"),
-		Leave:       b("o", "leave queue", "o"),
-		Admit:       b("A", "admit next N", "A"),
-		Restock:     b("+", "restock", "+"),
-		Take:        b("-", "take stock", "-"),
-		SetStock:    b("=", "set stock", "="),
-		SimFaster:   b(">", "demo: buyers faster", ">"),
-		SimSlower:   b("<", "demo: buyers slower", "<"),
-		SimPause:    b("space", "demo: pause buyers", " "),
-		Rush:        b("!", "demo: rush of 500 buyers", "!"),
-		Move:        b("↑↓/jk", "move", "up", "down", "j", "k"),
+		Quit:          b("q", "quit", "q", "ctrl+c"),
+		Interrupt:     b("ctrl+c", "quit", "ctrl+c"),
+		Help:          b("?", "help", "?"),
+		Close:         b("esc", "close / clear filter", "esc"),
+		NextPanel:     b("tab", "next panel", "tab"),
+		PrevPanel:     b("shift+tab", "previous panel", "shift+tab"),
+		Select:        b("enter", "select sale", "enter"),
+		Filter:        b("/", "filter", "/"),
+		Pause:         b("p", "pause", "p"),
+		Refresh:       b("R", "refresh now", "R"),
+		Faster:        b("]", "poll faster", "]"),
+		Slower:        b("[", "poll slower", "["),
+		Sort:          b("s", "cycle sort", "s"),
+		ReverseSort:   b("S", "reverse sort", "S"),
+		Events:        b("E", "events on", "E"),
+		Reserve:       b("r", "reserve", "r"),
+		Release:       b("x", "release hold", "x"),
+		Join:          b("i", "join queue", "i"),
+		Leave:         b("o", "leave queue", "o"),
+		Admit:         b("A", "admit next N", "A"),
+		Restock:       b("+", "restock", "+"),
+		Take:          b("-", "take stock", "-"),
+		SetStock:      b("=", "set stock", "="),
+		Reclaim:       b("L", "reclaim leaked units", "L"),
+		SimFaster:     b(">", "demo: buyers faster", ">"),
+		SimSlower:     b("<", "demo: buyers slower", "<"),
+		SimPause:      b("space", "demo: pause buyers", " "),
+		Rush:          b("!", "demo: rush of 500 buyers", "!"),
+		ReplayPause:   b("space", "replay: pause/play", " "),
+		ReplayBack:    b("←/,", "replay: step back", "left", ","),
+		ReplayForward: b("→/.", "replay: step forward", "right", "."),
+		ReplayFaster:  b(">", "replay: faster", ">"),
+		ReplaySlower:  b("<", "replay: slower", "<"),
+		Move:          b("↑↓/jk", "move", "up", "down", "j", "k"),
 	}
 	k.SetDemo(false)
+	k.SetReplay(false)
 	return k
+}
+
+// replays returns pointers to the replay bindings, in help order.
+func (k *KeyMap) replays() []*key.Binding {
+	return []*key.Binding{&k.ReplayPause, &k.ReplayBack, &k.ReplayForward, &k.ReplayFaster, &k.ReplaySlower}
+}
+
+// SetReplay enables the replay controls (only flashtop replay has a player).
+func (k *KeyMap) SetReplay(on bool) {
+	for _, b := range k.replays() {
+		b.SetEnabled(on)
+	}
 }
 
 // demos returns pointers to the demo-mode bindings, in help order.
@@ -100,7 +131,7 @@ func (k *KeyMap) SetDemo(on bool) {
 
 // writes returns pointers to the write bindings, in help order.
 func (k *KeyMap) writes() []*key.Binding {
-	return []*key.Binding{&k.Reserve, &k.Release, &k.Join, &k.Leave, &k.Admit, &k.Restock, &k.Take, &k.SetStock}
+	return []*key.Binding{&k.Reserve, &k.Release, &k.Join, &k.Leave, &k.Admit, &k.Restock, &k.Take, &k.SetStock, &k.Reclaim}
 }
 
 // SetArmed enables or disables every write binding (DESIGN.md §6).
@@ -108,12 +139,13 @@ func (k *KeyMap) SetArmed(armed bool) {
 	for _, b := range k.writes() {
 		b.SetEnabled(armed)
 	}
+	k.Events.SetEnabled(armed)
 }
 
 // WriteBindings returns enabled copies of the write bindings, so that a key
 // press on a disabled write can be recognised and refused with a reason. The
 // order is fixed: Reserve, Release, Join, Leave, Admit, Restock, Take,
-// SetStock.
+// SetStock, Reclaim.
 func (k KeyMap) WriteBindings() []key.Binding {
 	ws := k.writes()
 	out := make([]key.Binding, len(ws))
@@ -139,12 +171,15 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 	cols := [][]key.Binding{
 		{k.Move, k.NextPanel, k.PrevPanel, k.Select, k.Filter, k.Close},
-		{k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort},
+		{k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort, k.Events},
 		writes,
 		{k.Help, k.Quit},
 	}
 	if k.Rush.Enabled() {
 		cols = append(cols, []key.Binding{k.SimFaster, k.SimSlower, k.SimPause, k.Rush})
+	}
+	if k.ReplayPause.Enabled() {
+		cols = append(cols, []key.Binding{k.ReplayPause, k.ReplayBack, k.ReplayForward, k.ReplayFaster, k.ReplaySlower})
 	}
 	return cols
 }
@@ -153,7 +188,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 func (k KeyMap) All() []key.Binding {
 	out := []key.Binding{k.Quit, k.Interrupt, k.Help, k.Close, k.NextPanel, k.PrevPanel, k.Select,
 		k.Filter, k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort, k.Move}
-	for _, b := range append(k.writes(), k.demos()...) {
+	for _, b := range append(append(append(k.writes(), &k.Events), k.demos()...), k.replays()...) {
 		c := *b
 		c.SetEnabled(true)
 		out = append(out, c)
@@ -215,8 +250,12 @@ func MarkdownTable() string {
 	for _, bd := range k.writes() {
 		row(*bd, "write: disabled unless writes are armed")
 	}
+	row(k.Events, "runs CONFIG SET notify-keyspace-events after a y/n naming it; only when writes are armed")
 	for _, bd := range k.demos() {
 		row(*bd, "only with --demo")
+	}
+	for _, bd := range k.replays() {
+		row(*bd, "only in flashtop replay")
 	}
 	return b.String()
 }

@@ -25,6 +25,7 @@ const (
 	numWidth      = 7                 // stock, Δ and ETA columns
 	smallNumWidth = 6                 // queue, head age and held columns
 	holdsWidth    = 5                 // holds column
+	leakedWidth   = 8                 // leaked column: "12u/3h"
 	markerWidth   = 1                 // selected-sale marker column
 	sortUp        = "↑"               // ascending sort indicator
 	sortDown      = "↓"               // descending sort indicator
@@ -37,8 +38,8 @@ const (
 )
 
 // Sales table columns, in display order. As width shrinks they are dropped in
-// this order: trend (sparkline), ETA, Δ/min, held units, head age, holds,
-// queue; the marker, id and stock always stay.
+// this order: trend (sparkline), ETA, Δ/min, leaked, held units, head age,
+// holds, queue; the marker, id and stock always stay.
 const (
 	salesColMarker = iota
 	salesColID
@@ -49,6 +50,7 @@ const (
 	salesColHead
 	salesColHolds
 	salesColHeld
+	salesColLeaked
 	salesColTrend
 )
 
@@ -64,6 +66,7 @@ func salesColumns() []column {
 		{title: "HEAD", width: smallNumWidth, right: true, drop: 5},
 		{title: "HOLDS", width: holdsWidth, right: true, drop: 4},
 		{title: "HELD", width: smallNumWidth, right: true, drop: 6},
+		{title: "LEAKED", width: leakedWidth, right: true, drop: 7},
 		{title: "TREND", width: sparkWidth, drop: 9},
 	}
 }

@@ -60,6 +60,7 @@ func (m *Sales) cells(t table, r saleRow) []cell {
 	}
 	c[salesColHolds] = cell{text: fmtCount(r.s.Reservations)}
 	c[salesColHeld] = cell{text: fmtCount(r.s.ReservedUnits)}
+	c[salesColLeaked] = leakedCell(r.s)
 	if r.hist != nil && t.has(salesColTrend) {
 		c[salesColTrend] = cell{text: r.hist.spark(t.width(salesColTrend)), tone: toneSpark}
 	}
@@ -99,4 +100,13 @@ func (m *Sales) etaCell(r saleRow) cell {
 		return cell{text: fmtDuration(eta), tone: toneWarn}
 	}
 	return cell{text: fmtDuration(eta)}
+}
+
+// leakedCell shows the units and holds lost to expired holds and not
+// reclaimed yet ("12u/3h", red), "—" when none.
+func leakedCell(s redisops.SaleStats) cell {
+	if s.LeakedUnits == 0 && s.LeakedHolds == 0 {
+		return cell{text: dash, tone: toneDim}
+	}
+	return cell{text: fmtCount(s.LeakedUnits) + "u/" + fmtCount(s.LeakedHolds) + "h", tone: toneBad}
 }

@@ -78,6 +78,9 @@ func (m Server) View() string {
 	if m.data.Snap != nil {
 		s := m.data.Snap.Server
 		id := strings.TrimSpace("redis " + s.Version + " " + s.Role)
+		if n := len(m.data.Snap.Nodes); n > 1 { // the node count first: a narrow title keeps it
+			id = strconv.Itoa(n) + " nodes" + valueSep + id
+		}
 		suffix = m.st.Dim.Render(valueSep + redisops.SanitizeCut(id, max(m.w/2, 1)))
 	}
 	suffix += m.st.Stale.Render(staleSuffix(m.data))
@@ -87,15 +90,26 @@ func (m Server) View() string {
 	return m.box(serverTitle, suffix, m.lines())
 }
 
-// lines renders the label/value lines, most important first.
+// lines renders the label/value lines, most important first. With more
+// than one node (a cluster) the figures are totals, and a table of the nodes
+// follows memory and ops/s.
 func (m Server) lines() []string {
 	s := m.data.Snap.Server
 	iw, _ := m.inner()
 	vw := max(iw-labelWidth, 1) // room for values
-	out := []string{
-		m.line("memory", m.memory(s)),
+	if len(m.data.Snap.Nodes) > 1 {
+		out := []string{m.line("memory", m.memory(s)), m.line("ops/s", m.opsLine(s, vw))}
+		out = append(out, m.nodeTable(iw)...)
+		return append(out, m.rest(s, vw)...)
+	}
+	return append([]string{m.line("memory", m.memory(s)), m.line("policy", redisops.SanitizeCut(s.MaxmemoryPolicy, vw)),
+		m.line("ops/s", m.opsLine(s, vw))}, m.rest(s, vw)[1:]...)
+}
+
+// rest is the lines after memory and ops/s: policy first.
+func (m Server) rest(s redisops.ServerStats, vw int) []string {
+	return []string{
 		m.line("policy", redisops.SanitizeCut(s.MaxmemoryPolicy, vw)),
-		m.line("ops/s", m.opsLine(s, vw)),
 		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
 		m.line("hits", m.hits(s)),
 		m.line("evicted", m.count(s.EvictedKeys, &m.st.Warn)),
@@ -105,7 +119,6 @@ func (m Server) lines() []string {
 		m.line("keys", fmtCount(s.KeysInDB)+valueSep+"sessions "+fmtCount(m.data.Snap.Sessions.Count)),
 		m.line("uptime", fmtDuration(time.Duration(s.UptimeSeconds)*time.Second)),
 	}
-	return out
 }
 
 // line is one label and its (already safe) value.

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"flashtop/redisops"
+)
+
+// Limits of audit --watch.
+const (
+	minWatch = time.Second
+	maxWatch = 24 * time.Hour
+)
+
+// Audit status words (text and JSON).
+const (
+	statusClean = "clean" // nothing found: exit 0
+	statusFound = "found" // leaks or anomalies: exit 1
+)
+
+// auditJSON is the --json object of audit.
+type auditJSON struct {
+	OK        bool               `json:"ok"`
+	Status    string             `json:"status"`
+	WatchedMs int64              `json:"watched_ms"`
+	Ledger    string             `json:"ledger,omitempty"` // with --watch: "redis" (armed) or "memory"
+	Leaks     []auditLeak        `json:"leaks"`
+	Anomalies []redisops.Anomaly `json:"anomalies"`
+}
+
+// auditLeak is one sale's leaks observed while watching.
+type auditLeak struct {
+	Sale  string `json:"sale"`
+	Holds int64  `json:"holds"`
+	Units int64  `json:"units"`
+}
+
+// setWatch parses audit's --watch D (1s to 24h).
+func (c *config) setWatch(fs *pflag.FlagSet, r rawFlags) error {
+	if !fs.Changed("watch") {
+		return nil
+	}
+	d, err := parseDuration("--watch", r.watch, minWatch, maxWatch)
+	if err != nil {
+		return err
+	}
+	c.Watch = d
+	return nil
+}
+
+// runAudit reports the anomalies of one complete snapshot or, with --watch
+// D, the leaks observed by polling every --interval for D and the anomalies
+// of the last poll. Exit 0 when clean, 1 when something was found, 3 when
+// Redis cannot be read. While watching, leaks are recorded in the Redis
+// ledger when writes are armed (so that reclaim can give them back), in
+// memory otherwise.
+func runAudit(ctx context.Context, cfg config, p printer) int {
+	client, err := redisops.New(cfg.options())
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	defer client.Close()
+	out := auditJSON{Leaks: []auditLeak{}, Anomalies: []redisops.Anomaly{}}
+	var snap *redisops.Snapshot
+	if cfg.Watch > 0 {
+		snap, out, err = auditWatch(ctx, cfg, client, out)
+	} else {
+		snap, err = auditSnapshot(ctx, cfg, client)
+	}
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	out.Anomalies = append(out.Anomalies, snap.Anomalies...)
+	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0
+	out.Status = statusFound
+	if out.OK {
+		out.Status = statusClean
+	}
+	if p.json {
+		p.emit(out)
+	} else {
+		printAudit(p, out)
+	}
+	if out.OK {
+		return exitOK
+	}
+	return exitRefused
+}
+
+// auditSnapshot reads one complete snapshot, every hold listed.
+func auditSnapshot(ctx context.Context, cfg config, c *redisops.Client) (*redisops.Snapshot, error) {
+	ctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
+	defer cancel()
+	return c.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: math.MaxInt32})
+}
+
+// auditWatch polls for cfg.Watch, tracking holds, and adds the leaks seen.
+// An interrupt ends the watch early with what was seen so far.
+func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJSON) (*redisops.Snapshot, auditJSON, error) {
+	w := redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger()}
+	out.Ledger = "memory"
+	if checkArmed(cfg) == nil {
+		w.Ledger, out.Ledger = c, "redis"
+	}
+	start := time.Now()
+	end := start.Add(cfg.Watch)
+	perSale := map[string]auditLeak{}
+	var last *redisops.Snapshot
+	for {
+		snap, err := auditSnapshot(ctx, cfg, c)
+		if err != nil {
+			if ctx.Err() != nil && last != nil {
+				break // interrupted: report what was seen
+			}
+			return nil, out, err
+		}
+		last = snap
+		leaks, err := w.Feed(ctx, snap)
+		if err != nil {
+			return nil, out, err
+		}
+		for _, l := range leaks {
+			a := perSale[l.Sale]
+			a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, a.Units+l.Quantity
+			perSale[l.Sale] = a
+		}
+		remaining := time.Until(end)
+		if remaining <= 0 || !sleepCtx(ctx, min(cfg.Interval, remaining)) {
+			break // done, or interrupted: report what was seen
+		}
+	}
+	for _, s := range slices.Sorted(maps.Keys(perSale)) {
+		out.Leaks = append(out.Leaks, perSale[s])
+	}
+	out.WatchedMs = time.Since(start).Milliseconds()
+	return last, out, nil
+}
+
+// sleepCtx waits d, or less when ctx ends (then it reports false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(max(d, 0))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// printAudit writes the audit as text: a verdict line, then one line per
+// leak and per anomaly (untrusted parts sanitized).
+func printAudit(p printer, a auditJSON) {
+	head := fmt.Sprintf("%s: %d leaks, %d anomalies", a.Status, len(a.Leaks), len(a.Anomalies))
+	if a.Ledger != "" {
+		head += fmt.Sprintf(" (watched %s; leaks recorded in %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger)
+	}
+	fmt.Fprintln(p.stdout, head)
+	for _, l := range a.Leaks {
+		fmt.Fprintf(p.stdout, "leak     sale %s: %d units in %d expired holds (ledger %s)\n", redisops.Sanitize(l.Sale),
+			l.Units, l.Holds, redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+	}
+	for _, an := range a.Anomalies {
+		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", redisops.Sanitize(an.Kind), redisops.SanitizeCut(an.Key, 120),
+			redisops.SanitizeCut(an.Detail, 200))
+	}
+}

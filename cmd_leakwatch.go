@@ -1,0 +1,49 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"flashtop/redisops"
+	"flashtop/ui"
+)
+
+// holdObserved is a backend whose hold index can report every hold it
+// learns and loses (the dashboard's poller): the leak tracker then sees the
+// holds of every sale, not only those a snapshot lists.
+type holdObserved interface {
+	SetHoldObserver(o redisops.HoldObserver)
+}
+
+// watchLeaks wraps the dashboard's backend in the leak watch and, with
+// --record FILE, the recorder (ui.LeakBackend). With writes armed, leaks are
+// recorded in the Redis ledger (flashtop:leaks:{sale}) and the reclaim key
+// works; otherwise they are kept in memory. It returns what closes the
+// recording.
+func watchLeaks(cfg config, uc *ui.Config) (func(), error) {
+	var rec io.Writer
+	closeRec := func() {}
+	if cfg.Record != "" {
+		f, err := os.OpenFile(cfg.Record, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, usagef("--record: %v", err)
+		}
+		rec, closeRec = f, func() { _ = f.Close() }
+	}
+	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger()}
+	var reclaimer ui.Reclaimer
+	if uc.Arming.Armed {
+		if l, ok := uc.Backend.(redisops.LeakLedger); ok {
+			w.Ledger = l
+		}
+		if r, ok := uc.Backend.(ui.Reclaimer); ok {
+			reclaimer = r
+		}
+	}
+	if o, ok := uc.Backend.(holdObserved); ok {
+		o.SetHoldObserver(w.Tracker)
+		w.Indexed = true
+	}
+	uc.Backend = ui.NewLeakBackend(uc.Backend, w, reclaimer, rec)
+	return closeRec, nil
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Renders docs/screenshot.svg and docs/screenshot.png from a real run of
+# `flashtop --demo --seed 1` in tmux at 120x36: the sneaker drop is selected
+# (j j enter) two seconds in, and the pane is captured eight seconds in.
+#
+# Needs go, tmux, perl, freeze v0.2.2 (go install
+# github.com/charmbracelet/freeze@v0.2.2), rsvg-convert (apt-get install
+# librsvg2-bin) and the font DejaVu Sans Mono (apt-get install fonts-dejavu-core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PATH="$(go env GOPATH | cut -d: -f1)/bin:$PATH"
+
+work="$(mktemp -d)"
+sock="$work/tmux.sock"
+trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+go build -o "$work/flashtop" .
+tmux -S "$sock" new-session -d -s shot -x 120 -y 36 \
+  env TMPDIR="$work" TERM=xterm-256color COLORTERM=truecolor "$work/flashtop" --demo --seed 1
+sleep 2
+tmux -S "$sock" send-keys -t shot j j Enter
+sleep 6
+tmux -S "$sock" capture-pane -e -p -t shot >"$work/pane.ans"
+tmux -S "$sock" send-keys -t shot q
+for _ in $(seq 100); do # flashtop stops its redis-server, then the session ends
+  tmux -S "$sock" has-session -t shot 2>/dev/null || break
+  sleep 0.1
+done
+
+# freeze v0.2.2 ignores SGR 39 and 49 (default foreground and background),
+# which tmux writes: spell them out as the terminal's colours below.
+fg="230;237;243" # #e6edf3
+bg="13;17;23"    # #0d1117
+perl -pe '
+  s{\e\[([0-9;]*)m}{
+    my @p = split /;/, $1; my @o;
+    while (@p) {
+      my $v = shift @p;
+      if ($v eq "38" || $v eq "48") {
+        my $k = shift @p; my @c = $k eq "2" ? splice(@p, 0, 3) : splice(@p, 0, 1);
+        push @o, $v, $k, @c;
+      } elsif ($v eq "39") { push @o, "38;2;'"$fg"'"; }
+      elsif ($v eq "49") { push @o, "48;2;'"$bg"'"; }
+      else { push @o, $v; }
+    }
+    "\e[" . join(";", @o) . "m";
+  }ge' "$work/pane.ans" >"$work/pane.fixed.ans"
+
+freeze "$work/pane.fixed.ans" --language ansi --output docs/screenshot.svg \
+  --font.family "DejaVu Sans Mono" --font.size 14 --line-height 1.2 \
+  --background "#0d1117" --padding 20 --margin 0 --border.radius 8 --window=false
+rsvg-convert --zoom 2 --output docs/screenshot.png docs/screenshot.svg
+echo "wrote docs/screenshot.svg and docs/screenshot.png"

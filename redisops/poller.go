@@ -1,0 +1,249 @@
+package redisops
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultHoldRows is how many holds of the selected sale a poll reads when
+// SnapshotOptions.HoldRows is 0.
+const DefaultHoldRows = 50
+
+// PollerOptions tune a Poller. Zero values take the defaults.
+type PollerOptions struct {
+	// ScanBudget is the server time per second (per node) the discovery walk
+	// may spend once its first walk is complete (--scan-budget, default 10ms).
+	ScanBudget time.Duration
+	// ColdSlice is how long each tick may walk until the first walk is
+	// complete (default 300ms; each SCAN still stays around 1 ms).
+	ColdSlice time.Duration
+	// NoColdStart keeps the first walk within the budget too.
+	NoColdStart bool
+	// ScanCount fixes SCAN's COUNT (0: adaptive, from 500).
+	ScanCount int64
+	// Now is the clock the budget is earned by (time.Now when nil).
+	Now func() time.Time
+}
+
+// Poller reads the dashboard's snapshot at a cost that does not grow with
+// the keyspace: per tick one pipelined round trip per node for what the
+// panels show, plus a budgeted slice of an incremental discovery walk that
+// keeps an index of every hold. It embeds the Client, so every operation
+// stays available; its Snapshot replaces the Client's full read. Safe for
+// concurrent use; Close stops the keyspace-event subscription.
+type Poller struct {
+	*Client
+	o   PollerOptions
+	idx *holdIndex
+	ev  *events
+
+	mu     sync.Mutex // one tick at a time; guards the fields below
+	w      *walker
+	active map[string]bool // flash_sales:active as of the previous tick
+	slow   map[string]int64
+	kept   []SlowEntry
+	nslow  int64
+}
+
+// NewPoller wraps c. Nothing is sent until the first Snapshot.
+func NewPoller(c *Client, o PollerOptions) *Poller {
+	if o.ScanBudget <= 0 {
+		o.ScanBudget = DefaultScanBudget
+	}
+	if o.ColdSlice <= 0 {
+		o.ColdSlice = DefaultColdSlice
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	p := &Poller{Client: c, o: o, idx: newHoldIndex(), active: map[string]bool{}, slow: map[string]int64{}}
+	p.ev = newEvents(p)
+	p.w = newWalker(c.schema, o)
+	return p
+}
+
+func (p *Poller) now() time.Time { return p.o.Now() }
+
+// SetHoldObserver has the hold index tell o of every hold it learns (Seen,
+// from the walk, the visible rows and event reads) and loses (Gone: a
+// keyspace event, a read that found the key gone, or the end of a walk that
+// did not find it), so that the leak watch covers every sale. nil stops it.
+func (p *Poller) SetHoldObserver(o HoldObserver) { p.idx.setObserver(o) }
+
+// Close stops the keyspace-event subscription (if any) and waits for its
+// goroutine. It does not close the Client.
+func (p *Poller) Close() error {
+	p.ev.stop()
+	return nil
+}
+
+// pnode is one server the poller talks to: the server itself, or one
+// master of a cluster.
+type pnode struct {
+	addr string
+	cl   *redis.Client
+}
+
+// masters lists the nodes, sorted by address.
+func (p *Poller) masters(ctx context.Context) ([]pnode, error) {
+	switch r := p.rdb.(type) {
+	case *redis.ClusterClient:
+		var mu sync.Mutex
+		var out []pnode
+		err := r.ForEachMaster(ctx, func(_ context.Context, cl *redis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			out = append(out, pnode{addr: cl.Options().Addr, cl: cl})
+			return nil
+		})
+		if err != nil {
+			return nil, Classify(err)
+		}
+		slices.SortFunc(out, func(a, b pnode) int { return cmp.Compare(a.addr, b.addr) })
+		return out, nil
+	case *redis.Client:
+		return []pnode{{addr: r.Options().Addr, cl: r}}, nil
+	}
+	return nil, fmt.Errorf("%w: unsupported client %T", ErrConfig, p.rdb)
+}
+
+// Snapshot is one tick: the walk's slice, then the poll plan (one pipeline
+// per node), assembled into the same Snapshot the Client's full read gives,
+// with Cost and Nodes filled in. Sales come from the walk (complete after its
+// first pass), pins and flash_sales:active; their hold counts from the index;
+// Reservations are the selected sale's soonest-expiring HoldRows holds, read
+// fresh. Pins must be valid ids (ErrInput, nothing sent).
+func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error) {
+	o = o.withDefaults()
+	for _, pin := range o.Pins {
+		if err := ValidateID("--sale", pin); err != nil {
+			return nil, err
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	nodes, err := p.masters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	acct := &tickCost{}
+	p.ev.ensure(ctx, nodes, acct)
+	if err := p.w.tick(ctx, p, nodes, acct); err != nil {
+		return nil, err
+	}
+	plan, err := p.buildPlan(ctx, o, nodes)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.exec(ctx, p, acct); err != nil {
+		return nil, err
+	}
+	snap, err := plan.assemble(p, o)
+	if err != nil {
+		return nil, err
+	}
+	snap.Cost = acct.cost()
+	snap.Cost.ScanProgress = p.w.progress()
+	snap.Cost.WalksDone = p.w.walksDone
+	snap.Cost.HoldsIndexed = p.idx.size()
+	snap.Cost.Events = p.ev.on()
+	return snap, nil
+}
+
+// tickCost adds up what one tick sent and received.
+type tickCost struct {
+	mu                sync.Mutex
+	commands, trips   int
+	bytesOut, bytesIn int64
+	planRTT           time.Duration // the slowest plan round trip (nodes run in parallel)
+}
+
+// add counts one executed pipeline.
+func (t *tickCost) add(cmds []redis.Cmder, rtt time.Duration, plan bool) {
+	var out, in int64
+	for _, c := range cmds {
+		out += requestSize(c.Args())
+		in += replySize(c)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.commands += len(cmds)
+	t.trips++
+	t.bytesOut += out
+	t.bytesIn += in
+	if plan {
+		t.planRTT = max(t.planRTT, rtt)
+	}
+}
+
+func (t *tickCost) cost() *PollCost {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return &PollCost{Commands: t.commands, RoundTrips: t.trips, BytesOut: t.bytesOut, BytesIn: t.bytesIn,
+		RTTMs: float64(t.planRTT.Microseconds()) / 1000}
+}
+
+// requestSize is the RESP size of a command: *N\r\n then $len\r\narg\r\n each.
+func requestSize(args []any) int64 {
+	n := int64(len(fmt.Sprint(len(args)))) + 3
+	for _, a := range args {
+		l := int64(len(fmt.Sprint(a)))
+		n += l + int64(len(fmt.Sprint(l))) + 5
+	}
+	return n
+}
+
+// replySize estimates the RESP size of a reply from its parsed value.
+func replySize(c redis.Cmder) int64 {
+	if c.Err() != nil {
+		return int64(len(c.Err().Error())) + 3
+	}
+	switch v := c.(type) {
+	case *redis.StringCmd:
+		return int64(len(v.Val())) + 16
+	case *redis.StatusCmd:
+		return int64(len(v.Val())) + 3
+	case *redis.ScanCmd:
+		keys, _ := v.Val()
+		return sumLen(keys, 16) + 32
+	case *redis.SliceCmd:
+		var n int64 = 8
+		for _, x := range v.Val() {
+			n += int64(len(fmt.Sprint(x))) + 8
+		}
+		return n
+	case *redis.ZSliceCmd:
+		var n int64 = 8
+		for _, z := range v.Val() {
+			n += int64(len(fmt.Sprint(z.Member))) + 32
+		}
+		return n
+	case *redis.SlowLogCmd:
+		var n int64 = 8
+		for _, l := range v.Val() {
+			n += sumLen(l.Args, 8) + int64(len(l.ClientAddr)+len(l.ClientName)) + 64
+		}
+		return n
+	case *redis.MapStringStringCmd:
+		var n int64 = 8
+		for k, x := range v.Val() {
+			n += int64(len(k)+len(x)) + 16
+		}
+		return n
+	}
+	return 12 // integers, durations, times
+}
+
+func sumLen(ss []string, per int64) int64 {
+	var n int64
+	for _, s := range ss {
+		n += int64(len(s)) + per
+	}
+	return n
+}

@@ -1,0 +1,78 @@
+package redisops
+
+import (
+	"context"
+	"testing"
+
+	"flashtop/redisops/redistest"
+)
+
+// (d) In a cluster the walk, INFO and SLOWLOG fan out to every master: sales
+// and holds spread over the masters are all found, Nodes has one entry per
+// master and the totals in Server add up. The Client's full snapshot fans out
+// the same way.
+func TestPollerClusterFanOut(t *testing.T) {
+	cl := redistest.StartCluster(t, 3)
+	schema, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{URL: cl.URL(), Cluster: true, Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	rdb := cl.Client(t)
+	want := seedSales(t, rdb, schema, 9, 12)
+	var keysPerNode []int64
+	var keys int64
+	for _, n := range cl.Nodes {
+		size := n.Client(t).DBSize(ctx).Val()
+		keysPerNode = append(keysPerNode, size)
+		keys += size
+	}
+	for i, k := range keysPerNode {
+		if k == 0 {
+			t.Fatalf("master %d holds no key: the test would not prove the fan-out", i)
+		}
+	}
+	p := NewPoller(c, PollerOptions{Now: newFakeClock().now})
+	defer p.Close()
+	snap, _ := tickUntil(t, p, SnapshotOptions{Sale: "sale3"}, 1000, nil, walked(1))
+	checkCounts(t, snap, want)
+	checkNodes(t, snap, keys)
+	if len(snap.Reservations) != 12 || snap.Cost.HoldsIndexed != 9*12 || snap.Cost.RoundTrips < 3 {
+		t.Errorf("%d visible holds, cost %+v", len(snap.Reservations), snap.Cost)
+	}
+	full, err := c.Snapshot(ctx, SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, full, want)
+	checkNodes(t, full, keys)
+}
+
+// checkNodes asserts one entry per master and Server totals that add up.
+func checkNodes(t *testing.T, snap *Snapshot, keys int64) {
+	t.Helper()
+	if len(snap.Nodes) != 3 {
+		t.Fatalf("%d nodes, want 3", len(snap.Nodes))
+	}
+	var sumKeys, sumMem, sumClients int64
+	seen := map[string]bool{}
+	for _, n := range snap.Nodes {
+		if n.Addr == "" || seen[n.Addr] || n.Version == "" || n.KeysInDB == 0 {
+			t.Errorf("node %+v", n)
+		}
+		seen[n.Addr] = true
+		sumKeys += n.KeysInDB
+		sumMem += n.UsedMemory
+		sumClients += n.ConnectedClients
+	}
+	s := snap.Server
+	if s.KeysInDB != keys || sumKeys != keys || s.UsedMemory != sumMem || s.ConnectedClients != sumClients {
+		t.Errorf("totals: keys %d (nodes %d, DBSIZE %d), memory %d vs %d, clients %d vs %d",
+			s.KeysInDB, sumKeys, keys, s.UsedMemory, sumMem, s.ConnectedClients, sumClients)
+	}
+}

@@ -1,0 +1,277 @@
+package redisops
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// maxDirtyPerTick caps the keys changed by keyspace events that one tick
+// reads again (the rest wait for the next tick).
+const maxDirtyPerTick = 500
+
+// nodePlan is the one pipeline of a tick to one node.
+type nodePlan struct {
+	pn      pnode
+	pipe    redis.Pipeliner
+	time    *redis.TimeCmd // the first node only
+	info    *redis.StringCmd
+	slowlog *redis.SlowLogCmd
+	rtt     time.Duration
+}
+
+// plan is everything one tick reads: per node TIME, INFO and SLOWLOG; per
+// sale GET stock, ZCARD and ZRANGE of the queue head (the whole window for the
+// selected sale, its first member for the others); one SSCAN page of
+// flash_sales:active; the selected sale's visible holds; and the holds that
+// keyspace events changed. Its size grows with sales and visible rows, never
+// with the keyspace.
+type plan struct {
+	nodes    []*nodePlan
+	active   *redis.ScanCmd
+	rows     []saleRow
+	sales    []saleRead
+	selected string
+	visible  []*pendingHold
+	dirty    []*pendingHold
+}
+
+// buildPlan queues the tick's commands on each node's pipeline.
+func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode) (*plan, error) {
+	pl := &plan{}
+	for i, pn := range nodes {
+		np := &nodePlan{pn: pn, pipe: pn.cl.Pipeline()}
+		if i == 0 {
+			np.time = np.pipe.Time(ctx)
+		}
+		np.info = np.pipe.Info(ctx)
+		np.slowlog = np.pipe.SlowLogGet(ctx, o.SlowlogN)
+		pl.nodes = append(pl.nodes, np)
+	}
+	route := p.router(ctx, pl.nodes)
+	s := p.schema
+	pipe, err := route(ActiveSalesKey)
+	if err != nil {
+		return nil, err
+	}
+	pl.active = pipe.SScan(ctx, ActiveSalesKey, 0, "", scanCount)
+	walked, _, _ := p.w.view()
+	pl.rows = orderSales(o.Pins, p.active, walked)
+	pl.selected = o.Sale
+	if pl.selected == "" && len(pl.rows) > 0 {
+		pl.selected = pl.rows[0].id
+	}
+	for _, row := range pl.rows {
+		window := int64(1)
+		if o.Sale == "" || row.id == pl.selected {
+			window = o.HeadWindow
+		}
+		sr := saleRead{row: row}
+		if pipe, err = route(s.StockKey(row.id)); err != nil {
+			return nil, err
+		}
+		sr.stock = pipe.Get(ctx, s.StockKey(row.id))
+		if pipe, err = route(s.QueueKey(row.id)); err != nil {
+			return nil, err
+		}
+		sr.card = pipe.ZCard(ctx, s.QueueKey(row.id))
+		sr.head = pipe.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, window-1)
+		pl.sales = append(pl.sales, sr)
+	}
+	return pl, p.queueHolds(ctx, pl, o.HoldRows, route)
+}
+
+// queueHolds queues the reads of the selected sale's visible holds (the
+// soonest-expiring rows of the index) and of the holds events changed.
+func (p *Poller) queueHolds(ctx context.Context, pl *plan, rows int, route func(string) (redis.Pipeliner, error)) error {
+	now := time.Now()
+	for _, ref := range p.idx.soonest(pl.selected, rows, now) {
+		pipe, err := route(ref.Key)
+		if err != nil {
+			return err
+		}
+		pl.visible = append(pl.visible, queueHoldRead(ctx, pipe, ref, now))
+	}
+	for _, key := range p.idx.takeDirty(maxDirtyPerTick) {
+		sale, user, ok := p.schema.Hold.Parse(key)
+		if !ok {
+			continue
+		}
+		pipe, err := route(key)
+		if err != nil {
+			return err
+		}
+		ref := holdRef{Key: key, Sale: sale, User: user, Shape: p.idx.shape(key)}
+		pl.dirty = append(pl.dirty, queueHoldRead(ctx, pipe, ref, now))
+	}
+	return nil
+}
+
+// router returns where a key's commands go: the only node, or in a cluster
+// the master of the key's slot.
+func (p *Poller) router(ctx context.Context, nodes []*nodePlan) func(key string) (redis.Pipeliner, error) {
+	cc, isCluster := p.rdb.(*redis.ClusterClient)
+	return func(key string) (redis.Pipeliner, error) {
+		if !isCluster {
+			return nodes[0].pipe, nil
+		}
+		cl, err := cc.MasterForKey(ctx, key)
+		if err != nil {
+			return nil, Classify(err)
+		}
+		addr := cl.Options().Addr
+		for _, np := range nodes {
+			if np.pn.addr == addr {
+				return np.pipe, nil
+			}
+		}
+		return nodes[0].pipe, nil // topology moved under us: MOVED is followed by go-redis
+	}
+}
+
+// exec runs every node's pipeline in parallel, each with the client timeout.
+func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
+	errs := make([]error, len(pl.nodes))
+	var wg sync.WaitGroup
+	for i, np := range pl.nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rctx, cancel := p.withTimeout(ctx)
+			defer cancel()
+			start := time.Now()
+			cmds, err := np.pipe.Exec(rctx)
+			np.rtt = time.Since(start)
+			acct.add(cmds, np.rtt, true)
+			if err != nil && !isReplyError(err) {
+				errs[i] = Classify(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assemble builds the snapshot from the replies, the index and the walk.
+func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
+	now, err := pl.nodes[0].time.Result()
+	if err != nil && !isReplyError(err) {
+		return nil, Classify(err)
+	}
+	if err != nil { // an ACL without TIME: the local clock stands in
+		now = time.Now()
+	}
+	_, sessions, walkAnomalies := p.w.view()
+	snap := &Snapshot{TakenAt: now, Sales: []SaleStats{}, Reservations: []Hold{}, Queues: map[string][]QueueEntry{},
+		Sessions: SessionStats{Count: sessions}, Slowlog: []SlowEntry{}, Anomalies: walkAnomalies}
+	pl.server(p, snap)
+	p.updateActive(pl.active)
+	for _, ph := range pl.dirty {
+		applyHoldRead(p.idx, ph, 0)
+	}
+	for _, ph := range pl.visible {
+		if h, an, out := applyHoldRead(p.idx, ph, 0); out == holdFound {
+			snap.Reservations = append(snap.Reservations, h)
+			snap.Anomalies = append(snap.Anomalies, an...)
+		}
+	}
+	slices.SortFunc(snap.Reservations, compareHolds)
+	counts := p.idx.counts(time.Now())
+	for _, sr := range pl.sales {
+		row, head, anomalies := sr.build(p.Client, now.UnixMilli())
+		c := counts[row.ID]
+		row.Reservations, row.ReservedUnits = c.holds, c.units
+		snap.Sales = append(snap.Sales, row)
+		snap.Queues[row.ID] = head
+		snap.Anomalies = append(snap.Anomalies, anomalies...)
+	}
+	snap.Anomalies = dedupeAnomalies(snap.Anomalies)
+	return snap, nil
+}
+
+// updateActive keeps the valid ids of flash_sales:active's first page for the
+// next tick (an error reply, e.g. WRONGTYPE, leaves none).
+func (p *Poller) updateActive(cmd *redis.ScanCmd) {
+	ids, _, err := cmd.Result()
+	active := map[string]bool{}
+	if err == nil {
+		for _, id := range ids {
+			if len(active) < MaxActiveSales && validID(id) {
+				active[id] = true
+			}
+		}
+	}
+	p.active = active
+}
+
+// server fills Server, Nodes and Slowlog: per node from its INFO, with the
+// totals in Server, and the slowlog entries not seen before.
+func (pl *plan) server(p *Poller, snap *Snapshot) {
+	var stats []NodeStats
+	for _, np := range pl.nodes {
+		st := ServerStats{}
+		if text, err := np.info.Result(); err == nil {
+			st = ParseInfo(text).ServerStats()
+		}
+		st.PingMs = float64(np.rtt.Microseconds()) / 1000
+		st.NotifyKeyspaceEvent = p.ev.flagsOf(np.pn.addr)
+		stats = append(stats, NodeStats{Addr: np.pn.addr, ServerStats: st})
+		if logs, err := np.slowlog.Result(); err == nil {
+			p.keepSlow(np.pn.addr, SlowEntries(logs), int(cap64(np.slowlog)))
+		}
+	}
+	snap.Nodes = stats
+	snap.Server = totalStats(stats)
+	snap.Slowlog = append(snap.Slowlog, p.kept...)
+}
+
+// cap64 is the COUNT a SLOWLOG GET was sent with.
+func cap64(cmd *redis.SlowLogCmd) int64 {
+	args := cmd.Args()
+	if len(args) == 3 {
+		if n, ok := args[2].(int64); ok {
+			return n
+		}
+	}
+	return DefaultSlowlogN
+}
+
+// keepSlow merges the entries of one node newer than the last id seen there
+// into the kept list (newest first, at most n). A lower id than the last
+// one means the server restarted: its ids start again.
+func (p *Poller) keepSlow(addr string, entries []SlowEntry, n int) {
+	last, seen := p.slow[addr]
+	var fresh []SlowEntry
+	for _, e := range entries {
+		if !seen || e.ID > last {
+			fresh = append(fresh, e)
+		}
+	}
+	if len(entries) > 0 {
+		if seen && entries[0].ID < last {
+			fresh = entries
+		}
+		p.slow[addr] = entries[0].ID
+	}
+	p.kept = append(fresh, p.kept...)
+	slices.SortStableFunc(p.kept, func(a, b SlowEntry) int {
+		return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID))
+	})
+	p.kept = p.kept[:min(len(p.kept), n)]
+}
+
+// dedupeAnomalies sorts anomalies and drops repeats.
+func dedupeAnomalies(in []Anomaly) []Anomaly {
+	out := append([]Anomaly{}, in...)
+	sortAnomalies(out)
+	return slices.Compact(out)
+}

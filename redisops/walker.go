@@ -1,0 +1,383 @@
+package redisops
+
+import (
+	"context"
+	"hash/maphash"
+	"math"
+	"math/bits"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Walk tuning. SCAN costs the server about the same per key visited whatever
+// MATCH and TYPE say (≈1 µs per key on a laptop for Redis 7), so the walk
+// uses one SCAN loop per node and sizes COUNT so that no call costs more than
+// about maxCallCost.
+const (
+	DefaultScanBudget = 10 * time.Millisecond  // server time per second per node
+	DefaultColdSlice  = 300 * time.Millisecond // walking time per tick until the first walk is complete
+	initialScanCount  = 500
+	minScanCount      = 50
+	maxScanCount      = 10000
+	maxCallCost       = 600 * time.Microsecond // shrink COUNT above this estimated server time per SCAN
+	lowCallCost       = 200 * time.Microsecond // grow COUNT below this
+	minScanCharge     = 20 * time.Microsecond  // the least a SCAN is charged, whatever the estimate
+)
+
+// walkKey is a key the walk found that needs a read (TYPE or the hold) before
+// it counts.
+type walkKey struct {
+	key, family, sale string
+	typ               *redis.StatusCmd // stock and queue
+	hold              *pendingHold     // holds
+}
+
+// walkNode is the walk's state on one node (one master in a cluster).
+type walkNode struct {
+	cursor  uint64
+	scanned bool // the SCAN loop came back to cursor 0
+	count   int64
+	tokens  time.Duration // server time the walk may still spend on this node
+	base    time.Duration // the round-trip overhead: the fastest walk round trip seen
+	pending []string      // keys found by the last SCAN, read with the next one
+}
+
+func (n *walkNode) done() bool { return n.scanned && len(n.pending) == 0 }
+
+// progress is the share of the node's keyspace the SCAN has covered: the
+// cursor's bits reversed, over 2^64 (Redis walks buckets in reverse-binary
+// order, so this grows steadily from 0 to 1 whatever the table size).
+func (n *walkNode) progress() float64 {
+	if n.scanned {
+		return 1
+	}
+	return float64(bits.Reverse64(n.cursor)) / math.Exp2(64)
+}
+
+// walker is the incremental discovery: a resumable SCAN per node within a
+// server-time budget, feeding the hold index, the sale set, the session count
+// and the anomalies the keys show. Only the poll tick uses it (under the
+// poller's lock); the nodes of one tick step in parallel, merging under mu.
+type walker struct {
+	schema  Schema
+	match   string
+	budget  time.Duration
+	fixed   int64 // a fixed COUNT (tests), 0: adaptive
+	cold    bool  // walk faster than the budget until the first walk completes
+	slice   time.Duration
+	seed    maphash.Seed
+	gen     int64 // the current walk, from 1
+	started time.Time
+	nodes   map[string]*walkNode
+	last    time.Time // the previous tick
+
+	mu        sync.Mutex
+	sales     map[string]bool
+	sessions  map[uint64]struct{}
+	anomalies map[string][]Anomaly
+
+	walksDone     int64
+	doneSales     map[string]bool
+	doneSessions  int64
+	doneAnomalies map[string][]Anomaly
+}
+
+func newWalker(s Schema, o PollerOptions) *walker {
+	w := &walker{schema: s, match: familyMatch(s), budget: o.ScanBudget, fixed: o.ScanCount,
+		cold: !o.NoColdStart, slice: o.ColdSlice, seed: maphash.MakeSeed(), nodes: map[string]*walkNode{},
+		doneSales: map[string]bool{}, doneAnomalies: map[string][]Anomaly{}}
+	w.reset(time.Time{})
+	return w
+}
+
+// reset starts walk gen+1.
+func (w *walker) reset(now time.Time) {
+	w.gen++
+	w.started = now
+	w.mu.Lock()
+	w.sales, w.sessions, w.anomalies = map[string]bool{}, map[uint64]struct{}{}, map[string][]Anomaly{}
+	w.mu.Unlock()
+	for _, n := range w.nodes {
+		n.cursor, n.scanned, n.pending, n.tokens = 0, false, nil, 0
+	}
+}
+
+// familyMatch is a SCAN MATCH glob that keeps most unrelated keys out of the
+// replies: the templates' common literal prefix, or a class of their first
+// characters, or nothing. It only saves bytes: Parse decides.
+func familyMatch(s Schema) string {
+	var firsts []string
+	for _, t := range []Template{s.Stock, s.Queue, s.Hold, s.Session} {
+		if len(t.parts) == 0 || t.parts[0].name != "" || t.parts[0].literal == "" {
+			return ""
+		}
+		firsts = append(firsts, t.parts[0].literal)
+	}
+	prefix := firsts[0]
+	for _, f := range firsts[1:] {
+		for !strings.HasPrefix(f, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if prefix != "" {
+		return globEscape(prefix) + "*"
+	}
+	var class strings.Builder
+	seen := map[byte]bool{}
+	for _, f := range firsts {
+		if c := f[0]; !seen[c] {
+			seen[c] = true
+			if strings.IndexByte(`*?[]\^{}-`, c) >= 0 {
+				class.WriteByte('\\')
+			}
+			class.WriteByte(c)
+		}
+	}
+	return "[" + class.String() + "]*"
+}
+
+// progress is the mean progress of every node's walk.
+func (w *walker) progress() float64 {
+	if len(w.nodes) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, n := range w.nodes {
+		sum += n.progress()
+	}
+	return sum / float64(len(w.nodes))
+}
+
+// refill adds the budget earned since the last tick (by the poller's clock) to every node (at most
+// one second's worth banked) and syncs the node set with the masters.
+func (w *walker) refill(nodes []pnode, now time.Time) {
+	elapsed := time.Second
+	if !w.last.IsZero() {
+		elapsed = min(max(now.Sub(w.last), 0), time.Second)
+	}
+	w.last = now
+	if w.started.IsZero() {
+		w.started = time.Now()
+	}
+	live := map[string]bool{}
+	for _, pn := range nodes {
+		live[pn.addr] = true
+		n := w.nodes[pn.addr]
+		if n == nil {
+			n = &walkNode{count: initialScanCount}
+			if w.fixed > 0 {
+				n.count = w.fixed
+			}
+			w.nodes[pn.addr] = n
+		}
+		n.tokens = min(n.tokens+time.Duration(float64(w.budget)*elapsed.Seconds()), w.budget)
+	}
+	for addr := range w.nodes {
+		if !live[addr] {
+			delete(w.nodes, addr) // a master that left the cluster
+		}
+	}
+}
+
+// tick advances the walk on every node (in parallel) within the budget, or
+// for up to the cold slice until the first walk is complete, and ends the
+// walk when every node is done.
+func (w *walker) tick(ctx context.Context, p *Poller, nodes []pnode, acct *tickCost) error {
+	w.refill(nodes, p.now())
+	cold := w.cold && w.walksDone == 0
+	until := time.Now().Add(w.slice)
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, pn := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = w.stepNode(ctx, p, pn, w.nodes[pn.addr], cold, until, acct)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	for _, n := range w.nodes {
+		if !n.done() {
+			return nil
+		}
+	}
+	w.finish(p.idx, time.Now())
+	return nil
+}
+
+// finish ends the current walk: its findings become the complete picture and
+// the next walk starts (with no budget banked: it begins at the next tick).
+func (w *walker) finish(idx *holdIndex, now time.Time) {
+	idx.prune(w.gen, w.started, now)
+	w.mu.Lock()
+	w.walksDone++
+	w.doneSales, w.doneSessions, w.doneAnomalies = w.sales, int64(len(w.sessions)), w.anomalies
+	w.mu.Unlock()
+	w.reset(now)
+}
+
+// stepNode runs SCAN steps on one node while it has budget (or cold time):
+// each round trip reads the keys the previous SCAN found and sends the next
+// SCAN.
+func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode, cold bool, until time.Time, acct *tickCost) error {
+	for !n.done() {
+		if (cold && !time.Now().Before(until)) || (!cold && n.tokens <= 0) {
+			return nil
+		}
+		pipe := pn.cl.Pipeline()
+		at := time.Now()
+		keys := w.queueReads(ctx, p, pipe, n.pending, at)
+		var scan *redis.ScanCmd
+		if !n.scanned {
+			scan = pipe.Scan(ctx, n.cursor, w.match, n.count)
+		}
+		rctx, cancel := p.withTimeout(ctx)
+		start := time.Now()
+		cmds, err := pipe.Exec(rctx)
+		rtt := time.Since(start)
+		cancel()
+		acct.add(cmds, rtt, false)
+		if err != nil && !isReplyError(err) {
+			return Classify(err)
+		}
+		n.tokens -= n.charge(rtt, scan != nil)
+		w.applyReads(p.idx, keys)
+		n.pending = nil
+		if scan != nil {
+			if err := scan.Err(); err != nil {
+				return Classify(err)
+			}
+			found, cursor := scan.Val()
+			n.pending, n.cursor, n.scanned = found, cursor, cursor == 0
+			if w.fixed == 0 {
+				n.adapt(rtt)
+			}
+		}
+	}
+	return nil
+}
+
+// charge estimates the server time of a walk round trip: its wall time less
+// the round-trip overhead (the fastest walk round trip seen on the node), and
+// at least minScanCharge for a SCAN. Wall time bounds the
+// server's time from above, so the estimate errs on the safe side.
+func (n *walkNode) charge(rtt time.Duration, scanned bool) time.Duration {
+	if n.base == 0 || rtt < n.base {
+		n.base = rtt // a stale, too low base only overestimates: the safe side
+	}
+	est := rtt - n.base
+	if scanned {
+		est = max(est, minScanCharge)
+	}
+	return est
+}
+
+// adapt moves COUNT so that one SCAN costs the server at most about
+// maxCallCost (and not much less than lowCallCost, so the walk is not slowed
+// by round trips).
+func (n *walkNode) adapt(rtt time.Duration) {
+	est := rtt - n.base
+	switch {
+	case est > maxCallCost:
+		n.count = max(minScanCount, n.count*3/4)
+	case est < lowCallCost:
+		n.count = min(maxScanCount, n.count*5/4+1)
+	}
+}
+
+// queueReads classifies the keys the last SCAN found and queues what each
+// needs: TYPE for stock and queue keys, the hold read for holds. Sessions are
+// only counted (their values are never read).
+func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner, keys []string, at time.Time) []walkKey {
+	s := w.schema
+	var out []walkKey
+	for _, k := range keys {
+		if sale, _, ok := s.Stock.Parse(k); ok && validID(sale) {
+			out = append(out, walkKey{key: k, family: familyStock, sale: sale, typ: pipe.Type(ctx, k)})
+		}
+		if sale, _, ok := s.Queue.Parse(k); ok && validID(sale) {
+			out = append(out, walkKey{key: k, family: familyQueue, sale: sale, typ: pipe.Type(ctx, k)})
+		}
+		if sale, user, ok := s.Hold.Parse(k); ok && validID(sale) && validID(user) {
+			ref := holdRef{Key: k, Sale: sale, User: user, Shape: p.idx.shape(k)}
+			out = append(out, walkKey{key: k, family: familyHold, sale: sale, hold: queueHoldRead(ctx, pipe, ref, at)})
+		}
+		if _, user, ok := s.Session.Parse(k); ok && validID(user) {
+			w.mu.Lock()
+			w.sessions[maphash.String(w.seed, k)] = struct{}{}
+			w.mu.Unlock()
+		}
+	}
+	return out
+}
+
+// applyReads records what the reads found.
+func (w *walker) applyReads(idx *holdIndex, keys []walkKey) {
+	for _, wk := range keys {
+		var an []Anomaly
+		found := false
+		if wk.hold != nil {
+			var out holdOutcome
+			_, an, out = applyHoldRead(idx, wk.hold, w.gen)
+			found = out != holdUnknown
+		} else if typ, err := wk.typ.Result(); err == nil {
+			found = true
+			if a, bad := wrongTypeAnomaly(wk.family, wk.key, typ); bad {
+				an = append(an, a)
+			} else if typ != "none" {
+				w.mu.Lock()
+				w.sales[wk.sale] = true
+				w.mu.Unlock()
+			}
+		}
+		if found { // a clean key is recorded too: it overrides the last walk's anomalies
+			w.mu.Lock()
+			w.anomalies[wk.key] = an
+			w.mu.Unlock()
+		}
+	}
+}
+
+// view is the walk's picture for a snapshot: the last complete walk joined
+// with what the current one found so far.
+func (w *walker) view() (sales map[string]bool, sessions int64, anomalies []Anomaly) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	sales = make(map[string]bool, len(w.doneSales)+len(w.sales))
+	for _, m := range []map[string]bool{w.doneSales, w.sales} {
+		for s := range m {
+			sales[s] = true
+		}
+	}
+	sessions = w.doneSessions
+	if w.walksDone == 0 {
+		sessions = int64(len(w.sessions)) // the first walk, so far
+	}
+	merged := map[string][]Anomaly{}
+	for k, a := range w.doneAnomalies {
+		merged[k] = a
+	}
+	for k, a := range w.anomalies {
+		merged[k] = a
+	}
+	for _, a := range merged {
+		anomalies = append(anomalies, a...)
+	}
+	return sales, sessions, anomalies
+}
+
+// noteSale adds a sale a keyspace event showed (its stock or queue key was
+// written) before the walk reaches it.
+func (w *walker) noteSale(sale string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sales[sale] = true
+}

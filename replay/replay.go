@@ -1,0 +1,224 @@
+// Package replay plays back a dashboard recording (flashtop --record FILE:
+// one snapshot JSON object per line) as a read-only dashboard backend, with
+// the controls of a player: pause, step back and forward, speed. It reads
+// no Redis: every write is refused.
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"flashtop/redisops"
+)
+
+// Speed limits of the player.
+const (
+	MinSpeed = 0.25
+	MaxSpeed = 64
+)
+
+// ErrReadOnly refuses every write of a replay.
+var ErrReadOnly = errors.New("replay: read-only: a recording cannot be written to")
+
+// ErrRecording is wrapped by errors in a recording file.
+var ErrRecording = errors.New("replay: bad recording")
+
+// Player serves recorded snapshots in order, following the recorded times
+// at its speed. Safe for concurrent use (the dashboard's poll commands and
+// key handlers).
+type Player struct {
+	name   string
+	schema redisops.Schema
+	clock  func() time.Time
+	frames [][]byte    // one snapshot's JSON each
+	times  []time.Time // their taken_at
+
+	mu     sync.Mutex
+	idx    int       // the frame shown
+	pos    time.Time // the recorded time reached
+	anchor time.Time // wall time pos was last moved at
+	paused bool
+	speed  float64
+}
+
+// Open loads a recording file. clock is the wall clock (time.Now when nil).
+func Open(path string, schema redisops.Schema, clock func() time.Time) (*Player, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRecording, err)
+	}
+	defer f.Close()
+	return New(f, path, schema, clock)
+}
+
+// New loads a recording from r; name says where it comes from.
+func New(r io.Reader, name string, schema redisops.Schema, clock func() time.Time) (*Player, error) {
+	if clock == nil {
+		clock = time.Now
+	}
+	p := &Player{name: name, schema: schema, clock: clock, speed: 1}
+	br := bufio.NewReader(r)
+	for line := 1; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: %s: %w", ErrRecording, name, err)
+		}
+		if b = bytes.TrimSpace(b); len(b) > 0 {
+			var s redisops.Snapshot
+			if jerr := json.Unmarshal(b, &s); jerr != nil {
+				return nil, fmt.Errorf("%w: %s line %d is not a snapshot: %w", ErrRecording, name, line, jerr)
+			}
+			p.frames = append(p.frames, b)
+			p.times = append(p.times, s.TakenAt)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if len(p.frames) == 0 {
+		return nil, fmt.Errorf("%w: %s holds no snapshot", ErrRecording, name)
+	}
+	p.pos, p.anchor = p.times[0], clock()
+	return p, nil
+}
+
+// advance moves the recorded time on by the wall time since the last move,
+// times the speed; at the last frame the player pauses.
+func (p *Player) advance() {
+	now := p.clock()
+	if !p.paused {
+		p.pos = p.pos.Add(time.Duration(float64(now.Sub(p.anchor)) * p.speed))
+		for p.idx+1 < len(p.frames) && !p.times[p.idx+1].After(p.pos) {
+			p.idx++
+		}
+		if p.idx == len(p.frames)-1 {
+			p.paused = true
+		}
+	}
+	p.anchor = now
+}
+
+// Snapshot returns the frame at the player's position (a fresh copy).
+func (p *Player) Snapshot(context.Context, redisops.SnapshotOptions) (*redisops.Snapshot, error) {
+	p.mu.Lock()
+	p.advance()
+	raw := p.frames[p.idx]
+	p.mu.Unlock()
+	var s redisops.Snapshot
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRecording, err)
+	}
+	return &s, nil
+}
+
+// Now is the recorded time of the frame shown: the dashboard's clock in a
+// replay, so that ages and countdowns read as they did.
+func (p *Player) Now() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.times[p.idx]
+}
+
+// Paused reports whether playback is paused (it pauses at the end too).
+func (p *Player) Paused() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.paused
+}
+
+// SetPaused pauses or plays; playing from the last frame starts over.
+func (p *Player) SetPaused(paused bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.advance()
+	if !paused && p.idx == len(p.frames)-1 {
+		p.idx, p.pos = 0, p.times[0]
+	}
+	p.paused = paused
+}
+
+// Step pauses and moves n frames (negative: back), within the recording.
+func (p *Player) Step(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.advance()
+	p.paused = true
+	p.idx = min(max(p.idx+n, 0), len(p.frames)-1)
+	p.pos = p.times[p.idx]
+}
+
+// Speed is the playback speed (1: as recorded).
+func (p *Player) Speed() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.speed
+}
+
+// SetSpeed sets the speed, kept within MinSpeed and MaxSpeed.
+func (p *Player) SetSpeed(f float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.advance()
+	p.speed = min(max(f, MinSpeed), MaxSpeed)
+}
+
+// Position is the frame shown (1-based) and the number of frames.
+func (p *Player) Position() (int, int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.idx + 1, len(p.frames)
+}
+
+// Schema is the key schema (for the keys the dashboard names).
+func (p *Player) Schema() redisops.Schema { return p.schema }
+
+// URL names the recording.
+func (p *Player) URL() string { return "replay of " + p.name }
+
+// Reserve is refused: a replay is read-only.
+func (p *Player) Reserve(context.Context, string, string, int64, time.Duration) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// Release is refused: a replay is read-only.
+func (p *Player) Release(context.Context, string, string, *int64) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// SetStock is refused: a replay is read-only.
+func (p *Player) SetStock(context.Context, string, int64) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// Restock is refused: a replay is read-only.
+func (p *Player) Restock(context.Context, string, int64, *int64) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// Take is refused: a replay is read-only.
+func (p *Player) Take(context.Context, string, int64) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// Join is refused: a replay is read-only.
+func (p *Player) Join(context.Context, string, string) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// Leave is refused: a replay is read-only.
+func (p *Player) Leave(context.Context, string, string) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}
+
+// Admit is refused: a replay is read-only.
+func (p *Player) Admit(context.Context, string, int64) (redisops.Result, error) {
+	return redisops.Result{}, ErrReadOnly
+}

@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"flashtop/redisops"
+	"flashtop/ui/panels"
+)
+
+// Reclaimer is what the reclaim key (L) calls; a backend that has no Redis
+// ledger to reclaim from does not implement it.
+type Reclaimer interface {
+	Reclaim(ctx context.Context, sale string, max *int64) (redisops.Result, error)
+}
+
+// LeakBackend is a Backend with the leak watch and the recorder around it.
+// Each Snapshot (run in the dashboard's poll command, never in Update) is
+// fed to the leak watch, whose new leaks ride along in Snapshot.Leaks and
+// whose ledger totals fill each sale's LeakedUnits and LeakedHolds; then the
+// snapshot is appended to the recording as one JSON line. Releases go
+// through the tracker's Own/Settle, so flashtop's own releases never count
+// as leaks.
+type LeakBackend struct {
+	Backend
+	watch     *redisops.LeakWatch // nil: no leak watch
+	reclaimer Reclaimer           // nil: nothing to reclaim from (the ledger is in memory)
+	rec       *recorder           // nil: no recording
+}
+
+// NewLeakBackend wraps inner. watch, reclaimer and record may each be nil.
+func NewLeakBackend(inner Backend, watch *redisops.LeakWatch, reclaimer Reclaimer, record io.Writer) *LeakBackend {
+	b := &LeakBackend{Backend: inner, watch: watch, reclaimer: reclaimer}
+	if record != nil {
+		b.rec = &recorder{w: record}
+	}
+	return b
+}
+
+// Snapshot reads the inner snapshot, then watches, fills and records it.
+// A ledger or recording failure is reported in the snapshot (LeakErr,
+// RecordErr), never as a failed poll.
+func (b *LeakBackend) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error) {
+	s, err := b.Backend.Snapshot(ctx, o)
+	if err != nil || s == nil {
+		return s, err
+	}
+	if b.watch != nil {
+		leaks, err := b.watch.Feed(ctx, s)
+		if err == nil {
+			err = b.watch.FillLeaks(ctx, s)
+		}
+		s.Leaks = leaks
+		if err != nil {
+			s.LeakErr = "leak watch: " + err.Error()
+		}
+	}
+	if b.rec != nil {
+		if err := b.rec.write(s); err != nil {
+			s.RecordErr = err.Error()
+		}
+	}
+	return s, nil
+}
+
+// Release releases a hold as flashtop's own: it never counts as a leak.
+func (b *LeakBackend) Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error) {
+	if b.watch == nil {
+		return b.Backend.Release(ctx, sale, user, max)
+	}
+	key := b.Schema().HoldKey(user, sale)
+	b.watch.Tracker.Own(key)
+	r, err := b.Backend.Release(ctx, sale, user, max)
+	b.watch.Tracker.Settle(key, err == nil && r.Status == redisops.StatusReleased)
+	return r, err
+}
+
+// errNoLedger refuses a reclaim when leaks are only kept in memory.
+var errNoLedger = errors.New("ui: reclaim: leaks are kept in memory only (writes not armed): nothing to give back")
+
+// Reclaim gives a sale's leaked units back (the Redis ledger's reclaim).
+func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64) (redisops.Result, error) {
+	if b.reclaimer == nil {
+		return redisops.Result{}, errNoLedger
+	}
+	return b.reclaimer.Reclaim(ctx, sale, max)
+}
+
+// recorder appends snapshots to a recording, one JSON line each. After a
+// failed write it stops and reports that error once.
+type recorder struct {
+	mu       sync.Mutex
+	w        io.Writer
+	failed   bool
+	reported bool
+}
+
+func (r *recorder) write(s *redisops.Snapshot) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed {
+		if r.reported {
+			return nil
+		}
+		r.reported = true
+		return errors.New("recording stopped")
+	}
+	line, err := json.Marshal(s)
+	if err == nil {
+		_, err = r.w.Write(append(line, '\n'))
+	}
+	if err != nil {
+		r.failed, r.reported = true, true
+		return fmt.Errorf("--record: %w (recording stopped)", err)
+	}
+	return nil
+}
+
+// leakStatus is the command log's status word of a leak.
+const leakStatus = "leaked"
+
+// logLeaks adds the leaks a snapshot reveals (and its leak watch or
+// recording errors) to the command log. A leak already logged (a replay
+// stepping back over it) is not logged again.
+func (m *Model) logLeaks(s *redisops.Snapshot) {
+	if s == nil {
+		return
+	}
+	for _, l := range s.Leaks {
+		cmd := fmt.Sprintf("%d units lost: hold %s expired (ledger %s)", l.Quantity, redisops.Sanitize(l.Key),
+			redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+		if !l.Recorded {
+			cmd += ", recorded before"
+		}
+		m.appendLogOnce(panels.LogEntry{At: l.At, Command: cmd, Status: leakStatus})
+	}
+	for _, e := range []string{s.LeakErr, s.RecordErr} {
+		if e != "" {
+			m.appendLogOnce(panels.LogEntry{At: s.TakenAt, Command: "leak watch", Err: redisops.Sanitize(e)})
+		}
+	}
+}
+
+// appendLogOnce appends e unless the log's last entries already hold it
+// (same time and command; an error: same text as the last entry).
+func (m *Model) appendLogOnce(e panels.LogEntry) {
+	for i := len(m.log) - 1; i >= 0 && i >= len(m.log)-maxLog; i-- {
+		old := m.log[i]
+		if old.Command == e.Command && (old.At.Equal(e.At) || (e.Err != "" && old.Err == e.Err && i == len(m.log)-1)) {
+			return
+		}
+	}
+	m.log = append(m.log, e)
+	if len(m.log) > maxLog {
+		m.log = append([]panels.LogEntry(nil), m.log[len(m.log)-maxLog:]...)
+	}
+}
+
+// reclaimRequest prepares the reclaim of the selected sale: its confirm
+// names the ledger key and the units. ok is false (with a status message)
+// when there is nothing to reclaim.
+func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
+	var units int64
+	if m.snap != nil {
+		for _, s := range m.snap.Sales {
+			if s.ID == req.sale {
+				units = s.LeakedUnits
+			}
+		}
+	}
+	if units == 0 {
+		m.setStatus(statusInfo, "nothing to reclaim: no leaked units recorded for sale "+redisops.SanitizeCut(req.sale, maxDialogWidth/2))
+		return req, false
+	}
+	req.n, req.key = units, redisops.LedgerKey(req.sale)
+	return req, true
+}
+
+// reclaimPrompt is the reclaim confirm: the ledger key and the units (the
+// reclaim gives back every leak unreclaimed when it runs: more may leak
+// before the y).
+func reclaimPrompt(r opRequest) string {
+	return fmt.Sprintf("Give the leaked units recorded in %s (%d now) back to the stock of sale %s?",
+		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale))
+}
+
+// callReclaim runs a reclaim on a backend that can (a LeakBackend).
+func callReclaim(ctx context.Context, b Backend, sale string) (redisops.Result, error) {
+	if r, ok := b.(Reclaimer); ok {
+		return r.Reclaim(ctx, sale, nil)
+	}
+	return redisops.Result{}, errNoLedger
+}

@@ -1,0 +1,113 @@
+package panels
+
+import (
+	"strconv"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/ui/theme"
+)
+
+// Anomalies panel texts and widths.
+const (
+	anomaliesTitle = "Anomalies"
+	noAnomalies    = "no anomalies"
+	kindWidth      = 17 // "hold_bad_quantity"
+	anomKeyWidth   = 32
+	minDetailWidth = 12
+)
+
+// Anomalies columns. As width shrinks the detail keeps its minimum, then the
+// kind goes.
+const (
+	anomColKind = iota
+	anomColKey
+	anomColDetail
+)
+
+func anomalyColumns() []column {
+	return []column{
+		{title: "KIND", width: kindWidth, drop: 1},
+		{title: "KEY", width: anomKeyWidth},
+		{title: "DETAIL", width: minDetailWidth, flex: true},
+	}
+}
+
+// Anomalies lists the snapshot's anomalies (redisops.Anomaly*: holds without
+// TTL or with a bad quantity, keys of the wrong type, invalid stock, queues
+// over the cap or with implausible scores): kind, key and detail, the last two
+// sanitized and cut to their columns.
+type Anomalies struct {
+	frame
+	// KeyMap is the panel's movement bindings.
+	KeyMap KeyMap
+	data   Data
+	list   list
+}
+
+// NewAnomalies returns an empty anomalies panel drawn with st.
+func NewAnomalies(st theme.Styles) Anomalies {
+	return Anomalies{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+}
+
+// SetSize sets the outer size, border included.
+func (m *Anomalies) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(m.count(), m.page()) }
+
+// Focus focuses the panel: it takes movement keys and highlights its border.
+func (m *Anomalies) Focus() { m.focused = true }
+
+// Blur blurs the panel: it ignores keys.
+func (m *Anomalies) Blur() { m.focused = false }
+
+// Focused reports whether the panel has focus.
+func (m Anomalies) Focused() bool { return m.focused }
+
+// Update moves the cursor on movement keys when focused.
+func (m Anomalies) Update(msg tea.Msg) (Anomalies, tea.Cmd) {
+	if m.focused {
+		m.list.handleKey(m.KeyMap, msg, m.count(), m.page())
+	}
+	return m, nil
+}
+
+// SetData takes new data (anomalies come sorted by kind, then key).
+func (m *Anomalies) SetData(d Data) {
+	m.data = d
+	m.list.clamp(m.count(), m.page())
+}
+
+// count is the number of anomalies in the data.
+func (m Anomalies) count() int {
+	if m.data.Snap == nil {
+		return 0
+	}
+	return len(m.data.Snap.Anomalies)
+}
+
+// View draws the anomalies panel in exactly the size set.
+func (m Anomalies) View() string {
+	suffix := m.st.Stale.Render(staleSuffix(m.data))
+	switch {
+	case m.data.Snap == nil:
+		return m.box(anomaliesTitle, suffix, m.message(noData))
+	case m.count() == 0:
+		return m.box(anomaliesTitle, suffix, m.message(noAnomalies))
+	}
+	title := anomaliesTitle + " (" + strconv.Itoa(m.count()) + ")"
+	iw, _ := m.inner()
+	t := newTable(anomalyColumns(), iw, m.focused)
+	cursor := -1
+	if m.focused {
+		cursor = m.list.cursor
+	}
+	list := m.data.Snap.Anomalies
+	body := m.tableBody(t, len(list), m.list.offset, cursor, func(i int) []cell {
+		a := list[i]
+		return []cell{
+			anomColKind:   {text: a.Kind, raw: true, tone: toneBad},
+			anomColKey:    {text: a.Key, raw: true},
+			anomColDetail: {text: a.Detail, raw: true, tone: toneDim},
+		}
+	})
+	return m.box(title, suffix, body)
+}

@@ -1,0 +1,88 @@
+package panels
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
+)
+
+// anomalyFixture is a snapshot with one anomaly of each kind, two of them on
+// hostile keys.
+func anomalyFixture() *redisops.Snapshot {
+	s := fixture(t0)
+	s.Anomalies = []redisops.Anomaly{
+		{Kind: redisops.AnomalyHoldBadQuantity, Key: "reservation:u\x1b[2J:sale-b", Detail: "quantity \"-3\" is not a positive integer"},
+		{Kind: redisops.AnomalyHoldWithoutTTL, Key: "reservation:u-forever:sale-b", Detail: "hold has no TTL"},
+		{Kind: redisops.AnomalyQueueBadScore, Key: "queue:sale-c", Detail: "1 of the first 1 members have a score that is not a join time in ms"},
+		{Kind: redisops.AnomalyQueueOverCap, Key: "queue:sale-b", Detail: "queue holds 12 members, over the cap of 10"},
+		{Kind: redisops.AnomalyStockInvalid, Key: "inventory:\xff\xfe" + strings.Repeat("x", 500), Detail: "stock is negative (-1)"},
+		{Kind: redisops.AnomalyWrongType, Key: "inventory:sale-z", Detail: "stock key is a list, not a string"},
+	}
+	return s
+}
+
+func TestAnomaliesPanelListsEveryKind(t *testing.T) {
+	m := NewAnomalies(asciiStyles())
+	m.SetSize(120, 10)
+	m.SetData(Data{Snap: anomalyFixture(), Now: t0})
+	v := m.View()
+	checkBounds(t, "anomalies", v, 120, 10)
+	for _, want := range []string{"Anomalies (6)", "KIND", "KEY", "DETAIL", "hold_bad_quantity", "hold_without_ttl",
+		"queue_bad_score", "queue_over_cap", "stock_invalid", "wrong_type", `reservation:u\x1b[2J:sale-b`,
+		`inventory:\xff\xfe`, "stock key is a list"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("anomalies view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.ContainsAny(v, "\x1b\xff") {
+		t.Fatalf("raw control or invalid bytes reached the view: %q", v)
+	}
+}
+
+func TestAnomaliesPanelEmptyStaleAndSmall(t *testing.T) {
+	m := NewAnomalies(asciiStyles())
+	m.SetSize(60, 5)
+	if v := m.View(); !strings.Contains(v, noData) {
+		t.Fatalf("before data:\n%s", v)
+	}
+	s := fixture(t0)
+	m.SetData(Data{Snap: s, Now: t0})
+	if v := m.View(); !strings.Contains(v, noAnomalies) {
+		t.Fatalf("no anomalies:\n%s", v)
+	}
+	m.SetData(Data{Snap: anomalyFixture(), Now: t0.Add(12e9), Stale: true})
+	if v := m.View(); !strings.Contains(v, "data 12s old") {
+		t.Fatalf("stale data shows no age:\n%s", v)
+	}
+	for w := 0; w <= 130; w += 7 {
+		for h := 0; h <= 12; h++ {
+			m.SetSize(w, h)
+			checkBounds(t, "anomalies", m.View(), w, h)
+		}
+	}
+}
+
+func TestAnomaliesPanelScrollsWhenFocused(t *testing.T) {
+	m := NewAnomalies(asciiStyles())
+	m.SetSize(100, 5) // 3 inner lines: header + 2 rows
+	m.SetData(Data{Snap: anomalyFixture(), Now: t0})
+	down := tea.KeyMsg{Type: tea.KeyDown}
+	m, _ = m.Update(down)
+	if m.list.cursor != 0 {
+		t.Fatal("a blurred panel ignores keys")
+	}
+	m.Focus()
+	for range 5 {
+		m, _ = m.Update(down)
+	}
+	if m.list.cursor != 5 || !strings.Contains(m.View(), "wrong_type") {
+		t.Fatalf("cursor %d; view:\n%s", m.list.cursor, m.View())
+	}
+	m, _ = m.Update(down)
+	if m.list.cursor != 5 {
+		t.Fatalf("the cursor stops at the last anomaly, got %d", m.list.cursor)
+	}
+}
