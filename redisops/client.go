@@ -83,55 +83,74 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: o.URL, hosts: hosts}
+	var rdb redis.UniversalClient
 	switch {
 	case o.Cluster && o.SentinelMaster != "":
 		return nil, fmt.Errorf("%w: --cluster and --sentinel-master exclude each other", ErrConfig)
 	case o.Cluster:
-		if err := o.Schema.ClusterSafe(); err != nil {
-			return nil, err
-		}
-		co, err := redis.ParseClusterURL(o.URL)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
-		}
-		applyCommon(&co.Username, &co.Password, &co.ClientName, &co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, o)
-		co.DisableIdentity = true
-		co.PoolSize = o.PoolSize
-		if tlsCfg != nil {
-			co.TLSConfig = tlsCfg
-		}
-		c.rdb = redis.NewClusterClient(co)
+		rdb, err = newClusterClient(o, tlsCfg)
 	case o.SentinelMaster != "":
-		so, err := redis.ParseURL(o.URL)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
-		}
-		fo := &redis.FailoverOptions{MasterName: o.SentinelMaster, SentinelAddrs: []string{so.Addr}, DB: so.DB,
-			Username: so.Username, Password: so.Password, DisableIdentity: true, PoolSize: o.PoolSize}
-		applyCommon(&fo.Username, &fo.Password, &fo.ClientName, &fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, o)
-		fo.TLSConfig = tlsCfg
-		if fo.TLSConfig == nil {
-			fo.TLSConfig = so.TLSConfig
-		}
-		c.rdb = redis.NewFailoverClient(fo)
+		rdb, err = newFailoverClient(o, tlsCfg)
 	default:
-		so, err := redis.ParseURL(o.URL)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
-		}
-		applyCommon(&so.Username, &so.Password, &so.ClientName, &so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, o)
-		so.DisableIdentity = true
-		so.MaxRetries = 1
-		if o.PoolSize > 0 {
-			so.PoolSize = o.PoolSize
-		}
-		if tlsCfg != nil {
-			so.TLSConfig = tlsCfg
-		}
-		c.rdb = redis.NewClient(so)
+		rdb, err = newStandaloneClient(o, tlsCfg)
 	}
-	return c, nil
+	if err != nil {
+		return nil, err
+	}
+	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: o.URL, hosts: hosts}, nil
+}
+
+// newClusterClient connects to a Redis Cluster seeded from the URL; the key
+// templates must keep every script within one hash slot.
+func newClusterClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
+	if err := o.Schema.ClusterSafe(); err != nil {
+		return nil, err
+	}
+	co, err := redis.ParseClusterURL(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
+	}
+	applyCommon(&co.Username, &co.Password, &co.ClientName, &co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, o)
+	co.DisableIdentity = true
+	co.PoolSize = o.PoolSize
+	if tlsCfg != nil {
+		co.TLSConfig = tlsCfg
+	}
+	return redis.NewClusterClient(co), nil
+}
+
+// newFailoverClient asks the Sentinel at the URL for the master's address.
+func newFailoverClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
+	so, err := redis.ParseURL(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
+	}
+	fo := &redis.FailoverOptions{MasterName: o.SentinelMaster, SentinelAddrs: []string{so.Addr}, DB: so.DB,
+		Username: so.Username, Password: so.Password, DisableIdentity: true, PoolSize: o.PoolSize}
+	applyCommon(&fo.Username, &fo.Password, &fo.ClientName, &fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, o)
+	fo.TLSConfig = tlsCfg
+	if fo.TLSConfig == nil {
+		fo.TLSConfig = so.TLSConfig
+	}
+	return redis.NewFailoverClient(fo), nil
+}
+
+// newStandaloneClient connects to one server (redis://, rediss:// or unix://).
+func newStandaloneClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
+	so, err := redis.ParseURL(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
+	}
+	applyCommon(&so.Username, &so.Password, &so.ClientName, &so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, o)
+	so.DisableIdentity = true
+	so.MaxRetries = 1
+	if o.PoolSize > 0 {
+		so.PoolSize = o.PoolSize
+	}
+	if tlsCfg != nil {
+		so.TLSConfig = tlsCfg
+	}
+	return redis.NewClient(so), nil
 }
 
 func applyCommon(user, pass, name *string, dial, read, write *time.Duration, o Options) {

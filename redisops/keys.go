@@ -49,45 +49,14 @@ func ParseTemplate(raw string, want ...string) (Template, error) {
 	if !utf8.ValidString(raw) { // regexp.MustCompile below would panic
 		return t, fmt.Errorf("%w: %q is not valid UTF-8", ErrTemplate, raw)
 	}
-	seen := map[string]int{}
-	last := 0
-	for _, m := range placeholderRE.FindAllStringSubmatchIndex(raw, -1) {
-		if m[0] > last {
-			t.parts = append(t.parts, tmplPart{literal: raw[last:m[0]]})
-		}
-		p := tmplPart{tagged: m[2] >= 0}
-		if p.tagged {
-			p.name = raw[m[2]:m[3]]
-		} else {
-			p.name = raw[m[4]:m[5]]
-		}
-		if n := len(t.parts); n > 0 && t.parts[n-1].name != "" {
-			return t, fmt.Errorf("%w: %q: placeholders need a literal between them", ErrTemplate, raw)
-		}
-		if n := len(t.parts); n > 1 && t.parts[n-2].name != "" && !strings.Contains(t.parts[n-1].literal, ":") {
-			return t, fmt.Errorf("%w: %q: placeholders must be separated by ':'", ErrTemplate, raw)
-		}
-		seen[p.name]++
-		t.parts = append(t.parts, p)
-		last = m[1]
+	parts, err := splitTemplate(raw)
+	if err != nil {
+		return t, err
 	}
-	if last < len(raw) {
-		t.parts = append(t.parts, tmplPart{literal: raw[last:]})
+	if err := checkPlaceholders(raw, parts, want); err != nil {
+		return t, err
 	}
-	for _, p := range t.parts {
-		if p.name == "" && strings.ContainsAny(p.literal, "{}") {
-			return t, fmt.Errorf("%w: %q: only {sale}, {user}, {{sale}} and {{user}} may use braces", ErrTemplate, raw)
-		}
-	}
-	for _, name := range want {
-		if seen[name] != 1 {
-			return t, fmt.Errorf("%w: %q must contain {%s} (or {{%s}}) exactly once", ErrTemplate, raw, name, name)
-		}
-		delete(seen, name)
-	}
-	for name := range seen {
-		return t, fmt.Errorf("%w: %q: {%s} has no meaning in this template", ErrTemplate, raw, name)
-	}
+	t.parts = parts
 	var re strings.Builder
 	re.WriteString("^")
 	for _, p := range t.parts {
@@ -105,6 +74,62 @@ func ParseTemplate(raw string, want ...string) (Template, error) {
 	re.WriteString("$")
 	t.re = regexp.MustCompile(re.String())
 	return t, nil
+}
+
+// splitTemplate cuts a template into literals and placeholders; two
+// placeholders need a literal with a ':' between them, and braces belong to
+// placeholders only.
+func splitTemplate(raw string) ([]tmplPart, error) {
+	var parts []tmplPart
+	last := 0
+	for _, m := range placeholderRE.FindAllStringSubmatchIndex(raw, -1) {
+		if m[0] > last {
+			parts = append(parts, tmplPart{literal: raw[last:m[0]]})
+		}
+		p := tmplPart{tagged: m[2] >= 0}
+		if p.tagged {
+			p.name = raw[m[2]:m[3]]
+		} else {
+			p.name = raw[m[4]:m[5]]
+		}
+		if n := len(parts); n > 0 && parts[n-1].name != "" {
+			return nil, fmt.Errorf("%w: %q: placeholders need a literal between them", ErrTemplate, raw)
+		}
+		if n := len(parts); n > 1 && parts[n-2].name != "" && !strings.Contains(parts[n-1].literal, ":") {
+			return nil, fmt.Errorf("%w: %q: placeholders must be separated by ':'", ErrTemplate, raw)
+		}
+		parts = append(parts, p)
+		last = m[1]
+	}
+	if last < len(raw) {
+		parts = append(parts, tmplPart{literal: raw[last:]})
+	}
+	for _, p := range parts {
+		if p.name == "" && strings.ContainsAny(p.literal, "{}") {
+			return nil, fmt.Errorf("%w: %q: only {sale}, {user}, {{sale}} and {{user}} may use braces", ErrTemplate, raw)
+		}
+	}
+	return parts, nil
+}
+
+// checkPlaceholders requires each wanted placeholder exactly once, and no other.
+func checkPlaceholders(raw string, parts []tmplPart, want []string) error {
+	seen := map[string]int{}
+	for _, p := range parts {
+		if p.name != "" {
+			seen[p.name]++
+		}
+	}
+	for _, name := range want {
+		if seen[name] != 1 {
+			return fmt.Errorf("%w: %q must contain {%s} (or {{%s}}) exactly once", ErrTemplate, raw, name, name)
+		}
+		delete(seen, name)
+	}
+	for name := range seen {
+		return fmt.Errorf("%w: %q: {%s} has no meaning in this template", ErrTemplate, raw, name)
+	}
+	return nil
 }
 
 // String returns the template as written.
