@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
 	"flashtop/ui/theme"
@@ -21,6 +22,7 @@ const (
 	etaSoon       = 5 * time.Minute   // ETA below this is drawn as a warning
 	saleMarker    = "●"               // marks the selected sale
 	minIDWidth    = 8                 // narrowest id column
+	maxIDWidth    = 24                // ids wider than this are cut before other columns go
 	sparkWidth    = 12                // sparkline column
 	numWidth      = 7                 // stock, Δ and ETA columns
 	smallNumWidth = 6                 // queue, head age and held columns
@@ -105,6 +107,7 @@ type Sales struct {
 	reverse   bool
 	list      list
 	cursorID  string
+	idWidth   int // the id column's minimum: the widest id shown, within minIDWidth..maxIDWidth
 }
 
 // NewSales returns an empty sales table drawn with st.
@@ -188,6 +191,10 @@ func (m *Sales) rebuild() {
 			}
 			m.rows = append(m.rows, r)
 		}
+	}
+	m.idWidth = minIDWidth
+	for _, r := range m.rows {
+		m.idWidth = max(m.idWidth, min(ansi.StringWidth(redisops.Sanitize(r.s.ID)), maxIDWidth))
 	}
 	slices.SortStableFunc(m.rows, m.compare)
 	m.list.track(slices.IndexFunc(m.rows, func(r saleRow) bool { return r.s.ID == m.cursorID }), len(m.rows), m.page())

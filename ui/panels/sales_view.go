@@ -29,7 +29,9 @@ func (m Sales) View() string {
 		return m.box(title, suffix, m.message(noSales))
 	}
 	iw, _ := m.inner()
-	t := newTable(salesColumns(), iw, true)
+	cols := salesColumns()
+	cols[salesColID].width = max(m.idWidth, minIDWidth) // whole ids before trends and ETAs
+	t := newTable(cols, iw, true)
 	body := m.tableBody(t, len(m.rows), m.list.offset, m.list.cursor, func(i int) []cell {
 		return m.cells(t, m.rows[i])
 	})
