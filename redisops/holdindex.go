@@ -14,6 +14,7 @@ type holdEntry struct {
 	deadline time.Time // zero: no TTL
 	seenWalk int64     // the last walk that found the key (0: only events so far)
 	updated  time.Time // when the entry was last read (or learned from an event)
+	pos      int       // its place in its sale's entries
 }
 
 // alive reports whether the hold still holds its units at now: a hold whose
@@ -26,14 +27,17 @@ func (e *holdEntry) alive(now time.Time) bool {
 // quantity and deadline. It is complete after each full discovery walk and
 // kept current in between by keyspace events (when the server sends them).
 // Tombstones remember keys removed by an event, so that a read that was in
-// flight before the removal cannot bring the hold back. Safe for concurrent
-// use (the event goroutine and the poll tick).
+// flight before the removal cannot bring the hold back. Each sale's holds
+// are also kept together (saleIndex) with their counts maintained as holds
+// come and go, so that a tick's counts and visible rows never walk the whole
+// index. Safe for concurrent use (the event goroutine and the poll tick).
 type holdIndex struct {
 	mu      sync.Mutex
 	holds   map[string]*holdEntry
-	removed map[string]time.Time // key -> when an event removed it
-	dirty   map[string]struct{}  // keys an event changed: read again at the next tick
-	obs     HoldObserver         // told of every hold learned and lost (nil: nobody)
+	sales   map[string]*saleIndex // sale -> its entries (only sales with some)
+	removed map[string]time.Time  // key -> when an event removed it
+	dirty   map[string]struct{}   // keys an event changed: read again at the next tick
+	obs     HoldObserver          // told of every hold learned and lost (nil: nobody)
 }
 
 // setObserver sets who is told of holds learned and lost (the leak watch).
@@ -44,7 +48,8 @@ func (x *holdIndex) setObserver(o HoldObserver) {
 }
 
 func newHoldIndex() *holdIndex {
-	return &holdIndex{holds: map[string]*holdEntry{}, removed: map[string]time.Time{}, dirty: map[string]struct{}{}}
+	return &holdIndex{holds: map[string]*holdEntry{}, sales: map[string]*saleIndex{},
+		removed: map[string]time.Time{}, dirty: map[string]struct{}{}}
 }
 
 // learn records a hold read at readAt (when its read was sent). A read older
@@ -68,6 +73,8 @@ func (x *holdIndex) learnLocked(h Hold, readAt time.Time, walk int64) HoldObserv
 	if e == nil {
 		e = &holdEntry{}
 		x.holds[h.Key] = e
+	} else {
+		x.detach(e) // its sale's counts drop the old quantity and deadline
 	}
 	e.ref = holdRef{Key: h.Key, Sale: h.Sale, User: h.User, Shape: h.Shape}
 	e.quantity, e.updated = h.Quantity, readAt
@@ -78,6 +85,7 @@ func (x *holdIndex) learnLocked(h Hold, readAt time.Time, walk int64) HoldObserv
 	if walk > e.seenWalk {
 		e.seenWalk = walk
 	}
+	x.attach(e)
 	return x.obs
 }
 
@@ -86,8 +94,11 @@ func (x *holdIndex) learnLocked(h Hold, readAt time.Time, walk int64) HoldObserv
 // a hold the index knew; expired says a keyspace "expired" event told.
 func (x *holdIndex) remove(key string, at time.Time, expired bool) {
 	x.mu.Lock()
-	_, known := x.holds[key]
-	delete(x.holds, key)
+	e, known := x.holds[key]
+	if known {
+		x.detach(e)
+		delete(x.holds, key)
+	}
 	delete(x.dirty, key)
 	x.removed[key] = at
 	obs := x.obs
@@ -138,6 +149,7 @@ func (x *holdIndex) prune(walk int64, started, now time.Time) {
 	var gone []string
 	for k, e := range x.holds {
 		if e.seenWalk < walk && e.updated.Before(started) {
+			x.detach(e)
 			delete(x.holds, k)
 			gone = append(gone, k)
 		}
@@ -157,53 +169,61 @@ func (x *holdIndex) prune(walk int64, started, now time.Time) {
 	}
 }
 
-// saleCount is one sale's holds and held units.
-type saleCount struct{ holds, units int64 }
-
-// counts returns, per sale, the holds alive at now and their units.
-func (x *holdIndex) counts(now time.Time) map[string]saleCount {
+// count returns sale's holds alive at now and their units. It costs
+// nothing per hold unless a deadline passed since the sale's last count.
+func (x *holdIndex) count(sale string, now time.Time) saleCount {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := map[string]saleCount{}
-	for _, e := range x.holds {
-		if e.alive(now) {
-			c := out[e.ref.Sale]
-			out[e.ref.Sale] = saleCount{holds: c.holds + 1, units: c.units + e.quantity}
+	if s := x.sales[sale]; s != nil {
+		return s.live(now)
+	}
+	return saleCount{}
+}
+
+// soonest returns up to n live holds of sale, soonest deadline first (holds
+// without a TTL last), then by user and key. It walks only that sale's holds
+// and keeps the best n as it goes (no sort of them all).
+func (x *holdIndex) soonest(sale string, n int, now time.Time) []holdRef {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	s := x.sales[sale]
+	if s == nil || n <= 0 {
+		return []holdRef{}
+	}
+	top := make([]*holdEntry, 0, min(n, len(s.entries)))
+	for _, e := range s.entries {
+		if !e.alive(now) || (len(top) == n && compareEntries(e, top[n-1]) >= 0) {
+			continue
 		}
+		i, _ := slices.BinarySearchFunc(top, e, compareEntries)
+		if len(top) < n {
+			top = append(top, nil)
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = e
+	}
+	out := make([]holdRef, len(top))
+	for i, e := range top {
+		out[i] = e.ref
 	}
 	return out
 }
 
-// soonest returns up to n live holds of sale, soonest deadline first (holds
-// without a TTL last), then by user and key.
-func (x *holdIndex) soonest(sale string, n int, now time.Time) []holdRef {
-	x.mu.Lock()
-	var es []*holdEntry
-	for _, e := range x.holds {
-		if e.ref.Sale == sale && e.alive(now) {
-			es = append(es, e)
+// compareEntries orders holds soonest deadline first (no TTL last), then by
+// user and key.
+func compareEntries(a, b *holdEntry) int {
+	switch {
+	case a.deadline.IsZero() != b.deadline.IsZero():
+		if a.deadline.IsZero() {
+			return 1
 		}
+		return -1
+	case !a.deadline.Equal(b.deadline):
+		return a.deadline.Compare(b.deadline)
+	case a.ref.User != b.ref.User:
+		return cmp.Compare(a.ref.User, b.ref.User)
 	}
-	x.mu.Unlock()
-	slices.SortFunc(es, func(a, b *holdEntry) int {
-		switch {
-		case a.deadline.IsZero() != b.deadline.IsZero():
-			if a.deadline.IsZero() {
-				return 1
-			}
-			return -1
-		case !a.deadline.Equal(b.deadline):
-			return a.deadline.Compare(b.deadline)
-		case a.ref.User != b.ref.User:
-			return cmp.Compare(a.ref.User, b.ref.User)
-		}
-		return cmp.Compare(a.ref.Key, b.ref.Key)
-	})
-	out := make([]holdRef, 0, min(n, len(es)))
-	for _, e := range es[:min(n, len(es))] {
-		out = append(out, e.ref)
-	}
-	return out
+	return cmp.Compare(a.ref.Key, b.ref.Key)
 }
 
 // size is the number of holds indexed (alive or not yet pruned).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -191,12 +192,33 @@ func (t *tickCost) cost() *PollCost {
 
 // requestSize is the RESP size of a command: *N\r\n then $len\r\narg\r\n each.
 func requestSize(args []any) int64 {
-	n := int64(len(fmt.Sprint(len(args)))) + 3
+	n := decLen(int64(len(args))) + 3
 	for _, a := range args {
-		l := int64(len(fmt.Sprint(a)))
-		n += l + int64(len(fmt.Sprint(l))) + 5
+		l := printedLen(a)
+		n += l + decLen(l) + 5
 	}
 	return n
+}
+
+// printedLen is len(fmt.Sprint(a)), without formatting the common kinds.
+func printedLen(a any) int64 {
+	switch v := a.(type) {
+	case string:
+		return int64(len(v))
+	case int:
+		return decLen(int64(v))
+	case int64:
+		return decLen(v)
+	case nil:
+		return int64(len("<nil>"))
+	}
+	return int64(len(fmt.Sprint(a)))
+}
+
+// decLen is the length of n in decimal.
+func decLen(n int64) int64 {
+	var buf [24]byte
+	return int64(len(strconv.AppendInt(buf[:0], n, 10)))
 }
 
 // replySize estimates the RESP size of a reply from its parsed value.
@@ -215,13 +237,13 @@ func replySize(c redis.Cmder) int64 {
 	case *redis.SliceCmd:
 		var n int64 = 8
 		for _, x := range v.Val() {
-			n += int64(len(fmt.Sprint(x))) + 8
+			n += printedLen(x) + 8
 		}
 		return n
 	case *redis.ZSliceCmd:
 		var n int64 = 8
 		for _, z := range v.Val() {
-			n += int64(len(fmt.Sprint(z.Member))) + 32
+			n += printedLen(z.Member) + 32
 		}
 		return n
 	case *redis.SlowLogCmd:

@@ -59,8 +59,7 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 		return nil, err
 	}
 	pl.active = pipe.SScan(ctx, ActiveSalesKey, 0, "", scanCount)
-	walked, _, _ := p.w.view()
-	pl.rows = orderSales(o.Pins, p.active, walked)
+	pl.rows = orderSales(o.Pins, p.active, p.w.salesView())
 	pl.selected = o.Sale
 	if pl.selected == "" && len(pl.rows) > 0 {
 		pl.selected = pl.rows[0].id
@@ -170,7 +169,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	if err != nil { // an ACL without TIME: the local clock stands in
 		now = time.Now()
 	}
-	_, sessions, walkAnomalies := p.w.view()
+	sessions, walkAnomalies := p.w.view()
 	snap := &Snapshot{TakenAt: now, Sales: []SaleStats{}, Reservations: []Hold{}, Queues: map[string][]QueueEntry{},
 		Sessions: SessionStats{Count: sessions}, Slowlog: []SlowEntry{}, Anomalies: walkAnomalies}
 	pl.server(p, snap)
@@ -185,10 +184,10 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 		}
 	}
 	slices.SortFunc(snap.Reservations, compareHolds)
-	counts := p.idx.counts(time.Now())
+	at := time.Now()
 	for _, sr := range pl.sales {
 		row, head, anomalies := sr.build(p.Client, now.UnixMilli())
-		c := counts[row.ID]
+		c := p.idx.count(row.ID, at)
 		row.Reservations, row.ReservedUnits = c.holds, c.units
 		snap.Sales = append(snap.Sales, row)
 		snap.Queues[row.ID] = head

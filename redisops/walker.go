@@ -77,7 +77,8 @@ type walker struct {
 	mu        sync.Mutex
 	sales     map[string]bool
 	sessions  map[uint64]struct{}
-	anomalies map[string][]Anomaly
+	anomalies map[string][]Anomaly // only keys with anomalies, or clean ones that override the last walk's
+	merged    []Anomaly            // view's cache (nil: merge again)
 
 	walksDone     int64
 	doneSales     map[string]bool
@@ -99,6 +100,7 @@ func (w *walker) reset(now time.Time) {
 	w.started = now
 	w.mu.Lock()
 	w.sales, w.sessions, w.anomalies = map[string]bool{}, map[uint64]struct{}{}, map[string][]Anomaly{}
+	w.merged = nil
 	w.mu.Unlock()
 	for _, n := range w.nodes {
 		n.cursor, n.scanned, n.pending, n.tokens = 0, false, nil, 0
@@ -220,6 +222,7 @@ func (w *walker) finish(idx *holdIndex, now time.Time) {
 	w.mu.Lock()
 	w.walksDone++
 	w.doneSales, w.doneSessions, w.doneAnomalies = w.sales, int64(len(w.sessions)), w.anomalies
+	w.merged = nil
 	w.mu.Unlock()
 	w.reset(now)
 }
@@ -298,25 +301,34 @@ func (n *walkNode) adapt(rtt time.Duration) {
 // only counted (their values are never read).
 func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner, keys []string, at time.Time) []walkKey {
 	s := w.schema
-	var out []walkKey
+	out := make([]walkKey, 0, len(keys))
 	for _, k := range keys {
-		if sale, _, ok := s.Stock.Parse(k); ok && validID(sale) {
+		if sale, _, ok := parseIf(s.Stock, k); ok && validID(sale) {
 			out = append(out, walkKey{key: k, family: familyStock, sale: sale, typ: pipe.Type(ctx, k)})
 		}
-		if sale, _, ok := s.Queue.Parse(k); ok && validID(sale) {
+		if sale, _, ok := parseIf(s.Queue, k); ok && validID(sale) {
 			out = append(out, walkKey{key: k, family: familyQueue, sale: sale, typ: pipe.Type(ctx, k)})
 		}
-		if sale, user, ok := s.Hold.Parse(k); ok && validID(sale) && validID(user) {
+		if sale, user, ok := parseIf(s.Hold, k); ok && validID(sale) && validID(user) {
 			ref := holdRef{Key: k, Sale: sale, User: user, Shape: p.idx.shape(k)}
 			out = append(out, walkKey{key: k, family: familyHold, sale: sale, hold: queueHoldRead(ctx, pipe, ref, at)})
 		}
-		if _, user, ok := s.Session.Parse(k); ok && validID(user) {
+		if _, user, ok := parseIf(s.Session, k); ok && validID(user) {
 			w.mu.Lock()
 			w.sessions[maphash.String(w.seed, k)] = struct{}{}
 			w.mu.Unlock()
 		}
 	}
 	return out
+}
+
+// parseIf is t.Parse(key), skipping the regular expression when key does
+// not start with the template's leading literal (Parse is anchored there).
+func parseIf(t Template, key string) (sale, user string, ok bool) {
+	if len(t.parts) > 0 && t.parts[0].name == "" && !strings.HasPrefix(key, t.parts[0].literal) {
+		return "", "", false
+	}
+	return t.Parse(key)
 }
 
 // applyReads records what the reads found.
@@ -338,46 +350,10 @@ func (w *walker) applyReads(idx *holdIndex, keys []walkKey) {
 				w.mu.Unlock()
 			}
 		}
-		if found { // a clean key is recorded too: it overrides the last walk's anomalies
+		if found {
 			w.mu.Lock()
-			w.anomalies[wk.key] = an
+			w.record(wk.key, an)
 			w.mu.Unlock()
 		}
 	}
-}
-
-// view is the walk's picture for a snapshot: the last complete walk joined
-// with what the current one found so far.
-func (w *walker) view() (sales map[string]bool, sessions int64, anomalies []Anomaly) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	sales = make(map[string]bool, len(w.doneSales)+len(w.sales))
-	for _, m := range []map[string]bool{w.doneSales, w.sales} {
-		for s := range m {
-			sales[s] = true
-		}
-	}
-	sessions = w.doneSessions
-	if w.walksDone == 0 {
-		sessions = int64(len(w.sessions)) // the first walk, so far
-	}
-	merged := map[string][]Anomaly{}
-	for k, a := range w.doneAnomalies {
-		merged[k] = a
-	}
-	for k, a := range w.anomalies {
-		merged[k] = a
-	}
-	for _, a := range merged {
-		anomalies = append(anomalies, a...)
-	}
-	return sales, sessions, anomalies
-}
-
-// noteSale adds a sale a keyspace event showed (its stock or queue key was
-// written) before the walk reaches it.
-func (w *walker) noteSale(sale string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.sales[sale] = true
 }

@@ -13,6 +13,10 @@ import (
 	"flashtop/redisops"
 )
 
+// renderFPS is the most redraws per second: the data changes once per poll
+// and a key's effect still shows within 50 ms.
+const renderFPS = 20
+
 // Backend is everything the dashboard asks of Redis. *redisops.Client
 // satisfies it; UI tests use a fake that records what was asked.
 type Backend interface {
@@ -54,7 +58,10 @@ func Run(ctx context.Context, cfg Config) error {
 	// Bubble Tea's own handler is off: when both catch SIGTERM, its handler
 	// can block forever sending QuitMsg to an event loop that already left on
 	// ctx, and Run never returns (bubbletea v1.3.10, shutdown waits for it).
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())
+	// renderFPS caps the redraws (Bubble Tea's default is 60 per second): its
+	// renderer wakes and copies the whole screen every frame, even when
+	// nothing changed (about a sixth of the steady dashboard's CPU).
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(), tea.WithFPS(renderFPS))
 	_, err := p.Run()
 	if err != nil && ctx.Err() == nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("ui: %w", err)

@@ -1,0 +1,116 @@
+package redisops
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+// naiveCount recounts sale's live holds from every entry of the index.
+func naiveCount(x *holdIndex, sale string, now time.Time) saleCount {
+	var c saleCount
+	for _, e := range x.holds {
+		if e.ref.Sale == sale && e.alive(now) {
+			c.holds++
+			c.units += e.quantity
+		}
+	}
+	return c
+}
+
+// naiveSoonest sorts every live hold of sale and keeps the first n.
+func naiveSoonest(x *holdIndex, sale string, n int, now time.Time) []holdRef {
+	var es []*holdEntry
+	for _, e := range x.holds {
+		if e.ref.Sale == sale && e.alive(now) {
+			es = append(es, e)
+		}
+	}
+	slices.SortFunc(es, compareEntries)
+	out := []holdRef{}
+	for _, e := range es[:min(n, len(es))] {
+		out = append(out, e.ref)
+	}
+	return out
+}
+
+// TestHoldIndexIncrementalMatchesRecount drives the index with random
+// learns (new holds, re-reads with new quantities and TTLs, holds without a
+// TTL), removals, walk ends and a clock that mostly moves forward and
+// sometimes back; after every step each sale's count and visible rows must
+// equal a full recount and sort of the index.
+func TestHoldIndexIncrementalMatchesRecount(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		x := newHoldIndex()
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		now, walk := base, int64(1)
+		sales := []string{"a", "b", "c"}
+		for step := range rapid.IntRange(1, 120).Draw(rt, "steps") {
+			sale := rapid.SampledFrom(sales).Draw(rt, "sale")
+			user := fmt.Sprintf("u%d", rapid.IntRange(0, 15).Draw(rt, "user"))
+			key := "reservation:" + user + ":" + sale
+			switch rapid.IntRange(0, 5).Draw(rt, "op") {
+			case 0, 1, 2:
+				ttl := rapid.SampledFrom([]int64{-1, 0, 5, 1000, 3000, 60_000}).Draw(rt, "ttl")
+				x.learn(Hold{Sale: sale, User: user, Key: key, Quantity: rapid.Int64Range(1, 3).Draw(rt, "qty"), TTLMs: ttl}, now, walk)
+			case 3:
+				x.remove(key, now, false)
+			case 4:
+				now = now.Add(time.Duration(rapid.Int64Range(-500, 4000).Draw(rt, "dt")) * time.Millisecond)
+			case 5:
+				walk++
+				x.prune(walk, now.Add(-time.Second), now)
+			}
+			n := rapid.IntRange(0, 6).Draw(rt, "rows")
+			for _, s := range sales {
+				if got, want := x.count(s, now), naiveCount(x, s, now); got != want {
+					rt.Fatalf("step %d, sale %s: count %+v, recount %+v", step, s, got, want)
+				}
+				if got, want := x.soonest(s, n, now), naiveSoonest(x, s, n, now); !slices.Equal(got, want) {
+					rt.Fatalf("step %d, sale %s: soonest %v, sorted %v", step, s, got, want)
+				}
+			}
+		}
+		for s, si := range x.sales {
+			if len(si.entries) == 0 {
+				rt.Fatalf("sale %s kept with no entries", s)
+			}
+			for i, e := range si.entries {
+				if e.pos != i || x.holds[e.ref.Key] != e {
+					rt.Fatalf("sale %s: entry %d (%s) out of place", s, i, e.ref.Key)
+				}
+			}
+		}
+	})
+}
+
+// TestHoldIndexCountsWithoutRecount pins the cheap path: once counted, a
+// sale is not recounted from its entries until a deadline passes, however
+// many holds come and go meanwhile.
+func TestHoldIndexCountsWithoutRecount(t *testing.T) {
+	x := newHoldIndex()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		x.learn(Hold{Sale: "s", User: fmt.Sprint(i), Key: fmt.Sprint("k", i), Quantity: 2, TTLMs: int64(10_000 + i)}, now, 1)
+	}
+	x.count("s", now)
+	for i := range 100 {
+		x.remove(fmt.Sprint("k", i), now, false)
+		x.learn(Hold{Sale: "s", User: "n", Key: fmt.Sprint("n", i), Quantity: 1, TTLMs: 60_000}, now, 1)
+		if got, want := x.count("s", now.Add(time.Second)), (saleCount{holds: 1000, units: 2000 - int64(i+1)}); got != want {
+			t.Fatalf("after %d swaps: count %+v, want %+v", i+1, got, want)
+		}
+	}
+	if s := x.sales["s"]; s.scanned != 1 || s.hit != 100 {
+		t.Fatalf("recounts %d, cheap counts %d; want 1 and 100", s.scanned, s.hit)
+	}
+	if got := x.count("s", now.Add(10_500*time.Millisecond)); got != (saleCount{holds: 599, units: 1098}) {
+		t.Fatalf("after 401 more deadlines passed: %+v, want 599 holds, 1098 units", got)
+	}
+	if s := x.sales["s"]; s.scanned != 2 {
+		t.Fatalf("recounts %d, want 2", s.scanned)
+	}
+}
