@@ -2,7 +2,6 @@ package redisops
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -222,16 +221,23 @@ func (c *Client) GetStock(ctx context.Context, sale string) (Result, error) {
 	key := c.schema.StockKey(sale)
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	v, err := c.rdb.Get(ctx, key).Result()
-	if errors.Is(err, redis.Nil) {
-		return Result{Status: StatusNoInventory, Key: key}, nil
-	}
-	if err != nil {
+	pipe := c.rdb.Pipeline()
+	r := queueStockRead(ctx, pipe, key) // the first bytes only: a huge value is never fetched whole
+	_, execErr := pipe.Exec(ctx)
+	if err := r.typ.Err(); err != nil {
 		return Result{}, Classify(err)
 	}
+	if execErr != nil && r.typ.Val() == "" { // no reply at all (connection, authentication)
+		return Result{}, Classify(execErr)
+	}
+	if t := r.typ.Val(); t == "none" {
+		return Result{Status: StatusNoInventory, Key: key}, nil
+	} else if t != "string" {
+		return Result{}, fmt.Errorf("%w: stock key %s holds a %s, not an integer string", ErrServer, key, t)
+	}
+	v, _ := r.value()
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || strconv.FormatInt(n, 10) != v { // Redis's own integer form only
-
 		if len(v) > 40 {
 			v = v[:40] + "…"
 		}

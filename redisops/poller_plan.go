@@ -73,7 +73,7 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 		if pipe, err = route(s.StockKey(row.id)); err != nil {
 			return nil, err
 		}
-		sr.stock = pipe.Get(ctx, s.StockKey(row.id))
+		sr.stock = queueStockRead(ctx, pipe, s.StockKey(row.id))
 		if pipe, err = route(s.QueueKey(row.id)); err != nil {
 			return nil, err
 		}

@@ -213,7 +213,7 @@ type reads struct {
 
 type saleRead struct {
 	row   saleRow
-	stock *redis.StringCmd
+	stock stockRead
 	card  *redis.IntCmd
 	head  *redis.ZSliceCmd
 }
@@ -240,8 +240,8 @@ func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow
 	}
 	for _, row := range sales {
 		sr := saleRead{row: row}
-		if err := b.add(3, func(p redis.Pipeliner) {
-			sr.stock = p.Get(ctx, s.StockKey(row.id))
+		if err := b.add(4, func(p redis.Pipeliner) {
+			sr.stock = queueStockRead(ctx, p, s.StockKey(row.id))
 			sr.card = p.ZCard(ctx, s.QueueKey(row.id))
 			sr.head = p.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, o.HeadWindow-1)
 		}); err != nil {
@@ -320,7 +320,7 @@ func (sr saleRead) build(c *Client, nowMs int64) (SaleStats, []QueueEntry, []Ano
 	s := c.schema
 	row := SaleStats{ID: sr.row.id, Pinned: sr.row.pinned, Active: sr.row.active}
 	var anomalies []Anomaly
-	if raw, err := sr.stock.Result(); err == nil { // absent (nil) or not a string (wrong_type): no inventory
+	if raw, ok := sr.stock.value(); ok { // absent, or not a string (wrong_type): no inventory
 		row.Inventory, anomalies = checkStock(s.StockKey(row.ID), raw)
 	}
 	row.QueueLength = sr.card.Val()
