@@ -129,3 +129,21 @@ func TestHoldsHugeTTL(t *testing.T) {
 		t.Fatalf("huge TTL:\n%s", v)
 	}
 }
+
+func TestTTLToneIsRelativeToShortHolds(t *testing.T) {
+	for _, c := range []struct {
+		left, total time.Duration
+		want        tone
+	}{
+		{4 * time.Minute, 5 * time.Minute, toneGood},
+		{50 * time.Second, 5 * time.Minute, toneWarn},
+		{20 * time.Second, 5 * time.Minute, toneBad},
+		{24 * time.Second, 30 * time.Second, toneGood}, // a fresh demo hold is not urgent
+		{12 * time.Second, 30 * time.Second, toneWarn},
+		{5 * time.Second, 30 * time.Second, toneBad},
+	} {
+		if got := ttlTone(c.left, c.total); got != c.want {
+			t.Errorf("ttlTone(%s of %s) = %d, want %d", c.left, c.total, got, c.want)
+		}
+	}
+}

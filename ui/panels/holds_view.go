@@ -59,28 +59,36 @@ func (m *Holds) cells(t table, h redisops.Hold) []cell {
 	}
 	deadline := m.data.Snap.TakenAt.Add(time.Duration(min(h.TTLMs, maxTTLMs)) * time.Millisecond)
 	left := deadline.Sub(m.data.Now)
-	st := toneGood
-	switch {
-	case left <= 0:
+	total := defaultHoldTTL
+	if h.ReservedAt != nil && deadline.After(*h.ReservedAt) {
+		total = deadline.Sub(*h.ReservedAt)
+	}
+	if left <= 0 {
 		c[holdsColTTL] = cell{text: expired, tone: toneBad}
 		return c
-	case left < ttlUrgent:
-		st = toneBad
-	case left < ttlSoon:
-		st = toneWarn
 	}
+	st := ttlTone(left, total)
 	c[holdsColTTL] = cell{text: fmtDuration(left.Truncate(time.Second)), tone: st}
 	if left > maxShownTTL {
 		c[holdsColTTL].text = longTTL
 	}
 	if t.has(holdsColBar) {
-		total := defaultHoldTTL
-		if h.ReservedAt != nil && deadline.After(*h.ReservedAt) {
-			total = deadline.Sub(*h.ReservedAt)
-		}
 		c[holdsColBar] = cell{text: bar(left, total, t.width(holdsColBar)), tone: st}
 	}
 	return c
+}
+
+// ttlTone colours a countdown: danger in the last 30 s (the last fifth of a
+// shorter hold), a warning in the last minute (the last half of a shorter
+// hold), so that 30-second demo holds do not all look urgent.
+func ttlTone(left, total time.Duration) tone {
+	switch {
+	case left < min(ttlUrgent, total/5):
+		return toneBad
+	case left < min(ttlSoon, total/2):
+		return toneWarn
+	}
+	return toneGood
 }
 
 // bar draws left/total as w cells, full cells first (at least one while any
