@@ -62,7 +62,7 @@ func (c *config) setWatch(fs *pflag.FlagSet, r rawFlags) error {
 // ledger when writes are armed (so that reclaim can give them back), in
 // memory otherwise.
 func runAudit(ctx context.Context, cfg config, p printer) int {
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, false)
 	if err != nil {
 		return p.fail(cfg, err)
 	}

@@ -20,7 +20,7 @@ func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int
 	if cfg.Demo {
 		return runDemo(ctx, cfg, p)
 	}
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, false)
 	if err != nil {
 		return p.fail(cfg, err)
 	}

@@ -24,7 +24,7 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 	}
 	defer srv.Close()
 	cfg = demoConfig(cfg, srv.URL)
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, false)
 	if err != nil {
 		return p.fail(cfg, err)
 	}

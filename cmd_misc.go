@@ -42,7 +42,7 @@ func runVersion(p printer) int {
 
 // runPing sends one PING and prints the round trip.
 func runPing(ctx context.Context, cfg config, p printer) int {
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, false) // the PING below is the command itself
 	if err != nil {
 		return p.fail(cfg, err)
 	}
@@ -65,17 +65,11 @@ func runPing(ctx context.Context, cfg config, p printer) int {
 // runSnapshot takes one complete snapshot (after a PING that fails fast when
 // the server is unreachable) and prints it.
 func runSnapshot(ctx context.Context, cfg config, p printer) int {
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, true)
 	if err != nil {
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
-	pctx, cancel := context.WithTimeout(ctx, 2*cfg.Timeout)
-	_, err = client.Ping(pctx)
-	cancel()
-	if err != nil {
-		return p.fail(cfg, err)
-	}
 	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales})
 	if err != nil {
 		return p.fail(cfg, err)

@@ -22,7 +22,7 @@ func runOp(ctx context.Context, cfg config, p printer) int {
 			return p.fail(cfg, err)
 		}
 	}
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, false)
 	if err != nil {
 		return p.fail(cfg, err)
 	}
@@ -48,6 +48,23 @@ func checkArmed(cfg config) error {
 		return usagef("%s: not sent: %s", cfg.name(), a.Reason)
 	}
 	return nil
+}
+
+// connect builds the client of cfg. With ping it sends one PING first, so
+// that an unreachable server fails fast (exit 3 within twice --timeout)
+// rather than after a longer read.
+func connect(ctx context.Context, cfg config, ping bool) (*redisops.Client, error) {
+	client, err := redisops.New(cfg.options())
+	if err != nil || !ping {
+		return client, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 2*cfg.Timeout)
+	defer cancel()
+	if _, err := client.Ping(pctx); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	return client, nil
 }
 
 // doOp calls the redisops operation of the command.

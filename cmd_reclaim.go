@@ -15,7 +15,7 @@ func runReclaim(ctx context.Context, cfg config, p printer) int {
 	if err := checkArmed(cfg); err != nil {
 		return p.fail(cfg, err)
 	}
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, false)
 	if err != nil {
 		return p.fail(cfg, err)
 	}

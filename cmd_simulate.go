@@ -63,17 +63,11 @@ func runSimulate(ctx context.Context, cfg config, p printer) int {
 	if err := checkArmed(cfg); err != nil {
 		return p.fail(cfg, err)
 	}
-	client, err := redisops.New(cfg.options())
+	client, err := connect(ctx, cfg, true)
 	if err != nil {
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
-	pctx, cancel := context.WithTimeout(ctx, 2*cfg.Timeout)
-	_, err = client.Ping(pctx)
-	cancel()
-	if err != nil {
-		return p.fail(cfg, err)
-	}
 	seed := uint64(time.Now().UnixNano())
 	if cfg.SeedSet {
 		seed = uint64(cfg.Seed)
