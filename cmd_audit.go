@@ -158,7 +158,12 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // printAudit writes the audit as text: a verdict line, then one line per
 // leak and per anomaly (untrusted parts sanitized).
 func printAudit(p printer, a auditJSON) {
-	head := fmt.Sprintf("%s: %d leaks, %d anomalies", a.Status, len(a.Leaks), len(a.Anomalies))
+	var holds, units int64
+	for _, l := range a.Leaks {
+		holds, units = holds+l.Holds, units+l.Units
+	}
+	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
+		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
 	if a.Ledger != "" {
 		head += fmt.Sprintf(" (watched %s; leaks recorded in %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger)
 	}

@@ -33,7 +33,7 @@ func TestCLIAuditExitCodes(t *testing.T) {
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:s1", "10", 0)
-	if o := runCLI(t, env, "audit"); o.code != 0 || o.stdout != "clean: 0 leaks, 0 anomalies\n" {
+	if o := runCLI(t, env, "audit"); o.code != 0 || o.stdout != "clean: 0 leaked holds (0 units) in 0 sales, 0 anomalies\n" {
 		t.Fatalf("clean: %+v", o)
 	}
 	if o := runCLI(t, env, "audit", "--json"); o.code != 0 || o.stdout != `{"ok":true,"status":"clean","watched_ms":0,"leaks":[],"anomalies":[]}`+"\n" {
@@ -100,7 +100,7 @@ func TestCLIAuditWatchReportsLeaksThenReclaim(t *testing.T) {
 		t.Fatalf("stock %s after reclaim, want 10", v)
 	}
 	// After the sale, a quiet watch is clean.
-	if o := runCLI(t, env, "audit", "--watch", "1s"); o.code != 0 || !strings.HasPrefix(o.stdout, "clean: 0 leaks, 0 anomalies (watched") {
+	if o := runCLI(t, env, "audit", "--watch", "1s"); o.code != 0 || !strings.HasPrefix(o.stdout, "clean: 0 leaked holds (0 units) in 0 sales, 0 anomalies (watched") {
 		t.Fatalf("quiet watch: %+v", o)
 	}
 }
