@@ -93,28 +93,23 @@ func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64) (red
 // recorder appends snapshots to a recording, one JSON line each. After a
 // failed write it stops and reports that error once.
 type recorder struct {
-	mu       sync.Mutex
-	w        io.Writer
-	failed   bool
-	reported bool
+	mu     sync.Mutex
+	w      io.Writer
+	failed bool
 }
 
 func (r *recorder) write(s *redisops.Snapshot) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.failed {
-		if r.reported {
-			return nil
-		}
-		r.reported = true
-		return errors.New("recording stopped")
+		return nil // reported when it failed
 	}
 	line, err := json.Marshal(s)
 	if err == nil {
 		_, err = r.w.Write(append(line, '\n'))
 	}
 	if err != nil {
-		r.failed, r.reported = true, true
+		r.failed = true
 		return fmt.Errorf("--record: %w (recording stopped)", err)
 	}
 	return nil

@@ -264,18 +264,18 @@ func (m Model) handleOpResultMsg(msg opResultMsg) (tea.Model, tea.Cmd) {
 	e := panels.LogEntry{At: m.now, Command: commandLine(msg.req), Status: msg.res.Status, OK: msg.res.OK}
 	switch {
 	case msg.err != nil:
-		e.Status, e.OK, e.Err = "", false, msg.err.Error()
+		e.Status, e.OK, e.Err = "", false, redisops.Sanitize(msg.err.Error()) // the status bar draws it as is
 		m.setStatus(statusErr, e.Command+": "+e.Err)
 	case msg.res.OK:
 		m.setStatus(statusOK, e.Command+": "+describe(msg.res))
 	default:
 		m.setStatus(statusErr, e.Command+": refused: "+describe(msg.res))
 	}
-	m.debugf("op %s -> %s %s", e.Command, e.Status, e.Err)
+	debug := m.debugCmd("op %s -> %s %s", e.Command, e.Status, e.Err)
 	m.log = append(m.log, e)
 	if len(m.log) > maxLog {
 		m.log = append([]panels.LogEntry(nil), m.log[len(m.log)-maxLog:]...)
 	}
 	m.pushData()
-	return m, m.requestPoll()
+	return m, tea.Batch(m.requestPoll(), debug)
 }

@@ -162,14 +162,13 @@ func (m *Model) restartTicks() tea.Cmd {
 // handleSnapshotMsg stores a fresh snapshot, or records the outage.
 func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	if msg.id != m.poll.reqID {
-		m.debugf("dropped stale snapshot %d (latest %d)", msg.id, m.poll.reqID)
-		return m, nil
+		return m, m.debugCmd("dropped stale snapshot %d (latest %d)", msg.id, m.poll.reqID)
 	}
 	m.poll.inFlight = false
 	wasDown := m.disconnected()
-	var retry tea.Cmd
+	var retry, debug tea.Cmd
 	if msg.err != nil {
-		m.debugf("poll %d: %s", msg.id, redisops.Sanitize(msg.err.Error()))
+		debug = m.debugCmd("poll %d: %s", msg.id, redisops.Sanitize(msg.err.Error()))
 		now := m.cfg.Clock()
 		if !wasDown {
 			m.poll.downSince = now
@@ -196,7 +195,7 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.poll.due = false
 		cmd = m.requestPoll()
 	}
-	return m, tea.Batch(cmd, retry)
+	return m, tea.Batch(cmd, retry, debug)
 }
 
 // scheduleRetry arms the backoff timer after a failed poll (none while

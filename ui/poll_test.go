@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 func TestRefreshPolls(t *testing.T) {
@@ -154,5 +158,33 @@ func TestClockTickMovesNowAndExpiresStatus(t *testing.T) {
 	h.send(clockTickMsg{})
 	if h.m.status.text != "" {
 		t.Fatalf("status should have expired: %q", h.m.status.text)
+	}
+}
+
+// TestDebugLogIsWrittenByCommands: Update only prepares the debug line; the
+// command it returns writes it (Update does no I/O).
+func TestDebugLogIsWrittenByCommands(t *testing.T) {
+	var buf bytes.Buffer
+	m := New(Config{Backend: &fakeBackend{}, Debug: &buf, Clock: func() time.Time { return t0 },
+		Renderer: asciiRenderer()})
+	m.tick = func(context.Context, time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	_, cmd := m.Update(snapshotMsg{id: m.poll.reqID, err: errors.New("redisops: Redis unreachable: \x1b[2J refused")})
+	if buf.Len() != 0 {
+		t.Fatalf("Update wrote the debug log itself: %q", buf.String())
+	}
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		if batch, ok := c().(tea.BatchMsg); ok {
+			for _, c := range batch {
+				run(c)
+			}
+		}
+	}
+	run(cmd)
+	if got := buf.String(); got != "12:00:00.000 poll 1: redisops: Redis unreachable: \\x1b[2J refused\n" {
+		t.Fatalf("debug log %q", got)
 	}
 }

@@ -45,7 +45,7 @@ type Config struct {
 	Clock    func() time.Time   // time.Now when nil
 	Renderer *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
 	Version  string
-	Debug    io.Writer // debug log (nil = off)
+	Debug    io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
 }
 
 // Run runs the dashboard full-screen until the user quits or ctx ends.
@@ -69,9 +69,17 @@ func Run(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// debugf writes one line to the debug log when one is set.
-func (m Model) debugf(format string, a ...any) {
-	if m.cfg.Debug != nil {
-		fmt.Fprintf(m.cfg.Debug, m.now.Format("15:04:05.000")+" "+format+"\n", a...)
+// debugCmd is a command that writes one line to the debug log (nil when
+// there is none): the line is formatted now, written off the event loop, so
+// that a slow --debug file never blocks Update.
+func (m Model) debugCmd(format string, a ...any) tea.Cmd {
+	w := m.cfg.Debug
+	if w == nil {
+		return nil
+	}
+	line := m.now.Format("15:04:05.000") + " " + fmt.Sprintf(format, a...) + "\n"
+	return func() tea.Msg {
+		_, _ = io.WriteString(w, line) // best effort: the debug log has nowhere to report its own failure
+		return nil
 	}
 }

@@ -312,3 +312,36 @@ func TestSort(t *testing.T) {
 		t.Fatalf("sort names %q %q %q", before, after, h.m.p.sales.SortName())
 	}
 }
+
+// TestFilterReopensWithItsText: / while a filter is in force edits that
+// filter (the input is refilled with it, the cursor at its end).
+func TestFilterReopensWithItsText(t *testing.T) {
+	h := newHarness(t, true)
+	h.press("/")
+	h.typeText("car")
+	h.press("enter", "/")
+	wantMode(t, h, modeFilter)
+	h.typeText("o")
+	if h.m.filter != "caro" {
+		t.Fatalf("filter %q after reopening and typing o, want caro", h.m.filter)
+	}
+}
+
+// TestOpErrorIsSanitized: an error's text reaches the status bar and the
+// command log escaped, never as raw control bytes.
+func TestOpErrorIsSanitized(t *testing.T) {
+	h := newHarness(t, true)
+	h.fb.opErr = errors.New("redisops: server error: ERR bad \x1b]52;c;aGk=\a\x1b[2J")
+	h.press("i")
+	h.typeText("u1")
+	h.press("enter")
+	if strings.ContainsAny(h.m.status.text, "\x1b\a") || strings.ContainsAny(h.m.log[0].Err, "\x1b\a") {
+		t.Fatalf("raw control bytes: status %q, log %q", h.m.status.text, h.m.log[0].Err)
+	}
+	if !strings.Contains(h.m.status.text, `ERR bad \x1b]52`) {
+		t.Fatalf("status %q lacks the escaped error", h.m.status.text)
+	}
+	if v := h.m.View(); strings.ContainsAny(v, "\x1b\a") {
+		t.Fatalf("raw control bytes in the view: %q", v)
+	}
+}

@@ -160,3 +160,28 @@ func TestInputEditing(t *testing.T) {
 		t.Fatalf("view width %d > 3", w)
 	}
 }
+
+// TestInputScrollKeepsCursorVisible: text wider than the input scrolls so
+// that the cursor and the text at it stay in view.
+func TestInputScrollKeepsCursorVisible(t *testing.T) {
+	in := NewInput(100)
+	in.Focus()
+	in.SetValue("abcdefghijklmnop")
+	if got := in.View(8); got != "…klmnop"+cursorGlyph {
+		t.Fatalf("cursor at the end: view %q, want %q", got, "…klmnop"+cursorGlyph)
+	}
+	in, _ = in.Update(tea.KeyMsg{Type: tea.KeyHome})
+	for range 12 {
+		in, _ = in.Update(tea.KeyMsg{Type: tea.KeyRight})
+	} // before "m"
+	if got := in.View(8); got != "…hijkl"+cursorGlyph+"…" {
+		t.Fatalf("cursor inside: view %q", got)
+	}
+	in.SetValue(strings.Repeat("界", 20)) // two cells each, replacing the text with the cursor inside it
+	if in.Value() != strings.Repeat("界", 20) {
+		t.Fatalf("SetValue with the cursor inside the old text: %q", in.Value())
+	}
+	if got := in.View(9); ansi.StringWidth(got) > 9 || !strings.HasSuffix(got, "界"+cursorGlyph) {
+		t.Fatalf("wide runes: view %q (%d cells)", got, ansi.StringWidth(got))
+	}
+}

@@ -40,7 +40,7 @@ func (m Input) Value() string { return string(m.value) }
 
 // SetValue replaces the text and moves the cursor to its end.
 func (m *Input) SetValue(s string) {
-	m.value = nil
+	m.value, m.pos = nil, 0 // insert writes at pos
 	m.insert([]rune(s))
 	m.pos = len(m.value)
 }
@@ -105,8 +105,17 @@ func (m Input) View(width int) string {
 	if m.focused {
 		cur = cursorGlyph
 	}
-	if w := ansi.StringWidth(before + cur); w > width {
-		before = ansi.TruncateLeft(before, w-width, "…")
+	avail := width // cells for the text up to the cursor
+	if after != "" && ansi.StringWidth(before+cur+after) > width {
+		avail-- // the "…" that ends the cut text
+	}
+	if w := ansi.StringWidth(before + cur); w > avail {
+		n := w - avail + 1 // one cell more than the overflow: the "…" put in front takes it
+		cut := ansi.TruncateLeft(before, n, "…")
+		if ansi.StringWidth(cut+cur) > avail { // the cut went through a wide rune, which TruncateLeft keeps
+			cut = ansi.TruncateLeft(before, n+1, "…")
+		}
+		before = cut
 	}
 	s := before + cur + after
 	return ansi.Truncate(s, width, "…")

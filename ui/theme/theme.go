@@ -52,16 +52,15 @@ type Styles struct {
 	Border, BorderFocused          lipgloss.Style // foreground of panel borders
 	Title, TitleFocused            lipgloss.Style // panel titles
 	// Panels.
-	TableHeader       lipgloss.Style // column headings
-	Selected          lipgloss.Style // cursor row of the focused panel
-	SelectedBlur      lipgloss.Style // cursor row of a blurred panel
-	Marked            lipgloss.Style // the selected sale's marker and id
-	Good, Warn, Bad   lipgloss.Style // OK / refusal or warning / error or danger
-	Flag              lipgloss.Style // a flagged value (e.g. "no TTL")
-	Spark             lipgloss.Style // sparklines
-	BarFull, BarEmpty lipgloss.Style // countdown bars
-	Empty             lipgloss.Style // placeholder text ("no data yet")
-	Stale             lipgloss.Style // "data 12s old"
+	TableHeader     lipgloss.Style // column headings
+	Selected        lipgloss.Style // cursor row of the focused panel
+	SelectedBlur    lipgloss.Style // cursor row of a blurred panel
+	Marked          lipgloss.Style // the selected sale's marker and id
+	Good, Warn, Bad lipgloss.Style // OK / refusal or warning / error or danger
+	Flag            lipgloss.Style // a flagged value (e.g. "no TTL")
+	Spark           lipgloss.Style // sparklines
+	Empty           lipgloss.Style // placeholder text ("no data yet")
+	Stale           lipgloss.Style // "data 12s old"
 }
 
 // New builds the Styles for renderer r with the default palette. Colours are
@@ -110,8 +109,6 @@ func NewWithPalette(r *lipgloss.Renderer, p Palette) Styles {
 		Bad:              fg(p.Bad),
 		Flag:             fg(p.Bad).Bold(true),
 		Spark:            fg(p.Accent),
-		BarFull:          fg(p.Good),
-		BarEmpty:         fg(p.Border),
 		Empty:            fg(p.Muted).Italic(true),
 		Stale:            fg(p.Warn).Bold(true),
 	}
