@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"flashtop/redisops"
+	"flashtop/ui/panels"
 )
 
 // segment is one item of the header.
@@ -72,7 +73,7 @@ func (m Model) serverSegments() []segment {
 	s := m.snap.Server
 	mem := redisops.SanitizeCut(s.UsedMemoryHuman, 12) + "/"
 	if s.Maxmemory > 0 {
-		mem += fmtBytes(s.Maxmemory)
+		mem += panels.FormatBytes(s.Maxmemory)
 	} else {
 		mem += "no limit"
 	}
@@ -126,18 +127,4 @@ func fmtInterval(d time.Duration) string {
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
-}
-
-// fmtBytes writes a byte count in binary units: 512B, 1.5K, 2.0G.
-func fmtBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%dB", n)
-	}
-	v, i := float64(n), -1
-	for v >= unit && i < 4 {
-		v /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f%c", v, "KMGTP"[i])
 }

@@ -48,6 +48,10 @@ func fmtMicros(us int64) string {
 }
 
 // fmtBytes formats a byte count with binary units: "512B", "1.5K", "2.0G".
+// FormatBytes writes a byte count in binary units (512B, 1.5K, 2.0G), as the
+// panels do; the header uses it too.
+func FormatBytes(n int64) string { return fmtBytes(n) }
+
 func fmtBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
