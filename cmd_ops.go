@@ -185,16 +185,6 @@ func actions(cmd string) []string {
 	return out
 }
 
-// isLaterCommand reports a command of DESIGN.md §5 not built yet.
-func isLaterCommand(name string) bool {
-	return contains([]string{}, name)
-}
-
-// notAvailable is the error for a command not built yet.
-func notAvailable(name string) error {
-	return usagef("'%s' is not available in this build yet", name)
-}
-
 // setCommandFlags checks the command flags against the command's spec and
 // parses them; the sales are checked here too.
 func (c *config) setCommandFlags(fs *pflag.FlagSet, r rawFlags) error {

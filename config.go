@@ -68,7 +68,7 @@ func usageFrom(prefix string, err error) error {
 type config struct {
 	Command string // "" for the dashboard; "help" for usage
 	Action  string // the action of inventory and queue
-	Help    bool   // print usage of HelpTopic and exit 0
+	Help    bool   // print usage of Topic and exit 0
 	Topic   string // command the help is about ("" for all)
 
 	RedisURL, Username, Password string
@@ -186,9 +186,6 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	var r rawFlags
 	fs := newFlagSet(&c, &r)
 	if err := fs.Parse(args); err != nil {
-		if name := laterCommand(args); name != "" {
-			return c, notAvailable(name)
-		}
 		return c, &usageError{msg: err.Error(), cause: err}
 	}
 	if err := c.setCommand(fs.Args()); err != nil {
@@ -209,22 +206,6 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	return c, nil
 }
 
-// laterCommand finds a command of later work in args that failed to parse
-// (their own flags are unknown here), so it is reported as not available.
-func laterCommand(args []string) string {
-	var c config
-	var r rawFlags
-	fs := newFlagSet(&c, &r)
-	fs.ParseErrorsAllowlist.UnknownFlags = true
-	if fs.Parse(args) != nil || len(fs.Args()) == 0 {
-		return ""
-	}
-	if isLaterCommand(fs.Args()[0]) {
-		return fs.Args()[0]
-	}
-	return ""
-}
-
 // setCommand reads the command and its action from the positional arguments.
 func (c *config) setCommand(pos []string) error {
 	if len(pos) == 0 {
@@ -236,8 +217,6 @@ func (c *config) setCommand(pos []string) error {
 		c.Help = true
 		c.Topic = strings.Join(pos, " ")
 		return nil
-	case isLaterCommand(c.Command):
-		return notAvailable(c.Command)
 	case c.Command == "replay": // cmd_replay.go
 		if len(pos) != 1 && !c.Help {
 			return usagef("replay needs one FILE: a recording made with --record FILE")

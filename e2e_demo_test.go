@@ -336,6 +336,7 @@ func TestDemoEndToEndInTmux(t *testing.T) {
 	bin := buildDemoBinary(t)
 	t.Run("redis-server, q", func(t *testing.T) { demoQuitByKey(t, bin) })
 	t.Run("redis-server, SIGTERM", func(t *testing.T) { demoQuitBySIGTERM(t, bin) })
+	t.Run("redis-server, terminal closed", func(t *testing.T) { demoQuitByHangup(t, bin) })
 	t.Run("in process without redis-server on PATH", func(t *testing.T) { demoWithoutRedisServer(t, bin) })
 }
 
@@ -403,6 +404,35 @@ func demoQuitBySIGTERM(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	d.checkGone()
+}
+
+// demoQuitByHangup closes the terminal (tmux kill-server: SIGHUP): flashtop,
+// its redis-server and its temp dir must all go.
+func demoQuitByHangup(t *testing.T, bin string) {
+	d := startDemo(t, bin, "")
+	d.findServer()
+	if len(d.demoDirs()) != 1 {
+		t.Fatalf("TMPDIR holds %v while the demo runs, want one flashtop-demo-* directory", d.demoDirs())
+	}
+	if out, err := exec.Command(d.tmux, "-S", d.sock, "kill-server").CombinedOutput(); err != nil {
+		t.Fatalf("tmux kill-server: %v\n%s", err, out)
+	}
+	running := func(pid int) bool { // a zombie (no reaper in a container) has exited
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		return len(f) == 0 || f[0] != "Z"
+	}
+	for end := time.Now().Add(demoWait); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if !running(d.pid) && !running(d.server) && len(d.demoDirs()) == 0 {
+			return
+		}
+	}
+	t.Fatalf("after the terminal closed: flashtop running %v, redis-server running %v, TMPDIR holds %v",
+		running(d.pid), running(d.server), d.demoDirs())
 }
 
 func demoWithoutRedisServer(t *testing.T, bin string) {

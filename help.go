@@ -58,9 +58,6 @@ func printHelp(w io.Writer, topic string) error {
 		}
 	}
 	if len(found) == 0 {
-		if isLaterCommand(topic) {
-			return notAvailable(topic)
-		}
 		return usagef("help: unknown command %q", topic)
 	}
 	fmt.Fprintln(w, "Usage:")
@@ -83,6 +80,8 @@ func commandFlagHelp(found []spec) string {
 		"ttl":      "  --ttl D                 hold time: 300, 300s, 5m, 2h or 1d; 1s to 30d (default 300s)\n",
 		"max":      "  --max N                 refuse when the stock would pass N (0 to 1000000000)\n",
 		"count":    "  --count N               how many users to admit: 1 to 10000 (default 10)\n",
+		"rate":     "  --rate N                simulate: buyer arrivals per second per sale, 0.1 to 1000, like 5 or 5/s (default 5)\n",
+		"duration": "  --duration D            simulate: stop after D, 1s to 24h (default: until interrupted)\n",
 		"stock":    "  --stock N               bench: the stock set before the run, 0 to 1000000000\n",
 		"buyers":   "  --buyers N              bench: concurrent buyers (connections), 1 to 10000 (default 50)\n",
 		"attempts": "  --attempts N            bench: reserve attempts in total, each by a user of its own\n",
@@ -92,7 +91,11 @@ func commandFlagHelp(found []spec) string {
 	var b strings.Builder
 	for _, s := range found {
 		if s.sale {
-			b.WriteString("Command flags:\n  --sale ID               the sale (exactly one)\n")
+			b.WriteString("  --sale ID               the sale (exactly one)\n")
+			break
+		}
+		if s.sales {
+			b.WriteString("  --sale ID               a sale (repeatable: one or more)\n")
 			break
 		}
 	}
@@ -104,8 +107,8 @@ func commandFlagHelp(found []spec) string {
 			}
 		}
 	}
-	if b.Len() > 0 {
-		b.WriteString("\n")
+	if b.Len() == 0 {
+		return ""
 	}
-	return b.String()
+	return "Command flags:\n" + b.String() + "\n"
 }

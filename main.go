@@ -26,7 +26,9 @@ func main() {
 	// go-redis logs dial failures to stderr; flashtop reports every error
 	// itself, once, with the password redacted.
 	redis.SetLogger(quietLogger{})
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal must still stop the demo's server and
+	// remove its directory (the deferred clean-ups run only on a return).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)

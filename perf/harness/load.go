@@ -51,10 +51,14 @@ func load(ctx context.Context, rdb *redis.Client) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for job := range jobs {
+			failed := false
+			for job := range jobs { // drained to the end even after an error: the sender never blocks
+				if failed {
+					continue
+				}
 				if _, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error { job(p); return nil }); err != nil {
 					errs <- err
-					return
+					failed = true
 				}
 			}
 		}()
