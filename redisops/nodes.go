@@ -106,7 +106,7 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		defer mu.Unlock()
 		nodes = append(nodes, NodeStats{Addr: node.Options().Addr, ServerStats: st})
 		if l, err := logs.Result(); err == nil {
-			slow = append(slow, SlowEntries(l)...)
+			slow = append(slow, SlowEntries(l, c.schema.Session)...)
 		}
 		return nil
 	})

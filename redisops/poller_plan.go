@@ -225,7 +225,7 @@ func (pl *plan) server(p *Poller, snap *Snapshot) {
 		st.NotifyKeyspaceEvent = p.ev.flagsOf(np.pn.addr)
 		stats = append(stats, NodeStats{Addr: np.pn.addr, ServerStats: st})
 		if logs, err := np.slowlog.Result(); err == nil {
-			p.keepSlow(np.pn.addr, SlowEntries(logs), int(cap64(np.slowlog)))
+			p.keepSlow(np.pn.addr, SlowEntries(logs, p.schema.Session), int(cap64(np.slowlog)))
 		}
 	}
 	snap.Nodes = stats

@@ -11,15 +11,17 @@ import (
 const redactedArg = "***"
 
 // SlowEntries converts SLOWLOG GET entries, keeping their order (newest first,
-// as Redis gives them) and redacting secret arguments with RedactArgs.
-func SlowEntries(logs []redis.SlowLog) []SlowEntry {
+// as Redis gives them), redacting secret arguments with RedactArgs and every
+// argument after a key of the session family (a slow SETEX of a session must
+// not show its bearer token).
+func SlowEntries(logs []redis.SlowLog, session Template) []SlowEntry {
 	out := make([]SlowEntry, 0, len(logs))
 	for _, l := range logs {
 		out = append(out, SlowEntry{
 			ID:         l.ID,
 			Time:       l.Time,
 			DurationUs: l.Duration.Microseconds(),
-			Args:       RedactArgs(l.Args),
+			Args:       redactSessions(RedactArgs(l.Args), session),
 			ClientAddr: l.ClientAddr,
 			ClientName: l.ClientName,
 		})
@@ -36,7 +38,21 @@ func (c *Client) Slowlog(ctx context.Context, n int64) ([]SlowEntry, error) {
 	if err != nil {
 		return nil, Classify(err)
 	}
-	return SlowEntries(logs), nil
+	return SlowEntries(logs, c.schema.Session), nil
+}
+
+// redactSessions replaces every argument after the first session key with
+// redactedArg, in place (args is RedactArgs' own copy).
+func redactSessions(args []string, session Template) []string {
+	for i := 1; i < len(args); i++ {
+		if _, _, ok := session.Parse(args[i]); ok {
+			for j := i + 1; j < len(args); j++ {
+				args[j] = redactedArg
+			}
+			break
+		}
+	}
+	return args
 }
 
 // secretConfigParams are CONFIG SET parameters whose values are secrets.

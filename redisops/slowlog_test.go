@@ -73,7 +73,7 @@ func TestSlowEntries(t *testing.T) {
 		{ID: 9, Time: at, Duration: 1500 * time.Microsecond, Args: []string{"AUTH", "pw"}, ClientAddr: "127.0.0.1:5", ClientName: "app"},
 		{ID: 8, Time: at.Add(-time.Second), Duration: 3 * time.Microsecond, Args: []string{"GET", "k"}},
 	}
-	got := SlowEntries(logs)
+	got := SlowEntries(logs, DefaultSchema().Session)
 	want := []SlowEntry{
 		{ID: 9, Time: at, DurationUs: 1500, Args: []string{"AUTH", "***"}, ClientAddr: "127.0.0.1:5", ClientName: "app"},
 		{ID: 8, Time: at.Add(-time.Second), DurationUs: 3, Args: []string{"GET", "k"}},
@@ -84,7 +84,7 @@ func TestSlowEntries(t *testing.T) {
 	if logs[0].Args[1] != "pw" {
 		t.Error("SlowEntries mutated the go-redis entries")
 	}
-	if got := SlowEntries(nil); got == nil || len(got) != 0 {
+	if got := SlowEntries(nil, DefaultSchema().Session); got == nil || len(got) != 0 {
 		t.Errorf("SlowEntries(nil) = %#v, want an empty (JSON []) slice", got)
 	}
 }

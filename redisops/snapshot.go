@@ -294,7 +294,7 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 		Reservations: []Hold{}, Queues: map[string][]QueueEntry{}, Sessions: SessionStats{Count: d.sessions},
 		Slowlog: []SlowEntry{}, Anomalies: []Anomaly{}}
 	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: shown empty
-		snap.Slowlog = append(snap.Slowlog, SlowEntries(logs)...)
+		snap.Slowlog = append(snap.Slowlog, SlowEntries(logs, c.schema.Session)...)
 	}
 	holds, perSale := r.collectHolds(snap)
 	for _, sr := range r.sales {
