@@ -32,6 +32,11 @@ func (e *holdEntry) alive(now time.Time) bool {
 // come and go, so that a tick's counts and visible rows never walk the whole
 // index. Safe for concurrent use (the event goroutine and the poll tick).
 type holdIndex struct {
+	// notify is held across a change and the observer's hearing of it (taken
+	// before mu), so that the observer hears of each key's changes in the
+	// order the index made them: a Gone from the event goroutine cannot
+	// overtake the Seen of the read it dropped the key after.
+	notify  sync.Mutex
 	mu      sync.Mutex
 	holds   map[string]*holdEntry
 	sales   map[string]*saleIndex // sale -> its entries (only sales with some)
@@ -55,8 +60,10 @@ func newHoldIndex() *holdIndex {
 // learn records a hold read at readAt (when its read was sent). A read older
 // than an event's removal of the key is dropped.
 func (x *holdIndex) learn(h Hold, readAt time.Time, walk int64) {
+	x.notify.Lock()
+	defer x.notify.Unlock()
 	if obs := x.learnLocked(h, readAt, walk); obs != nil {
-		obs.Seen([]Hold{h}, readAt) // outside the lock: the observer may take its own
+		obs.Seen([]Hold{h}, readAt) // outside mu: the observer may take its own
 	}
 }
 
@@ -93,6 +100,8 @@ func (x *holdIndex) learnLocked(h Hold, readAt time.Time, walk int64) HoldObserv
 // read found it gone) and leaves a tombstone dated at. The observer hears of
 // a hold the index knew; expired says a keyspace "expired" event told.
 func (x *holdIndex) remove(key string, at time.Time, expired bool) {
+	x.notify.Lock()
+	defer x.notify.Unlock()
 	x.mu.Lock()
 	e, known := x.holds[key]
 	if known {
@@ -145,6 +154,8 @@ func (x *holdIndex) shape(key string) string {
 // since it started is gone. Tombstones older than the walk's start are
 // dropped (a read sent before them is long done).
 func (x *holdIndex) prune(walk int64, started, now time.Time) {
+	x.notify.Lock()
+	defer x.notify.Unlock()
 	x.mu.Lock()
 	var gone []string
 	for k, e := range x.holds {

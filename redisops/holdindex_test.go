@@ -3,6 +3,7 @@ package redisops
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,5 +113,59 @@ func TestHoldIndexCountsWithoutRecount(t *testing.T) {
 	}
 	if s := x.sales["s"]; s.scanned != 2 {
 		t.Fatalf("recounts %d, want 2", s.scanned)
+	}
+}
+
+// orderObserver records the order it is told of holds, holding up the first
+// Seen until release is closed.
+type orderObserver struct {
+	mu      sync.Mutex
+	calls   []string
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (o *orderObserver) Seen(holds []Hold, _ time.Time) {
+	if o.entered != nil {
+		close(o.entered)
+		o.entered = nil
+		<-o.release
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = append(o.calls, "seen "+holds[0].Key)
+}
+
+func (o *orderObserver) Gone(key string, _ time.Time, _ bool) (Leak, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = append(o.calls, "gone "+key)
+	return Leak{}, false
+}
+
+// TestHoldIndexObserverHearsInOrder: a removal (the event goroutine) that
+// follows a learn (the tick) reaches the observer after that learn's Seen,
+// never before it: otherwise the leak watch would keep a hold the index has
+// already dropped.
+func TestHoldIndexObserverHearsInOrder(t *testing.T) {
+	x := newHoldIndex()
+	o := &orderObserver{entered: make(chan struct{}), release: make(chan struct{})}
+	x.setObserver(o)
+	entered := o.entered
+	t0 := time.Now()
+	h := Hold{Sale: "s", User: "u", Key: "reservation:u:s", Quantity: 1, TTLMs: 60_000, Shape: HoldShapeHash}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); x.learn(h, t0, 1) }()
+	<-entered
+	go func() { defer wg.Done(); x.remove(h.Key, t0.Add(time.Millisecond), false) }()
+	time.Sleep(50 * time.Millisecond) // room for the removal to overtake, if it could
+	close(o.release)
+	wg.Wait()
+	if want := []string{"seen " + h.Key, "gone " + h.Key}; !slices.Equal(o.calls, want) {
+		t.Fatalf("observer heard %v, want %v", o.calls, want)
+	}
+	if x.size() != 0 {
+		t.Fatalf("index keeps %d holds after the removal", x.size())
 	}
 }

@@ -30,6 +30,10 @@ const LedgerKeyPrefix = "flashtop:leaks:"
 // maxLedgerHoldKey is the longest hold key leak.lua accepts.
 const maxLedgerHoldKey = 1024
 
+// maxLedgerInt is the largest quantity and stamp leak.lua accepts (MAXN of
+// scripts/lib.lua).
+const maxLedgerInt = 999_999_999_999_999
+
 // LedgerKey is the leak ledger of a sale: a hash with one field per leak,
 // "leak:<hold key>@<stamp>" = "<units> leaked|reclaimed <seen unix s>", and
 // the totals leaked_units, leaked_holds, reclaimed_units, reclaimed_holds.
@@ -51,11 +55,11 @@ func checkLeak(l Leak) error {
 	switch {
 	case l.Key == "" || len(l.Key) > maxLedgerHoldKey:
 		return inputErr("hold key", "must be 1 to %d bytes", maxLedgerHoldKey)
-	case l.Quantity < 1:
-		return inputErr("quantity", "must be 1 or more (got %d)", l.Quantity)
+	case l.Quantity < 1 || l.Quantity > maxLedgerInt:
+		return inputErr("quantity", "must be 1 to %d (got %d)", int64(maxLedgerInt), l.Quantity)
 	}
 	if l.Stamp != NoStamp {
-		if _, err := ParseIntIn("stamp", l.Stamp, 0, 999_999_999_999_999); err != nil {
+		if _, err := ParseIntIn("stamp", l.Stamp, 0, maxLedgerInt); err != nil {
 			return err
 		}
 	}

@@ -286,3 +286,38 @@ func TestLedgerOnCluster(t *testing.T) {
 		}
 	}
 }
+
+// A leak of 15 digits is written digit for digit (a Lua number would print
+// as 1.2345678901234e+14), so reclaim still parses the ledger; one past the
+// scripts' limit is ErrInput before anything is sent, so the leak watch
+// skips it instead of retrying it ahead of every later leak.
+func TestLedgerQuantityLimits(t *testing.T) {
+	srv, c := newTestServerClient(t, Options{})
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	if got, err := c.RecordLeak(ctx, testLeak("big", "u1", "1", 123_456_789_012_345)); err != nil || !got {
+		t.Fatalf("record 15 digits: %v, %v", got, err)
+	}
+	field := "leak:" + DefaultSchema().HoldKey("u1", "big") + "@1"
+	if v := rdb.HGet(ctx, LedgerKey("big"), field).Val(); v != "123456789012345 leaked 1800000000" {
+		t.Fatalf("ledger field = %q", v)
+	}
+	r, err := c.Reclaim(ctx, "big", nil)
+	if err != nil || r.Status != StatusReclaimed || *r.Units != 123_456_789_012_345 || *r.Stock != 123_456_789_012_345 {
+		t.Fatalf("reclaim: %+v %v", r, err)
+	}
+
+	before := dbState(t, rdb)
+	if _, err := c.RecordLeak(ctx, testLeak("big", "u2", "1", 1_000_000_000_000_000)); !errors.Is(err, ErrInput) {
+		t.Fatalf("16 digits: %v, want ErrInput", err)
+	}
+	if d := diffState(before, dbState(t, rdb)); d != "" {
+		t.Fatalf("16 digits wrote:\n%s", d)
+	}
+	tr := NewTracker(0)
+	tr.pending = []Leak{testLeak("big", "u2", "1", 1_000_000_000_000_000), testLeak("big", "u3", "1", 2)}
+	got, err := LeakWatch{Tracker: tr, Ledger: c, Indexed: true}.Feed(ctx, nil)
+	if err != nil || len(got) != 1 || got[0].User != "u3" || !got[0].Recorded {
+		t.Fatalf("feed = %+v, %v; want only u3's leak recorded", got, err)
+	}
+}

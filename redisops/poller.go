@@ -91,7 +91,7 @@ type pnode struct {
 	cl   *redis.Client
 }
 
-// masters lists the nodes, sorted by address.
+// masters lists the nodes, sorted by address (at least one, or an error).
 func (p *Poller) masters(ctx context.Context) ([]pnode, error) {
 	switch r := p.rdb.(type) {
 	case *redis.ClusterClient:
@@ -105,6 +105,9 @@ func (p *Poller) masters(ctx context.Context) ([]pnode, error) {
 		})
 		if err != nil {
 			return nil, Classify(err)
+		}
+		if len(out) == 0 { // no slot assigned yet: nothing to poll
+			return nil, fmt.Errorf("%w: the cluster lists no master (are its slots assigned?)", ErrServer)
 		}
 		slices.SortFunc(out, func(a, b pnode) int { return cmp.Compare(a.addr, b.addr) })
 		return out, nil

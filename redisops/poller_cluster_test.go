@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"flashtop/redisops/redistest"
@@ -74,5 +75,25 @@ func checkNodes(t *testing.T, snap *Snapshot, keys int64) {
 	if s.KeysInDB != keys || sumKeys != keys || s.UsedMemory != sumMem || s.ConnectedClients != sumClients {
 		t.Errorf("totals: keys %d (nodes %d, DBSIZE %d), memory %d vs %d, clients %d vs %d",
 			s.KeysInDB, sumKeys, keys, s.UsedMemory, sumMem, s.ConnectedClients, sumClients)
+	}
+}
+
+// A cluster whose slots are not assigned yet lists no master: the poller
+// says so with an error instead of indexing an empty node list.
+func TestPollerClusterWithoutSlots(t *testing.T) {
+	srv := redistest.Start(t, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+	schema, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{URL: "redis://" + srv.Addr(), Cluster: true, Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p := NewPoller(c, PollerOptions{})
+	defer p.Close()
+	if _, err := p.Snapshot(context.Background(), SnapshotOptions{}); !errors.Is(err, ErrServer) {
+		t.Fatalf("snapshot of a cluster without slots: %v, want ErrServer", err)
 	}
 }

@@ -209,15 +209,16 @@ func (t *Tracker) Settle(key string, released bool) (Leak, bool) {
 	}
 	if released {
 		delete(t.holds, key) // gone now, whenever a poll notices: not a leak
+		// It vanished through this release, even while another Own of the
+		// key is in flight (whose Settle would find nothing to release).
+		delete(t.ownGone, key)
+		return Leak{}, false
 	}
 	g, ok := t.ownGone[key]
 	if !ok || t.own[key] > 0 {
 		return Leak{}, false
 	}
 	delete(t.ownGone, key)
-	if released {
-		return Leak{}, false
-	}
 	return t.classify(g.t, g.at, false)
 }
 

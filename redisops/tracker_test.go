@@ -241,3 +241,27 @@ func TestTwoWatchersRecordALeakOnce(t *testing.T) {
 		t.Fatalf("reclaim %+v %v (stock 10, less 3 reserved, plus 5 reclaimed: 12)", r, err)
 	}
 }
+
+// TestTrackerOverlappingOwnReleases: two releases of one hold in flight at
+// once (a double press): the one that took the hold settles first, the
+// other finds nothing; the hold was flashtop's release, never a leak.
+func TestTrackerOverlappingOwnReleases(t *testing.T) {
+	tr := NewTracker(time.Second)
+	h := trackedHoldAt("s1", "u", 3, 2*time.Second, t0)
+	tr.Seen([]Hold{h}, t0)
+	tr.Own(h.Key)
+	tr.Own(h.Key)
+	tr.Gone(h.Key, t0.Add(5*time.Second), false) // noticed late, past its deadline
+	if _, leak := tr.Settle(h.Key, true); leak {
+		t.Fatal("the release that took the hold leaked")
+	}
+	if _, leak := tr.Settle(h.Key, false); leak {
+		t.Fatal("the second release (not_found) counted the released hold as a leak")
+	}
+	if got := tr.Totals(); len(got) != 0 {
+		t.Fatalf("totals %v, want none", got)
+	}
+	if d := tr.Drain(); len(d) != 0 {
+		t.Fatalf("drained %+v, want none", d)
+	}
+}

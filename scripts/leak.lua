@@ -52,7 +52,9 @@ local field = 'leak:' .. hold .. '@' .. stamp
 if redis.call('HEXISTS', KEYS[1], field) == 1 then
   return {'already_recorded', tonumber(totals[1] or '0'), tonumber(totals[2] or '0')}
 end
-redis.call('HSET', KEYS[1], field, qty .. ' leaked ' .. ARGV[4])
+-- ARGV[3], not qty: a Lua number of 15 digits prints as 1.2345678901234e+14,
+-- which reclaim.lua could not parse.
+redis.call('HSET', KEYS[1], field, ARGV[3] .. ' leaked ' .. ARGV[4])
 local units = redis.call('HINCRBY', KEYS[1], 'leaked_units', qty)
 local holds = redis.call('HINCRBY', KEYS[1], 'leaked_holds', 1)
 return {'recorded', units, holds}

@@ -48,11 +48,15 @@ func (c *Cluster) waitOK(tb testing.TB) {
 	tb.Helper()
 	ctx := context.Background()
 	want := fmt.Sprintf("cluster_known_nodes:%d", len(c.Nodes))
+	clients := make([]*redis.Client, len(c.Nodes)) // one each: Client is closed only at cleanup
+	for i, node := range c.Nodes {
+		clients[i] = node.Client(tb)
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		ok := true
-		for _, node := range c.Nodes {
-			info, err := node.Client(tb).ClusterInfo(ctx).Result()
+		for _, cl := range clients {
+			info, err := cl.ClusterInfo(ctx).Result()
 			if err != nil || !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, want) {
 				ok = false
 				break
