@@ -4,8 +4,10 @@
 package localserver
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -139,8 +141,10 @@ func (s *Server) launch() error {
 	return fmt.Errorf("no answer within %s; log: %s", readyTimeout, s.Log())
 }
 
-// ready reports whether the server answers (PONG, or NOAUTH when it wants a
-// password; a TLS-only server counts as ready once its port accepts).
+// ready reports whether our server answers: PONG from the process we started
+// (INFO's process_id is checked, since another server may have taken the
+// port between FreePort and our bind), or NOAUTH when it wants a password. A
+// TLS-only server counts as ready once its port accepts.
 func (s *Server) ready() bool {
 	c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
 	if err != nil {
@@ -151,16 +155,41 @@ func (s *Server) ready() bool {
 		return true // the port accepts; a TLS handshake is the caller's business
 	}
 	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	r := bufio.NewReader(c)
 	if _, err := c.Write([]byte("PING\r\n")); err != nil {
 		return false
 	}
-	buf := make([]byte, 64)
-	n, err := c.Read(buf)
-	if err != nil {
+	reply, err := r.ReadString('\n')
+	switch {
+	case err != nil:
+		return false
+	case strings.HasPrefix(reply, "-NOAUTH"):
+		return true
+	case !strings.HasPrefix(reply, "+PONG"):
 		return false
 	}
-	reply := string(buf[:n])
-	return strings.HasPrefix(reply, "+PONG") || strings.HasPrefix(reply, "-NOAUTH")
+	return s.answersAsOurs(c, r)
+}
+
+// answersAsOurs asks INFO server on c and compares its process_id with the
+// process we started.
+func (s *Server) answersAsOurs(c net.Conn, r *bufio.Reader) bool {
+	if _, err := c.Write([]byte("INFO server\r\n")); err != nil {
+		return false
+	}
+	head, err := r.ReadString('\n')
+	if err != nil || !strings.HasPrefix(head, "$") {
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(head[1:]))
+	if err != nil || n < 0 || n > 1<<20 {
+		return false
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return false
+	}
+	return strings.Contains(string(body), "process_id:"+strconv.Itoa(s.PID())+"\r\n")
 }
 
 // Addr is host:port.

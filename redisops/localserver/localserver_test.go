@@ -3,6 +3,7 @@ package localserver
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -68,5 +69,27 @@ func TestStartFailsOnBadArgs(t *testing.T) {
 	}
 	if _, statErr := os.Stat(dir); statErr != nil {
 		t.Fatalf("dir vanished: %v", statErr)
+	}
+}
+
+// A server on the port that is not the process we started is not ours: the
+// port can be taken between FreePort and our bind.
+func TestReadyRejectsAnotherServersPong(t *testing.T) {
+	ours, err := Start(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ours.Stop()
+	if !ours.ready() {
+		t.Fatal("our own server is not ready")
+	}
+	other := exec.Command("sleep", "30") // a process of ours that is not that server
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Process.Kill(); _ = other.Wait() }()
+	impostor := &Server{Host: ours.Host, Port: ours.Port, cmd: other}
+	if impostor.ready() {
+		t.Fatal("ready() accepted the PONG of a server with another process id")
 	}
 }
