@@ -206,6 +206,9 @@ func (c *config) setCommandFlags(fs *pflag.FlagSet, r rawFlags) error {
 	if c.Demo && c.Command != "" {
 		return usagef("--demo: runs the dashboard on a throwaway server; it does not go with %s", label)
 	}
+	if c.Record != "" && c.Command != "" {
+		return usagef("--record: records the dashboard's snapshots; it does not go with %s", label)
+	}
 	if sp.sales && len(c.Sales) == 0 {
 		return usagef("%s: missing --sale", c.name())
 	}

@@ -54,7 +54,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 
 func TestParseFlagsEveryGlobalFlag(t *testing.T) {
 	var stderr bytes.Buffer
-	args := []string{"snapshot", "--redis-url", "rediss://db.example:6380/2", "--username", "ops",
+	args := []string{"--redis-url", "rediss://db.example:6380/2", "--username", "ops",
 		"--password", "pw", "--sentinel-master", "mymaster", "--tls-ca", "ca.pem", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--tls-insecure", "--sale", "s1", "--sale", "s,2",
 		"--inventory-key", "stock:{sale}", "--queue-key", "q:{sale}", "--reservation-key", "hold:{user}:{sale}",
@@ -65,7 +65,7 @@ func TestParseFlagsEveryGlobalFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{Command: "snapshot", Topic: "snapshot", RedisURL: "rediss://db.example:6380/2", Username: "ops",
+	want := config{RedisURL: "rediss://db.example:6380/2", Username: "ops",
 		Password: "pw", SentinelMaster: "mymaster", TLSCA: "ca.pem", TLSCert: "c.pem", TLSKey: "k.pem",
 		TLSInsecure: true, InventoryKey: "stock:{sale}", QueueKey: "q:{sale}", ReservationKey: "hold:{user}:{sale}",
 		SessionKey: "sess:{user}", MaxQueue: 50, Interval: 250 * time.Millisecond, ScanBudget: 5 * time.Millisecond,
@@ -295,6 +295,8 @@ func badArgs() []struct {
 		{[]string{"replay"}, "replay needs one FILE"},
 		{[]string{"reclaim"}, "reclaim: missing --sale"},
 		{[]string{"simulate"}, "simulate: missing --sale"},
+		{[]string{"snapshot", "--record", "rec.jsonl"}, "--record"},
+		{[]string{"replay", "rec.jsonl", "--record", "out.jsonl"}, "--record"},
 	}
 }
 
