@@ -201,7 +201,7 @@ func (k KeyMap) All() []key.Binding {
 // columns of at most four.
 func (k KeyMap) DisabledHelp() [][]key.Binding {
 	var off []key.Binding
-	for _, b := range k.writes() {
+	for _, b := range append(k.writes(), &k.Events) { // E writes too (CONFIG SET)
 		if !b.Enabled() {
 			c := *b
 			c.SetEnabled(true)

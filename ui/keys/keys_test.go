@@ -45,8 +45,8 @@ func TestSetArmedDisablesWritesOnly(t *testing.T) {
 	for _, col := range k.DisabledHelp() {
 		n += len(col)
 	}
-	if n != 9 {
-		t.Fatalf("DisabledHelp lists %d bindings, want the 9 writes", n)
+	if n != 10 {
+		t.Fatalf("DisabledHelp lists %d bindings, want the 9 writes and E", n)
 	}
 	k.SetArmed(true)
 	if !key.Matches(press("r"), k.Reserve) || k.DisabledHelp() != nil {
