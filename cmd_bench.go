@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -51,6 +52,14 @@ const (
 	statusSaleExists = "sale_exists"
 )
 
+// benchProcs is how many CPUs bench's buyers run on, given the machine's:
+// half of them, at least one. Like redis-benchmark (one thread by default),
+// bench is a load generator; it leaves the other half to a server on the
+// same host, which its throughput depends on (on 2 cores, the 50 buyers over
+// both cores took CPU from redis-server: perf/benchratio.sh measured a
+// median of 75% of redis-benchmark on two, 93% on one).
+func benchProcs(cpus int) int { return max(1, cpus/2) }
+
 // runBench races --attempts reserves from --buyers connections against
 // --stock units of a new sale and reads Redis back. Exit 1 when anything was
 // oversold or the sale exists (without --force), 3 when attempts failed.
@@ -65,6 +74,7 @@ func runBench(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(benchProcs(runtime.NumCPU())))
 	r, err := client.Bench(ctx, redisops.BenchOptions{Sale: cfg.sale(), Stock: cfg.Stock, Buyers: cfg.Buyers,
 		Attempts: cfg.Attempts, Qty: cfg.Qty, TTL: cfg.TTL, Force: cfg.Force})
 	if errors.Is(err, redisops.ErrSaleExists) {

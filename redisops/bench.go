@@ -155,6 +155,8 @@ func (c *Client) benchRun(ctx context.Context, o BenchOptions, lat []int64, res 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			reserve, release := c.benchBuyer(o)
+			defer release()
 			local := BenchResult{Refused: map[string]int64{}}
 			for ctx.Err() == nil {
 				n := next.Add(1) - 1
@@ -162,7 +164,7 @@ func (c *Client) benchRun(ctx context.Context, o BenchOptions, lat []int64, res 
 					break
 				}
 				t := time.Now()
-				r, err := c.Reserve(ctx, o.Sale, benchUser(o.RunID, n), o.Qty, o.TTL)
+				r, err := reserve(ctx, benchUser(o.RunID, n))
 				lat[n] = time.Since(t).Microseconds()
 				switch {
 				case err != nil:
@@ -187,6 +189,28 @@ func (c *Client) benchRun(ctx context.Context, o BenchOptions, lat []int64, res 
 		}()
 	}
 	wg.Wait()
+}
+
+// benchBuyer returns what one buyer makes its attempts with, and release to
+// call when it is done. On a single server (standalone or Sentinel) every
+// attempt goes over one connection of the pool kept for the buyer's whole
+// run, so that an attempt costs no pool checkout, no health-check syscall
+// and no per-call timer: reserveOn without Reserve's context deadline. Each
+// attempt is still bounded, by the socket write and read deadlines go-redis
+// sets from --timeout on every command (applyCommon; at most MaxRetries+1
+// tries), and the run by ctx, checked before every attempt. On a cluster,
+// attempts are plain Reserve calls.
+func (c *Client) benchBuyer(o BenchOptions) (reserve func(ctx context.Context, user string) (Result, error), release func()) {
+	rc, ok := c.rdb.(*redis.Client)
+	if !ok {
+		return func(ctx context.Context, user string) (Result, error) {
+			return c.Reserve(ctx, o.Sale, user, o.Qty, o.TTL)
+		}, func() {}
+	}
+	conn := rc.Conn()
+	return func(ctx context.Context, user string) (Result, error) {
+		return c.reserveOn(ctx, conn, o.Sale, user, o.Qty, o.TTL)
+	}, func() { _ = conn.Close() }
 }
 
 // percentile of sorted values (nearest rank); 0 for none.

@@ -197,3 +197,36 @@ func BenchmarkReserveBench(b *testing.B) {
 		b.ReportMetric(r.OpsPerSec, "reserves/s")
 	}
 }
+
+// TestBenchAttemptBoundedWithoutDeadline: a buyer's attempts carry no context
+// deadline, so on a server that stops answering (CLIENT PAUSE WRITE) the socket
+// timeouts from Options.Timeout must end each one with ErrUnreachable rather
+// than leave it waiting for the pause.
+func TestBenchAttemptBoundedWithoutDeadline(t *testing.T) {
+	srv, c := newTestServerClient(t, Options{PoolSize: 2, Timeout: 100 * time.Millisecond})
+	ctx := context.Background()
+	if _, err := c.SetStock(ctx, "bp", 10); err != nil {
+		t.Fatal(err)
+	}
+	o := BenchOptions{Sale: "bp", Stock: 10, Buyers: 1, Attempts: 1}
+	if err := o.check(); err != nil {
+		t.Fatal(err)
+	}
+	reserve, release := c.benchBuyer(o)
+	defer release()
+	if r, err := reserve(ctx, "u-before"); err != nil || r.Status != StatusReserved {
+		t.Fatalf("before the pause: %+v %v", r, err)
+	}
+	admin := srv.Client(t)
+	if err := admin.Do(ctx, "CLIENT", "PAUSE", "600000", "WRITE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Do(ctx, "CLIENT", "UNPAUSE")
+	_, err := reserve(ctx, "u-paused")
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("attempt on a paused server: %v, want ErrUnreachable (a socket timeout)", err)
+	}
+	if err := admin.Do(ctx, "CLIENT", "UNPAUSE").Err(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -51,7 +51,13 @@ func isOK(status string) bool {
 func (c *Client) runScript(ctx context.Context, s *redis.Script, key string, keys []string, args []any, shapes ...replyShape) (Result, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	raw, err := s.Run(ctx, c.rdb, keys, args...).Result()
+	return runScriptOn(ctx, c.rdb, s, key, keys, args, shapes)
+}
+
+// runScriptOn is runScript over sc (the client, or one connection of its
+// pool) under ctx as given: the caller bounds the call.
+func runScriptOn(ctx context.Context, sc redis.Scripter, s *redis.Script, key string, keys []string, args []any, shapes []replyShape) (Result, error) {
+	raw, err := s.Run(ctx, sc, keys, args...).Result()
 	if err != nil {
 		return Result{}, Classify(err)
 	}
@@ -146,17 +152,26 @@ func maxArg(max *int64) (string, error) {
 // Remaining, already_reserved + Quantity, insufficient_stock + Stock, or
 // no_inventory. Result.Key is the hold key.
 func (c *Client) Reserve(ctx context.Context, sale, user string, qty int64, ttl time.Duration) (Result, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	return c.reserveOn(ctx, c.rdb, sale, user, qty, ttl)
+}
+
+// reserveOn is Reserve over sc (the client, or one connection of its pool)
+// under ctx as given: the caller bounds the call (Reserve with the client's
+// timeout, bench with the connection's socket timeouts).
+func (c *Client) reserveOn(ctx context.Context, sc redis.Scripter, sale, user string, qty int64, ttl time.Duration) (Result, error) {
 	if err := firstErr(ValidateID("--sale", sale), ValidateID("--user", user),
 		CheckIntIn("--qty", qty, 1, MaxQuantity), CheckTTL("--ttl", ttl)); err != nil {
 		return Result{}, err
 	}
 	stock, hold := c.schema.StockKey(sale), c.schema.HoldKey(user, sale)
-	return c.runScript(ctx, scripts.Reserve, hold, []string{stock, hold},
-		[]any{qty, int64(ttl / time.Second), user},
-		replyShape{status: StatusReserved, fields: []replyField{fieldRemaining}},
-		replyShape{status: StatusAlreadyReserved, fields: []replyField{fieldQuantity}},
-		replyShape{status: StatusInsufficientStock, fields: []replyField{fieldStock}},
-		replyShape{status: StatusNoInventory})
+	return runScriptOn(ctx, sc, scripts.Reserve, hold, []string{stock, hold},
+		[]any{qty, int64(ttl / time.Second), user}, []replyShape{
+			{status: StatusReserved, fields: []replyField{fieldRemaining}},
+			{status: StatusAlreadyReserved, fields: []replyField{fieldQuantity}},
+			{status: StatusInsufficientStock, fields: []replyField{fieldStock}},
+			{status: StatusNoInventory}})
 }
 
 // Release gives a user's hold back to the sale's stock and deletes it,
