@@ -260,15 +260,7 @@ func monitorCommand(line string) (string, string) {
 // In a cluster every master is scanned, and reads are routed by key.
 func TestSnapshotCluster(t *testing.T) {
 	cl := redistest.StartCluster(t, 3)
-	schema, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Options{URL: cl.URL(), Cluster: true, Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, schema := clusterTestClient(t, cl.URL())
 	rdb := cl.Client(t)
 	ctx := context.Background()
 	var want []SaleStats

@@ -101,10 +101,7 @@ func TestTemplateKeyParse(t *testing.T) {
 
 func TestTemplateParseRejectsOtherShapes(t *testing.T) {
 	def := DefaultSchema()
-	tagged, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tagged := taggedSchema(t)
 	rejects := []struct {
 		tmpl Template
 		key  string

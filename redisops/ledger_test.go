@@ -255,15 +255,7 @@ func TestMemLedgerRecordsOnce(t *testing.T) {
 // the masters.
 func TestLedgerOnCluster(t *testing.T) {
 	cl := redistest.StartCluster(t, 3)
-	schema, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Options{URL: cl.URL(), Cluster: true, Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, schema := clusterTestClient(t, cl.URL())
 	ctx := context.Background()
 	sales := []string{"a", "b", "c", "d", "e", "f"}
 	for i, sale := range sales {

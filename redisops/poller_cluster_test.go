@@ -14,15 +14,7 @@ import (
 // the same way.
 func TestPollerClusterFanOut(t *testing.T) {
 	cl := redistest.StartCluster(t, 3)
-	schema, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Options{URL: cl.URL(), Cluster: true, Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, schema := clusterTestClient(t, cl.URL())
 	ctx := context.Background()
 	rdb := cl.Client(t)
 	want := seedSales(t, rdb, schema, 9, 12)
@@ -82,15 +74,7 @@ func checkNodes(t *testing.T, snap *Snapshot, keys int64) {
 // says so with an error instead of indexing an empty node list.
 func TestPollerClusterWithoutSlots(t *testing.T) {
 	srv := redistest.Start(t, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
-	schema, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Options{URL: "redis://" + srv.Addr(), Cluster: true, Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, _ := clusterTestClient(t, "redis://"+srv.Addr())
 	p := NewPoller(c, PollerOptions{})
 	defer p.Close()
 	if _, err := p.Snapshot(context.Background(), SnapshotOptions{}); !errors.Is(err, ErrServer) {

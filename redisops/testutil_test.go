@@ -174,3 +174,26 @@ func scanAll(rdb redis.Cmdable) ([]string, error) {
 		}
 	}
 }
+
+// taggedSchema is the cluster-safe schema: the sale is every key's hash tag.
+func taggedSchema(t testing.TB) Schema {
+	t.Helper()
+	s, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "reservation:{user}:{{sale}}", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// clusterTestClient connects a cluster Client with the tagged schema to url,
+// closed in t.Cleanup.
+func clusterTestClient(t testing.TB, url string) (*Client, Schema) {
+	t.Helper()
+	schema := taggedSchema(t)
+	c, err := New(Options{URL: url, Cluster: true, Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c, schema
+}

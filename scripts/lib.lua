@@ -12,6 +12,7 @@
 -- read_hold(key)             whether a hold exists (hash or JSON string), its quantity (nil when
 --                            not a positive integer), or an error text for another type
 -- check_queue(key)           an error text when the queue key is neither absent nor a sorted set
+-- opt_max(v)                 a "max" argument: nil for "" (no limit), else int_arg('max', v, 0, MAXN)
 
 local MAXN = 999999999999999
 
@@ -85,4 +86,11 @@ local function check_queue(key)
     return fail('queue key ' .. key .. ' holds a ' .. t .. ', not a sorted set')
   end
   return nil
+end
+
+local function opt_max(v)
+  if v == '' then
+    return nil
+  end
+  return int_arg('max', v, 0, MAXN)
 end

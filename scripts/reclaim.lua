@@ -17,17 +17,13 @@
 -- Errors (nothing written): bad argument count or value, a stock key that is
 -- not an integer string, a ledger key that is not a hash, a leak field or a
 -- total that does not parse.
--- Helpers (fail, int_arg, is_int, read_stock, MAXN): lib.lua.
+-- Helpers (fail, int_arg, is_int, read_stock, MAXN, opt_max): lib.lua.
 
 if #KEYS ~= 2 or #ARGV ~= 1 then
   return redis.error_reply(fail('reclaim takes 2 keys (ledger, stock) and 1 argument (max, "" for none)'))
 end
-local max = nil
-if ARGV[1] ~= '' then
-  local m, merr = int_arg('max', ARGV[1], 0, MAXN)
-  if merr then return redis.error_reply(merr) end
-  max = m
-end
+local max, merr = opt_max(ARGV[1])
+if merr then return redis.error_reply(merr) end
 local stock, serr = read_stock(KEYS[2])
 if serr then return redis.error_reply(serr) end
 local t = redis.call('TYPE', KEYS[1])['ok']

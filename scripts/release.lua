@@ -13,17 +13,13 @@
 -- Errors (nothing written): bad argument count or value, a stock key that is
 -- not an integer string, a hold key of another type, a string that is not
 -- JSON, a hold whose quantity is not a positive integer.
--- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN): lib.lua.
+-- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN, opt_max): lib.lua.
 
 if #KEYS ~= 2 or #ARGV ~= 1 then
   return redis.error_reply(fail('release takes 2 keys (hold, stock) and 1 argument (max, "" for none)'))
 end
-local max = nil
-if ARGV[1] ~= '' then
-  local m, merr = int_arg('max', ARGV[1], 0, MAXN)
-  if merr then return redis.error_reply(merr) end
-  max = m
-end
+local max, merr = opt_max(ARGV[1])
+if merr then return redis.error_reply(merr) end
 local stock, serr = read_stock(KEYS[2])
 if serr then return redis.error_reply(serr) end
 local held, qty, herr = read_hold(KEYS[1])

@@ -9,19 +9,15 @@
 --   {"restocked", stock}                INCRBY stock qty (creates the key when absent)
 -- Errors (nothing written): bad argument count or value, a stock key that is
 -- not an integer string.
--- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN): lib.lua.
+-- Helpers (fail, int_arg, read_stock, read_hold, check_queue, MAXN, opt_max): lib.lua.
 
 if #KEYS ~= 1 or #ARGV ~= 2 then
   return redis.error_reply(fail('restock takes 1 key (stock) and 2 arguments (qty, max)'))
 end
 local qty, qerr = int_arg('qty', ARGV[1], 1, MAXN)
 if qerr then return redis.error_reply(qerr) end
-local max = nil
-if ARGV[2] ~= '' then
-  local m, merr = int_arg('max', ARGV[2], 0, MAXN)
-  if merr then return redis.error_reply(merr) end
-  max = m
-end
+local max, merr = opt_max(ARGV[2])
+if merr then return redis.error_reply(merr) end
 local stock, serr = read_stock(KEYS[1])
 if serr then return redis.error_reply(serr) end
 
