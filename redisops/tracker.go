@@ -31,13 +31,28 @@ type Leak struct {
 	Stamp    string    `json:"stamp"`    // reserved_at in unix seconds (NoStamp when unknown): names the leak with Key
 	Deadline time.Time `json:"deadline"` // when the hold was due to expire
 	At       time.Time `json:"at"`       // when its vanishing was observed
+	// Class says how sure the leak is: LeakVerified (its end was seen at or
+	// after its deadline, as it happened) or LeakUnverified (its end was not
+	// seen as it happened: it may have been released). Only verified leaks
+	// are reclaimed unless the operator asks for more.
+	Class string `json:"class"`
 }
+
+// Leak classes (Leak.Class, the ledger and JSON; DESIGN.md §5).
+const (
+	LeakVerified   = "verified"
+	LeakUnverified = "unverified"
+)
 
 // LeakTotals are one sale's leaks: not reclaimed yet (Units, Holds) and
 // already given back (ReclaimedUnits, ReclaimedHolds).
 type LeakTotals struct {
 	Units          int64 `json:"units"`
 	Holds          int64 `json:"holds"`
+	// UnverifiedUnits and UnverifiedHolds are the part of Units and Holds
+	// whose end was not seen as it happened (LeakUnverified).
+	UnverifiedUnits int64 `json:"unverified_units"`
+	UnverifiedHolds int64 `json:"unverified_holds"`
 	ReclaimedUnits int64 `json:"reclaimed_units"`
 	ReclaimedHolds int64 `json:"reclaimed_holds"`
 }

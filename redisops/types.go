@@ -41,6 +41,9 @@ type Result struct {
 	Length    *int64   `json:"length,omitempty"`
 	Users     []string `json:"users,omitempty"`
 	Units     *int64   `json:"units,omitempty"` // reclaim: the units given back
+	// UnverifiedUnits is, for reclaim, the part of Units that was not seen
+	// to expire (reclaimed) or the unverified units left in the ledger.
+	UnverifiedUnits *int64 `json:"unverified_units,omitempty"`
 	// Key is the key the operation worked on (for the command log; not in JSON).
 	Key string `json:"-"`
 }
@@ -64,7 +67,42 @@ type Snapshot struct {
 	Leaks     []WatchedLeak `json:"leaks,omitempty"`
 	LeakErr   string        `json:"-"`
 	RecordErr string        `json:"-"`
+	// Additive, from the dashboard's poller: how current the hold counts
+	// are (nil from the full read, whose counts are exact as of TakenAt).
+	Feed *FeedStatus `json:"feed,omitempty"`
 }
+
+// Feed states (FeedStatus.State).
+const (
+	FeedLive         = "live"         // every master's push feed is armed and the index verified
+	FeedVerifying    = "verifying"    // the feed is armed, but a repair walk must pass before counts are exact
+	FeedReconnecting = "reconnecting" // a feed connection was lost: re-arming
+	FeedOff          = "off"          // no push feed (refused, unsupported): the walk alone keeps the counts
+)
+
+// FeedStatus says whether the poller's hold counts are live: kept current by
+// the push feed (CLIENT TRACKING BCAST on every master, redisops/feed.go)
+// within one tick, or only as good as the last discovery walk.
+type FeedStatus struct {
+	State  string `json:"state"`            // FeedLive, FeedVerifying, FeedReconnecting or FeedOff
+	Reason string `json:"reason,omitempty"` // why it is not live (an ACL refusal, a server too old, a lost connection)
+	// AsOf is when the counts were last known complete: the end of the last
+	// discovery walk (zero: no walk has finished yet). Meaningful when State is not FeedLive.
+	AsOf time.Time `json:"as_of,omitempty"`
+	// PushedPerSec is the rate of key names the feed pushed (all masters),
+	// over the last few seconds; Pushed is their total since start.
+	PushedPerSec float64 `json:"pushed_per_sec"`
+	Pushed       int64   `json:"pushed"`
+	// Masters and Armed count the masters and those whose feed is armed.
+	Masters int `json:"masters"`
+	Armed   int `json:"armed"`
+	// MarginMs is the clock margin leak classification uses now (the
+	// uncertainty of the server clock estimate), in milliseconds.
+	MarginMs float64 `json:"margin_ms"`
+}
+
+// Live reports whether the hold counts are live (f may be nil: a full read).
+func (f *FeedStatus) Live() bool { return f == nil || f.State == FeedLive }
 
 // NodeStats are one node's server figures (in a cluster, one per master).
 type NodeStats struct {
@@ -129,6 +167,9 @@ type SaleStats struct {
 	// lost to expired holds and not reclaimed yet.
 	LeakedUnits int64 `json:"leaked_units"`
 	LeakedHolds int64 `json:"leaked_holds"`
+	// LeakedUnverifiedUnits is the part of LeakedUnits not seen to expire
+	// (LeakUnverified): never reclaimed by default.
+	LeakedUnverifiedUnits int64 `json:"leaked_unverified_units"`
 }
 
 // Hold is one reservation hold, in either shape the backend writes.
