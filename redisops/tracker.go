@@ -47,14 +47,14 @@ const (
 // LeakTotals are one sale's leaks: not reclaimed yet (Units, Holds) and
 // already given back (ReclaimedUnits, ReclaimedHolds).
 type LeakTotals struct {
-	Units          int64 `json:"units"`
-	Holds          int64 `json:"holds"`
+	Units int64 `json:"units"`
+	Holds int64 `json:"holds"`
 	// UnverifiedUnits and UnverifiedHolds are the part of Units and Holds
 	// whose end was not seen as it happened (LeakUnverified).
 	UnverifiedUnits int64 `json:"unverified_units"`
 	UnverifiedHolds int64 `json:"unverified_holds"`
-	ReclaimedUnits int64 `json:"reclaimed_units"`
-	ReclaimedHolds int64 `json:"reclaimed_holds"`
+	ReclaimedUnits  int64 `json:"reclaimed_units"`
+	ReclaimedHolds  int64 `json:"reclaimed_holds"`
 }
 
 // trackedHold is what the tracker remembers of one live hold.
