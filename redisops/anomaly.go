@@ -18,6 +18,13 @@ const (
 	// integer (including a string hold that is not JSON, or JSON over
 	// HoldJSONMaxBytes, which is not decoded). Release cannot return its units.
 	AnomalyHoldBadQuantity = "hold_bad_quantity"
+	// AnomalyHoldReplaced: a hold key was rewritten before its deadline with
+	// another quantity, stamp, shape or a later deadline (the backend's double
+	// reserve takes stock again and overwrites the hold; its order path's
+	// SETEX over a hash does the same): the old quantity may be orphaned.
+	// Never reclaimed automatically: a release followed by a new reserve
+	// within one server event loop looks the same.
+	AnomalyHoldReplaced = "hold_replaced"
 	// AnomalyWrongType: a key has the shape of a family's template (Parse
 	// accepts it) but another TYPE: stock not a string, queue not a sorted
 	// set, hold neither a hash nor a string. The backend's commands fail on it.

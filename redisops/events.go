@@ -186,7 +186,9 @@ func (e *events) apply(key, event string) {
 	if sale, user, ok := s.Hold.Parse(key); ok && validID(sale) && validID(user) {
 		switch event {
 		case "del", "expired", "evicted", "rename_from", "move_from", "unlink":
-			e.p.idx.remove(key, time.Now(), event == "expired")
+			now := time.Now()
+			e.p.idx.remove(key, now, Vanish{At: e.p.serverNow(now), Seen: true,
+				Expired: event == "expired" || event == "evicted", Deleted: event == "del" || event == "unlink"})
 		default:
 			e.p.idx.markDirty(key)
 		}

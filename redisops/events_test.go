@@ -134,10 +134,10 @@ func (o *recordObserver) Seen(holds []Hold, _ time.Time) {
 	}
 }
 
-func (o *recordObserver) Gone(key string, _ time.Time, expired bool) (Leak, bool) {
+func (o *recordObserver) Gone(key string, v Vanish) (Leak, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.gone = append(o.gone, fmt.Sprintf("gone %s expired=%v", key, expired))
+	o.gone = append(o.gone, fmt.Sprintf("gone %s expired=%v", key, v.Expired))
 	return Leak{}, false
 }
 

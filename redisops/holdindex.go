@@ -2,7 +2,9 @@ package redisops
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -11,39 +13,77 @@ import (
 type holdEntry struct {
 	ref      holdRef
 	quantity int64
-	deadline time.Time // zero: no TTL
+	stamp    string    // HoldStamp of the last read
+	deadline time.Time // server time; zero: no TTL
 	seenWalk int64     // the last walk that found the key (0: only events so far)
-	updated  time.Time // when the entry was last read (or learned from an event)
+	updated  time.Time // when the entry was last read (or learned from an event), local time
 	pos      int       // its place in its sale's entries
 }
 
-// alive reports whether the hold still holds its units at now: a hold whose
-// deadline has passed is gone for Redis even before it evicts the key.
+// alive reports whether the hold still holds its units at now (server
+// time): a hold whose deadline has passed is gone for Redis even before it
+// evicts the key.
 func (e *holdEntry) alive(now time.Time) bool {
 	return e.deadline.IsZero() || now.Before(e.deadline)
 }
 
+// dirtyMark is why a key is read again at the next tick: pushed by the feed
+// (at: the last push, server time; epoch: the feed's gap count then), or
+// only asked for (a read that could not tell, pushed false).
+type dirtyMark struct {
+	pushed bool
+	at     time.Time
+	epoch  int64
+}
+
+// awaiting is a key a read found gone while the feed was healthy, before
+// its push arrived: its end is classified when the push comes (or, after
+// awaitPush, as not seen).
+type awaiting struct {
+	foundAt    time.Time // server time the read found it gone
+	foundLocal time.Time
+}
+
+// awaitPush is how long a key found gone waits for its push.
+const awaitPush = 2 * time.Second
+
 // holdIndex is the poller's in-memory index of every hold: key → sale, user,
 // quantity and deadline. It is complete after each full discovery walk and
-// kept current in between by keyspace events (when the server sends them).
-// Tombstones remember keys removed by an event, so that a read that was in
-// flight before the removal cannot bring the hold back. Each sale's holds
-// are also kept together (saleIndex) with their counts maintained as holds
-// come and go, so that a tick's counts and visible rows never walk the whole
-// index. Safe for concurrent use (the event goroutine and the poll tick).
+// kept current in between by the push feed (and keyspace events when the
+// server sends them). Tombstones remember keys removed by an event, so that a
+// read that was in flight before the removal cannot bring the hold back.
+// Each sale's holds are also kept together (saleIndex) with their counts
+// maintained as holds come and go, so that a tick's counts and visible rows
+// never walk the whole index. Safe for concurrent use (the feed and event
+// goroutines and the poll tick).
 type holdIndex struct {
 	// notify is held across a change and the observer's hearing of it (taken
 	// before mu), so that the observer hears of each key's changes in the
 	// order the index made them: a Gone from the event goroutine cannot
 	// overtake the Seen of the read it dropped the key after.
-	notify  sync.Mutex
-	mu      sync.Mutex
-	holds   map[string]*holdEntry
-	sales   map[string]*saleIndex // sale -> its entries (only sales with some)
-	removed map[string]time.Time  // key -> when an event removed it
-	dirty   map[string]struct{}   // keys an event changed: read again at the next tick
-	obs     HoldObserver          // told of every hold learned and lost (nil: nobody)
+	notify   sync.Mutex
+	mu       sync.Mutex
+	holds    map[string]*holdEntry
+	sales    map[string]*saleIndex // sale -> its entries (only sales with some)
+	removed  map[string]time.Time  // key -> when an event removed it (local)
+	dirty    map[string]dirtyMark  // keys to read again at the next tick
+	await    map[string]awaiting   // keys found gone, waiting for their push
+	replaced map[string]replacedHold
+	obs      HoldObserver // told of every hold learned and lost (nil: nobody)
+	epoch    int64        // the feed's gap count (setFeed)
+	feedOK   bool         // the feed is armed on every master
+	margin   time.Duration
 }
+
+// replacedHold is a hold_replaced anomaly, shown until until (server time).
+type replacedHold struct {
+	an    Anomaly
+	until time.Time
+}
+
+// replacedShown is how long a hold_replaced anomaly of a hold without a
+// deadline stays listed.
+const replacedShown = 10 * time.Minute
 
 // setObserver sets who is told of holds learned and lost (the leak watch).
 func (x *holdIndex) setObserver(o HoldObserver) {
@@ -52,43 +92,55 @@ func (x *holdIndex) setObserver(o HoldObserver) {
 	x.obs = o
 }
 
-func newHoldIndex() *holdIndex {
-	return &holdIndex{holds: map[string]*holdEntry{}, sales: map[string]*saleIndex{},
-		removed: map[string]time.Time{}, dirty: map[string]struct{}{}}
+// setFeed records the feed's state for the classification of ends: its gap
+// count, whether it is armed everywhere, and the clock margin.
+func (x *holdIndex) setFeed(epoch int64, ok bool, margin time.Duration) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.epoch, x.feedOK, x.margin = epoch, ok, margin
 }
 
-// learn records a hold read at readAt (when its read was sent). A read older
-// than an event's removal of the key is dropped.
-func (x *holdIndex) learn(h Hold, readAt time.Time, walk int64) {
+func newHoldIndex() *holdIndex {
+	return &holdIndex{holds: map[string]*holdEntry{}, sales: map[string]*saleIndex{},
+		removed: map[string]time.Time{}, dirty: map[string]dirtyMark{}, await: map[string]awaiting{},
+		replaced: map[string]replacedHold{}}
+}
+
+// learn records a hold read at readAt (local: when its read was sent; at:
+// the same in server time). A read older than an event's removal of the key
+// is dropped.
+func (x *holdIndex) learn(h Hold, readAt, at time.Time, walk int64) {
 	x.notify.Lock()
 	defer x.notify.Unlock()
-	if obs := x.learnLocked(h, readAt, walk); obs != nil {
-		obs.Seen([]Hold{h}, readAt) // outside mu: the observer may take its own
+	if obs := x.learnLocked(h, readAt, at, walk); obs != nil {
+		obs.Seen([]Hold{h}, at) // outside mu: the observer may take its own
 	}
 }
 
 // learnLocked records the hold and returns the observer to tell (nil when
 // the read was dropped or nobody listens).
-func (x *holdIndex) learnLocked(h Hold, readAt time.Time, walk int64) HoldObserver {
+func (x *holdIndex) learnLocked(h Hold, readAt, at time.Time, walk int64) HoldObserver {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if gone, ok := x.removed[h.Key]; ok && !readAt.After(gone) {
 		return nil
 	}
 	delete(x.removed, h.Key)
+	delete(x.await, h.Key)
+	deadline := h.Deadline
+	if deadline.IsZero() && h.TTLMs >= 0 {
+		deadline = at.Add(time.Duration(h.TTLMs) * time.Millisecond)
+	}
 	e := x.holds[h.Key]
 	if e == nil {
 		e = &holdEntry{}
 		x.holds[h.Key] = e
 	} else {
+		x.noteReplaced(e, h, deadline, at)
 		x.detach(e) // its sale's counts drop the old quantity and deadline
 	}
 	e.ref = holdRef{Key: h.Key, Sale: h.Sale, User: h.User, Shape: h.Shape}
-	e.quantity, e.updated = h.Quantity, readAt
-	e.deadline = time.Time{}
-	if h.TTLMs >= 0 {
-		e.deadline = readAt.Add(time.Duration(h.TTLMs) * time.Millisecond)
-	}
+	e.quantity, e.updated, e.deadline, e.stamp = h.Quantity, readAt, deadline, HoldStamp(h)
 	if walk > e.seenWalk {
 		e.seenWalk = walk
 	}
@@ -96,10 +148,59 @@ func (x *holdIndex) learnLocked(h Hold, readAt time.Time, walk int64) HoldObserv
 	return x.obs
 }
 
-// remove forgets key (an event said it was deleted, expired or evicted, or a
-// read found it gone) and leaves a tombstone dated at. The observer hears of
-// a hold the index knew; expired says a keyspace "expired" event told.
-func (x *holdIndex) remove(key string, at time.Time, expired bool) {
+// noteReplaced raises hold_replaced when a live hold is read again with
+// another quantity, stamp or shape, or a deadline moved later (a new EXPIRE:
+// the backend's reserve sets one each time) (x.mu held).
+func (x *holdIndex) noteReplaced(e *holdEntry, h Hold, deadline, at time.Time) {
+	if !e.alive(at) || e.quantity <= 0 {
+		return
+	}
+	var what []string
+	if h.Quantity != e.quantity {
+		what = append(what, fmt.Sprintf("quantity %d → %d", e.quantity, h.Quantity))
+	}
+	if st := HoldStamp(h); st != e.stamp {
+		what = append(what, fmt.Sprintf("reserved_at %s → %s", e.stamp, st))
+	}
+	if e.ref.Shape != "" && h.Shape != e.ref.Shape {
+		what = append(what, fmt.Sprintf("shape %s → %s", e.ref.Shape, h.Shape))
+	}
+	if !e.deadline.IsZero() && !deadline.IsZero() && deadline.Sub(e.deadline) > time.Second {
+		what = append(what, fmt.Sprintf("deadline %s later", deadline.Sub(e.deadline).Round(time.Second)))
+	}
+	if len(what) == 0 {
+		return
+	}
+	until := deadline
+	if until.IsZero() {
+		until = at.Add(replacedShown)
+	}
+	x.replaced[h.Key] = replacedHold{until: until, an: Anomaly{Kind: AnomalyHoldReplaced, Key: h.Key,
+		Detail: fmt.Sprintf("hold rewritten %s before its deadline (%s): %d units possibly orphaned; not reclaimed (a release then a new reserve looks the same)",
+			e.deadline.Sub(at).Round(time.Second), strings.Join(what, ", "), e.quantity)}}
+}
+
+// replacedAnomalies lists the hold_replaced anomalies still shown at now
+// (server time) and forgets the others.
+func (x *holdIndex) replacedAnomalies(now time.Time) []Anomaly {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []Anomaly
+	for k, r := range x.replaced {
+		if now.After(r.until) {
+			delete(x.replaced, k)
+			continue
+		}
+		out = append(out, r.an)
+	}
+	return out
+}
+
+// remove forgets key, whose end was observed as v (an event said it was
+// deleted, expired or evicted; a pushed key read again found it gone), and
+// leaves a tombstone dated at (local). The observer hears of a hold the
+// index knew.
+func (x *holdIndex) remove(key string, at time.Time, v Vanish) {
 	x.notify.Lock()
 	defer x.notify.Unlock()
 	x.mu.Lock()
@@ -108,24 +209,104 @@ func (x *holdIndex) remove(key string, at time.Time, expired bool) {
 		x.detach(e)
 		delete(x.holds, key)
 	}
+	_, waited := x.await[key]
+	delete(x.await, key)
 	delete(x.dirty, key)
 	x.removed[key] = at
 	obs := x.obs
+	if v.Margin == 0 {
+		v.Margin = x.margin
+	}
 	x.mu.Unlock()
-	if known && obs != nil {
-		obs.Gone(key, at, expired)
+	if (known || waited) && obs != nil {
+		obs.Gone(key, v)
 	}
 }
 
-// markDirty asks for key to be read again at the next tick.
+// vanished handles a read (not of a pushed key) that found key gone at
+// foundAt (server time; local: the same, local). With the feed healthy its
+// push is on the way (a push and a reply travel on different connections):
+// the key leaves the counts now and its end is classified when the push
+// comes; otherwise the end was not seen.
+func (x *holdIndex) vanished(key string, local, foundAt time.Time) {
+	x.mu.Lock()
+	if m, ok := x.dirty[key]; ok && m.pushed {
+		delete(x.dirty, key)
+		seen := m.epoch == x.epoch
+		x.mu.Unlock()
+		x.remove(key, local, Vanish{At: m.at, Seen: seen})
+		return
+	}
+	_, known := x.holds[key]
+	if known && x.feedOK {
+		x.await[key] = awaiting{foundAt: foundAt, foundLocal: local}
+		e := x.holds[key]
+		x.detach(e)
+		delete(x.holds, key) // the observer hears when the push comes
+		x.mu.Unlock()
+		return
+	}
+	x.mu.Unlock()
+	x.remove(key, local, Vanish{At: foundAt})
+}
+
+// expireAwaiting classifies the keys that waited longer than awaitPush for
+// their push as not seen (local now).
+func (x *holdIndex) expireAwaiting(now time.Time) {
+	x.mu.Lock()
+	var late []string
+	var at []awaiting
+	for k, a := range x.await {
+		if now.Sub(a.foundLocal) >= awaitPush {
+			late, at = append(late, k), append(at, a)
+		}
+	}
+	x.mu.Unlock()
+	for i, k := range late {
+		x.remove(k, at[i].foundLocal, Vanish{At: at[i].foundAt})
+	}
+}
+
+// markPushed asks for key to be read again at the next tick: the feed pushed
+// it at at (server time).
+func (x *holdIndex) markPushed(key string, at time.Time, epoch int64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.dirty[key] = dirtyMark{pushed: true, at: at, epoch: epoch}
+}
+
+// markAllPushed marks every indexed and awaited key pushed at at (a flush:
+// any of them may be gone).
+func (x *holdIndex) markAllPushed(at time.Time, epoch int64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for k := range x.holds {
+		x.dirty[k] = dirtyMark{pushed: true, at: at, epoch: epoch}
+	}
+	for k := range x.await {
+		x.dirty[k] = dirtyMark{pushed: true, at: at, epoch: epoch}
+	}
+}
+
+// markDirty asks for key to be read again at the next tick (a read that
+// could not tell); a push already recorded for it is kept.
 func (x *holdIndex) markDirty(key string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.dirty[key] = struct{}{}
+	if _, ok := x.dirty[key]; !ok {
+		x.dirty[key] = dirtyMark{}
+	}
 }
 
-// takeDirty returns up to n dirty keys (sorted) and forgets them.
-func (x *holdIndex) takeDirty(n int) []string {
+// dirtyKey is a key taken for a read, with its mark.
+type dirtyKey struct {
+	key  string
+	mark dirtyMark
+}
+
+// takeDirty returns up to n dirty keys (sorted) and forgets them; the rest
+// stay for the next tick.
+func (x *holdIndex) takeDirty(n int) []dirtyKey {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	keys := make([]string, 0, min(n, len(x.dirty)))
@@ -134,10 +315,33 @@ func (x *holdIndex) takeDirty(n int) []string {
 	}
 	slices.Sort(keys)
 	keys = keys[:min(n, len(keys))]
-	for _, k := range keys {
+	out := make([]dirtyKey, len(keys))
+	for i, k := range keys {
+		out[i] = dirtyKey{key: k, mark: x.dirty[k]}
 		delete(x.dirty, k)
 	}
-	return keys
+	return out
+}
+
+// dirtyLen is how many keys wait for a read.
+func (x *holdIndex) dirtyLen() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return len(x.dirty)
+}
+
+// goneDirty handles the read of a dirty key that found it gone: with a push
+// its end is what the push said (seen if the feed had no gap since), else
+// as vanished.
+func (x *holdIndex) goneDirty(key string, m dirtyMark, local, foundAt time.Time) {
+	if !m.pushed {
+		x.vanished(key, local, foundAt)
+		return
+	}
+	x.mu.Lock()
+	seen := m.epoch == x.epoch
+	x.mu.Unlock()
+	x.remove(key, local, Vanish{At: m.at, Seen: seen})
 }
 
 // shape returns the shape the index knows for key ("" when unknown).
@@ -151,8 +355,9 @@ func (x *holdIndex) shape(key string) string {
 }
 
 // prune ends walk: every hold the walk did not find and that was not read
-// since it started is gone. Tombstones older than the walk's start are
-// dropped (a read sent before them is long done).
+// since it started is gone (not seen: found gone at now, server time).
+// Tombstones older than the walk's start are dropped (a read sent before
+// them is long done).
 func (x *holdIndex) prune(walk int64, started, now time.Time) {
 	x.notify.Lock()
 	defer x.notify.Unlock()
@@ -175,7 +380,7 @@ func (x *holdIndex) prune(walk int64, started, now time.Time) {
 	if obs != nil {
 		slices.Sort(gone)
 		for _, k := range gone {
-			obs.Gone(k, now, false)
+			obs.Gone(k, Vanish{At: now})
 		}
 	}
 }

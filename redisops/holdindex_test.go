@@ -56,9 +56,9 @@ func TestHoldIndexIncrementalMatchesRecount(t *testing.T) {
 			switch rapid.IntRange(0, 5).Draw(rt, "op") {
 			case 0, 1, 2:
 				ttl := rapid.SampledFrom([]int64{-1, 0, 5, 1000, 3000, 60_000}).Draw(rt, "ttl")
-				x.learn(Hold{Sale: sale, User: user, Key: key, Quantity: rapid.Int64Range(1, 3).Draw(rt, "qty"), TTLMs: ttl}, now, walk)
+				x.learn(Hold{Sale: sale, User: user, Key: key, Quantity: rapid.Int64Range(1, 3).Draw(rt, "qty"), TTLMs: ttl}, now, now, walk)
 			case 3:
-				x.remove(key, now, false)
+				x.remove(key, now, Vanish{At: now})
 			case 4:
 				now = now.Add(time.Duration(rapid.Int64Range(-500, 4000).Draw(rt, "dt")) * time.Millisecond)
 			case 5:
@@ -95,12 +95,12 @@ func TestHoldIndexCountsWithoutRecount(t *testing.T) {
 	x := newHoldIndex()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 1000 {
-		x.learn(Hold{Sale: "s", User: fmt.Sprint(i), Key: fmt.Sprint("k", i), Quantity: 2, TTLMs: int64(10_000 + i)}, now, 1)
+		x.learn(Hold{Sale: "s", User: fmt.Sprint(i), Key: fmt.Sprint("k", i), Quantity: 2, TTLMs: int64(10_000 + i)}, now, now, 1)
 	}
 	x.count("s", now)
 	for i := range 100 {
-		x.remove(fmt.Sprint("k", i), now, false)
-		x.learn(Hold{Sale: "s", User: "n", Key: fmt.Sprint("n", i), Quantity: 1, TTLMs: 60_000}, now, 1)
+		x.remove(fmt.Sprint("k", i), now, Vanish{At: now})
+		x.learn(Hold{Sale: "s", User: "n", Key: fmt.Sprint("n", i), Quantity: 1, TTLMs: 60_000}, now, now, 1)
 		if got, want := x.count("s", now.Add(time.Second)), (saleCount{holds: 1000, units: 2000 - int64(i+1)}); got != want {
 			t.Fatalf("after %d swaps: count %+v, want %+v", i+1, got, want)
 		}
@@ -136,7 +136,7 @@ func (o *orderObserver) Seen(holds []Hold, _ time.Time) {
 	o.calls = append(o.calls, "seen "+holds[0].Key)
 }
 
-func (o *orderObserver) Gone(key string, _ time.Time, _ bool) (Leak, bool) {
+func (o *orderObserver) Gone(key string, _ Vanish) (Leak, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.calls = append(o.calls, "gone "+key)
@@ -156,9 +156,9 @@ func TestHoldIndexObserverHearsInOrder(t *testing.T) {
 	h := Hold{Sale: "s", User: "u", Key: "reservation:u:s", Quantity: 1, TTLMs: 60_000, Shape: HoldShapeHash}
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); x.learn(h, t0, 1) }()
+	go func() { defer wg.Done(); x.learn(h, t0, t0, 1) }()
 	<-entered
-	go func() { defer wg.Done(); x.remove(h.Key, t0.Add(time.Millisecond), false) }()
+	go func() { defer wg.Done(); x.remove(h.Key, t0.Add(time.Millisecond), Vanish{At: t0.Add(time.Millisecond)}) }()
 	time.Sleep(50 * time.Millisecond) // room for the removal to overtake, if it could
 	close(o.release)
 	wg.Wait()

@@ -293,3 +293,13 @@ func (s Schema) ClusterSafe() error {
 	}
 	return nil
 }
+
+// literalPrefix is the literal text before the template's first
+// placeholder ("" when it starts with one): every key the template builds
+// starts with it (the push feed's BCAST prefix).
+func (t Template) literalPrefix() string {
+	if len(t.parts) == 0 || t.parts[0].name != "" {
+		return ""
+	}
+	return t.parts[0].literal
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -30,7 +31,17 @@ type PollerOptions struct {
 	ScanCount int64
 	// Now is the clock the budget is earned by (time.Now when nil).
 	Now func() time.Time
+	// NoFeed leaves the push feed off (the walk alone keeps the counts).
+	NoFeed bool
 }
+
+// RepairBudget is the walk's server time per second per node once the push
+// feed keeps the index live: the walk is then only a slow repair pass.
+const RepairBudget = time.Millisecond
+
+// repairColdEvery is how often a repair walk after a feed gap may run at the
+// cold-start speed; a feed that flaps more often repairs within the budget.
+const repairColdEvery = time.Minute
 
 // Poller reads the dashboard's snapshot at a cost that does not grow with
 // the keyspace: per tick one pipelined round trip per node for what the
@@ -41,8 +52,13 @@ type PollerOptions struct {
 type Poller struct {
 	*Client
 	o   PollerOptions
-	idx *holdIndex
-	ev  *events
+	idx    *holdIndex
+	ev     *events
+	feed   *feed
+	clocks clocks
+	clk0   atomic.Pointer[serverClock] // the first master's clock
+	noPET  atomic.Bool                 // the server lacks PEXPIRETIME: PTTL instead
+	wakeCh chan struct{}
 
 	mu     sync.Mutex // one tick at a time; guards the fields below
 	w      *walker
@@ -50,6 +66,10 @@ type Poller struct {
 	slow   map[string]int64
 	kept   []SlowEntry
 	nslow  int64
+
+	armedAll   time.Time // the feed's armedAll as of the last tick
+	lastRepair time.Time // when the last repair walk at cold speed began
+	repairing  bool      // the current walk is a repair after a feed gap
 }
 
 // NewPoller wraps c. Nothing is sent until the first Snapshot.
@@ -63,10 +83,53 @@ func NewPoller(c *Client, o PollerOptions) *Poller {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &Poller{Client: c, o: o, idx: newHoldIndex(), active: map[string]bool{}, slow: map[string]int64{}}
+	p := &Poller{Client: c, o: o, idx: newHoldIndex(), active: map[string]bool{}, slow: map[string]int64{},
+		wakeCh: make(chan struct{}, 1)}
 	p.ev = newEvents(p)
+	p.feed = newFeed(p, feedSinkOf{p})
+	if o.NoFeed {
+		p.feed.why = "push feed off (--no-feed)"
+	}
 	p.w = newWalker(c.schema, o)
 	return p
+}
+
+// serverNow converts a local time to the first master's clock.
+func (p *Poller) serverNow(local time.Time) time.Time {
+	if c := p.clk0.Load(); c != nil {
+		return c.toServer(local)
+	}
+	return local
+}
+
+// feedSinkOf hands the feed's pushes to the poller's index and walk.
+type feedSinkOf struct{ p *Poller }
+
+// pushed marks pushed hold keys dirty (read again at the next tick) with the
+// push's server time, and notes the sales of pushed stock and queue keys.
+func (s feedSinkOf) pushed(addr string, keys []string, at time.Time) {
+	p := s.p
+	srv := p.clocks.of(addr).toServer(at)
+	epoch := p.feed.epoch.Load()
+	sc := p.schema
+	for _, key := range keys {
+		if sale, user, ok := parseIf(sc.Hold, key); ok && validID(sale) && validID(user) {
+			p.idx.markPushed(key, srv, epoch)
+			continue
+		}
+		if sale, _, ok := parseIf(sc.Stock, key); ok && validID(sale) {
+			p.w.noteSale(sale)
+		} else if sale, _, ok := parseIf(sc.Queue, key); ok && validID(sale) {
+			p.w.noteSale(sale)
+		}
+	}
+	p.wake()
+}
+
+// flushed: every hold may be gone (FLUSHALL, FLUSHDB): read them all again.
+func (s feedSinkOf) flushed(addr string, at time.Time) {
+	s.p.idx.markAllPushed(s.p.clocks.of(addr).toServer(at), s.p.feed.epoch.Load())
+	s.p.wake()
 }
 
 func (p *Poller) now() time.Time { return p.o.Now() }
@@ -81,6 +144,7 @@ func (p *Poller) SetHoldObserver(o HoldObserver) { p.idx.setObserver(o) }
 // goroutine. It does not close the Client.
 func (p *Poller) Close() error {
 	p.ev.stop()
+	p.feed.stop()
 	return nil
 }
 
@@ -137,6 +201,7 @@ func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 		return nil, err
 	}
 	acct := &tickCost{}
+	fs := p.feedTick(ctx, nodes, acct)
 	p.ev.ensure(ctx, nodes, acct)
 	if err := p.w.tick(ctx, p, nodes, acct); err != nil {
 		return nil, err
@@ -157,12 +222,16 @@ func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	snap.Cost.WalksDone = p.w.walksDone
 	snap.Cost.HoldsIndexed = p.idx.size()
 	snap.Cost.Events = p.ev.on()
+	snap.Cost.FeedCommands = acct.feedCmds
+	snap.Feed = p.feedStatus(fs)
+	snap.Anomalies = dedupeAnomalies(append(snap.Anomalies, p.idx.replacedAnomalies(snap.TakenAt)...))
 	return snap, nil
 }
 
 // tickCost adds up what one tick sent and received.
 type tickCost struct {
 	mu                sync.Mutex
+	feedCmds          int // commands on the feed's tracking connections
 	commands, trips   int
 	bytesOut, bytesIn int64
 	planRTT           time.Duration // the slowest plan round trip (nodes run in parallel)
@@ -184,6 +253,15 @@ func (t *tickCost) add(cmds []redis.Cmder, rtt time.Duration, plan bool) {
 	if plan {
 		t.planRTT = max(t.planRTT, rtt)
 	}
+}
+
+// addFeed counts one feed check (n commands on a tracking connection).
+func (t *tickCost) addFeed(n int, _ time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.feedCmds += n
+	t.commands += n
+	t.trips++
 }
 
 func (t *tickCost) cost() *PollCost {

@@ -12,7 +12,9 @@ import (
 
 // maxDirtyPerTick caps the keys changed by keyspace events that one tick
 // reads again (the rest wait for the next tick).
-const maxDirtyPerTick = 500
+// It is large because a single script may write thousands of holds, all
+// pushed at once: they must count at the next tick.
+const maxDirtyPerTick = 25000
 
 // nodePlan is the one pipeline of a tick to one node.
 type nodePlan struct {
@@ -22,6 +24,8 @@ type nodePlan struct {
 	info    *redis.StringCmd
 	slowlog *redis.SlowLogCmd
 	rtt     time.Duration
+	done    time.Time // when the pipeline's replies arrived
+	clk     *serverClock
 }
 
 // plan is everything one tick reads: per node TIME, INFO and SLOWLOG; per
@@ -44,7 +48,7 @@ type plan struct {
 func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode) (*plan, error) {
 	pl := &plan{}
 	for i, pn := range nodes {
-		np := &nodePlan{pn: pn, pipe: pn.cl.Pipeline()}
+		np := &nodePlan{pn: pn, pipe: pn.cl.Pipeline(), clk: p.clocks.of(pn.addr)}
 		if i == 0 {
 			np.time = np.pipe.Time(ctx)
 		}
@@ -54,11 +58,11 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 	}
 	route := p.router(ctx, pl.nodes)
 	s := p.schema
-	pipe, err := route(ActiveSalesKey)
+	np, err := route(ActiveSalesKey)
 	if err != nil {
 		return nil, err
 	}
-	pl.active = pipe.SScan(ctx, ActiveSalesKey, 0, "", scanCount)
+	pl.active = np.pipe.SScan(ctx, ActiveSalesKey, 0, "", scanCount)
 	pl.rows = orderSales(o.Pins, p.active, p.w.salesView())
 	pl.selected = o.Sale
 	if pl.selected == "" && len(pl.rows) > 0 {
@@ -70,15 +74,15 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 			window = o.HeadWindow
 		}
 		sr := saleRead{row: row}
-		if pipe, err = route(s.StockKey(row.id)); err != nil {
+		if np, err = route(s.StockKey(row.id)); err != nil {
 			return nil, err
 		}
-		sr.stock = queueStockRead(ctx, pipe, s.StockKey(row.id))
-		if pipe, err = route(s.QueueKey(row.id)); err != nil {
+		sr.stock = queueStockRead(ctx, np.pipe, s.StockKey(row.id))
+		if np, err = route(s.QueueKey(row.id)); err != nil {
 			return nil, err
 		}
-		sr.card = pipe.ZCard(ctx, s.QueueKey(row.id))
-		sr.head = pipe.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, window-1)
+		sr.card = np.pipe.ZCard(ctx, s.QueueKey(row.id))
+		sr.head = np.pipe.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, window-1)
 		pl.sales = append(pl.sales, sr)
 	}
 	return pl, p.queueHolds(ctx, pl, o.HoldRows, route)
@@ -86,37 +90,50 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 
 // queueHolds queues the reads of the selected sale's visible holds (the
 // soonest-expiring rows of the index) and of the holds events changed.
-func (p *Poller) queueHolds(ctx context.Context, pl *plan, rows int, route func(string) (redis.Pipeliner, error)) error {
+func (p *Poller) queueHolds(ctx context.Context, pl *plan, rows int, route func(string) (*nodePlan, error)) error {
 	now := time.Now()
-	for _, ref := range p.idx.soonest(pl.selected, rows, now) {
-		pipe, err := route(ref.Key)
+	read := func(ref holdRef) (*pendingHold, error) {
+		np, err := route(ref.Key)
+		if err != nil {
+			return nil, err
+		}
+		ph := queueHoldRead(ctx, np.pipe, ref, now, p.expireTime())
+		ph.clk, ph.doneAt = np.clk, &np.done
+		return ph, nil
+	}
+	for _, ref := range p.idx.soonest(pl.selected, rows, p.serverNow(now)) {
+		ph, err := read(ref)
 		if err != nil {
 			return err
 		}
-		pl.visible = append(pl.visible, queueHoldRead(ctx, pipe, ref, now))
+		pl.visible = append(pl.visible, ph)
 	}
-	for _, key := range p.idx.takeDirty(maxDirtyPerTick) {
-		sale, user, ok := p.schema.Hold.Parse(key)
+	for _, dk := range p.idx.takeDirty(maxDirtyPerTick) {
+		sale, user, ok := p.schema.Hold.Parse(dk.key)
 		if !ok {
 			continue
 		}
-		pipe, err := route(key)
+		ph, err := read(holdRef{Key: dk.key, Sale: sale, User: user, Shape: p.idx.shape(dk.key)})
 		if err != nil {
 			return err
 		}
-		ref := holdRef{Key: key, Sale: sale, User: user, Shape: p.idx.shape(key)}
-		pl.dirty = append(pl.dirty, queueHoldRead(ctx, pipe, ref, now))
+		mark := dk.mark
+		ph.mark = &mark
+		pl.dirty = append(pl.dirty, ph)
 	}
 	return nil
 }
 
+// expireTime reports whether hold reads may use PEXPIRETIME.
+func (p *Poller) expireTime() bool { return !p.noPET.Load() }
+
 // router returns where a key's commands go: the only node, or in a cluster
 // the master of the key's slot.
-func (p *Poller) router(ctx context.Context, nodes []*nodePlan) func(key string) (redis.Pipeliner, error) {
+func (p *Poller) router(ctx context.Context, nodes []*nodePlan) func(key string) (*nodePlan, error) {
 	cc, isCluster := p.rdb.(*redis.ClusterClient)
-	return func(key string) (redis.Pipeliner, error) {
+	return func(key string) (*nodePlan, error) {
 		if !isCluster {
-			return nodes[0].pipe, nil
+			return nodes[0], nil
 		}
 		cl, err := cc.MasterForKey(ctx, key)
 		if err != nil {
@@ -125,10 +142,10 @@ func (p *Poller) router(ctx context.Context, nodes []*nodePlan) func(key string)
 		addr := cl.Options().Addr
 		for _, np := range nodes {
 			if np.pn.addr == addr {
-				return np.pipe, nil
+				return np, nil
 			}
 		}
-		return nodes[0].pipe, nil // topology moved under us: MOVED is followed by go-redis
+		return nodes[0], nil // topology moved under us: MOVED is followed by go-redis
 	}
 }
 
@@ -144,7 +161,8 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 			defer cancel()
 			start := time.Now()
 			cmds, err := np.pipe.Exec(rctx)
-			np.rtt = time.Since(start)
+			np.done = time.Now()
+			np.rtt = np.done.Sub(start)
 			acct.add(cmds, np.rtt, true)
 			if err != nil && !isReplyError(err) {
 				errs[i] = Classify(err)
@@ -168,7 +186,11 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	}
 	if err != nil { // an ACL without TIME: the local clock stands in
 		now = time.Now()
+	} else { // a coarse clock sample (the pipeline's round trip); the feed's are finer
+		np := pl.nodes[0]
+		np.clk.sample(now, np.done.Add(-np.rtt), np.done)
 	}
+	pl.noteExpireTime(p)
 	sessions, walkAnomalies := p.w.view()
 	snap := &Snapshot{TakenAt: now, Sales: []SaleStats{}, Reservations: []Hold{}, Queues: map[string][]QueueEntry{},
 		Sessions: SessionStats{Count: sessions}, Slowlog: []SlowEntry{}, Anomalies: walkAnomalies}
@@ -184,7 +206,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 		}
 	}
 	slices.SortFunc(snap.Reservations, compareHolds)
-	at := time.Now()
+	at := p.serverNow(time.Now())
 	for _, sr := range pl.sales {
 		row, head, anomalies := sr.build(p.Client, now.UnixMilli())
 		c := p.idx.count(row.ID, at)
@@ -195,6 +217,18 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	}
 	snap.Anomalies = dedupeAnomalies(snap.Anomalies)
 	return snap, nil
+}
+
+// noteExpireTime switches hold reads to PTTL for good when the server
+// refused PEXPIRETIME as an unknown command (Redis before 7.0); the holds
+// read this tick are then read again.
+func (pl *plan) noteExpireTime(p *Poller) {
+	for _, ph := range append(append([]*pendingHold{}, pl.dirty...), pl.visible...) {
+		if ph.expire != nil && unknownCommand(ph.expire.Err()) {
+			p.noPET.Store(true)
+			return
+		}
+	}
 }
 
 // updateActive keeps the valid ids of flash_sales:active's first page for the

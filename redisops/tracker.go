@@ -8,14 +8,32 @@ import (
 	"time"
 )
 
-// DefaultLeakSkew is how early before its estimated deadline a hold may
-// vanish and still count as expired (a leak). The deadline is a PTTL read
-// plus the time of that read, and Redis never expires a key early, so the
-// skew only has to cover rounding and the read's round trip; it is kept
-// small because a release noticed by a later poll is dated by that poll: a
-// larger skew would count holds released less than a poll interval before
-// their deadline as leaks.
-const DefaultLeakSkew = 250 * time.Millisecond
+// DefaultLeakSkew is the clock margin a Vanish that carries none is judged
+// with: the most the server clock estimate may be off (maxClockMargin).
+const DefaultLeakSkew = maxClockMargin
+
+// Vanish is how a hold's end was observed. At is in server time.
+//
+// Redis never removes a key before its deadline (it expires a key when its
+// millisecond clock is past the deadline), and once the deadline has passed
+// any command on the key, DEL included, first expires it: a removal before
+// the deadline was a release (or a checkout), one at or after it an expiry.
+// So a removal that was pushed (the feed) or notified as it happened is
+// classified exactly, within the margin of the clock estimate; one that was
+// only found later (a read or a walk found the key gone) is known to be
+// before its deadline when it was found before it, and otherwise unverified.
+type Vanish struct {
+	At time.Time
+	// Seen says At is when the removal was pushed or notified, with the feed
+	// unbroken since the hold was last read.
+	Seen bool
+	// Expired and Deleted say a keyspace notification named the event
+	// (expired or evicted; del or unlink).
+	Expired, Deleted bool
+	// Margin is the uncertainty of At (the server clock estimate); zero
+	// takes the tracker's.
+	Margin time.Duration
+}
 
 // NoStamp is the stamp of a hold that says neither reserved_at nor expiresAt.
 const NoStamp = "none"
@@ -65,9 +83,9 @@ type trackedHold struct {
 }
 
 // Tracker is the leak watch's memory (pure: no I/O). It remembers every hold
-// it is shown, with its quantity and deadline, and classifies each hold that
-// vanishes: at or after its deadline (less the skew), or with an "expired"
-// keyspace event, it leaked; earlier, it was released or checked out. Holds
+// it is shown, with its quantity and deadline (server time), and classifies
+// each hold that vanishes (Vanish, classify): a verified or an unverified
+// leak, or a release. Holds
 // that flashtop itself releases (Own, then Settle) never leak. Both hold
 // shapes are tracked; holds without a positive quantity are not (their units
 // are unknown). Safe for concurrent use.
@@ -84,11 +102,12 @@ type Tracker struct {
 
 // ownVanish is an owned hold that vanished while its release was in flight.
 type ownVanish struct {
-	t  trackedHold
-	at time.Time
+	t trackedHold
+	v Vanish
 }
 
-// NewTracker returns an empty tracker; skew <= 0 takes DefaultLeakSkew.
+// NewTracker returns an empty tracker; skew is the clock margin of a Vanish
+// that carries none (<= 0 takes DefaultLeakSkew).
 func NewTracker(skew time.Duration) *Tracker {
 	if skew <= 0 {
 		skew = DefaultLeakSkew
@@ -123,11 +142,14 @@ func (t *Tracker) seenLocked(h Hold, at time.Time) {
 		return
 	}
 	th := trackedHold{h: h, stamp: HoldStamp(h)}
-	if h.TTLMs >= 0 {
+	switch {
+	case !h.Deadline.IsZero():
+		th.deadline = h.Deadline
+	case h.TTLMs >= 0:
 		th.deadline = at.Add(time.Duration(h.TTLMs) * time.Millisecond)
 	}
 	if old, ok := t.holds[h.Key]; ok && old.stamp != th.stamp {
-		t.goneLocked(h.Key, at, false)
+		t.goneLocked(h.Key, Vanish{At: at}) // replaced: the old hold ended by at (a read saw the new one)
 	}
 	t.holds[h.Key] = th
 }
@@ -144,7 +166,7 @@ func (t *Tracker) Observe(holds []Hold, complete func(sale string) bool, at time
 	}
 	for key, th := range t.holds {
 		if !present[key] && complete(th.h.Sale) {
-			t.goneLocked(key, at, false)
+			t.goneLocked(key, Vanish{At: at})
 		}
 	}
 }
@@ -167,38 +189,59 @@ func (t *Tracker) ObserveSnapshot(s *Snapshot) {
 	t.Observe(s.Reservations, func(sale string) bool { return listed[sale] == counted[sale] }, s.TakenAt)
 }
 
-// Gone says key vanished at at (expired: a keyspace "expired" event said so)
-// and classifies it. It reports the leak, if it was one.
-func (t *Tracker) Gone(key string, at time.Time, expired bool) (Leak, bool) {
+// Gone says key's hold ended as v says and classifies it. It reports the
+// leak, if it was one.
+func (t *Tracker) Gone(key string, v Vanish) (Leak, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.goneLocked(key, at, expired)
+	return t.goneLocked(key, v)
 }
 
-func (t *Tracker) goneLocked(key string, at time.Time, expired bool) (Leak, bool) {
+func (t *Tracker) goneLocked(key string, v Vanish) (Leak, bool) {
 	th, ok := t.holds[key]
 	if !ok {
 		return Leak{}, false
 	}
 	delete(t.holds, key)
 	if t.own[key] > 0 {
-		t.ownGone[key] = ownVanish{t: th, at: at}
+		t.ownGone[key] = ownVanish{t: th, v: v}
 		return Leak{}, false
 	}
-	return t.classify(th, at, expired)
+	return t.classify(th, v)
 }
 
-// classify counts th as a leak when it vanished with an expired event, or at
-// or after its deadline less the skew.
-func (t *Tracker) classify(th trackedHold, at time.Time, expired bool) (Leak, bool) {
-	if !expired && (th.deadline.IsZero() || at.Before(th.deadline.Add(-t.skew))) {
+// classify decides whether th's end, observed as v, was a leak (module doc
+// of Vanish): expired or evicted, or seen at or after its deadline (within
+// the margin), is a verified leak; found gone after its deadline without
+// being seen, an unverified one; anything before its deadline, or deleted,
+// a release.
+func (t *Tracker) classify(th trackedHold, v Vanish) (Leak, bool) {
+	margin := v.Margin
+	if margin <= 0 {
+		margin = t.skew
+	}
+	class := ""
+	switch {
+	case v.Expired:
+		class = LeakVerified
+	case v.Deleted || th.deadline.IsZero():
+	case v.Seen && !v.At.Before(th.deadline.Add(time.Millisecond-margin)):
+		class = LeakVerified
+	case !v.Seen && !v.At.Before(th.deadline):
+		class = LeakUnverified
+	}
+	if class == "" {
 		return Leak{}, false // released, checked out or deleted before its time
 	}
 	l := Leak{Sale: th.h.Sale, User: th.h.User, Key: th.h.Key, Shape: th.h.Shape, Quantity: th.h.Quantity,
-		Stamp: th.stamp, Deadline: th.deadline, At: at}
+		Stamp: th.stamp, Deadline: th.deadline, At: v.At, Class: class}
 	tot := t.totals[l.Sale]
 	tot.Units += l.Quantity
 	tot.Holds++
+	if class == LeakUnverified {
+		tot.UnverifiedUnits += l.Quantity
+		tot.UnverifiedHolds++
+	}
 	t.totals[l.Sale] = tot
 	t.pending = append(t.pending, l)
 	return l, true
@@ -234,7 +277,7 @@ func (t *Tracker) Settle(key string, released bool) (Leak, bool) {
 		return Leak{}, false
 	}
 	delete(t.ownGone, key)
-	return t.classify(g.t, g.at, false)
+	return t.classify(g.t, g.v)
 }
 
 // Totals returns, per sale, the leaks this tracker observed (Units, Holds).
@@ -275,13 +318,13 @@ func SortedSales(totals map[string]LeakTotals) []string {
 	return out
 }
 
-// HoldObserver is told of every hold a hold index learns (Seen) and loses
-// (Gone: expired is true for a keyspace "expired" event). *Tracker satisfies
+// HoldObserver is told of every hold a hold index learns (Seen, at in server
+// time) and loses (Gone, with how its end was observed). *Tracker satisfies
 // it; the dashboard's poller calls it so that the leak watch covers every
 // sale, not only the holds a snapshot lists.
 type HoldObserver interface {
 	Seen(holds []Hold, at time.Time)
-	Gone(key string, at time.Time, expired bool) (Leak, bool)
+	Gone(key string, v Vanish) (Leak, bool)
 }
 
 var _ HoldObserver = (*Tracker)(nil)

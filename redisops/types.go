@@ -122,6 +122,7 @@ type PollCost struct {
 	WalksDone    int64   `json:"walks_done"`      // complete discovery walks so far
 	HoldsIndexed int64   `json:"holds_indexed"`   // holds in the in-memory index
 	Events       bool    `json:"keyspace_events"` // index updated from keyspace notifications
+	FeedCommands int     `json:"feed_commands"`   // of Commands, those on the push feed's tracking connections
 }
 
 // ServerStats are the server fields of a snapshot, from INFO and PING.
@@ -182,6 +183,10 @@ type Hold struct {
 	// Additive.
 	Key   string `json:"key"`
 	Shape string `json:"shape"` // HoldShapeHash or HoldShapeJSON
+	// Deadline is when the hold expires in server time (PEXPIRETIME, or the
+	// PTTL read at a server instant); zero when unknown or no TTL. Not in JSON
+	// (ttl_ms says it).
+	Deadline time.Time `json:"-"`
 }
 
 // Hold shapes.

@@ -25,6 +25,7 @@ const (
 	maxCallCost       = 600 * time.Microsecond // shrink COUNT above this estimated server time per SCAN
 	lowCallCost       = 200 * time.Microsecond // grow COUNT below this
 	minScanCharge     = 20 * time.Microsecond  // the least a SCAN is charged, whatever the estimate
+	maxScanCharge     = 2 * maxCallCost        // the most one round trip is charged (COUNT bounds the server's work)
 )
 
 // walkKey is a key the walk found that needs a read (TYPE or the hold) before
@@ -79,6 +80,10 @@ type walker struct {
 	sessions  map[uint64]struct{}
 	anomalies map[string][]Anomaly // only keys with anomalies, or clean ones that override the last walk's
 	merged    []Anomaly            // view's cache (nil: merge again)
+
+	fast        bool      // a repair walk at the cold-start speed (poller_feed.go)
+	doneStarted time.Time // when the last complete walk began (local)
+	doneAt      time.Time // when it ended (local)
 
 	walksDone     int64
 	doneSales     map[string]bool
@@ -189,7 +194,7 @@ func (w *walker) refill(nodes []pnode, now time.Time) {
 // walk when every node is done.
 func (w *walker) tick(ctx context.Context, p *Poller, nodes []pnode, acct *tickCost) error {
 	w.refill(nodes, p.now())
-	cold := w.cold && w.walksDone == 0
+	cold := w.cold && (w.walksDone == 0 || w.fast)
 	until := time.Now().Add(w.slice)
 	errs := make([]error, len(nodes))
 	var wg sync.WaitGroup
@@ -211,14 +216,16 @@ func (w *walker) tick(ctx context.Context, p *Poller, nodes []pnode, acct *tickC
 			return nil
 		}
 	}
-	w.finish(p.idx, time.Now())
+	now := time.Now()
+	w.finish(p.idx, now, p.serverNow(now))
 	return nil
 }
 
 // finish ends the current walk: its findings become the complete picture and
 // the next walk starts (with no budget banked: it begins at the next tick).
-func (w *walker) finish(idx *holdIndex, now time.Time) {
-	idx.prune(w.gen, w.started, now)
+func (w *walker) finish(idx *holdIndex, now, serverNow time.Time) {
+	idx.prune(w.gen, w.started, serverNow)
+	w.doneStarted, w.doneAt = w.started, now
 	w.mu.Lock()
 	w.walksDone++
 	w.doneSales, w.doneSessions, w.doneAnomalies = w.sales, int64(len(w.sessions)), w.anomalies
@@ -237,7 +244,7 @@ func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode,
 		}
 		pipe := pn.cl.Pipeline()
 		at := time.Now()
-		keys := w.queueReads(ctx, p, pipe, n.pending, at)
+		keys := w.queueReads(ctx, p, pipe, n.pending, at, p.clocks.of(pn.addr))
 		var scan *redis.ScanCmd
 		if !n.scanned {
 			scan = pipe.Scan(ctx, n.cursor, w.match, n.count)
@@ -251,7 +258,15 @@ func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode,
 		if err != nil && !isReplyError(err) {
 			return Classify(err)
 		}
-		n.tokens -= n.charge(rtt, scan != nil)
+		// Never more than a second of debt: a stalled round trip (a server
+		// stopped, a slow network) is not evidence of server time spent.
+		n.tokens = max(n.tokens-n.charge(rtt, scan != nil), -w.budget)
+		done := start.Add(rtt)
+		for _, wk := range keys {
+			if wk.hold != nil {
+				*wk.hold.doneAt = done
+			}
+		}
 		w.applyReads(p.idx, keys)
 		n.pending = nil
 		if scan != nil {
@@ -276,7 +291,7 @@ func (n *walkNode) charge(rtt time.Duration, scanned bool) time.Duration {
 	if n.base == 0 || rtt < n.base {
 		n.base = rtt // a stale, too low base only overestimates: the safe side
 	}
-	est := rtt - n.base
+	est := min(rtt-n.base, maxScanCharge)
 	if scanned {
 		est = max(est, minScanCharge)
 	}
@@ -299,7 +314,7 @@ func (n *walkNode) adapt(rtt time.Duration) {
 // queueReads classifies the keys the last SCAN found and queues what each
 // needs: TYPE for stock and queue keys, the hold read for holds. Sessions are
 // only counted (their values are never read).
-func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner, keys []string, at time.Time) []walkKey {
+func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner, keys []string, at time.Time, clk *serverClock) []walkKey {
 	s := w.schema
 	out := make([]walkKey, 0, len(keys))
 	for _, k := range keys {
@@ -311,7 +326,9 @@ func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner
 		}
 		if sale, user, ok := parseIf(s.Hold, k); ok && validID(sale) && validID(user) {
 			ref := holdRef{Key: k, Sale: sale, User: user, Shape: p.idx.shape(k)}
-			out = append(out, walkKey{key: k, family: familyHold, sale: sale, hold: queueHoldRead(ctx, pipe, ref, at)})
+			ph := queueHoldRead(ctx, pipe, ref, at, p.expireTime())
+			ph.clk = clk
+			out = append(out, walkKey{key: k, family: familyHold, sale: sale, hold: ph})
 		}
 		if _, user, ok := parseIf(s.Session, k); ok && validID(user) {
 			w.mu.Lock()

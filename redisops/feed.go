@@ -1,0 +1,482 @@
+package redisops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The push feed: per master, the server pushes the name of every key written,
+// deleted or expired under the hold, stock and queue prefixes, with no
+// server config change (notify-keyspace-events stays as it is). Two dedicated
+// connections per master: a subscriber on __redis__:invalidate, whose CLIENT
+// ID the other, the tracking connection, names in
+// CLIENT TRACKING on REDIRECT <id> BCAST PREFIX <p> … . Redis 6.0+ and
+// Valkey push writes made inside scripts and expiries (when the server
+// removes the key) alike. Each tick checks the tracking connection (CLIENT
+// TRACKINGINFO, and TIME for the server clock); a lost connection, a broken
+// redirect or a flush is a gap: the feed is re-armed and the hold index is
+// unverified until a repair walk has passed.
+const (
+	feedChannel     = "__redis__:invalidate"
+	feedSubName     = "flashtop-feed"
+	feedTrackName   = "flashtop-track"
+	feedRetryDenied = time.Minute // how long a refused feed (ACL, old server) waits before it is tried again
+	feedRateWindow  = 5 * time.Second
+)
+
+// feedSink is told of what the feed pushes: key names (at is the local time
+// they were read off the socket) and flushes (every key may be gone).
+type feedSink interface {
+	pushed(addr string, keys []string, at time.Time)
+	flushed(addr string, at time.Time)
+}
+
+// feedNode is the feed of one master.
+type feedNode struct {
+	addr     string
+	sub, trk *respConn
+	subID    int64
+	trkInfo  bool        // the server has CLIENT TRACKINGINFO (6.2+)
+	dead     atomic.Bool // the subscriber's read loop ended
+	deadWhy  atomic.Value
+}
+
+func (n *feedNode) close() {
+	n.sub.close()
+	n.trk.close()
+}
+
+// feed is every master's push feed. Only the poll tick arms and checks it
+// (under the poller's lock); the subscribers' read loops run in goroutines.
+type feed struct {
+	p        *Poller
+	sink     feedSink
+	prefixes []string
+	why      string // why there can be no feed at all (a template starting with a placeholder)
+
+	mu        sync.Mutex
+	nodes     map[string]*feedNode
+	denied    string    // an ACL or server refusal: no feed until retryAt
+	retryAt   time.Time // local time
+	lastErr   string    // the last arming or check failure (reconnecting)
+	epoch     atomic.Int64
+	armedAll  time.Time // local time since when every master has been armed (zero: not all)
+	stopped   bool
+	wg        sync.WaitGroup
+	pushedN   atomic.Int64
+	rateAt    []time.Time
+	rateCount []int64
+}
+
+// newFeed derives the prefixes from the hold, stock and queue templates: the
+// literal text before each one's first placeholder. A template that starts
+// with a placeholder has no prefix to track: there is then no feed (a BCAST
+// prefix "" would push every key of the server), and the walk alone keeps
+// the counts.
+func newFeed(p *Poller, sink feedSink) *feed {
+	f := &feed{p: p, sink: sink, nodes: map[string]*feedNode{}}
+	seen := map[string]bool{}
+	for _, t := range []Template{p.schema.Hold, p.schema.Stock, p.schema.Queue} {
+		prefix := t.literalPrefix()
+		if prefix == "" {
+			f.why = fmt.Sprintf("key template %q starts with a placeholder: no prefix to track", t.String())
+			f.prefixes = nil
+			return f
+		}
+		if !seen[prefix] {
+			seen[prefix] = true
+			f.prefixes = append(f.prefixes, prefix)
+		}
+	}
+	f.prefixes = overlapFree(f.prefixes)
+	return f
+}
+
+// overlapFree drops prefixes that another prefix covers (Redis refuses
+// overlapping BCAST prefixes).
+func overlapFree(prefixes []string) []string {
+	var out []string
+	for i, p := range prefixes {
+		covered := false
+		for j, q := range prefixes {
+			if i != j && strings.HasPrefix(p, q) && (p != q || j < i) {
+				covered = true
+			}
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// gap records that pushes may have been missed from now on.
+func (f *feed) gap() {
+	f.epoch.Add(1)
+	f.mu.Lock()
+	f.armedAll = time.Time{}
+	f.mu.Unlock()
+}
+
+// tick syncs the feeds with the masters, checks the armed ones and arms the
+// others; a refusal (ACL, an old server) is not retried before retryAt.
+func (f *feed) tick(ctx context.Context, nodes []pnode, acct *tickCost) {
+	if f.why != "" {
+		return
+	}
+	f.mu.Lock()
+	if f.stopped {
+		f.mu.Unlock()
+		return
+	}
+	live := map[string]bool{}
+	for _, pn := range nodes {
+		live[pn.addr] = true
+	}
+	for addr, n := range f.nodes {
+		if !live[addr] { // a master that left: its keys are elsewhere now
+			n.close()
+			delete(f.nodes, addr)
+		}
+	}
+	f.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, pn := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.tickNode(ctx, pn, acct)
+		}()
+	}
+	wg.Wait()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	all := len(f.nodes) == len(nodes) && len(nodes) > 0
+	if all && f.armedAll.IsZero() {
+		f.armedAll = time.Now()
+	}
+	if !all {
+		f.armedAll = time.Time{}
+	}
+	f.noteRate(time.Now())
+}
+
+// tickNode checks one master's feed, or arms it.
+func (f *feed) tickNode(ctx context.Context, pn pnode, acct *tickCost) {
+	f.mu.Lock()
+	n := f.nodes[pn.addr]
+	denied := f.denied != "" && time.Now().Before(f.retryAt)
+	f.mu.Unlock()
+	if n != nil {
+		err := f.check(n, acct)
+		if err == nil {
+			return
+		}
+		n.close()
+		f.mu.Lock()
+		delete(f.nodes, pn.addr)
+		f.lastErr = "feed connection lost: " + err.Error()
+		f.mu.Unlock()
+		f.gap()
+	}
+	if denied {
+		return
+	}
+	n, err := f.arm(ctx, pn)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err != nil {
+		if reason, refused := feedRefusal(err); refused {
+			f.denied, f.retryAt = reason, time.Now().Add(feedRetryDenied)
+		} else {
+			f.lastErr = "feed connection failed: " + RedactError(err, pn.cl.Options().Password)
+		}
+		return
+	}
+	if f.stopped {
+		n.close()
+		return
+	}
+	f.denied = ""
+	f.nodes[pn.addr] = n
+	f.wg.Add(1)
+	go f.read(n)
+}
+
+// feedRefusal says whether err is the server refusing the feed for good (an
+// ACL without the commands, a server without CLIENT TRACKING), and why.
+func feedRefusal(err error) (string, bool) {
+	var re respError
+	if !errors.As(err, &re) {
+		return "", false
+	}
+	msg := Sanitize(string(re))
+	switch {
+	case strings.HasPrefix(msg, "NOPERM"):
+		return "ACL refused the feed (" + msg + ")", true
+	case strings.Contains(strings.ToLower(msg), "unknown"), strings.Contains(msg, "syntax"):
+		return "server does not support CLIENT TRACKING BCAST (Redis 6.0+, Valkey): " + msg, true
+	}
+	return "", false
+}
+
+// feedStepError names the feed command a reply refused.
+type feedStepError struct {
+	step string
+	err  error
+}
+
+func (e *feedStepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *feedStepError) Unwrap() error { return e.err }
+
+// replyErr returns the error reply in v, if it is one, named after step.
+func replyErr(step string, v any) error {
+	if e, ok := v.(respError); ok {
+		return &feedStepError{step: step, err: e}
+	}
+	return nil
+}
+
+// arm opens one master's two connections and turns tracking on.
+func (f *feed) arm(ctx context.Context, pn pnode) (*feedNode, error) {
+	o := pn.cl.Options()
+	timeout := f.p.timeout
+	sub, err := dialRESP(ctx, o, feedSubName, timeout)
+	if err != nil {
+		return nil, err
+	}
+	_ = sub.nc.SetDeadline(time.Now().Add(timeout))
+	r, err := sub.do([]any{"CLIENT", "ID"}, []any{"SUBSCRIBE", feedChannel})
+	_ = sub.nc.SetDeadline(time.Time{})
+	if err == nil {
+		err = firstErr(replyErr("CLIENT ID", r[0]), replyErr("SUBSCRIBE "+feedChannel, r[1]))
+	}
+	id, ok := int64(0), false
+	if err == nil {
+		id, ok = r[0].(int64)
+		if !ok {
+			err = fmt.Errorf("%w: CLIENT ID replied %T", errRESP, r[0])
+		}
+	}
+	if err != nil {
+		sub.close()
+		return nil, err
+	}
+	trk, err := dialRESP(ctx, o, feedTrackName, timeout)
+	if err != nil {
+		sub.close()
+		return nil, err
+	}
+	n := &feedNode{addr: pn.addr, sub: sub, trk: trk, subID: id, trkInfo: true}
+	args := []any{"CLIENT", "TRACKING", "on", "REDIRECT", id, "BCAST"}
+	for _, p := range f.prefixes {
+		args = append(args, "PREFIX", p)
+	}
+	_ = trk.nc.SetDeadline(time.Now().Add(timeout))
+	r, err = trk.do(args)
+	_ = trk.nc.SetDeadline(time.Time{})
+	if err == nil {
+		err = replyErr("CLIENT TRACKING", r[0])
+	}
+	if err != nil {
+		n.close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// check asks the tracking connection whether tracking still redirects to
+// this node's subscriber (CLIENT TRACKINGINFO, where the server has it), and
+// samples the server clock (TIME) on the way.
+func (f *feed) check(n *feedNode, acct *tickCost) error {
+	if n.dead.Load() {
+		why, _ := n.deadWhy.Load().(string)
+		return errors.New("subscriber: " + why)
+	}
+	cmds := [][]any{{"TIME"}}
+	if n.trkInfo {
+		cmds = append(cmds, []any{"CLIENT", "TRACKINGINFO"})
+	}
+	_ = n.trk.nc.SetDeadline(time.Now().Add(f.p.timeout))
+	sent := time.Now()
+	r, err := n.trk.do(cmds...)
+	got := time.Now()
+	_ = n.trk.nc.SetDeadline(time.Time{})
+	acct.addFeed(len(cmds), got.Sub(sent))
+	if err != nil {
+		return err
+	}
+	if t, ok := parseTIME(r[0]); ok {
+		f.p.clocks.of(n.addr).sample(t, sent, got)
+	}
+	if !n.trkInfo {
+		return nil
+	}
+	if e, ok := r[1].(respError); ok {
+		// Redis 6.0/6.1 (no TRACKINGINFO) or an ACL without client|trackinginfo:
+		// the connections' life is then the only check.
+		n.trkInfo = false
+		_ = e
+		return nil
+	}
+	return trackingHealthy(r[1], n.subID)
+}
+
+// trackingHealthy reads a CLIENT TRACKINGINFO reply: tracking on, BCAST, no
+// broken redirect, redirecting to sub.
+func trackingHealthy(v any, sub int64) error {
+	kv, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("%w: CLIENT TRACKINGINFO replied %T", errRESP, v)
+	}
+	var flags []string
+	redirect := int64(-1)
+	for i := 0; i+1 < len(kv); i += 2 {
+		switch kv[i] {
+		case "flags":
+			for _, fl := range asSlice(kv[i+1]) {
+				if s, ok := fl.(string); ok {
+					flags = append(flags, s)
+				}
+			}
+		case "redirect":
+			redirect, _ = kv[i+1].(int64)
+		}
+	}
+	has := func(s string) bool {
+		for _, f := range flags {
+			if f == s {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case !has("on") || !has("bcast"):
+		return fmt.Errorf("tracking is off (flags %s)", strings.Join(flags, ","))
+	case has("broken_redirect") || redirect != sub:
+		return fmt.Errorf("tracking redirect broken (to %d, subscriber %d)", redirect, sub)
+	}
+	return nil
+}
+
+func asSlice(v any) []any {
+	s, _ := v.([]any)
+	return s
+}
+
+// parseTIME reads a TIME reply (seconds, microseconds).
+func parseTIME(v any) (time.Time, bool) {
+	a, ok := v.([]any)
+	if !ok || len(a) != 2 {
+		return time.Time{}, false
+	}
+	sec, err1 := parseIntAny(a[0])
+	usec, err2 := parseIntAny(a[1])
+	if err1 != nil || err2 != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, usec*1000), true
+}
+
+func parseIntAny(v any) (int64, error) {
+	s, _ := v.(string)
+	var n int64
+	_, err := fmt.Sscan(s, &n)
+	return n, err
+}
+
+// read is the subscriber's loop: each invalidation message's keys go to the
+// sink, stamped when read; a null message (FLUSHALL, FLUSHDB) is a flush. It
+// ends when the connection does; the next check then sees the node dead.
+func (f *feed) read(n *feedNode) {
+	defer f.wg.Done()
+	for {
+		v, err := n.sub.read()
+		at := time.Now()
+		if err != nil {
+			n.deadWhy.Store(err.Error())
+			n.dead.Store(true)
+			f.gap()
+			return
+		}
+		msg, ok := v.([]any)
+		if !ok || len(msg) != 3 || msg[0] != "message" || msg[1] != feedChannel {
+			continue
+		}
+		if msg[2] == nil {
+			f.sink.flushed(n.addr, at)
+			continue
+		}
+		items := asSlice(msg[2])
+		keys := make([]string, 0, len(items))
+		for _, k := range items {
+			if s, ok := k.(string); ok {
+				keys = append(keys, s)
+			}
+		}
+		f.pushedN.Add(int64(len(keys)))
+		f.sink.pushed(n.addr, keys, at)
+	}
+}
+
+// noteRate keeps the pushed total at now for the rate (f.mu held).
+func (f *feed) noteRate(now time.Time) {
+	f.rateAt = append(f.rateAt, now)
+	f.rateCount = append(f.rateCount, f.pushedN.Load())
+	for len(f.rateAt) > 1 && now.Sub(f.rateAt[0]) > feedRateWindow {
+		f.rateAt, f.rateCount = f.rateAt[1:], f.rateCount[1:]
+	}
+}
+
+// feedState is the feed's side of FeedStatus.
+type feedState struct {
+	state, reason   string
+	masters, armed  int
+	armedAll        time.Time
+	pushed          int64
+	rate            float64
+	epoch           int64
+	healthy         bool
+}
+
+// state reports the feed's state for masters masters.
+func (f *feed) state(masters int) feedState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := feedState{masters: masters, armed: len(f.nodes), armedAll: f.armedAll, pushed: f.pushedN.Load(),
+		epoch: f.epoch.Load()}
+	if n := len(f.rateAt); n > 1 {
+		if d := f.rateAt[n-1].Sub(f.rateAt[0]).Seconds(); d > 0 {
+			s.rate = float64(f.rateCount[n-1]-f.rateCount[0]) / d
+		}
+	}
+	switch {
+	case f.why != "":
+		s.state, s.reason = FeedOff, f.why
+	case s.armed == masters && masters > 0:
+		s.state, s.healthy = FeedLive, true
+	case f.denied != "":
+		s.state, s.reason = FeedOff, f.denied
+	default:
+		s.state, s.reason = FeedReconnecting, f.lastErr
+	}
+	return s
+}
+
+// stop closes every feed connection for good and waits for the read loops.
+func (f *feed) stop() {
+	f.mu.Lock()
+	f.stopped = true
+	for addr, n := range f.nodes {
+		n.close()
+		delete(f.nodes, addr)
+	}
+	f.mu.Unlock()
+	f.wg.Wait()
+}
