@@ -436,13 +436,13 @@ func (f *feed) noteRate(now time.Time) {
 
 // feedState is the feed's side of FeedStatus.
 type feedState struct {
-	state, reason   string
-	masters, armed  int
-	armedAll        time.Time
-	pushed          int64
-	rate            float64
-	epoch           int64
-	healthy         bool
+	state, reason  string
+	masters, armed int
+	armedAll       time.Time
+	pushed         int64
+	rate           float64
+	epoch          int64
+	healthy        bool
 }
 
 // state reports the feed's state for masters masters.

@@ -158,7 +158,10 @@ func TestHoldIndexObserverHearsInOrder(t *testing.T) {
 	wg.Add(2)
 	go func() { defer wg.Done(); x.learn(h, t0, t0, 1) }()
 	<-entered
-	go func() { defer wg.Done(); x.remove(h.Key, t0.Add(time.Millisecond), Vanish{At: t0.Add(time.Millisecond)}) }()
+	go func() {
+		defer wg.Done()
+		x.remove(h.Key, t0.Add(time.Millisecond), Vanish{At: t0.Add(time.Millisecond)})
+	}()
 	time.Sleep(50 * time.Millisecond) // room for the removal to overtake, if it could
 	close(o.release)
 	wg.Wait()

@@ -51,7 +51,7 @@ const repairColdEvery = time.Minute
 // concurrent use; Close stops the keyspace-event subscription.
 type Poller struct {
 	*Client
-	o   PollerOptions
+	o      PollerOptions
 	idx    *holdIndex
 	ev     *events
 	feed   *feed

@@ -50,7 +50,9 @@ func dialRESP(ctx context.Context, o *redis.Options, name string, timeout time.D
 	dial := o.Dialer
 	if dial == nil {
 		var d net.Dialer
-		dial = func(ctx context.Context, network, addr string) (net.Conn, error) { return d.DialContext(ctx, network, addr) }
+		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		}
 	}
 	network := o.Network
 	if network == "" {
