@@ -355,20 +355,34 @@ func (x *holdIndex) shape(key string) string {
 }
 
 // prune ends walk: every hold the walk did not find and that was not read
-// since it started is gone (not seen: found gone at now, server time).
-// Tombstones older than the walk's start are dropped (a read sent before
-// them is long done).
-func (x *holdIndex) prune(walk int64, started, now time.Time) {
+// since it started is gone, found at now (server time; local: the same,
+// local). Its end is what a push said, if one came; with the feed healthy
+// and no push yet, it waits for one (as vanished); otherwise it was not
+// seen. Tombstones older than the walk's start are dropped (a read sent
+// before them is long done).
+func (x *holdIndex) prune(walk int64, started, local, now time.Time) {
 	x.notify.Lock()
 	defer x.notify.Unlock()
 	x.mu.Lock()
 	var gone []string
+	ends := map[string]Vanish{}
 	for k, e := range x.holds {
-		if e.seenWalk < walk && e.updated.Before(started) {
-			x.detach(e)
-			delete(x.holds, k)
-			gone = append(gone, k)
+		if e.seenWalk >= walk || !e.updated.Before(started) {
+			continue
 		}
+		x.detach(e)
+		delete(x.holds, k)
+		switch m, ok := x.dirty[k]; {
+		case ok && m.pushed:
+			delete(x.dirty, k)
+			ends[k] = Vanish{At: m.at, Seen: m.epoch == x.epoch, Margin: x.margin}
+		case x.feedOK:
+			x.await[k] = awaiting{foundAt: now, foundLocal: local}
+			continue
+		default:
+			ends[k] = Vanish{At: now}
+		}
+		gone = append(gone, k)
 	}
 	for k, at := range x.removed {
 		if at.Before(started) {
@@ -380,7 +394,7 @@ func (x *holdIndex) prune(walk int64, started, now time.Time) {
 	if obs != nil {
 		slices.Sort(gone)
 		for _, k := range gone {
-			obs.Gone(k, Vanish{At: now})
+			obs.Gone(k, ends[k])
 		}
 	}
 }

@@ -63,7 +63,7 @@ func TestHoldIndexIncrementalMatchesRecount(t *testing.T) {
 				now = now.Add(time.Duration(rapid.Int64Range(-500, 4000).Draw(rt, "dt")) * time.Millisecond)
 			case 5:
 				walk++
-				x.prune(walk, now.Add(-time.Second), now)
+				x.prune(walk, now.Add(-time.Second), now, now)
 			}
 			n := rapid.IntRange(0, 6).Draw(rt, "rows")
 			for _, s := range sales {

@@ -93,6 +93,9 @@ type FeedStatus struct {
 	// over the last few seconds; Pushed is their total since start.
 	PushedPerSec float64 `json:"pushed_per_sec"`
 	Pushed       int64   `json:"pushed"`
+	// Gaps counts the feed's gaps since start (a lost connection, a broken
+	// redirect): each one re-arms the feed and starts a repair walk.
+	Gaps int64 `json:"gaps"`
 	// Masters and Armed count the masters and those whose feed is armed.
 	Masters int `json:"masters"`
 	Armed   int `json:"armed"`

@@ -224,7 +224,7 @@ func (w *walker) tick(ctx context.Context, p *Poller, nodes []pnode, acct *tickC
 // finish ends the current walk: its findings become the complete picture and
 // the next walk starts (with no budget banked: it begins at the next tick).
 func (w *walker) finish(idx *holdIndex, now, serverNow time.Time) {
-	idx.prune(w.gen, w.started, serverNow)
+	idx.prune(w.gen, w.started, now, serverNow)
 	w.doneStarted, w.doneAt = w.started, now
 	w.mu.Lock()
 	w.walksDone++
