@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"flashtop/redisops/redistest"
 )
@@ -80,4 +81,56 @@ func TestPollerClusterWithoutSlots(t *testing.T) {
 	if _, err := p.Snapshot(context.Background(), SnapshotOptions{}); !errors.Is(err, ErrServer) {
 		t.Fatalf("snapshot of a cluster without slots: %v, want ErrServer", err)
 	}
+}
+
+// In a cluster every master has its own push feed: after the walk has
+// stopped moving (the clock stands still), a hold written for each sale —
+// the sales are spread over the three masters — counts within a few ticks.
+func TestPollerClusterFeedIsLive(t *testing.T) {
+	cl := redistest.StartCluster(t, 3)
+	c, schema := clusterTestClient(t, cl.URL())
+	ctx := context.Background()
+	rdb := cl.Client(t)
+	want := seedSales(t, rdb, schema, 9, 2)
+	p := NewPoller(c, PollerOptions{Now: newFakeClock().now})
+	defer p.Close()
+	snap, _ := tickUntil(t, p, SnapshotOptions{Sale: "none"}, 1000, nil, walked(1))
+	if snap.Feed == nil || snap.Feed.Masters != 3 || snap.Feed.Armed != 3 || snap.Feed.State != FeedLive {
+		t.Fatalf("feed %+v, want live on 3 masters", snap.Feed)
+	}
+	masters := map[string]bool{}
+	for sale := range want {
+		key := schema.HoldKey("late", sale)
+		if err := rdb.HSet(ctx, key, "quantity", 5, "reserved_at", 1_770_000_000, "user_id", "late").Err(); err != nil {
+			t.Fatal(err)
+		}
+		rdb.Expire(ctx, key, 300e9)
+		m, err := rdb.MasterForKey(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		masters[m.Options().Addr] = true
+	}
+	if len(masters) != 3 {
+		t.Fatalf("the new holds are on %d masters, want 3", len(masters))
+	}
+	for range 50 {
+		snap, err := p.Snapshot(ctx, SnapshotOptions{Sale: "none"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.Cost.ScanProgress != 0 {
+			t.Fatal("the walk moved: the test proves nothing")
+		}
+		ok := true
+		for _, row := range snap.Sales {
+			w := want[row.ID]
+			ok = ok && row.Reservations == w.holds+1 && row.ReservedUnits == w.units+5
+		}
+		if ok && len(snap.Sales) == len(want) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the holds written on each master were not counted by the feed")
 }
