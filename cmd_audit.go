@@ -33,13 +33,20 @@ type auditJSON struct {
 	Ledger    string             `json:"ledger,omitempty"` // with --watch: "redis" (armed) or "memory"
 	Leaks     []auditLeak        `json:"leaks"`
 	Anomalies []redisops.Anomaly `json:"anomalies"`
+	// Feed is, with --watch, how the watch saw hold ends: the poller's push
+	// feed state at the end ("live": ends seen as they happened).
+	Feed *redisops.FeedStatus `json:"feed,omitempty"`
 }
 
-// auditLeak is one sale's leaks observed while watching.
+// auditLeak is one sale's leaks observed while watching; Unverified* are
+// the part whose end was not seen as it happened (they may have been
+// released: reclaim leaves them unless asked).
 type auditLeak struct {
-	Sale  string `json:"sale"`
-	Holds int64  `json:"holds"`
-	Units int64  `json:"units"`
+	Sale            string `json:"sale"`
+	Holds           int64  `json:"holds"`
+	Units           int64  `json:"units"`
+	UnverifiedHolds int64  `json:"unverified_holds"`
+	UnverifiedUnits int64  `json:"unverified_units"`
 }
 
 // setWatch parses audit's --watch D (1s to 24h).
@@ -101,20 +108,27 @@ func auditSnapshot(ctx context.Context, cfg config, c *redisops.Client) (*rediso
 	return c.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: math.MaxInt32})
 }
 
-// auditWatch polls for cfg.Watch, tracking holds, and adds the leaks seen.
-// An interrupt ends the watch early with what was seen so far.
+// auditWatch watches for cfg.Watch with the dashboard's poller (the same
+// push feed, hold index and classification), ticking every --interval, and
+// adds the leaks seen; the anomalies come from one complete snapshot at the
+// end. An interrupt ends the watch early with what was seen so far.
 func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJSON) (*redisops.Snapshot, auditJSON, error) {
-	w := redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger()}
+	w := redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger(), Indexed: true}
 	out.Ledger = "memory"
 	if checkArmed(cfg) == nil {
 		w.Ledger, out.Ledger = c, "redis"
 	}
+	p := redisops.NewPoller(c, redisops.PollerOptions{ScanBudget: cfg.ScanBudget})
+	defer p.Close()
+	p.SetHoldObserver(w.Tracker)
 	start := time.Now()
 	end := start.Add(cfg.Watch)
 	perSale := map[string]auditLeak{}
 	var last *redisops.Snapshot
 	for {
-		snap, err := auditSnapshot(ctx, cfg, c)
+		tctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
+		snap, err := p.Snapshot(tctx, redisops.SnapshotOptions{Pins: cfg.Sales})
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil && last != nil {
 				break // interrupted: report what was seen
@@ -126,11 +140,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		if err != nil {
 			return nil, out, err
 		}
-		for _, l := range leaks {
-			a := perSale[l.Sale]
-			a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, a.Units+l.Quantity
-			perSale[l.Sale] = a
-		}
+		addLeaks(perSale, leaks)
 		remaining := time.Until(end)
 		if remaining <= 0 || !sleepCtx(ctx, min(cfg.Interval, remaining)) {
 			break // done, or interrupted: report what was seen
@@ -140,7 +150,40 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		out.Leaks = append(out.Leaks, perSale[s])
 	}
 	out.WatchedMs = time.Since(start).Milliseconds()
-	return last, out, nil
+	out.Feed = last.Feed
+	if ctx.Err() != nil {
+		return last, out, nil // interrupted: the last poll's anomalies
+	}
+	full, err := auditSnapshot(ctx, cfg, c)
+	if err != nil {
+		return nil, out, err
+	}
+	return full, out, nil
+}
+
+// addLeaks adds leaks to their sales' totals.
+func addLeaks(perSale map[string]auditLeak, leaks []redisops.WatchedLeak) {
+	for _, l := range leaks {
+		a := perSale[l.Sale]
+		a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, a.Units+l.Quantity
+		if l.Class != redisops.LeakVerified {
+			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, a.UnverifiedUnits+l.Quantity
+		}
+		perSale[l.Sale] = a
+	}
+}
+
+// feedWords says how the watch saw hold ends.
+func feedWords(f *redisops.FeedStatus) string {
+	switch {
+	case f == nil:
+		return "no watch"
+	case f.State == redisops.FeedLive:
+		return "push feed live: ends seen as they happened"
+	case f.Reason != "":
+		return "push feed " + f.State + ": " + redisops.Sanitize(f.Reason)
+	}
+	return "push feed " + f.State
 }
 
 // sleepCtx waits d, or less when ctx ends (then it reports false).
@@ -165,12 +208,16 @@ func printAudit(p printer, a auditJSON) {
 	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
 		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
 	if a.Ledger != "" {
-		head += fmt.Sprintf(" (watched %s; leaks recorded in %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger)
+		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
 	}
 	fmt.Fprintln(p.stdout, head)
 	for _, l := range a.Leaks {
-		fmt.Fprintf(p.stdout, "leak     sale %s: %d units in %d expired holds (ledger %s)\n", redisops.Sanitize(l.Sale),
-			l.Units, l.Holds, redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", redisops.Sanitize(l.Sale), l.Units, l.Holds)
+		if l.UnverifiedHolds > 0 {
+			line += fmt.Sprintf(", of which %d units in %d holds unverified (their end was not seen: they may have been released)",
+				l.UnverifiedUnits, l.UnverifiedHolds)
+		}
+		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, redisops.Sanitize(redisops.LedgerKey(l.Sale)))
 	}
 	for _, an := range a.Anomalies {
 		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", redisops.Sanitize(an.Kind), redisops.SanitizeCut(an.Key, 120),

@@ -17,10 +17,14 @@ type auditOut struct {
 	Status string `json:"status"`
 	Ledger string `json:"ledger"`
 	Leaks  []struct {
-		Sale  string `json:"sale"`
-		Holds int64  `json:"holds"`
-		Units int64  `json:"units"`
+		Sale            string `json:"sale"`
+		Holds           int64  `json:"holds"`
+		Units           int64  `json:"units"`
+		UnverifiedHolds int64  `json:"unverified_holds"`
 	} `json:"leaks"`
+	Feed *struct {
+		State string `json:"state"`
+	} `json:"feed"`
 	Anomalies []struct {
 		Kind string `json:"kind"`
 		Key  string `json:"key"`
