@@ -106,7 +106,7 @@ func formStyles(st theme.Styles) forms.Styles {
 
 // Init issues the first poll and starts the poll and clock ticks.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.snapshotCmd(m.poll.reqID), m.pollTickCmd(), m.clockTickCmd())
+	return tea.Batch(m.snapshotCmd(m.poll.reqID), m.pollTickCmd(), m.clockTickCmd(), waitWakeCmd(m.ctx, m.cfg.Backend))
 }
 
 // Update routes each message to its handler.
@@ -128,6 +128,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleEventsResultMsg(msg)
 	case opResultMsg:
 		return m.handleOpResultMsg(msg)
+	case wakeMsg:
+		return m.handleWake()
+	case wakePollMsg:
+		return m.handleWakePoll()
 	}
 	return m, nil
 }

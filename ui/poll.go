@@ -33,17 +33,19 @@ func intervals() []time.Duration {
 // pollState is the polling machinery: one self-rescheduling tick loop
 // (identified by gen) and at most one snapshot request in flight.
 type pollState struct {
-	interval  time.Duration
-	paused    bool
-	gen       int  // the live tick loop; ticks of other generations are dropped
-	reqID     int  // the latest snapshot request; other results are dropped
-	inFlight  bool // a snapshot request is running
-	due       bool // a poll was asked for while one was in flight
-	lastErr   error
-	downSince time.Time // first failed poll of the current outage (zero: connected)
-	failures  int       // consecutive failed polls
-	retryGen  int       // the live retry timer; retries of other generations are dropped
-	retryAt   time.Time // when the scheduled retry fires (zero: none scheduled)
+	interval    time.Duration
+	paused      bool
+	gen         int  // the live tick loop; ticks of other generations are dropped
+	reqID       int  // the latest snapshot request; other results are dropped
+	inFlight    bool // a snapshot request is running
+	due         bool // a poll was asked for while one was in flight
+	lastErr     error
+	downSince   time.Time // first failed poll of the current outage (zero: connected)
+	failures    int       // consecutive failed polls
+	retryGen    int       // the live retry timer; retries of other generations are dropped
+	retryAt     time.Time // when the scheduled retry fires (zero: none scheduled)
+	lastReq     time.Time // when the last snapshot request was issued (ui/wake.go)
+	wakePending bool      // a wake's delayed poll is scheduled
 }
 
 // Retry backoff while disconnected: the first retry comes after
@@ -142,6 +144,7 @@ func (m *Model) requestPoll() tea.Cmd {
 	}
 	m.poll.reqID++
 	m.poll.inFlight = true
+	m.poll.lastReq = m.cfg.Clock()
 	return m.snapshotCmd(m.poll.reqID)
 }
 
