@@ -159,7 +159,7 @@ func keyDump(t *testing.T, rc *redis.Client) []string {
 }
 
 // watcherACL is the read-only user of the README, word for word.
-const watcherACL = "ACL SETUSER watcher on >pw ~* &* -@all +@read +info +ping +slowlog|get +slowlog|len +client|setname +hello +config|get"
+const watcherACL = "ACL SETUSER watcher on >pw ~* &* -@all +@read +info +ping +slowlog|get +slowlog|len +client|setname +hello +config|get +time +client|id +client|tracking +client|trackinginfo +subscribe"
 
 func seedSale(t *testing.T, rc *redis.Client) {
 	t.Helper()
@@ -214,7 +214,25 @@ func TestCLIWatcherACLUser(t *testing.T) {
 	defer client.Close()
 	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{HeadWindow: 100})
 	if err != nil || len(snap.Sales) != 1 || len(snap.Reservations) != 1 || snap.Server.Version == "" {
-		t.Fatalf("the dashboard's snapshot as watcher: %v %+v", err, snap)
+		t.Fatalf("the full snapshot as watcher: %v %+v", err, snap)
+	}
+	// The dashboard's poller as watcher: its push feed is armed (the ACL has
+	// what CLIENT TRACKING needs) and the counts become live.
+	poller := redisops.NewPoller(client, redisops.PollerOptions{})
+	defer poller.Close()
+	var live bool
+	for range 100 {
+		ps, err := poller.Snapshot(ctx, redisops.SnapshotOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if live = ps.Feed.State == redisops.FeedLive && len(ps.Sales) == 1 && ps.Sales[0].Reservations == 1; live {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !live {
+		t.Fatal("the watcher's push feed never went live")
 	}
 	before := keyDump(t, rc)
 	for _, w := range [][]string{
