@@ -269,3 +269,34 @@ func (p *Poller) EnableKeyspaceEvents(ctx context.Context) error {
 	}
 	return nil
 }
+
+// KeyspaceEventsUndo is the command that puts notify-keyspace-events back as
+// the last check found it, i.e. before EnableKeyspaceEvents changed it, for a
+// confirm and the command log to name: CONFIG SET notify-keyspace-events
+// "<flags>". When masters had different flags, one command per value, each
+// naming its masters. "" before the first check.
+func (p *Poller) KeyspaceEventsUndo() string {
+	p.ev.mu.Lock()
+	byFlags := map[string][]string{}
+	for addr, f := range p.ev.flags {
+		byFlags[f] = append(byFlags[f], addr)
+	}
+	p.ev.mu.Unlock()
+	sorted := func(s []string) []string { // a handful of masters: insertion sort
+		for i := 1; i < len(s); i++ {
+			for j := i; j > 0 && s[j] < s[j-1]; j-- {
+				s[j], s[j-1] = s[j-1], s[j]
+			}
+		}
+		return s
+	}
+	parts := make([]string, 0, len(byFlags))
+	for f, addrs := range byFlags {
+		part := fmt.Sprintf("CONFIG SET %s %q", notifyParam, f)
+		if len(byFlags) > 1 {
+			part += " on " + strings.Join(sorted(addrs), ", ")
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(sorted(parts), "; ")
+}

@@ -9,7 +9,8 @@ import (
 
 // costText is the cost meter of the status bar: what the last tick sent and
 // received, its round-trip time, and how far discovery has come ("" when the
-// backend does not measure its cost, e.g. a full snapshot per tick).
+// backend does not measure its cost, e.g. a full snapshot per tick). The push
+// feed's figures follow it (feedText).
 //
 //	tick 41 cmd · 1 trip · 1.2kB↑ 7.3kB↓ · rtt 0.8ms │ scan 37% · 2 walks · 1204 holds · events off
 func costText(c *redisops.PollCost) string {
@@ -33,6 +34,38 @@ func costText(c *redisops.PollCost) string {
 		int(c.ScanProgress*100), c.WalksDone, walks, c.HoldsIndexed, events)
 }
 
+// feedText is the push feed's part of the cost meter: the key names it
+// pushed per second, and in a cluster how many masters' feeds are armed
+// ("" without a feed: a full read).
+//
+//	feed 120 keys/s    feed 2/3 armed · 120 keys/s    feed off
+func feedText(f *redisops.FeedStatus) string {
+	switch {
+	case f == nil:
+		return ""
+	case f.State == redisops.FeedOff:
+		return "feed off"
+	}
+	s := "feed "
+	if f.Masters > 1 {
+		s += fmt.Sprintf("%d/%d armed · ", f.Armed, f.Masters)
+	}
+	return s + fmtPerSec(f.PushedPerSec) + " keys/s"
+}
+
+// fmtPerSec writes a rate short: 0, 0.4, 12, 1.2k.
+func fmtPerSec(v float64) string {
+	switch {
+	case !(v >= 0.05): // NaN and negatives too
+		return "0"
+	case v < 10:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
+	case v < 10_000:
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1fk", v/1e3)
+}
+
 // costBytes writes a byte count short: 812B, 7.3kB, 1.2MB.
 func costBytes(n int64) string {
 	switch {
@@ -53,10 +86,19 @@ func fmtMs(ms float64) string {
 }
 
 // dataLine is the status bar's first line when there is no message: how
-// fresh the data is, then the cost meter.
+// fresh the data is, then the cost meter and the feed.
 func (m Model) dataLine() string {
-	if m.snap == nil || m.snap.Cost == nil {
+	if m.snap == nil {
 		return m.dataAge()
 	}
-	return m.dataAge() + "  ·  " + costText(m.snap.Cost)
+	meter := costText(m.snap.Cost)
+	if feed := feedText(m.snap.Feed); feed != "" && meter != "" {
+		meter += " · " + feed
+	} else if feed != "" {
+		meter = feed
+	}
+	if meter == "" {
+		return m.dataAge()
+	}
+	return m.dataAge() + "  ·  " + meter
 }

@@ -7,25 +7,60 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/ui/forms"
+	"flashtop/ui/panels"
 )
 
 // EventsBackend is the optional part of a Backend that can feed its hold
 // index from keyspace notifications (*redisops.Poller satisfies it). The
 // dashboard never switches them on by itself: only E, armed, after a y/n
-// naming the exact CONFIG SET.
+// naming the exact CONFIG SET and the command that undoes it.
 type EventsBackend interface {
 	KeyspaceEventsOn() bool
 	KeyspaceEventsCommand() string
+	KeyspaceEventsUndo() string // "" when the flags before are not known
 	EnableKeyspaceEvents(ctx context.Context) error
 }
 
-// eventsConfirmTitle is the title of the E confirm.
-const eventsConfirmTitle = "Keyspace events"
+// Texts of E: the setting changes the server for every client and stays
+// after flashtop exits (DESIGN.md §6), so each of them says so and how to undo it.
+const (
+	eventsConfirmTitle = "Keyspace events"
+	eventsOutlives     = "server-wide, outlives flashtop"
+	eventsUndoUnknown  = "set notify-keyspace-events back to its flags before (not read: CONFIG GET failed or has not run)"
+	eventsOnStatus     = "events on" // the command log's status word
+)
+
+// eventsChange is the CONFIG SET the E confirm is for and the command that
+// undoes it, both read when the confirm opens (the flags change once it has run).
+type eventsChange struct {
+	command string // "" when no E confirm is open
+	undo    string // "" when the flags before are not known
+}
+
+// undoText is how to undo the change, sanitized (the flags came from Redis).
+func (c eventsChange) undoText() string {
+	if c.undo == "" {
+		return eventsUndoUnknown
+	}
+	return redisops.Sanitize(c.undo)
+}
+
+// prompt is the question of the E confirm.
+func (c eventsChange) prompt() string {
+	return "Run " + redisops.Sanitize(c.command) + " on every master? Holds then update as they change " +
+		"(the server publishes an event per write). The setting is server-wide and outlives flashtop. " +
+		"To undo it: " + c.undoText()
+}
+
+// logCommand is the command log's (and the status bar's) line for the change.
+func (c eventsChange) logCommand() string {
+	return redisops.Sanitize(c.command) + " (" + eventsOutlives + "; undo: " + c.undoText() + ")"
+}
 
 // eventsResultMsg is the outcome of EnableKeyspaceEvents.
 type eventsResultMsg struct {
-	command string
-	err     error
+	change eventsChange
+	err    error
 }
 
 // eventsBackend finds the EventsBackend in b, looking through the leak
@@ -58,9 +93,8 @@ func (m Model) startEvents() (Model, tea.Cmd) {
 		m.setStatus(statusInfo, "keyspace events are already on: holds update as they change")
 		return m, nil
 	}
-	m.eventsCmd = eb.KeyspaceEventsCommand()
-	m.confirm = forms.NewConfirm(eventsConfirmTitle, "Run "+redisops.Sanitize(m.eventsCmd)+
-		" on every master? Holds then update as they change (the server publishes an event per write).", m.fst)
+	m.events = eventsChange{command: eb.KeyspaceEventsCommand(), undo: eb.KeyspaceEventsUndo()}
+	m.confirm = forms.NewConfirm(eventsConfirmTitle, m.events.prompt(), m.fst)
 	m.confirm.SetWidth(dialogWidth(m.width))
 	m.mode = modeConfirm
 	return m, nil
@@ -69,33 +103,42 @@ func (m Model) startEvents() (Model, tea.Cmd) {
 // handleEventsConfirm settles the E confirm: y runs the command, n/esc
 // cancels. ok is false when the open confirm is not the E one.
 func (m Model) handleEventsConfirm() (Model, tea.Cmd, bool) {
-	if m.eventsCmd == "" {
+	if m.events.command == "" {
 		return m, nil, false
 	}
-	command := m.eventsCmd
+	change := m.events
 	switch m.confirm.State() {
 	case forms.Cancelled:
-		m.mode, m.eventsCmd = modeNormal, ""
+		m.mode, m.events = modeNormal, eventsChange{}
 		m.setStatus(statusInfo, "keyspace events: cancelled")
 	case forms.Accepted:
-		m.mode, m.eventsCmd = modeNormal, ""
+		m.mode, m.events = modeNormal, eventsChange{}
 		eb, _ := eventsBackend(m.cfg.Backend)
 		ctx := m.ctx
 		return m, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(ctx, opTimeout)
 			defer cancel()
-			return eventsResultMsg{command: command, err: eb.EnableKeyspaceEvents(ctx)}
+			return eventsResultMsg{change: change, err: eb.EnableKeyspaceEvents(ctx)}
 		}, true
 	}
 	return m, nil, true
 }
 
-// handleEventsResultMsg reports the outcome in the status bar and refreshes.
+// handleEventsResultMsg logs the outcome (the change outlives flashtop:
+// the line says so and how to undo it), shows it in the status bar and
+// refreshes. A failure is logged with the undo too: masters set before the
+// one that failed keep the setting.
 func (m Model) handleEventsResultMsg(msg eventsResultMsg) (tea.Model, tea.Cmd) {
+	e := panels.LogEntry{At: m.now, Command: msg.change.logCommand(), Status: eventsOnStatus, OK: true}
+	var cmd tea.Cmd
 	if msg.err != nil {
-		m.setStatus(statusErr, "keyspace events: "+redisops.Sanitize(msg.err.Error()))
-		return m, nil
+		e.Status, e.OK, e.Err = "", false, redisops.Sanitize(msg.err.Error())
+		m.setStatus(statusErr, "keyspace events: "+e.Err)
+	} else {
+		m.setStatus(statusOK, "keyspace events on ("+eventsOutlives+"; undo: "+msg.change.undoText()+")")
+		cmd = m.requestPoll()
 	}
-	m.setStatus(statusOK, redisops.Sanitize(msg.command)+": keyspace events on")
-	return m, m.requestPoll()
+	m.appendLog(e)
+	m.pushData()
+	return m, cmd
 }

@@ -19,6 +19,8 @@ type eventsFake struct {
 	mu      sync.Mutex
 	on      bool
 	enabled int
+	undo    string // what KeyspaceEventsUndo answers
+	err     error  // what EnableKeyspaceEvents answers
 }
 
 func (f *eventsFake) KeyspaceEventsOn() bool {
@@ -31,12 +33,18 @@ func (f *eventsFake) KeyspaceEventsCommand() string {
 	return "CONFIG SET notify-keyspace-events xEKg$h"
 }
 
+func (f *eventsFake) KeyspaceEventsUndo() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.undo
+}
+
 func (f *eventsFake) EnableKeyspaceEvents(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.enabled++
-	f.on = true
-	return nil
+	f.on = f.err == nil
+	return f.err
 }
 
 func (f *eventsFake) calls() int {
@@ -49,7 +57,7 @@ func (f *eventsFake) calls() int {
 func eventsHarness(t *testing.T, armed bool) (*harness, *eventsFake) {
 	t.Helper()
 	h := newHarness(t, armed)
-	ef := &eventsFake{fakeBackend: h.fb}
+	ef := &eventsFake{fakeBackend: h.fb, undo: `CONFIG SET notify-keyspace-events "xE"`}
 	h.m.cfg.Backend = ef
 	return h, ef
 }
@@ -128,5 +136,60 @@ func TestEventsKeyNeedsArmedWrites(t *testing.T) {
 	wantMode(t, h, modeNormal)
 	if ef.calls() != 0 {
 		t.Fatal("E ran CONFIG SET while read-only")
+	}
+}
+
+// The E confirm says the setting is server-wide and outlives flashtop and
+// gives the exact command that undoes it, with the flags before; so does
+// the command log line once it ran.
+func TestEventsConfirmSaysItOutlivesFlashtopAndHowToUndo(t *testing.T) {
+	h, ef := eventsHarness(t, true)
+	h.press("E")
+	wantMode(t, h, modeConfirm)
+	want := "Run CONFIG SET notify-keyspace-events xEKg$h on every master? Holds then update as they change " +
+		"(the server publishes an event per write). The setting is server-wide and outlives flashtop. " +
+		`To undo it: CONFIG SET notify-keyspace-events "xE"`
+	if p := h.m.confirm.Prompt(); p != want {
+		t.Fatalf("confirm\n %q\nwant\n %q", p, want)
+	}
+	if v := h.m.View(); !strings.Contains(v, "outlives flashtop") {
+		t.Fatalf("the confirm on screen does not say it outlives flashtop:\n%s", v)
+	}
+	ef.mu.Lock()
+	ef.undo = `CONFIG SET notify-keyspace-events "xEKg$h"` // the flags after: the log must keep those before
+	ef.mu.Unlock()
+	h.press("y")
+	if ef.calls() != 1 || len(h.m.log) != 1 {
+		t.Fatalf("y: %d calls, log %+v", ef.calls(), h.m.log)
+	}
+	e := h.m.log[0]
+	wantLog := `CONFIG SET notify-keyspace-events xEKg$h (server-wide, outlives flashtop; undo: CONFIG SET notify-keyspace-events "xE")`
+	if e.Command != wantLog || e.Status != "events on" || !e.OK || e.Err != "" {
+		t.Fatalf("log entry %+v\nwant command %q", e, wantLog)
+	}
+	if !strings.Contains(h.m.status.text, `outlives flashtop; undo: CONFIG SET notify-keyspace-events "xE"`) {
+		t.Fatalf("status %q", h.m.status.text)
+	}
+}
+
+// A failed E is logged as an error, still naming the undo (masters changed
+// before the failure keep the setting); unknown flags before are said so.
+func TestEventsFailureLogsTheUndo(t *testing.T) {
+	h, ef := eventsHarness(t, true)
+	ef.undo, ef.err = "", redisops.ErrServer
+	h.press("E")
+	if p := h.m.confirm.Prompt(); !strings.HasSuffix(p, "To undo it: "+eventsUndoUnknown) {
+		t.Fatalf("confirm without the flags before: %q", p)
+	}
+	h.press("y")
+	if len(h.m.log) != 1 {
+		t.Fatalf("log %+v", h.m.log)
+	}
+	e := h.m.log[0]
+	if e.OK || e.Err == "" || !strings.Contains(e.Command, "outlives flashtop; undo: "+eventsUndoUnknown) {
+		t.Fatalf("log entry %+v", e)
+	}
+	if h.m.status.kind != statusErr {
+		t.Fatalf("status %+v", h.m.status)
 	}
 }

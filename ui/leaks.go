@@ -149,6 +149,11 @@ func (m *Model) appendLogOnce(e panels.LogEntry) {
 			return
 		}
 	}
+	m.appendLog(e)
+}
+
+// appendLog appends e to the command log, which keeps the last maxLog entries.
+func (m *Model) appendLog(e panels.LogEntry) {
 	m.log = append(m.log, e)
 	if len(m.log) > maxLog {
 		m.log = append([]panels.LogEntry(nil), m.log[len(m.log)-maxLog:]...)

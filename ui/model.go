@@ -65,7 +65,7 @@ type Model struct {
 	confirm  forms.Confirm
 	pending  opRequest // the operation the open form or confirm is for
 
-	eventsCmd string // the CONFIG SET the open confirm is for (E, ui/events.go); "" for an operation's
+	events eventsChange // the CONFIG SET the open confirm is for (E, ui/events.go); zero for an operation's
 }
 
 // New builds the dashboard's model. Nothing runs until Init: the first poll

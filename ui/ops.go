@@ -272,10 +272,7 @@ func (m Model) handleOpResultMsg(msg opResultMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(statusErr, e.Command+": refused: "+describe(msg.res))
 	}
 	debug := m.debugCmd("op %s -> %s %s", e.Command, e.Status, e.Err)
-	m.log = append(m.log, e)
-	if len(m.log) > maxLog {
-		m.log = append([]panels.LogEntry(nil), m.log[len(m.log)-maxLog:]...)
-	}
+	m.appendLog(e)
 	m.pushData()
 	return m, tea.Batch(m.requestPoll(), debug)
 }

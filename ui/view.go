@@ -61,32 +61,41 @@ func (m Model) bannerLine() string {
 	return m.st.Banner.Render(fitLine(" "+m.bannerText(), m.width))
 }
 
-// statusLines are the status bar: the message (or filter input, or hint),
-// then the arming reason and key hint.
+// statusLines are the status bar: the message (or filter input, or the data
+// line), then the bar line (ui/freshness.go).
 func (m Model) statusLines() []string {
-	arming := m.st.ReadOnly.Render(m.cfg.Arming.Reason)
-	if m.cfg.Arming.Armed {
-		arming = m.st.Armed.Render(m.cfg.Arming.Reason)
-	}
-	hint := func(used int) string {
-		h := m.help
-		h.Width = max(m.width-used-2, 0)
-		return h.ShortHelpView(m.keys.ShortHelp())
-	}
 	msg := m.messageLine()
 	switch m.lay.status {
 	case 0:
 		return nil
 	case 1:
 		if msg == "" {
-			return []string{arming + "  " + hint(lipgloss.Width(arming))}
+			return []string{m.barLine()}
 		}
 		return []string{msg}
 	}
 	if msg == "" {
 		msg = m.st.StatusBar.Render(cutLine(m.dataLine(), m.width)) // data age, then the cost meter (ui/cost.go)
 	}
-	return []string{msg, arming + "  " + hint(lipgloss.Width(arming))}
+	return []string{msg, m.barLine()}
+}
+
+// barLine is the arming reason, whether the hold counts are live, and the
+// key hint, in that order of importance: the freshness drops its details
+// before the arming reason is cut, and the hint takes what is left.
+func (m Model) barLine() string {
+	const gap = "  "
+	arming := m.st.ReadOnly.Render(m.cfg.Arming.Reason)
+	if m.cfg.Arming.Armed {
+		arming = m.st.Armed.Render(m.cfg.Arming.Reason)
+	}
+	line := arming
+	if fresh := m.freshnessText(m.width - lipgloss.Width(line) - len(gap)); fresh != "" {
+		line += gap + fresh
+	}
+	h := m.help
+	h.Width = max(m.width-lipgloss.Width(line)-len(gap), 0)
+	return line + gap + h.ShortHelpView(m.keys.ShortHelp())
 }
 
 // messageLine is the filter input, the current message or the filter in
@@ -132,6 +141,12 @@ func (m Model) helpView() string {
 	if off := m.keys.DisabledHelp(); off != nil {
 		lines = append(lines, "", m.st.ReadOnly.Render("disabled — "+m.cfg.Arming.Reason))
 		lines = append(lines, strings.Split(dimHelp(h, m.st).FullHelpView(off), "\n")...)
+	}
+	if legend := panels.SalesLegend(); len(lines)+len(legend)+3 <= m.height { // the marks, when they fit
+		lines = append(lines, "", m.st.Dim.Render("marks in the sales table:"))
+		for _, l := range legend {
+			lines = append(lines, m.st.HelpDesc.Render(l))
+		}
 	}
 	lines = append(lines, "", m.st.Dim.Render("? or esc closes this help"))
 	return strings.Join(fitLines(lines, m.width, m.height), "\n")

@@ -250,7 +250,7 @@ func MarkdownTable() string {
 	for _, bd := range k.writes() {
 		row(*bd, "write: disabled unless writes are armed")
 	}
-	row(k.Events, "runs CONFIG SET notify-keyspace-events after a y/n naming it; only when writes are armed")
+	row(k.Events, "runs CONFIG SET notify-keyspace-events after a y/n naming it and its undo (server-wide, outlives flashtop); only when writes are armed")
 	for _, bd := range k.demos() {
 		row(*bd, "only with --demo")
 	}

@@ -67,7 +67,10 @@ func fmtBytes(n int64) string {
 }
 
 // fmtCount formats an integer compactly: "999", "12.3k", "4.5M".
-func fmtCount(n int64) string {
+func fmtCount(n int64) string { return fmtCountPrec(n, 1) }
+
+// fmtCountPrec is fmtCount with prec decimals from 10,000 on ("12k" at 0).
+func fmtCountPrec(n int64, prec int) string {
 	a := n
 	if a < 0 {
 		a = -a
@@ -76,11 +79,11 @@ func fmtCount(n int64) string {
 	case a < 10_000:
 		return strconv.FormatInt(n, 10)
 	case a < 1_000_000:
-		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + "k"
+		return strconv.FormatFloat(float64(n)/1e3, 'f', prec, 64) + "k"
 	case a < 1_000_000_000:
-		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
+		return strconv.FormatFloat(float64(n)/1e6, 'f', prec, 64) + "M"
 	default:
-		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + "G"
+		return strconv.FormatFloat(float64(n)/1e9, 'f', prec, 64) + "G"
 	}
 }
 

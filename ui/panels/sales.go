@@ -26,8 +26,8 @@ const (
 	sparkWidth    = 12                // sparkline column
 	numWidth      = 7                 // stock, Δ and ETA columns
 	smallNumWidth = 6                 // queue, head age and held columns
-	holdsWidth    = 5                 // holds column
-	leakedWidth   = 8                 // leaked column: "12u/3h"
+	holdsWidth    = 6                 // holds column: "12.3k~"
+	leakedWidth   = 10                // leaked column: "12u(5?)/3h"
 	markerWidth   = 1                 // selected-sale marker column
 	sortUp        = "↑"               // ascending sort indicator
 	sortDown      = "↓"               // descending sort indicator

@@ -60,9 +60,9 @@ func (m *Sales) cells(t table, r saleRow) []cell {
 		age := time.Duration(*r.s.QueueHeadAgeMs)*time.Millisecond + max(m.data.age(), 0)
 		c[salesColHead] = cell{text: fmtDuration(age)}
 	}
-	c[salesColHolds] = cell{text: fmtCount(r.s.Reservations)}
-	c[salesColHeld] = cell{text: fmtCount(r.s.ReservedUnits)}
-	c[salesColLeaked] = leakedCell(r.s)
+	c[salesColHolds] = m.holdCountCell(r.s.Reservations, t.width(salesColHolds))
+	c[salesColHeld] = m.holdCountCell(r.s.ReservedUnits, t.width(salesColHeld))
+	c[salesColLeaked] = leakedCell(r.s, t.width(salesColLeaked))
 	if r.hist != nil && t.has(salesColTrend) {
 		c[salesColTrend] = cell{text: r.hist.spark(t.width(salesColTrend)), tone: toneSpark}
 	}
@@ -104,11 +104,53 @@ func (m *Sales) etaCell(r saleRow) cell {
 	return cell{text: fmtDuration(eta)}
 }
 
+// Marks of the sales table, explained by SalesLegend.
+const (
+	notLiveMark    = "~" // after a hold count: not live (the push feed does not keep it current)
+	unverifiedMark = "?" // in LEAKED: units not seen to expire
+)
+
+// SalesLegend explains the marks of the sales table, for the help.
+func SalesLegend() []string {
+	return []string{
+		"HOLDS, HELD 12" + notLiveMark + "        not live: as of the time the status bar gives",
+		"LEAKED      12u/3h     12 units of 3 expired holds, not reclaimed yet",
+		"LEAKED      12u(5" + unverifiedMark + ")/3h 5 of the 12 not seen to expire: not reclaimed by default",
+	}
+}
+
+// holdCountCell shows a hold count (holds, held units) in w cells; while the
+// counts are not live it carries the not-live mark and the dim tone, and
+// the mark stays when the number is wide: its decimal goes ("100k~").
+func (m *Sales) holdCountCell(n int64, w int) cell {
+	text := fmtCount(n)
+	if m.data.Snap == nil || m.data.Snap.Feed.Live() {
+		return cell{text: text}
+	}
+	if len(text)+len(notLiveMark) > w {
+		text = fmtCountPrec(n, 0)
+	}
+	return cell{text: text + notLiveMark, tone: toneDim}
+}
+
 // leakedCell shows the units and holds lost to expired holds and not
-// reclaimed yet ("12u/3h", red), "—" when none.
-func leakedCell(s redisops.SaleStats) cell {
+// reclaimed yet ("12u/3h", red), with the units not seen to expire when
+// there are some ("12u(5?)/3h"); "—" when none. What does not fit in w cells
+// goes, the holds first: "12u(5?)", then "12u?".
+func leakedCell(s redisops.SaleStats, w int) cell {
 	if s.LeakedUnits == 0 && s.LeakedHolds == 0 {
 		return cell{text: dash, tone: toneDim}
 	}
-	return cell{text: fmtCount(s.LeakedUnits) + "u/" + fmtCount(s.LeakedHolds) + "h", tone: toneBad}
+	units, holds := fmtCount(s.LeakedUnits)+"u", "/"+fmtCount(s.LeakedHolds)+"h"
+	forms := []string{units + holds, units}
+	if s.LeakedUnverifiedUnits > 0 {
+		unv := "(" + fmtCount(s.LeakedUnverifiedUnits) + unverifiedMark + ")"
+		forms = []string{units + unv + holds, units + unv, units + unverifiedMark}
+	}
+	for _, f := range forms {
+		if len(f) <= w {
+			return cell{text: f, tone: toneBad}
+		}
+	}
+	return cell{text: forms[len(forms)-1], tone: toneBad}
 }

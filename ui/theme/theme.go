@@ -44,6 +44,7 @@ type Styles struct {
 	Banner                         lipgloss.Style // red "disconnected since …" bar
 	StatusBar, StatusOK, StatusErr lipgloss.Style
 	StatusInfo                     lipgloss.Style
+	HoldsLive, HoldsNotLive        lipgloss.Style // status bar: the hold counts are live / not live
 	Help, HelpKey, HelpDesc        lipgloss.Style
 	Dialog, DialogTitle            lipgloss.Style
 	FormLabel, FormInput           lipgloss.Style
@@ -111,6 +112,8 @@ func NewWithPalette(r *lipgloss.Renderer, p Palette) Styles {
 		Spark:            fg(p.Accent),
 		Empty:            fg(p.Muted).Italic(true),
 		Stale:            fg(p.Warn).Bold(true),
+		HoldsLive:        fg(p.Good),
+		HoldsNotLive:     fg(p.Warn).Bold(true),
 	}
 	return s
 }
