@@ -12,10 +12,12 @@ import (
 	"flashtop/ui/panels"
 )
 
-// Reclaimer is what the reclaim key (L) calls; a backend that has no Redis
-// ledger to reclaim from does not implement it.
+// Reclaimer is what the reclaim key (L) calls (redisops.Client.Reclaim); a
+// backend that has no Redis ledger to reclaim from does not implement it.
+// includeUnverified also gives back the leaks not seen to expire; the
+// dashboard never asks for it.
 type Reclaimer interface {
-	Reclaim(ctx context.Context, sale string, max *int64) (redisops.Result, error)
+	Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error)
 }
 
 // LeakBackend is a Backend with the leak watch and the recorder around it.
@@ -83,11 +85,11 @@ func (b *LeakBackend) Release(ctx context.Context, sale, user string, max *int64
 var errNoLedger = errors.New("ui: reclaim: leaks are kept in memory only (writes not armed): nothing to give back")
 
 // Reclaim gives a sale's leaked units back (the Redis ledger's reclaim).
-func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64) (redisops.Result, error) {
+func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error) {
 	if b.reclaimer == nil {
 		return redisops.Result{}, errNoLedger
 	}
-	return b.reclaimer.Reclaim(ctx, sale, max)
+	return b.reclaimer.Reclaim(ctx, sale, max, includeUnverified)
 }
 
 // recorder appends snapshots to a recording, one JSON line each. After a
@@ -183,10 +185,11 @@ func reclaimPrompt(r opRequest) string {
 		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale))
 }
 
-// callReclaim runs a reclaim on a backend that can (a LeakBackend).
+// callReclaim runs a reclaim of the verified leaks on a backend that can (a
+// LeakBackend).
 func callReclaim(ctx context.Context, b Backend, sale string) (redisops.Result, error) {
 	if r, ok := b.(Reclaimer); ok {
-		return r.Reclaim(ctx, sale, nil)
+		return r.Reclaim(ctx, sale, nil, false)
 	}
 	return redisops.Result{}, errNoLedger
 }

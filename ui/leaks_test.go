@@ -42,7 +42,7 @@ type fakeReclaimer struct {
 	calls []string
 }
 
-func (f *fakeReclaimer) Reclaim(_ context.Context, sale string, _ *int64) (redisops.Result, error) {
+func (f *fakeReclaimer) Reclaim(_ context.Context, sale string, _ *int64, _ bool) (redisops.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, sale)
