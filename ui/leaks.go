@@ -157,32 +157,46 @@ func (m *Model) appendLogOnce(e panels.LogEntry) {
 	}
 }
 
-// reclaimRequest prepares the reclaim of the selected sale: its confirm
-// names the ledger key and the units. ok is false (with a status message)
-// when there is nothing to reclaim.
+// reclaimRequest prepares the reclaim of the selected sale's verified leaks:
+// its confirm names the ledger key, the verified units it gives back and the
+// unverified units it leaves. ok is false (with a status message) when
+// nothing verified is waiting: the dashboard never gives back a leak that
+// was not seen to expire (it may have been sold: DESIGN.md §6).
 func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
-	var units int64
+	var row redisops.SaleStats
 	if m.snap != nil {
 		for _, s := range m.snap.Sales {
 			if s.ID == req.sale {
-				units = s.LeakedUnits
+				row = s
 			}
 		}
 	}
-	if units == 0 {
-		m.setStatus(statusInfo, "nothing to reclaim: no leaked units recorded for sale "+redisops.SanitizeCut(req.sale, maxDialogWidth/2))
+	sale := redisops.SanitizeCut(req.sale, maxDialogWidth/2)
+	verified := row.LeakedUnits - row.LeakedUnverifiedUnits
+	switch {
+	case row.LeakedUnits == 0:
+		m.setStatus(statusInfo, "nothing to reclaim: no leaked units recorded for sale "+sale)
+		return req, false
+	case verified <= 0:
+		m.setStatus(statusInfo, fmt.Sprintf("nothing verified to reclaim: %d unverified units in sale %s (may have been sold): %s",
+			row.LeakedUnverifiedUnits, sale, redisops.ReclaimUnverifiedCommand(req.sale)))
 		return req, false
 	}
-	req.n, req.key = units, redisops.LedgerKey(req.sale)
+	req.n, req.unverified, req.key = verified, row.LeakedUnverifiedUnits, redisops.LedgerKey(req.sale)
 	return req, true
 }
 
-// reclaimPrompt is the reclaim confirm: the ledger key and the units (the
-// reclaim gives back every leak unreclaimed when it runs: more may leak
-// before the y).
+// reclaimPrompt is the reclaim confirm: the ledger key, the verified units
+// (the reclaim gives back every verified leak unreclaimed when it runs: more
+// may leak before the y) and the unverified units it leaves.
 func reclaimPrompt(r opRequest) string {
-	return fmt.Sprintf("Give the leaked units recorded in %s (%d now) back to the stock of sale %s?",
+	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s?",
 		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale))
+	if r.unverified == 0 {
+		return p + " No unverified leak is waiting."
+	}
+	return p + fmt.Sprintf(" It leaves the %d unverified units (not seen to expire: they may have been sold); %s gives those back.",
+		r.unverified, redisops.ReclaimUnverifiedCommand(r.sale))
 }
 
 // callReclaim runs a reclaim of the verified leaks on a backend that can (a
