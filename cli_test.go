@@ -21,11 +21,12 @@ type outcome struct {
 	stdout, stderr string
 }
 
-// runCLI calls run with args and env, capturing both streams.
+// runCLI calls run with args and env, capturing both streams; stdin is
+// empty and not a terminal.
 func runCLI(t *testing.T, env map[string]string, args ...string) outcome {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut, envOf(env))
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut, envOf(env))
 	return outcome{code, out.String(), errOut.String()}
 }
 

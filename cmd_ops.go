@@ -112,7 +112,8 @@ type spec struct {
 
 // commandFlags are the flags that belong to commands rather than globally.
 func commandFlags() []string {
-	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration", "stock", "buyers", "attempts", "force", "watch"}
+	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration", "stock", "buyers", "attempts", "force", "watch",
+		"include-unverified", "yes"}
 }
 
 // specs lists the commands of this build (built afresh: no shared state).
@@ -145,8 +146,9 @@ func specs() []spec {
 		{name: "bench", usage: "bench --sale S --stock N --attempts A [--buyers 50] [--qty 1] [--ttl 300s] [--force]",
 			about: "set stock N, race A reserve attempts from concurrent buyers, read Redis back; exit 1 if oversold",
 			flags: []string{"stock", "buyers", "attempts", "qty", "ttl", "force"}, need: []string{"stock", "attempts"}, sale: true, write: true},
-		{name: "reclaim", usage: "reclaim --sale S [--max N]", about: "give the leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once",
-			flags: []string{"max"}, sale: true, write: true},
+		{name: "reclaim", usage: "reclaim --sale S [--max N] [--include-unverified [--yes]]",
+			about: "give the verified leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once; --include-unverified: the unverified ones too, after a confirm",
+			flags: []string{"max", "include-unverified", "yes"}, sale: true, write: true},
 		{name: "audit", usage: "audit [--watch D] [--json]", about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
 			flags: []string{"watch"}},
 		{name: "replay", usage: "replay FILE", about: "the dashboard over a recording made with --record FILE, read-only (space, ←/→, </>)"},

@@ -105,6 +105,9 @@ type config struct {
 	// audit, replay (cmd_audit.go, cmd_replay.go)
 	Watch time.Duration // audit --watch: 0 for one snapshot
 	File  string        // replay FILE
+	// reclaim (cmd_reclaim.go)
+	IncludeUnverified bool // also give back the leaks not seen to expire (they may have been sold)
+	Yes               bool // confirm --include-unverified without asking
 }
 
 // rawFlags holds flag values as typed, before validation.
@@ -174,6 +177,8 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&r.attempts, "attempts", "", "")
 	fs.BoolVar(&c.Force, "force", false, "")
 	fs.StringVar(&r.watch, "watch", "", "")
+	fs.BoolVar(&c.IncludeUnverified, "include-unverified", false, "")
+	fs.BoolVar(&c.Yes, "yes", false, "")
 	fs.BoolVarP(&c.Help, "help", "h", false, "")
 	return fs
 }

@@ -29,15 +29,16 @@ func main() {
 	// SIGHUP too: a closed terminal must still stop the demo's server and
 	// remove its directory (the deferred clean-ups run only on a return).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
 
 // run is the whole program: it parses args (without the program name),
 // dispatches to the command and returns the exit code. getenv supplies
-// REDIS_URL, REDIS_PASSWORD and REDIS_MAX_QUEUE_LENGTH.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+// REDIS_URL, REDIS_PASSWORD and REDIS_MAX_QUEUE_LENGTH; stdin is read only
+// by a confirm on a terminal (reclaim --include-unverified).
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cfg, err := parseFlags(args, getenv, stderr)
 	p := printer{stdout: stdout, stderr: stderr, json: cfg.JSON || jsonAsked(args)}
 	if err != nil {
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "bench":
 		return runBench(ctx, cfg, p)
 	case "reclaim":
-		return runReclaim(ctx, cfg, p)
+		return runReclaim(ctx, cfg, p, stdin)
 	case "audit":
 		return runAudit(ctx, cfg, p)
 	case "replay":

@@ -35,9 +35,19 @@ const maxLedgerHoldKey = 1024
 const maxLedgerInt = 999_999_999_999_999
 
 // LedgerKey is the leak ledger of a sale: a hash with one field per leak,
-// "leak:<hold key>@<stamp>" = "<units> leaked|reclaimed <seen unix s>", and
-// the totals leaked_units, leaked_holds, reclaimed_units, reclaimed_holds.
+// "leak:<hold key>@<stamp>" = "<units> leaked|reclaimed <seen unix s> <class>"
+// (no class: written by an older flashtop, counted as LeakUnverified), and the
+// totals leaked_units, leaked_holds (unreclaimed leaks of every class),
+// unverified_units, unverified_holds (their unverified part), reclaimed_units,
+// reclaimed_holds.
 func LedgerKey(sale string) string { return LedgerKeyPrefix + "{" + sale + "}" }
+
+// ReclaimUnverifiedCommand is the command line that gives a sale's
+// unverified leaks back too, for the hints of the CLI and the dashboard (the
+// sale passes Sanitize).
+func ReclaimUnverifiedCommand(sale string) string {
+	return "flashtop reclaim --sale " + Sanitize(sale) + " --include-unverified"
+}
 
 // LeakLedger is where leaks are recorded: the Redis ledger of a Client (writes
 // armed) or a MemLedger (not armed). recorded is false when the leak was
@@ -66,16 +76,27 @@ func checkLeak(l Leak) error {
 	return nil
 }
 
+// ledgerClass is the class a leak is recorded under: LeakVerified only when
+// l.Class says so; an empty (or unknown) Class is LeakUnverified, the side
+// that is never reclaimed by default.
+func ledgerClass(l Leak) string {
+	if l.Class == LeakVerified {
+		return LeakVerified
+	}
+	return LeakUnverified
+}
+
 // RecordLeak records l in its sale's ledger with scripts/leak.lua: atomic and
 // keyed by hold key and stamp, so that several flashtop instances watching at
-// once record each leak once.
+// once record each leak once (under the class of the first to record it). A
+// Class other than LeakVerified is recorded as LeakUnverified.
 func (c *Client) RecordLeak(ctx context.Context, l Leak) (bool, error) {
 	if err := checkLeak(l); err != nil {
 		return false, err
 	}
 	key := LedgerKey(l.Sale)
 	r, err := c.runScript(ctx, scripts.Leak, key, []string{key},
-		[]any{l.Key, l.Stamp, l.Quantity, leakSeenAt(l.At)},
+		[]any{l.Key, l.Stamp, l.Quantity, leakSeenAt(l.At), ledgerClass(l)},
 		replyShape{status: StatusRecorded, fields: []replyField{fieldQuantity, fieldLength}},
 		replyShape{status: StatusAlreadyRecorded, fields: []replyField{fieldQuantity, fieldLength}})
 	if err != nil {
@@ -84,20 +105,29 @@ func (c *Client) RecordLeak(ctx context.Context, l Leak) (bool, error) {
 	return r.Status == StatusRecorded, nil
 }
 
-// Reclaim gives every unreclaimed leaked unit of a sale's ledger back to its
+// Reclaim gives the unreclaimed leaked units of a sale's ledger back to its
 // stock and marks those leaks reclaimed, in one script (scripts/reclaim.lua),
-// so that concurrent calls reclaim once: reclaimed + Units + Stock,
-// nothing_to_reclaim, or max_exceeded + Stock (stock + units would pass max;
+// so that concurrent calls reclaim once. It gives back the verified leaks
+// only, unless includeUnverified: an unverified leak may have been released
+// and its units sold, so giving it back can oversell. The outcomes:
+// reclaimed + Units + Stock + UnverifiedUnits (the part of Units that was
+// unverified: 0 without includeUnverified), nothing_to_reclaim +
+// UnverifiedUnits (the unverified units left waiting: 0 with
+// includeUnverified), or max_exceeded + Stock (stock + units would pass max;
 // nil: no limit). Result.Key is the ledger key.
-func (c *Client) Reclaim(ctx context.Context, sale string, max *int64) (Result, error) {
+func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (Result, error) {
 	m, err := maxArg(max)
 	if err = firstErr(ValidateID("--sale", sale), err); err != nil {
 		return Result{}, err
 	}
+	all := "0"
+	if includeUnverified {
+		all = "1"
+	}
 	ledger, stock := LedgerKey(sale), c.schema.StockKey(sale)
-	r, err := c.runScript(ctx, scripts.Reclaim, ledger, []string{ledger, stock}, []any{m},
-		replyShape{status: StatusReclaimed, fields: []replyField{fieldQuantity, fieldStock}},
-		replyShape{status: StatusNothingToReclaim},
+	r, err := c.runScript(ctx, scripts.Reclaim, ledger, []string{ledger, stock}, []any{m, all},
+		replyShape{status: StatusReclaimed, fields: []replyField{fieldQuantity, fieldStock, fieldUnverified}},
+		replyShape{status: StatusNothingToReclaim, fields: []replyField{fieldUnverified}},
 		replyShape{status: StatusMaxExceeded, fields: []replyField{fieldStock}})
 	if err != nil {
 		return Result{}, err
@@ -108,10 +138,19 @@ func (c *Client) Reclaim(ctx context.Context, sale string, max *int64) (Result, 
 	return r, nil
 }
 
-// LedgerTotals reads the totals of each sale's ledger (HMGET of its four
+// ledgerTotalFields are the total fields of a ledger, in the order
+// ledgerTotals reads them.
+func ledgerTotalFields() []string {
+	return []string{"leaked_units", "leaked_holds", "unverified_units", "unverified_holds",
+		"reclaimed_units", "reclaimed_holds"}
+}
+
+// LedgerTotals reads the totals of each sale's ledger (HMGET of its six
 // total fields, pipelined): no per-leak field is read, so the cost does not
 // grow with the leaks. A sale without a ledger has zero totals; a total that
-// is not an integer reads as 0.
+// is not an integer reads as 0. A ledger without unverified totals was
+// written by an older flashtop only, whose leaks all count as unverified:
+// UnverifiedUnits and UnverifiedHolds are then Units and Holds.
 func (c *Client) LedgerTotals(ctx context.Context, sales []string) (map[string]LeakTotals, error) {
 	out := make(map[string]LeakTotals, len(sales))
 	if len(sales) == 0 {
@@ -122,7 +161,7 @@ func (c *Client) LedgerTotals(ctx context.Context, sales []string) (map[string]L
 	cmds := make([]*redis.SliceCmd, len(sales))
 	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, s := range sales {
-			cmds[i] = p.HMGet(ctx, LedgerKey(s), "leaked_units", "leaked_holds", "reclaimed_units", "reclaimed_holds")
+			cmds[i] = p.HMGet(ctx, LedgerKey(s), ledgerTotalFields()...)
 		}
 		return nil
 	})
@@ -135,14 +174,27 @@ func (c *Client) LedgerTotals(ctx context.Context, sales []string) (map[string]L
 			out[s] = LeakTotals{}
 			continue
 		}
-		n := func(j int) int64 {
-			v, _ := field(vals, j)
-			x, _ := strconv.ParseInt(v, 10, 64)
-			return x
-		}
-		out[s] = LeakTotals{Units: n(0), Holds: n(1), ReclaimedUnits: n(2), ReclaimedHolds: n(3)}
+		out[s] = ledgerTotals(vals)
 	}
 	return out, nil
+}
+
+// ledgerTotals turns the HMGET of ledgerTotalFields into LeakTotals.
+func ledgerTotals(vals []any) LeakTotals {
+	n := func(j int) int64 {
+		v, _ := field(vals, j)
+		x, _ := strconv.ParseInt(v, 10, 64)
+		return x
+	}
+	t := LeakTotals{Units: n(0), Holds: n(1), UnverifiedUnits: n(2), UnverifiedHolds: n(3),
+		ReclaimedUnits: n(4), ReclaimedHolds: n(5)}
+	if !fieldPresent(vals, 2) { // older ledger: every unreclaimed leak is unverified
+		t.UnverifiedUnits = t.Units
+	}
+	if !fieldPresent(vals, 3) {
+		t.UnverifiedHolds = t.Holds
+	}
+	return t
 }
 
 // MemLedger is the leak ledger of a flashtop that may not write: leaks are
@@ -159,7 +211,8 @@ func NewMemLedger() *MemLedger {
 	return &MemLedger{seen: map[string]bool{}, totals: map[string]LeakTotals{}}
 }
 
-// RecordLeak records l once per hold key and stamp.
+// RecordLeak records l once per hold key and stamp, under its class (a
+// Class other than LeakVerified counts as unverified, as in Redis).
 func (m *MemLedger) RecordLeak(_ context.Context, l Leak) (bool, error) {
 	if err := checkLeak(l); err != nil {
 		return false, err
@@ -174,6 +227,10 @@ func (m *MemLedger) RecordLeak(_ context.Context, l Leak) (bool, error) {
 	t := m.totals[l.Sale]
 	t.Units += l.Quantity
 	t.Holds++
+	if ledgerClass(l) == LeakUnverified {
+		t.UnverifiedUnits += l.Quantity
+		t.UnverifiedHolds++
+	}
 	m.totals[l.Sale] = t
 	return true, nil
 }
@@ -237,8 +294,8 @@ func (t *Tracker) requeue(leaks []Leak) {
 	t.pending = append(append([]Leak(nil), leaks...), t.pending...)
 }
 
-// FillLeaks sets each sale row's LeakedUnits and LeakedHolds from the
-// ledger's totals.
+// FillLeaks sets each sale row's LeakedUnits, LeakedHolds and
+// LeakedUnverifiedUnits from the ledger's totals.
 func (w LeakWatch) FillLeaks(ctx context.Context, s *Snapshot) error {
 	if s == nil || len(s.Sales) == 0 {
 		return nil
@@ -254,6 +311,7 @@ func (w LeakWatch) FillLeaks(ctx context.Context, s *Snapshot) error {
 	for i := range s.Sales {
 		t := totals[s.Sales[i].ID]
 		s.Sales[i].LeakedUnits, s.Sales[i].LeakedHolds = t.Units, t.Holds
+		s.Sales[i].LeakedUnverifiedUnits = t.UnverifiedUnits
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package redisops
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,9 +12,15 @@ import (
 	"flashtop/scripts"
 )
 
+// testLeak is a verified leak (its end seen at its deadline), seen at
+// 1800000000; testLeakOf gives its class.
 func testLeak(sale, user, stamp string, qty int64) Leak {
+	return testLeakOf(LeakVerified, sale, user, stamp, qty)
+}
+
+func testLeakOf(class, sale, user, stamp string, qty int64) Leak {
 	return Leak{Sale: sale, User: user, Key: DefaultSchema().HoldKey(user, sale), Shape: HoldShapeHash,
-		Quantity: qty, Stamp: stamp, At: time.Unix(1_800_000_000, 0)}
+		Quantity: qty, Stamp: stamp, At: time.Unix(1_800_000_000, 0), Class: class}
 }
 
 func TestLedgerKeyTagsTheSale(t *testing.T) {
@@ -61,9 +68,10 @@ func TestRecordLeakOnce(t *testing.T) {
 	}
 	vals := rdb.HGetAll(ctx, LedgerKey("s1")).Val()
 	want := map[string]string{
-		"leak:reservation:u1:s1@1799999700": "3 leaked 1800000000",
-		"leak:reservation:u1:s1@1799999999": "2 leaked 1800000000",
+		"leak:reservation:u1:s1@1799999700": "3 leaked 1800000000 verified",
+		"leak:reservation:u1:s1@1799999999": "2 leaked 1800000000 verified",
 		"leaked_units":                      "5", "leaked_holds": "2",
+		"unverified_units": "0", "unverified_holds": "0",
 	}
 	if len(vals) != len(want) {
 		t.Fatalf("ledger = %v, want %v", vals, want)
@@ -85,25 +93,31 @@ func TestLeakScriptErrorsWriteNothing(t *testing.T) {
 	ctx := context.Background()
 	rdb.Set(ctx, LedgerKey("bad"), "x", 0)
 	rdb.HSet(ctx, LedgerKey("corrupt"), "leaked_units", "many")
+	rdb.HSet(ctx, LedgerKey("corrupt2"), "unverified_holds", "1.5")
 	cases := []struct {
 		name string
 		key  string
 		args []any
 	}{
-		{"wrong type", LedgerKey("bad"), []any{"reservation:u:bad", "1", "1", "1"}},
-		{"corrupt total", LedgerKey("corrupt"), []any{"reservation:u:corrupt", "1", "1", "1"}},
-		{"zero quantity", LedgerKey("s1"), []any{"reservation:u:s1", "1", "0", "1"}},
-		{"bad stamp", LedgerKey("s1"), []any{"reservation:u:s1", "-5", "1", "1"}},
-		{"empty hold", LedgerKey("s1"), []any{"", "1", "1", "1"}},
-		{"bad seen", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "soon"}},
-		{"arg count", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1"}},
+		{"wrong type", LedgerKey("bad"), []any{"reservation:u:bad", "1", "1", "1", "verified"}},
+		{"corrupt total", LedgerKey("corrupt"), []any{"reservation:u:corrupt", "1", "1", "1", "verified"}},
+		{"corrupt unverified total", LedgerKey("corrupt2"), []any{"reservation:u:corrupt2", "1", "1", "1", "unverified"}},
+		{"zero quantity", LedgerKey("s1"), []any{"reservation:u:s1", "1", "0", "1", "verified"}},
+		{"bad stamp", LedgerKey("s1"), []any{"reservation:u:s1", "-5", "1", "1", "verified"}},
+		{"empty hold", LedgerKey("s1"), []any{"", "1", "1", "1", "verified"}},
+		{"bad seen", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "soon", "verified"}},
+		{"bad class", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "1", "maybe"}},
+		{"empty class", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "1", ""}},
+		{"class in capitals", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "1", "VERIFIED"}},
+		{"arg count (older caller, no class)", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "1"}},
+		{"arg count", LedgerKey("s1"), []any{"reservation:u:s1", "1", "1", "1", "verified", "x"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := dbState(t, rdb, LedgerKey("s1"))
 			err := scripts.Leak.Run(ctx, rdb, []string{tc.key}, tc.args...).Err()
-			if err == nil {
-				t.Fatal("no error")
+			if err == nil || !strings.HasPrefix(err.Error(), "ERR flashtop: ") {
+				t.Fatalf("error %v, want a flashtop error reply", err)
 			}
 			if d := diffState(before, dbState(t, rdb, LedgerKey("s1"))); d != "" {
 				t.Errorf("wrote:\n%s", d)
@@ -136,7 +150,7 @@ func TestReclaimExactOnceUnderConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = c.Reclaim(ctx, "s1", nil)
+			results[i], errs[i] = c.Reclaim(ctx, "s1", nil, false)
 		}()
 	}
 	wg.Wait()
@@ -168,7 +182,7 @@ func TestReclaimExactOnceUnderConcurrentCalls(t *testing.T) {
 	if ok, _ := c.RecordLeak(ctx, testLeak("s1", "ua", "1799999700", 3)); ok {
 		t.Fatal("a reclaimed leak was recorded again")
 	}
-	if r, err := c.Reclaim(ctx, "s1", nil); err != nil || r.Status != StatusNothingToReclaim {
+	if r, err := c.Reclaim(ctx, "s1", nil, false); err != nil || r.Status != StatusNothingToReclaim {
 		t.Fatalf("second reclaim: %+v %v", r, err)
 	}
 }
@@ -177,7 +191,7 @@ func TestReclaimRefusals(t *testing.T) {
 	srv, c := newTestServerClient(t, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
-	if r, err := c.Reclaim(ctx, "none", nil); err != nil || r.Status != StatusNothingToReclaim {
+	if r, err := c.Reclaim(ctx, "none", nil, false); err != nil || r.Status != StatusNothingToReclaim {
 		t.Fatalf("no ledger: %+v %v", r, err)
 	}
 	rdb.Set(ctx, "inventory:s1", "10", 0)
@@ -186,27 +200,27 @@ func TestReclaimRefusals(t *testing.T) {
 	}
 	limit := int64(14)
 	assertUnchanged(t, rdb, []string{"inventory:s1", LedgerKey("s1")}, func() {
-		r, err := c.Reclaim(ctx, "s1", &limit)
+		r, err := c.Reclaim(ctx, "s1", &limit, false)
 		if err != nil || r.Status != StatusMaxExceeded || *r.Stock != 10 || r.OK {
 			t.Errorf("max 14: %+v %v", r, err)
 		}
 	})
 	limit = 15
-	if r, err := c.Reclaim(ctx, "s1", &limit); err != nil || r.Status != StatusReclaimed || *r.Stock != 15 {
+	if r, err := c.Reclaim(ctx, "s1", &limit, false); err != nil || r.Status != StatusReclaimed || *r.Stock != 15 {
 		t.Fatalf("max 15: %+v %v", r, err)
 	}
 	// Absent stock is created, like restock.
 	if _, err := c.RecordLeak(ctx, testLeak("s2", "u1", "1", 4)); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.Reclaim(ctx, "s2", nil); err != nil || *r.Stock != 4 || *r.Units != 4 {
+	if r, err := c.Reclaim(ctx, "s2", nil, false); err != nil || *r.Stock != 4 || *r.Units != 4 {
 		t.Fatalf("absent stock: %+v %v", r, err)
 	}
 	bad := int64(-1)
-	if _, err := c.Reclaim(ctx, "s1", &bad); !errors.Is(err, ErrInput) {
+	if _, err := c.Reclaim(ctx, "s1", &bad, false); !errors.Is(err, ErrInput) {
 		t.Errorf("max -1: %v", err)
 	}
-	if _, err := c.Reclaim(ctx, "a:b", nil); !errors.Is(err, ErrInput) {
+	if _, err := c.Reclaim(ctx, "a:b", nil, false); !errors.Is(err, ErrInput) {
 		t.Errorf("sale a:b: %v", err)
 	}
 }
@@ -227,7 +241,7 @@ func TestReclaimErrorsWriteNothing(t *testing.T) {
 	rdb.HSet(ctx, LedgerKey("ct"), "reclaimed_units", "plenty") // a total that is not an integer
 	for _, s := range []string{"st", "lt", "cf", "ct"} {
 		before := dbState(t, rdb)
-		if _, err := c.Reclaim(ctx, s, nil); !errors.Is(err, ErrServer) {
+		if _, err := c.Reclaim(ctx, s, nil, false); !errors.Is(err, ErrServer) {
 			t.Errorf("%s: %v, want ErrServer", s, err)
 		}
 		if d := diffState(before, dbState(t, rdb)); d != "" {
@@ -259,7 +273,7 @@ func TestLedgerOnCluster(t *testing.T) {
 	ctx := context.Background()
 	sales := []string{"a", "b", "c", "d", "e", "f"}
 	for i, sale := range sales {
-		l := Leak{Sale: sale, User: "u", Key: schema.HoldKey("u", sale), Quantity: int64(i + 1), Stamp: "1", At: time.Now()}
+		l := Leak{Sale: sale, User: "u", Key: schema.HoldKey("u", sale), Quantity: int64(i + 1), Stamp: "1", At: time.Now(), Class: LeakVerified}
 		if ok, err := c.RecordLeak(ctx, l); err != nil || !ok {
 			t.Fatalf("record %s: %v %v", sale, ok, err)
 		}
@@ -272,7 +286,7 @@ func TestLedgerOnCluster(t *testing.T) {
 		if tot[sale].Units != int64(i+1) {
 			t.Errorf("%s: %+v", sale, tot[sale])
 		}
-		r, err := c.Reclaim(ctx, sale, nil)
+		r, err := c.Reclaim(ctx, sale, nil, false)
 		if err != nil || r.Status != StatusReclaimed || *r.Stock != int64(i+1) {
 			t.Errorf("reclaim %s: %+v %v", sale, r, err)
 		}
@@ -291,10 +305,10 @@ func TestLedgerQuantityLimits(t *testing.T) {
 		t.Fatalf("record 15 digits: %v, %v", got, err)
 	}
 	field := "leak:" + DefaultSchema().HoldKey("u1", "big") + "@1"
-	if v := rdb.HGet(ctx, LedgerKey("big"), field).Val(); v != "123456789012345 leaked 1800000000" {
+	if v := rdb.HGet(ctx, LedgerKey("big"), field).Val(); v != "123456789012345 leaked 1800000000 verified" {
 		t.Fatalf("ledger field = %q", v)
 	}
-	r, err := c.Reclaim(ctx, "big", nil)
+	r, err := c.Reclaim(ctx, "big", nil, false)
 	if err != nil || r.Status != StatusReclaimed || *r.Units != 123_456_789_012_345 || *r.Stock != 123_456_789_012_345 {
 		t.Fatalf("reclaim: %+v %v", r, err)
 	}

@@ -26,6 +26,7 @@ const (
 	fieldStock
 	fieldPosition
 	fieldLength
+	fieldUnverified // reclaim: Result.UnverifiedUnits
 )
 
 // replyShape is one reply a script may give: its status word, then either
@@ -124,6 +125,8 @@ func (r *Result) setField(f replyField, n int64) {
 		r.Position = &n
 	case fieldLength:
 		r.Length = &n
+	case fieldUnverified:
+		r.UnverifiedUnits = &n
 	}
 }
 

@@ -115,11 +115,11 @@ func TestSurvivesScriptFlush(t *testing.T) {
 		{StatusLeft, func() (Result, error) { return c.Leave(ctx, "s1", "u2") }},
 		{StatusAdmitted, func() (Result, error) { return c.Admit(ctx, "s1", 1) }},
 		{StatusReclaimed, func() (Result, error) { // leak.lua, then reclaim.lua
-			l := Leak{Sale: "s1", User: "u9", Key: "reservation:u9:s1", Quantity: 1, Stamp: NoStamp}
+			l := Leak{Sale: "s1", User: "u9", Key: "reservation:u9:s1", Quantity: 1, Stamp: NoStamp, Class: LeakVerified}
 			if ok, err := c.RecordLeak(ctx, l); err != nil || !ok {
 				return Result{}, fmt.Errorf("record leak: %v %w", ok, err)
 			}
-			return c.Reclaim(ctx, "s1", nil)
+			return c.Reclaim(ctx, "s1", nil, false)
 		}},
 	}
 	for _, s := range steps {

@@ -13,6 +13,9 @@
 --                            not a positive integer), or an error text for another type
 -- check_queue(key)           an error text when the queue key is neither absent nor a sorted set
 -- opt_max(v)                 a "max" argument: nil for "" (no limit), else int_arg('max', v, 0, MAXN)
+-- read_totals(key, names)    the total fields names of a leak ledger (leak.lua, reclaim.lua) as
+--                            numbers (nil when absent), or nil and an error text for a ledger key
+--                            that is neither absent nor a hash, or a total that is not an integer
 
 local MAXN = 999999999999999
 
@@ -93,4 +96,23 @@ local function opt_max(v)
     return nil
   end
   return int_arg('max', v, 0, MAXN)
+end
+
+local function read_totals(key, names)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= 'hash' then
+    return nil, fail('ledger key ' .. key .. ' holds a ' .. t .. ', not a hash')
+  end
+  local vals = redis.call('HMGET', key, unpack(names))
+  local out = {}
+  for i, name in ipairs(names) do
+    local v = vals[i]
+    if v and not is_int(v) then
+      return nil, fail('ledger key ' .. key .. ' field ' .. name .. ' is not an integer')
+    end
+    if v then
+      out[i] = tonumber(v)
+    end
+  end
+  return out
 end

@@ -60,9 +60,10 @@ var (
 	// Admit pops the head of a queue: KEYS queue; ARGV n.
 	Admit = redis.NewScript(compose("admit", admitSrc))
 	// Leak records an expired hold in a sale's leak ledger, once: KEYS ledger;
-	// ARGV hold key, stamp, quantity, seen.
+	// ARGV hold key, stamp, quantity, seen, class ("verified" or "unverified").
 	Leak = redis.NewScript(compose("leak", leakSrc))
-	// Reclaim returns a ledger's leaked units to stock: KEYS ledger, stock; ARGV max ("" for none).
+	// Reclaim returns a ledger's leaked units to stock: KEYS ledger, stock; ARGV max ("" for
+	// none), include_unverified ("0": the verified leaks only; "1": every leak).
 	Reclaim = redis.NewScript(compose("reclaim", reclaimSrc))
 )
 

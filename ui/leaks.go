@@ -12,10 +12,12 @@ import (
 	"flashtop/ui/panels"
 )
 
-// Reclaimer is what the reclaim key (L) calls; a backend that has no Redis
-// ledger to reclaim from does not implement it.
+// Reclaimer is what the reclaim key (L) calls (redisops.Client.Reclaim); a
+// backend that has no Redis ledger to reclaim from does not implement it.
+// includeUnverified also gives back the leaks not seen to expire; the
+// dashboard never asks for it.
 type Reclaimer interface {
-	Reclaim(ctx context.Context, sale string, max *int64) (redisops.Result, error)
+	Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error)
 }
 
 // LeakBackend is a Backend with the leak watch and the recorder around it.
@@ -83,11 +85,11 @@ func (b *LeakBackend) Release(ctx context.Context, sale, user string, max *int64
 var errNoLedger = errors.New("ui: reclaim: leaks are kept in memory only (writes not armed): nothing to give back")
 
 // Reclaim gives a sale's leaked units back (the Redis ledger's reclaim).
-func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64) (redisops.Result, error) {
+func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error) {
 	if b.reclaimer == nil {
 		return redisops.Result{}, errNoLedger
 	}
-	return b.reclaimer.Reclaim(ctx, sale, max)
+	return b.reclaimer.Reclaim(ctx, sale, max, includeUnverified)
 }
 
 // recorder appends snapshots to a recording, one JSON line each. After a
@@ -160,38 +162,53 @@ func (m *Model) appendLog(e panels.LogEntry) {
 	}
 }
 
-// reclaimRequest prepares the reclaim of the selected sale: its confirm
-// names the ledger key and the units. ok is false (with a status message)
-// when there is nothing to reclaim.
+// reclaimRequest prepares the reclaim of the selected sale's verified leaks:
+// its confirm names the ledger key, the verified units it gives back and the
+// unverified units it leaves. ok is false (with a status message) when
+// nothing verified is waiting: the dashboard never gives back a leak that
+// was not seen to expire (it may have been sold: DESIGN.md §6).
 func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
-	var units int64
+	var row redisops.SaleStats
 	if m.snap != nil {
 		for _, s := range m.snap.Sales {
 			if s.ID == req.sale {
-				units = s.LeakedUnits
+				row = s
 			}
 		}
 	}
-	if units == 0 {
-		m.setStatus(statusInfo, "nothing to reclaim: no leaked units recorded for sale "+redisops.SanitizeCut(req.sale, maxDialogWidth/2))
+	sale := redisops.SanitizeCut(req.sale, maxDialogWidth/2)
+	verified := row.LeakedUnits - row.LeakedUnverifiedUnits
+	switch {
+	case row.LeakedUnits == 0:
+		m.setStatus(statusInfo, "nothing to reclaim: no leaked units recorded for sale "+sale)
+		return req, false
+	case verified <= 0:
+		m.setStatus(statusInfo, fmt.Sprintf("nothing verified to reclaim: %d unverified units in sale %s (may have been sold): %s",
+			row.LeakedUnverifiedUnits, sale, redisops.ReclaimUnverifiedCommand(req.sale)))
 		return req, false
 	}
-	req.n, req.key = units, redisops.LedgerKey(req.sale)
+	req.n, req.unverified, req.key = verified, row.LeakedUnverifiedUnits, redisops.LedgerKey(req.sale)
 	return req, true
 }
 
-// reclaimPrompt is the reclaim confirm: the ledger key and the units (the
-// reclaim gives back every leak unreclaimed when it runs: more may leak
-// before the y).
+// reclaimPrompt is the reclaim confirm: the ledger key, the verified units
+// (the reclaim gives back every verified leak unreclaimed when it runs: more
+// may leak before the y) and the unverified units it leaves.
 func reclaimPrompt(r opRequest) string {
-	return fmt.Sprintf("Give the leaked units recorded in %s (%d now) back to the stock of sale %s?",
+	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s?",
 		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale))
+	if r.unverified == 0 {
+		return p + " No unverified leak is waiting."
+	}
+	return p + fmt.Sprintf(" It leaves the %d unverified units (not seen to expire: they may have been sold); %s gives those back.",
+		r.unverified, redisops.ReclaimUnverifiedCommand(r.sale))
 }
 
-// callReclaim runs a reclaim on a backend that can (a LeakBackend).
+// callReclaim runs a reclaim of the verified leaks on a backend that can (a
+// LeakBackend).
 func callReclaim(ctx context.Context, b Backend, sale string) (redisops.Result, error) {
 	if r, ok := b.(Reclaimer); ok {
-		return r.Reclaim(ctx, sale, nil)
+		return r.Reclaim(ctx, sale, nil, false)
 	}
 	return redisops.Result{}, errNoLedger
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,23 +37,40 @@ func newHarnessWith(t *testing.T, fb *fakeBackend, cfg Config) *harness {
 
 var armedLoopback = redisops.Arming{Armed: true, Reason: "writes armed (loopback server)"}
 
-// fakeReclaimer records the reclaims asked of it.
+// fakeReclaimer records the reclaims asked of it ("<sale>" or "<sale>
+// +unverified").
 type fakeReclaimer struct {
 	mu    sync.Mutex
 	calls []string
 }
 
-func (f *fakeReclaimer) Reclaim(_ context.Context, sale string, _ *int64) (redisops.Result, error) {
+func (f *fakeReclaimer) Reclaim(_ context.Context, sale string, _ *int64, includeUnverified bool) (redisops.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if includeUnverified {
+		sale += " +unverified"
+	}
 	f.calls = append(f.calls, sale)
-	return redisops.Result{OK: true, Status: redisops.StatusReclaimed, Units: i64(1), Stock: i64(98)}, nil
+	return redisops.Result{OK: true, Status: redisops.StatusReclaimed, Units: i64(1), Stock: i64(98), UnverifiedUnits: i64(0)}, nil
 }
 
 func (f *fakeReclaimer) sales() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.calls...)
+}
+
+// classLedger records every leak the tracker reports under one class: the
+// UI tests choose the verdict, which is the tracker's job (redisops).
+type classLedger struct {
+	*redisops.MemLedger
+	class string
+}
+
+// RecordLeak records l under the ledger's class.
+func (c classLedger) RecordLeak(ctx context.Context, l redisops.Leak) (bool, error) {
+	l.Class = c.class
+	return c.MemLedger.RecordLeak(ctx, l)
 }
 
 // withoutDave is the test snapshot at at, with dave's hold gone.
@@ -65,11 +83,17 @@ func withoutDave(at time.Time) *redisops.Snapshot {
 
 // leakSession starts a dashboard on a LeakBackend whose first poll shows
 // dave's 2-minute hold; next (if not nil) runs before the second poll, 3
-// minutes later, which no longer shows it.
+// minutes later, which no longer shows it: a verified leak of 1 unit.
 func leakSession(t *testing.T, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *redisops.LeakWatch) {
 	t.Helper()
+	return leakSessionOn(t, classLedger{redisops.NewMemLedger(), redisops.LeakVerified}, arming, rc, rec, next)
+}
+
+// leakSessionOn is leakSession with the leak watch's ledger given.
+func leakSessionOn(t *testing.T, ledger redisops.LeakLedger, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *redisops.LeakWatch) {
+	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0), result: redisops.Result{OK: true, Status: redisops.StatusReleased}}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: redisops.NewMemLedger()}
+	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: ledger}
 	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, rc, rec), Arming: arming})
 	if next != nil {
 		next(h)
@@ -125,8 +149,9 @@ func TestReclaimKeyConfirmsThenReclaimsOnce(t *testing.T) {
 	h, _ := leakSession(t, armedLoopback, rc, nil, nil)
 	h.press("L")
 	wantMode(t, h, modeConfirm)
-	if p := h.m.confirm.Prompt(); !strings.Contains(p, "(1 now)") || !strings.Contains(p, "flashtop:leaks:{s1}") {
-		t.Fatalf("reclaim prompt %q must name the units and the ledger key", p)
+	want := "Give the verified leaked units recorded in flashtop:leaks:{s1} (1 now) back to the stock of sale s1? No unverified leak is waiting."
+	if p := h.m.confirm.Prompt(); p != want {
+		t.Fatalf("reclaim prompt %q, want %q", p, want)
 	}
 	h.press("n")
 	if len(rc.sales()) != 0 {
@@ -137,34 +162,61 @@ func TestReclaimKeyConfirmsThenReclaimsOnce(t *testing.T) {
 		t.Fatalf("reclaims %v, want [s1]", got)
 	}
 	last := h.m.log[len(h.m.log)-1]
-	if last.Command != "reclaim --sale s1" || last.Status != redisops.StatusReclaimed || !strings.Contains(h.m.status.text, "units=1") {
+	if last.Command != "reclaim --sale s1" || last.Status != redisops.StatusReclaimed || !strings.Contains(h.m.status.text, "units=1 unverified_units=0") {
 		t.Fatalf("log %+v, status %q", last, h.m.status.text)
 	}
 }
 
-func TestReclaimKeyRefusals(t *testing.T) {
-	// Nothing leaked: no confirm, a status message.
-	fb := &fakeBackend{snap: testSnapshot(t0)}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: redisops.NewMemLedger()}
-	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, &fakeReclaimer{}, nil), Arming: armedLoopback})
-	h.press("L")
-	wantMode(t, h, modeNormal)
-	if !strings.Contains(h.m.status.text, "nothing to reclaim") {
-		t.Fatalf("status %q", h.m.status.text)
+// unverifiedLedger is a ledger that already holds an unverified leak of
+// units for sale s1 (its end was not seen: the feed was down).
+func unverifiedLedger(t *testing.T, units int64) *redisops.MemLedger {
+	t.Helper()
+	m := redisops.NewMemLedger()
+	l := redisops.Leak{Sale: "s1", User: "erin", Key: "reservation:erin:s1", Quantity: units, Stamp: "1", Class: redisops.LeakUnverified}
+	if ok, err := m.RecordLeak(context.Background(), l); err != nil || !ok {
+		t.Fatalf("record: %v %v", ok, err)
 	}
-	// Not armed: refused with the reason.
-	ro := redisops.Arming{Armed: false, Reason: "read-only (--read-only)"}
-	h, _ = leakSession(t, ro, nil, nil, nil)
-	h.press("L")
-	wantMode(t, h, modeNormal)
-	if !strings.Contains(h.m.status.text, "refused: read-only") {
-		t.Fatalf("status %q", h.m.status.text)
-	}
-	// Armed but leaks only in memory: the reclaim reports it.
-	h, _ = leakSession(t, armedLoopback, nil, nil, nil)
-	h.press("L", "y")
-	if last := h.m.log[len(h.m.log)-1]; !strings.Contains(last.Err, "kept in memory") {
-		t.Fatalf("log %+v", last)
+	return m
+}
+
+// TestReclaimKeyLeavesUnverifiedLeaks: L gives back the verified leaks only.
+// Its confirm names the verified units and the unverified ones it leaves,
+// with the command that gives those back; when every leaked unit is
+// unverified, L says so in the status bar and reclaims nothing.
+func TestReclaimKeyLeavesUnverifiedLeaks(t *testing.T) {
+	for _, tc := range []struct {
+		daves      string // the class of dave's leak (the ledger already holds 4 unverified units)
+		unverified int64
+		mode       mode
+		prompt     string // the confirm (modeConfirm) or the status text (modeNormal)
+		reclaims   []string
+	}{
+		{redisops.LeakVerified, 4, modeConfirm, "Give the verified leaked units recorded in flashtop:leaks:{s1} (1 now) back to the stock of sale s1? " +
+			"It leaves the 4 unverified units (not seen to expire: they may have been sold); " +
+			"flashtop reclaim --sale s1 --include-unverified gives those back.", []string{"s1"}},
+		{redisops.LeakUnverified, 5, modeNormal, "nothing verified to reclaim: 5 unverified units in sale s1 (may have been sold): " +
+			"flashtop reclaim --sale s1 --include-unverified", nil},
+	} {
+		t.Run(tc.daves, func(t *testing.T) {
+			rc := &fakeReclaimer{}
+			h, _ := leakSessionOn(t, classLedger{unverifiedLedger(t, 4), tc.daves}, armedLoopback, rc, nil, nil)
+			if row := h.m.snap.Sales[0]; row.LeakedUnits != 5 || row.LeakedUnverifiedUnits != tc.unverified {
+				t.Fatalf("row %+v, want 5 leaked, %d unverified", row, tc.unverified)
+			}
+			h.press("L")
+			wantMode(t, h, tc.mode)
+			got := h.m.status.text
+			if tc.mode == modeConfirm {
+				got = h.m.confirm.Prompt()
+			}
+			if got != tc.prompt {
+				t.Fatalf("got\n%q, want\n%q", got, tc.prompt)
+			}
+			h.press("y")
+			if got := rc.sales(); !slices.Equal(got, tc.reclaims) {
+				t.Fatalf("reclaims %v, want %v (verified only)", got, tc.reclaims)
+			}
+		})
 	}
 }
 

@@ -39,6 +39,8 @@ type opRequest struct {
 	ttl  time.Duration // reserve
 	max  *int64        // restock
 	key  string        // the key it touches
+	// unverified is, for reclaim, the unverified leaked units it leaves.
+	unverified int64
 }
 
 // opResultMsg is the outcome of a write.

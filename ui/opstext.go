@@ -54,6 +54,7 @@ func describe(res redisops.Result) string {
 	num("position", res.Position)
 	num("length", res.Length)
 	num("units", res.Units)
+	num("unverified_units", res.UnverifiedUnits)
 	if res.Users != nil {
 		users := make([]string, len(res.Users))
 		for i, u := range res.Users {
