@@ -54,7 +54,7 @@ func TestCLIAuditWatchOutcomes(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				code = run(ctx, []string{"audit", "--watch", "5s", "--interval", "1s", "--json"}, &out, &errOut, envOf(env))
+				code = run(ctx, []string{"audit", "--watch", "5s", "--interval", "1s", "--json"}, strings.NewReader(""), &out, &errOut, envOf(env))
 			}()
 			time.Sleep(500 * time.Millisecond) // the watch is armed
 			releases := map[string]time.Duration{"r600": 600, "r300": 300, "r150": 150, "r80": 80, "r40": 40}
@@ -89,7 +89,7 @@ func TestCLIAuditWatchOutcomes(t *testing.T) {
 			if v := rdb.Get(ctx, "inventory:s1").Val(); v != "96" {
 				t.Fatalf("stock %s before reclaim, want 96 (100 less the two expired holds' 4 units)", v)
 			}
-			if o := runCLI(t, env, "reclaim", "--sale", "s1"); o.code != 0 || !strings.Contains(o.stdout, "reclaimed: 4 leaked units") {
+			if o := runCLI(t, env, "reclaim", "--sale", "s1"); o.code != 0 || !strings.Contains(o.stdout, "reclaimed: 4 verified leaked units") {
 				t.Fatalf("reclaim: %+v", o)
 			}
 			if o := runCLI(t, env, "reclaim", "--sale", "s1"); o.code != 1 {

@@ -170,7 +170,7 @@ func demoRow(heads, fields []string) (demoSaleRow, bool) {
 		if j < 0 {
 			return demoSaleRow{}, false
 		}
-		n, err := strconv.ParseInt(fields[j], 10, 64)
+		n, err := strconv.ParseInt(strings.TrimSuffix(fields[j], "~"), 10, 64) // ~: counts not live (walk only)
 		if err != nil {
 			return demoSaleRow{}, false
 		}
