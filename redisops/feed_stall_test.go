@@ -1,0 +1,69 @@
+package redisops
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"flashtop/redisops/redistest"
+)
+
+// TestFeedAfterServerStall: the server is stopped (SIGSTOP) for 10 s while
+// the poller keeps ticking (every tick fails); after SIGCONT, 500 holds
+// written by another client are counted within 5 s — the feed re-arms and
+// the walk owes no budget for the stalled round trips.
+func TestFeedAfterServerStall(t *testing.T) {
+	srv := redistest.Start(t)
+	c := newClientOn(t, srv, Options{Timeout: time.Second})
+	p := NewPoller(c, PollerOptions{})
+	defer p.Close()
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	rdb.Set(ctx, "inventory:s1", 100, 0)
+	tickFor(t, p, "live", 5*time.Second, 50*time.Millisecond, feedIs(FeedLive))
+	pid := srv.PID()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	stopped := true
+	defer func() {
+		if stopped {
+			_ = syscall.Kill(pid, syscall.SIGCONT)
+		}
+	}()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); {
+		if _, err := p.Snapshot(ctx, SnapshotOptions{Sale: "other"}); err == nil {
+			t.Fatal("a tick succeeded while the server was stopped")
+		}
+		time.Sleep(time.Second)
+	}
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	stopped = false
+	cont := time.Now()
+	pipe := rdb.Pipeline()
+	for i := range 500 {
+		key := fmt.Sprintf("reservation:u%d:s1", i)
+		pipe.HSet(ctx, key, "quantity", 1, "reserved_at", 1_770_000_000, "user_id", fmt.Sprint("u", i))
+		pipe.Expire(ctx, key, 300*time.Second)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		snap, err := p.Snapshot(ctx, SnapshotOptions{Sale: "other"})
+		if err == nil {
+			if n, _ := saleHolds(snap, "s1"); n == 500 {
+				t.Logf("counted %s after SIGCONT (feed %s, %d gaps)", time.Since(cont).Round(time.Millisecond), snap.Feed.State, snap.Feed.Gaps)
+				break
+			}
+		}
+		if time.Since(cont) > 5*time.Second {
+			t.Fatalf("500 new holds not counted within 5 s of SIGCONT (last error %v)", err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
