@@ -334,3 +334,17 @@ func TestFeedRecoversFromClientKill(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedOverTLS: the feed's own connections dial like the client (TLS with
+// a client certificate here) and go live.
+func TestFeedOverTLS(t *testing.T) {
+	srv, certs := redistest.StartTLS(t, true)
+	c, err := New(Options{URL: srv.TLSURL(), TLSCA: certs.CA, TLSCert: certs.ClientCert, TLSKey: certs.ClientKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p := NewPoller(c, PollerOptions{})
+	defer p.Close()
+	tickFor(t, p, "live over TLS", 5*time.Second, 50*time.Millisecond, feedIs(FeedLive))
+}
