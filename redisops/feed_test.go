@@ -348,3 +348,41 @@ func TestFeedOverTLS(t *testing.T) {
 	defer p.Close()
 	tickFor(t, p, "live over TLS", 5*time.Second, 50*time.Millisecond, feedIs(FeedLive))
 }
+
+// TestFeedFollowsMasters: the feed is synced with the master list at every
+// tick: a master that joins later gets its feed (and its pushes count), one
+// that leaves loses it.
+func TestFeedFollowsMasters(t *testing.T) {
+	a, b := redistest.Start(t), redistest.Start(t)
+	p, _ := feedPoller(t, a, Options{})
+	ctx := context.Background()
+	nodeOf := func(srv *redistest.Server) pnode {
+		return pnode{addr: srv.Addr(), cl: srv.Client(t)}
+	}
+	acct := &tickCost{}
+	p.feed.tick(ctx, []pnode{nodeOf(a)}, acct)
+	if st := p.feed.state(1); st.state != FeedLive || st.armed != 1 {
+		t.Fatalf("one master: %+v", st)
+	}
+	p.feed.tick(ctx, []pnode{nodeOf(a), nodeOf(b)}, acct)
+	if st := p.feed.state(2); st.state != FeedLive || st.armed != 2 {
+		t.Fatalf("a master joined: %+v", st)
+	}
+	key := "reservation:late:s9"
+	if err := b.Client(t).HSet(ctx, key, "quantity", 1).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; p.idx.dirtyLen() == 0; i++ {
+		if i > 100 {
+			t.Fatal("the joined master's push never came")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := p.idx.takeDirty(10); len(got) != 1 || got[0].key != key || !got[0].mark.pushed {
+		t.Fatalf("dirty %+v, want the joined master's pushed key", got)
+	}
+	p.feed.tick(ctx, []pnode{nodeOf(b)}, acct)
+	if st := p.feed.state(1); st.armed != 1 {
+		t.Fatalf("a master left: %+v", st)
+	}
+}
