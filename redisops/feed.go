@@ -61,10 +61,11 @@ type feed struct {
 
 	mu        sync.Mutex
 	nodes     map[string]*feedNode
-	denied    string    // an ACL or server refusal: no feed until retryAt
-	retryAt   time.Time // local time
-	lastErr   string    // the last arming or check failure (reconnecting)
-	epoch     atomic.Int64
+	denied    string       // an ACL or server refusal: no feed until retryAt
+	retryAt   time.Time    // local time
+	lastErr   string       // the last arming or check failure (reconnecting)
+	epoch     atomic.Int64 // changes at every gap and every (re)arming of all masters
+	gaps      atomic.Int64
 	armedAll  time.Time // local time since when every master has been armed (zero: not all)
 	stopped   bool
 	wg        sync.WaitGroup
@@ -117,6 +118,7 @@ func overlapFree(prefixes []string) []string {
 
 // gap records that pushes may have been missed from now on.
 func (f *feed) gap() {
+	f.gaps.Add(1)
 	f.epoch.Add(1)
 	f.mu.Lock()
 	f.armedAll = time.Time{}
@@ -158,6 +160,9 @@ func (f *feed) tick(ctx context.Context, nodes []pnode, acct *tickCost) {
 	defer f.mu.Unlock()
 	all := len(f.nodes) == len(nodes) && len(nodes) > 0
 	if all && f.armedAll.IsZero() {
+		// A new epoch: what the index read before may have changed unseen
+		// while some master had no feed.
+		f.epoch.Add(1)
 		f.armedAll = time.Now()
 	}
 	if !all {
@@ -450,7 +455,7 @@ func (f *feed) state(masters int) feedState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := feedState{masters: masters, armed: len(f.nodes), armedAll: f.armedAll, pushed: f.pushedN.Load(),
-		epoch: f.epoch.Load()}
+		epoch: f.epoch.Load(), gaps: f.gaps.Load()}
 	if n := len(f.rateAt); n > 1 {
 		if d := f.rateAt[n-1].Sub(f.rateAt[0]).Seconds(); d > 0 {
 			s.rate = float64(f.rateCount[n-1]-f.rateCount[0]) / d

@@ -16,6 +16,7 @@ type holdEntry struct {
 	stamp    string    // HoldStamp of the last read
 	deadline time.Time // server time; zero: no TTL
 	seenWalk int64     // the last walk that found the key (0: only events so far)
+	epoch    int64     // the feed's epoch when the entry was last read: a push of a later epoch may follow missed changes
 	updated  time.Time // when the entry was last read (or learned from an event), local time
 	pos      int       // its place in its sale's entries
 }
@@ -42,6 +43,7 @@ type dirtyMark struct {
 type awaiting struct {
 	foundAt    time.Time // server time the read found it gone
 	foundLocal time.Time
+	epoch      int64 // the entry's epoch (holdEntry.epoch)
 }
 
 // awaitPush is how long a key found gone waits for its push.
@@ -140,7 +142,7 @@ func (x *holdIndex) learnLocked(h Hold, readAt, at time.Time, walk int64) HoldOb
 		x.detach(e) // its sale's counts drop the old quantity and deadline
 	}
 	e.ref = holdRef{Key: h.Key, Sale: h.Sale, User: h.User, Shape: h.Shape}
-	e.quantity, e.updated, e.deadline, e.stamp = h.Quantity, readAt, deadline, HoldStamp(h)
+	e.quantity, e.updated, e.deadline, e.stamp, e.epoch = h.Quantity, readAt, deadline, HoldStamp(h), x.epoch
 	if walk > e.seenWalk {
 		e.seenWalk = walk
 	}
@@ -232,15 +234,14 @@ func (x *holdIndex) vanished(key string, local, foundAt time.Time) {
 	x.mu.Lock()
 	if m, ok := x.dirty[key]; ok && m.pushed {
 		delete(x.dirty, key)
-		seen := m.epoch == x.epoch
+		seen := x.seenLocked(key, m)
 		x.mu.Unlock()
 		x.remove(key, local, Vanish{At: m.at, Seen: seen})
 		return
 	}
-	_, known := x.holds[key]
+	e, known := x.holds[key]
 	if known && x.feedOK {
-		x.await[key] = awaiting{foundAt: foundAt, foundLocal: local}
-		e := x.holds[key]
+		x.await[key] = awaiting{foundAt: foundAt, foundLocal: local, epoch: e.epoch}
 		x.detach(e)
 		delete(x.holds, key) // the observer hears when the push comes
 		x.mu.Unlock()
@@ -339,9 +340,35 @@ func (x *holdIndex) goneDirty(key string, m dirtyMark, local, foundAt time.Time)
 		return
 	}
 	x.mu.Lock()
-	seen := m.epoch == x.epoch
+	seen := x.seenLocked(key, m)
 	x.mu.Unlock()
 	x.remove(key, local, Vanish{At: m.at, Seen: seen})
+}
+
+// seenLocked reports whether a push m dates key's end as it happened: the
+// feed has had no gap since the push, nor between the hold's last read and
+// the push (a gap could hide a rewrite the tracker does not know) (x.mu held).
+func (x *holdIndex) seenLocked(key string, m dirtyMark) bool {
+	if !m.pushed || m.epoch != x.epoch {
+		return false
+	}
+	if e := x.holds[key]; e != nil {
+		return e.epoch == m.epoch
+	}
+	if a, ok := x.await[key]; ok {
+		return a.epoch == m.epoch
+	}
+	return false
+}
+
+// remark puts a dirty key's mark back (its read could not tell: read it
+// again, keeping the push's date).
+func (x *holdIndex) remark(key string, m dirtyMark) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if _, ok := x.dirty[key]; !ok {
+		x.dirty[key] = m
+	}
 }
 
 // shape returns the shape the index knows for key ("" when unknown).
@@ -375,7 +402,7 @@ func (x *holdIndex) prune(walk int64, started, local, now time.Time) {
 		switch m, ok := x.dirty[k]; {
 		case ok && m.pushed:
 			delete(x.dirty, k)
-			ends[k] = Vanish{At: m.at, Seen: m.epoch == x.epoch, Margin: x.margin}
+			ends[k] = Vanish{At: m.at, Seen: m.epoch == x.epoch && e.epoch == m.epoch, Margin: x.margin}
 		case x.feedOK:
 			x.await[k] = awaiting{foundAt: now, foundLocal: local}
 			continue

@@ -175,7 +175,11 @@ func applyHoldRead(idx *holdIndex, ph *pendingHold, walk int64) (Hold, []Anomaly
 		}
 	case holdUnknown:
 		idx.forgetShape(ph.ref.Key)
-		idx.markDirty(ph.ref.Key)
+		if ph.mark != nil {
+			idx.remark(ph.ref.Key, *ph.mark)
+		} else {
+			idx.markDirty(ph.ref.Key)
+		}
 	}
 	return h, an, out
 }

@@ -51,7 +51,7 @@ func (p *Poller) verified(fs feedState) bool {
 // feedStatus is the snapshot's FeedStatus.
 func (p *Poller) feedStatus(fs feedState) *FeedStatus {
 	st := &FeedStatus{State: fs.state, Reason: fs.reason, PushedPerSec: fs.rate, Pushed: fs.pushed,
-		Masters: fs.masters, Armed: fs.armed, Gaps: fs.epoch, MarginMs: float64(p.clocks.margin().Microseconds()) / 1000}
+		Masters: fs.masters, Armed: fs.armed, Gaps: fs.gaps, MarginMs: float64(p.clocks.margin().Microseconds()) / 1000}
 	if st.State == FeedLive && !p.verified(fs) {
 		st.State = FeedVerifying
 		st.Reason = "the feed was armed after the last complete walk: a repair walk must pass"
