@@ -447,6 +447,7 @@ type feedState struct {
 	pushed         int64
 	rate           float64
 	epoch          int64
+	gaps           int64
 	healthy        bool
 }
 
