@@ -172,3 +172,35 @@ func TestHoldIndexObserverHearsInOrder(t *testing.T) {
 		t.Fatalf("index keeps %d holds after the removal", x.size())
 	}
 }
+
+// A push dates an end as seen only when the feed had no gap between the
+// hold's last read and the push: across a gap the hold may have been
+// rewritten unseen (a new reserve with a later deadline), so an end pushed
+// after the old deadline is then unverified, not verified.
+func TestHoldIndexGapMakesEndsUnverified(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		readEpoch int64
+		pushEpoch int64
+		wantClass string
+	}{
+		{"no gap", 1, 1, LeakVerified},
+		{"gap between read and push", 1, 2, LeakUnverified},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x := newHoldIndex()
+			tr := NewTracker(0)
+			x.setObserver(tr)
+			x.setFeed(c.readEpoch, true, time.Millisecond)
+			h := Hold{Sale: "s", User: "u", Key: "reservation:u:s", Quantity: 2, TTLMs: 10_000, Deadline: t0.Add(10 * time.Second)}
+			x.learn(h, t0, t0, 1)
+			x.setFeed(c.pushEpoch, true, time.Millisecond)
+			m := dirtyMark{pushed: true, at: t0.Add(11 * time.Second), epoch: c.pushEpoch}
+			x.goneDirty(h.Key, m, t0.Add(12*time.Second), t0.Add(12*time.Second))
+			leaks := tr.Drain()
+			if len(leaks) != 1 || leaks[0].Class != c.wantClass {
+				t.Fatalf("leaks %+v, want one %s", leaks, c.wantClass)
+			}
+		})
+	}
+}
