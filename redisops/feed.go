@@ -36,19 +36,40 @@ type feedSink interface {
 	flushed(addr string, at time.Time)
 }
 
-// feedNode is the feed of one master.
+// feedNode is the feed of one master. Both connections are read by
+// goroutines of their own without deadlines, so that a stall (a server
+// stopped, a slow network) is waited out rather than taken for a gap: TCP
+// delivers what the server pushed meanwhile, in order, once it answers. Only
+// a closed connection or a broken redirect is a gap.
 type feedNode struct {
 	addr     string
 	sub, trk *respConn
 	subID    int64
 	trkInfo  bool        // the server has CLIENT TRACKINGINFO (6.2+)
-	dead     atomic.Bool // the subscriber's read loop ended
+	dead     atomic.Bool // a read loop ended: the connection is gone
 	deadWhy  atomic.Value
+	replies  chan any // the tracking connection's replies, in order
+	owed     int      // replies sent for and not received yet (a stalled check)
+	done     chan struct{}
+	once     sync.Once
 }
 
+// errFeedStalled is a check whose replies did not come in time: the
+// connections stay (not a gap); the next check waits for them first.
+var errFeedStalled = errors.New("redisops: the feed's check got no reply in time (server stalled?)")
+
 func (n *feedNode) close() {
-	n.sub.close()
-	n.trk.close()
+	n.once.Do(func() {
+		close(n.done)
+		n.sub.close()
+		n.trk.close()
+	})
+}
+
+// lost is the error of a check on a node whose connection is gone.
+func (n *feedNode) lost() error {
+	why, _ := n.deadWhy.Load().(string)
+	return errors.New("connection lost: " + why)
 }
 
 // feed is every master's push feed. Only the poll tick arms and checks it
@@ -179,8 +200,8 @@ func (f *feed) tickNode(ctx context.Context, pn pnode, acct *tickCost) {
 	f.mu.Unlock()
 	if n != nil {
 		err := f.check(n, acct)
-		if err == nil {
-			return
+		if err == nil || errors.Is(err, errFeedStalled) {
+			return // a stall is waited out: nothing pushed is lost while the connections stay
 		}
 		n.close()
 		f.mu.Lock()
@@ -209,8 +230,9 @@ func (f *feed) tickNode(ctx context.Context, pn pnode, acct *tickCost) {
 	}
 	f.denied = ""
 	f.nodes[pn.addr] = n
-	f.wg.Add(1)
+	f.wg.Add(2)
 	go f.read(n)
+	go f.readReplies(n)
 }
 
 // feedRefusal says whether err is the server refusing the feed for good (an
@@ -277,7 +299,8 @@ func (f *feed) arm(ctx context.Context, pn pnode) (*feedNode, error) {
 		sub.close()
 		return nil, err
 	}
-	n := &feedNode{addr: pn.addr, sub: sub, trk: trk, subID: id, trkInfo: true}
+	n := &feedNode{addr: pn.addr, sub: sub, trk: trk, subID: id, trkInfo: true, replies: make(chan any, 16),
+		done: make(chan struct{})}
 	args := []any{"CLIENT", "TRACKING", "on", "REDIRECT", id, "BCAST"}
 	for _, p := range f.prefixes {
 		args = append(args, "PREFIX", p)
@@ -300,36 +323,95 @@ func (f *feed) arm(ctx context.Context, pn pnode) (*feedNode, error) {
 // samples the server clock (TIME) on the way.
 func (f *feed) check(n *feedNode, acct *tickCost) error {
 	if n.dead.Load() {
-		why, _ := n.deadWhy.Load().(string)
-		return errors.New("subscriber: " + why)
+		return n.lost()
+	}
+	deadline := time.NewTimer(f.p.timeout)
+	defer deadline.Stop()
+	for ; n.owed > 0; n.owed-- { // a stalled check's late replies first
+		if !f.reply(n, deadline.C) {
+			return n.stalledOrLost()
+		}
 	}
 	cmds := [][]any{{"TIME"}}
 	if n.trkInfo {
 		cmds = append(cmds, []any{"CLIENT", "TRACKINGINFO"})
 	}
-	_ = n.trk.nc.SetDeadline(time.Now().Add(f.p.timeout))
 	sent := time.Now()
-	r, err := n.trk.do(cmds...)
-	got := time.Now()
-	_ = n.trk.nc.SetDeadline(time.Time{})
-	acct.addFeed(len(cmds), got.Sub(sent))
-	if err != nil {
+	if err := n.trk.send(cmds...); err != nil {
 		return err
 	}
+	n.owed = len(cmds)
+	r := make([]any, 0, len(cmds))
+	for range cmds {
+		v, ok := f.replyValue(n, deadline.C)
+		if !ok {
+			return n.stalledOrLost()
+		}
+		n.owed--
+		r = append(r, v)
+	}
+	got := time.Now()
+	acct.addFeed(len(cmds), got.Sub(sent))
 	if t, ok := parseTIME(r[0]); ok {
 		f.p.clocks.of(n.addr).sample(t, sent, got)
 	}
 	if !n.trkInfo {
 		return nil
 	}
-	if e, ok := r[1].(respError); ok {
+	if _, ok := r[1].(respError); ok {
 		// Redis 6.0/6.1 (no TRACKINGINFO) or an ACL without client|trackinginfo:
 		// the connections' life is then the only check.
 		n.trkInfo = false
-		_ = e
 		return nil
 	}
 	return trackingHealthy(r[1], n.subID)
+}
+
+// stalledOrLost is the error of a check whose reply did not come: the
+// connection is gone, or the server has not answered yet.
+func (n *feedNode) stalledOrLost() error {
+	if n.dead.Load() {
+		return n.lost()
+	}
+	return errFeedStalled
+}
+
+// reply waits for one reply of the tracking connection (discarded): false
+// when timeout fires first or the connection is gone.
+func (f *feed) reply(n *feedNode, timeout <-chan time.Time) bool {
+	_, ok := f.replyValue(n, timeout)
+	return ok
+}
+
+// replyValue waits for one reply of the tracking connection.
+func (f *feed) replyValue(n *feedNode, timeout <-chan time.Time) (any, bool) {
+	select {
+	case v, ok := <-n.replies:
+		return v, ok
+	case <-timeout:
+		return nil, false
+	}
+}
+
+// readReplies is the tracking connection's loop: its replies go to
+// n.replies; it ends (closing them) with the connection.
+func (f *feed) readReplies(n *feedNode) {
+	defer f.wg.Done()
+	defer close(n.replies)
+	for {
+		v, err := n.trk.read()
+		if err != nil {
+			n.deadWhy.Store("tracking connection: " + err.Error())
+			n.dead.Store(true)
+			f.gap()
+			return
+		}
+		select {
+		case n.replies <- v:
+		case <-n.done:
+			return
+		}
+	}
 }
 
 // trackingHealthy reads a CLIENT TRACKINGINFO reply: tracking on, BCAST, no
@@ -405,7 +487,7 @@ func (f *feed) read(n *feedNode) {
 		v, err := n.sub.read()
 		at := time.Now()
 		if err != nil {
-			n.deadWhy.Store(err.Error())
+			n.deadWhy.Store("subscriber: " + err.Error())
 			n.dead.Store(true)
 			f.gap()
 			return

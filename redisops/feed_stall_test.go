@@ -12,8 +12,9 @@ import (
 
 // TestFeedAfterServerStall: the server is stopped (SIGSTOP) for 10 s while
 // the poller keeps ticking (every tick fails); after SIGCONT, 500 holds
-// written by another client are counted within 5 s — the feed re-arms and
-// the walk owes no budget for the stalled round trips.
+// written by another client are counted within 5 s, live: the feed's
+// connections wait the stall out (nothing pushed is lost on a connection
+// that stays open), and the walk owes no budget for the stalled round trips.
 func TestFeedAfterServerStall(t *testing.T) {
 	srv := redistest.Start(t)
 	c := newClientOn(t, srv, Options{Timeout: time.Second})
@@ -22,7 +23,7 @@ func TestFeedAfterServerStall(t *testing.T) {
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:s1", 100, 0)
-	tickFor(t, p, "live", 5*time.Second, 50*time.Millisecond, feedIs(FeedLive))
+	live := tickFor(t, p, "live", 5*time.Second, 50*time.Millisecond, feedIs(FeedLive))
 	pid := srv.PID()
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
@@ -58,6 +59,12 @@ func TestFeedAfterServerStall(t *testing.T) {
 		if err == nil {
 			if n, _ := saleHolds(snap, "s1"); n == 500 {
 				t.Logf("counted %s after SIGCONT (feed %s, %d gaps)", time.Since(cont).Round(time.Millisecond), snap.Feed.State, snap.Feed.Gaps)
+				// A stall is waited out, not taken for a gap: the counts
+				// stay live, with no repair walk to wait for.
+				if snap.Feed.State != FeedLive || snap.Feed.Gaps != live.Feed.Gaps {
+					t.Fatalf("after the stall: feed %s with %d gaps (was %d): the stall was taken for a gap",
+						snap.Feed.State, snap.Feed.Gaps, live.Feed.Gaps)
+				}
 				break
 			}
 		}
