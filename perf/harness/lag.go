@@ -80,8 +80,8 @@ func (h *harness) timeStep(ctx context.Context, st lagStep) (sample, error) {
 		return sample{}, err
 	}
 	if !preOK {
-		return sample{why: fmt.Sprintf("not measured: screen not at %s before the write within %s", st.pre.desc, h.lagTimeout),
-			last: preLast}, nil
+		return sample{why: "not measured", last: preLast,
+			detail: fmt.Sprintf("the screen was not at %s within %s before the write", st.pre.desc, h.lagTimeout)}, nil
 	}
 	lag, ok, last, c := h.watch(ctx, t0, st.goal, st.limit)
 	if !ok {
@@ -182,7 +182,7 @@ func (h *harness) logSample(what string, rep int, s sample) {
 	if s.ok {
 		fmt.Fprintf(h.log, "lag %s #%d: %s (screen %q)\n", what, rep, fmtLag(s.lag), s.shown)
 	} else {
-		fmt.Fprintf(h.log, "lag %s #%d: FAIL %s (screen showed %s)\n", what, rep, s.why, s.last)
+		fmt.Fprintf(h.log, "lag %s #%d: FAIL %s (screen showed %s)\n", what, rep, s.failure(), s.last)
 	}
 }
 

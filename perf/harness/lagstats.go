@@ -16,7 +16,8 @@ type sample struct {
 	ok     bool
 	shown  string // the display that met the goal (ok only), e.g. "20.0k"
 	approx bool   // shown is a compact display, rounded to its last digit
-	why    string // why it failed: "timeout after 20s", "not measured: …"
+	why    string // why it failed, short: "timeout after 20s", "not measured"
+	detail string // more about why, e.g. the precondition not met
 	last   string // when failed: the last display read, quoted ("\"45\"") or "no count"
 }
 
@@ -46,15 +47,19 @@ func summarize(samples []sample, target time.Duration) lagSummary {
 		return lagSummary{measured: "no repeats run"}
 	}
 	var lags []time.Duration
-	var fails []string
+	var fails []sample
+	var kinds []string              // distinct failures, first seen first
 	lastBy := map[string][]string{} // failure → the displays it left on screen
 	for _, s := range samples {
 		if s.ok {
 			lags = append(lags, s.lag)
-		} else {
-			fails = append(fails, s.why)
-			lastBy[s.why] = append(lastBy[s.why], s.last)
+			continue
 		}
+		fails = append(fails, s)
+		if _, seen := lastBy[s.failure()]; !seen {
+			kinds = append(kinds, s.failure())
+		}
+		lastBy[s.failure()] = append(lastBy[s.failure()], s.last)
 	}
 	// Failed repeats rank last, as a duration longer than any measured.
 	const failed = time.Duration(math.MaxInt64)
@@ -63,13 +68,13 @@ func summarize(samples []sample, target time.Duration) lagSummary {
 		if d, _ := percentile(all, p); d != failed {
 			return fmtLag(d)
 		}
-		return fails[0]
+		return fails[0].why
 	}
 	parts := []string{"p50 " + at(50), "p99 " + at(99), "max " + at(100)}
 	m := strings.Join(parts, ", ") + fmt.Sprintf(" (n=%d", len(samples))
 	if len(fails) > 0 {
 		var why []string
-		for _, w := range uniq(fails) {
+		for _, w := range kinds {
 			why = append(why, fmt.Sprintf("%d× %s, screen showed %s", len(lastBy[w]), w, strings.Join(lastBy[w], ", ")))
 		}
 		m += "; " + strings.Join(why, "; ")
@@ -79,16 +84,14 @@ func summarize(samples []sample, target time.Duration) lagSummary {
 	return lagSummary{measured: m, pass: len(fails) == 0 && p99 <= target}
 }
 
+// failure is why a sample failed, with its detail: "not measured: the
+// screen was not at 0 within 20s before the write".
+func (s sample) failure() string {
+	if s.detail == "" {
+		return s.why
+	}
+	return s.why + ": " + s.detail
+}
+
 // fmtLag prints a lag in seconds with millisecond precision: "0.412s".
 func fmtLag(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
-
-// uniq is the distinct strings of list in first-seen order.
-func uniq(list []string) []string {
-	var out []string
-	for _, s := range list {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}

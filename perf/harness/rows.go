@@ -166,7 +166,7 @@ func (h *harness) lagRows(l lagResults) []row {
 	}
 	s := l.stop
 	if !s.ok {
-		return append(out, check(stopFig, s.why+", screen showed "+s.last, stopT, false))
+		return append(out, check(stopFig, s.failure()+", screen showed "+s.last, stopT, false))
 	}
 	return append(out, check(stopFig, fmtLag(s.lag), stopT, s.lag <= stopTarget))
 }
