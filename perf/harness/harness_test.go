@@ -95,10 +95,10 @@ func TestParseCount(t *testing.T) {
 		"1,234,5": {n: -1},
 		"1,2345":  {n: -1},
 		",500":    {n: -1},
-		"20.0k":   {n: 20000, approx: true},
-		"19.9k":   {n: 19900, approx: true},
-		"1.2M":    {n: 1_200_000, approx: true},
-		"12k":     {n: 12000, approx: true},
+		"20.0k":   {n: 20000, approx: true, unit: 100},
+		"19.9k":   {n: 19900, approx: true, unit: 100},
+		"1.2M":    {n: 1_200_000, approx: true, unit: 100_000},
+		"12k":     {n: 12000, approx: true, unit: 1000},
 		"—":       {n: -1},
 		"":        {n: -1},
 		"-3":      {n: -1},
@@ -114,7 +114,7 @@ func TestParseCount(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got.n != want.n || got.approx != want.approx || got.text != in {
+		if err != nil || got.n != want.n || got.approx != want.approx || got.unit != want.unit || got.text != in {
 			t.Errorf("%q: %+v, %v; want %+v", in, got, err, want)
 		}
 	}
@@ -127,6 +127,13 @@ func TestShownCountGoals(t *testing.T) {
 	}
 	if !exact.exactly(20000) || compact.exactly(20000) || !(shownCount{}).exactly(0) {
 		t.Fatal("exactly: a compact display is never an exact count")
+	}
+	c, _ := parseCount("20.0k")
+	if lo, hi := c.span(); lo != 19950 || hi != 20049 {
+		t.Fatalf("20.0k spans %d..%d", lo, hi)
+	}
+	if lo, hi := exact.span(); lo != 20000 || hi != 20000 {
+		t.Fatalf("20000 spans %d..%d", lo, hi)
 	}
 }
 
@@ -151,7 +158,7 @@ func TestHoldsOnScreen(t *testing.T) {
 		}
 	}
 	// Wider exact digits (right-aligned under the header) and the compact form.
-	for cell, want := range map[string]shownCount{"— 20,000": {n: 20000, text: "20,000"}, "—  20.0k": {n: 20000, approx: true, text: "20.0k"}} {
+	for cell, want := range map[string]shownCount{"— 20,000": {n: 20000, text: "20,000"}, "—  20.0k": {n: 20000, approx: true, unit: 100, text: "20.0k"}} {
 		p := strings.Replace(pane, "—     7", cell, 1)
 		if p == pane {
 			t.Fatal("fixture changed: no lagtest HOLDS cell to replace")

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -68,7 +69,7 @@ type lagStep struct {
 // timeStep runs a lag step. An error is the harness's own failure (a write
 // refused by the server); a missed goal is a failed sample.
 func (h *harness) timeStep(ctx context.Context, st lagStep) (sample, error) {
-	_, preOK, preLast, _ := h.watch(ctx, time.Now(), st.pre, h.lagTimeout)
+	pre := h.watch(ctx, time.Now(), st.pre, h.lagTimeout)
 	t0 := time.Now()
 	if st.pause != nil {
 		var err error
@@ -79,37 +80,51 @@ func (h *harness) timeStep(ctx context.Context, st lagStep) (sample, error) {
 	if err := st.write(ctx); err != nil {
 		return sample{}, err
 	}
-	if !preOK {
-		return sample{why: "not measured", last: preLast,
+	if !pre.met {
+		return sample{why: "not measured", last: pre.last,
 			detail: fmt.Sprintf("the screen was not at %s within %s before the write", st.pre.desc, h.lagTimeout)}, nil
 	}
-	lag, ok, last, c := h.watch(ctx, t0, st.goal, st.limit)
-	if !ok {
-		return sample{why: "timeout after " + st.limit.String(), last: last}, nil
+	w := h.watch(ctx, t0, st.goal, st.limit)
+	if !w.met {
+		return sample{why: "timeout after " + st.limit.String(), last: w.last, trail: w.trail}, nil
 	}
-	return sample{lag: lag, ok: true, shown: c.text, approx: c.approx}, nil
+	return sample{lag: w.at, ok: true, count: w.count, trail: w.trail}, nil
+}
+
+// watched is what watch saw.
+type watched struct {
+	met   bool
+	at    time.Duration // from t0 to the capture that met the goal
+	count shownCount    // the count that met it
+	last  string        // the last display read, quoted, or why there was none
+	trail []string      // every change of the display: "0.412s \"500\""
 }
 
 // watch reads the lag sale's HOLDS cell every screenPoll until it meets g
-// or limit has passed since t0. It returns the time from t0 to the capture
-// that met g, whether one did, the last display read (quoted, or why there
-// was none) and the count that met g.
-func (h *harness) watch(ctx context.Context, t0 time.Time, g goal, limit time.Duration) (time.Duration, bool, string, shownCount) {
-	last := "nothing"
+// or limit has passed since t0.
+func (h *harness) watch(ctx context.Context, t0 time.Time, g goal, limit time.Duration) watched {
+	w := watched{last: "nothing"}
 	for {
 		pane, err := h.tmux("capture-pane", "-p", "-t", "perf")
 		if err != nil {
-			return 0, false, fmt.Sprintf("no pane (%v: %s)", err, pane), shownCount{}
+			w.last = fmt.Sprintf("no pane (%v: %s)", err, pane)
+			return w
 		}
 		seen := time.Since(t0) // after the capture: the screen may have been ready a little earlier
+		shown := "no count"
 		c, err := holdsOnScreen(pane, lagSale)
-		if err != nil {
-			last = "no count"
-		} else if last = strconv.Quote(c.text); g.met(c) {
-			return seen, true, last, c
+		if err == nil {
+			shown = strconv.Quote(c.text)
+		}
+		if shown != w.last {
+			w.last, w.trail = shown, append(w.trail, fmtLag(seen)+" "+shown)
+		}
+		if err == nil && g.met(c) {
+			w.met, w.at, w.count = true, seen, c
+			return w
 		}
 		if seen >= limit || ctx.Err() != nil {
-			return 0, false, last, shownCount{}
+			return w
 		}
 		sleep(ctx, screenPoll)
 	}
@@ -180,10 +195,14 @@ func (h *harness) measureStop(ctx context.Context, rdb *redis.Client) (sample, e
 // logSample prints one repeat's outcome as it happens.
 func (h *harness) logSample(what string, rep int, s sample) {
 	if s.ok {
-		fmt.Fprintf(h.log, "lag %s #%d: %s (screen %q)\n", what, rep, fmtLag(s.lag), s.shown)
+		fmt.Fprintf(h.log, "lag %s #%d: %s (screen %q)", what, rep, fmtLag(s.lag), s.count.text)
 	} else {
-		fmt.Fprintf(h.log, "lag %s #%d: FAIL %s (screen showed %s)\n", what, rep, s.failure(), s.last)
+		fmt.Fprintf(h.log, "lag %s #%d: FAIL %s (screen showed %s)", what, rep, s.failure(), s.last)
 	}
+	if len(s.trail) > 0 {
+		fmt.Fprintf(h.log, "; screen after the write: %s", strings.Join(s.trail, ", "))
+	}
+	fmt.Fprintln(h.log)
 }
 
 // holdKeys is n hold keys of the lag sale: users prefix00000, prefix00001….

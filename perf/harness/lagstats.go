@@ -14,11 +14,11 @@ import (
 type sample struct {
 	lag    time.Duration // write sent → screen seen showing it (ok only)
 	ok     bool
-	shown  string // the display that met the goal (ok only), e.g. "20.0k"
-	approx bool   // shown is a compact display, rounded to its last digit
-	why    string // why it failed, short: "timeout after 20s", "not measured"
-	detail string // more about why, e.g. the precondition not met
-	last   string // when failed: the last display read, quoted ("\"45\"") or "no count"
+	count  shownCount // the display that met the goal (ok only), e.g. "20.0k"
+	why    string     // why it failed, short: "timeout after 20s", "not measured"
+	detail string     // more about why, e.g. the precondition not met
+	last   string     // when failed: the last display read, quoted ("\"45\"") or "no count"
+	trail  []string   // the display's changes after the write, timed from it
 }
 
 // percentile is the nearest-rank p-th percentile (0 < p ≤ 100) of sorted

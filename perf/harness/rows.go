@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -175,8 +174,9 @@ func (h *harness) lagRows(l lagResults) []row {
 // rounds: "20.0k" stands for 20,000 but is drawn for 19,950 to 20,049 too.
 func compactNote(samples []sample) string {
 	for _, s := range samples {
-		if s.ok && s.approx {
-			return "; read from the compact display " + strconv.Quote(s.shown) + " (rounded to its last digit)"
+		if s.ok && s.count.approx {
+			lo, hi := s.count.span()
+			return fmt.Sprintf("; met on the compact display %q, drawn for %d to %d", s.count.text, lo, hi)
 		}
 	}
 	return ""

@@ -15,7 +15,17 @@ import (
 type shownCount struct {
 	n      int64  // the value the text stands for ("20.0k" → 20,000)
 	approx bool   // compact: the true count is within half a unit of the last digit
+	unit   int64  // compact: the value of the last digit ("20.0k" → 100)
 	text   string // as drawn
+}
+
+// span is the range of true counts the display is drawn for: "20.0k" is
+// 19,950 to 20,049 (rounded half up); an exact display is its own value.
+func (c shownCount) span() (lo, hi int64) {
+	if !c.approx {
+		return c.n, c.n
+	}
+	return max(c.n-c.unit/2, 0), c.n + (c.unit+1)/2 - 1
 }
 
 // errNoCount is returned when the screen has no readable count for the sale
@@ -46,6 +56,7 @@ func parseCount(s string) (shownCount, error) {
 			return c, bad
 		}
 		c.n, c.approx = int64(math.Round(f*mult)), true
+		c.unit = int64(math.Round(mult / math.Pow(10, float64(len(frac)))))
 		return c, nil
 	}
 	groups := strings.Split(s, ",")
