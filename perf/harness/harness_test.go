@@ -106,6 +106,11 @@ func TestParseCount(t *testing.T) {
 		"1e3k":    {n: -1},
 		"NaNk":    {n: -1},
 		"0x10":    {n: -1},
+		"500~":    {n: 500, notLive: true},
+		"100k~":   {n: 100_000, approx: true, unit: 1000, notLive: true},
+		"12.3k~":  {n: 12_300, approx: true, unit: 100, notLive: true},
+		"~":       {n: -1},
+		"5~~":     {n: -1},
 	} {
 		got, err := parseCount(in)
 		if want.n < 0 {
@@ -114,7 +119,8 @@ func TestParseCount(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got.n != want.n || got.approx != want.approx || got.unit != want.unit || got.text != in {
+		if err != nil || got.n != want.n || got.approx != want.approx || got.unit != want.unit ||
+			got.notLive != want.notLive || got.text != in {
 			t.Errorf("%q: %+v, %v; want %+v", in, got, err, want)
 		}
 	}
@@ -180,6 +186,47 @@ func TestHoldsOnScreen(t *testing.T) {
 	}
 	if _, err := holdsOnScreen(pane, "nosuch"); !errors.Is(err, errNoCount) {
 		t.Errorf("unknown sale: %v", err)
+	}
+}
+
+// TestHoldsOnScreenNotLive reads a pane of the dashboard with the push feed
+// (1,000,000 keys, right after a SIGSTOP/SIGCONT of the server): every hold
+// count carries the not-live mark, the big ones compact ("10.0k~").
+func TestHoldsOnScreenNotLive(t *testing.T) {
+	b, err := os.ReadFile("testdata/screen-notlive.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sale, want := range map[string]shownCount{
+		"lagtest": {n: 74, notLive: true, text: "74~"},
+		"perf00":  {n: 10_000, approx: true, unit: 100, notLive: true, text: "10.0k~"},
+	} {
+		if c, err := holdsOnScreen(string(b), sale); err != nil || c != want {
+			t.Errorf("%s: %+v, %v; want %+v", sale, c, err, want)
+		}
+	}
+}
+
+func TestGoalNeedsALiveCount(t *testing.T) {
+	// The same pane, the sale's count not live then live: only live meets it.
+	pane := screenFixture(t)
+	for _, tc := range []struct {
+		cell        string
+		g           goal
+		met, marked bool
+	}{
+		{"—     7", atLeast(7), true, false},
+		{"—    7~", atLeast(7), false, true},
+		{"—     6", atLeast(7), false, false},
+		{"—    6~", atLeast(7), false, false},
+		{"—     0", exactly(0), true, false},
+		{"—    0~", exactly(0), false, true},
+		{"—     —", exactly(0), false, false},
+	} {
+		c, err := holdsOnScreen(strings.Replace(pane, "—     7", tc.cell, 1), "lagtest")
+		if met, marked := tc.g.reached(c, err); met != tc.met || marked != tc.marked {
+			t.Errorf("%q for %s: met %v marked %v, want %v %v", tc.cell, tc.g.desc, met, marked, tc.met, tc.marked)
+		}
 	}
 }
 
@@ -257,5 +304,27 @@ func TestNotifyRow(t *testing.T) {
 	}
 	if r := (notifyCheck{quit: false}).row(); r.pass {
 		t.Errorf("not quit passed: %+v", r)
+	}
+}
+
+func TestLagRowsNeverPassUnseen(t *testing.T) {
+	h := &harness{stopFor: 10 * time.Second}
+	seen := sample{lag: 300 * time.Millisecond, ok: true, count: shownCount{n: 500, text: "500"}}
+	l := lagResults{ran: true, add: []sample{seen, seen}, del: []sample{seen, {why: "timeout after 20s", last: `"3"`}},
+		bulk: nil, stopRan: true, stop: sample{lag: 7 * time.Second, ok: true, marked: true, markedAt: 6 * time.Second}}
+	rows := h.lagRows(l)
+	want := []bool{true, false, false, false} // added; one delete timed out; no bulk repeat ran; 7 s > 5 s
+	for i, r := range rows {
+		if r.pass != want[i] || r.skipped {
+			t.Errorf("row %d %q: pass %v, want %v (%s)", i, r.figure, r.pass, want[i], r.measured)
+		}
+	}
+	if !strings.Contains(rows[3].measured, `drawn not live ("~") first in 1 of 1, from 6.000s`) {
+		t.Errorf("stop row: %s", rows[3].measured)
+	}
+	for _, r := range h.lagRows(lagResults{}) {
+		if !r.skipped {
+			t.Errorf("not run, not skipped: %+v", r)
+		}
 	}
 }

@@ -40,10 +40,23 @@ type lagResults struct {
 	stop           sample
 }
 
-// goal is a state of the lag sale's HOLDS cell on screen.
+// goal is a state of the lag sale's HOLDS cell on screen. It is met only
+// by a live count: one drawn with the not-live mark ("500~") says itself
+// that it is not current, so it is recorded (watched.markedAt) but is no
+// pass.
 type goal struct {
 	desc string // "0", "≥ 500"
 	met  func(shownCount) bool
+}
+
+// reached reports whether a count read from the screen (err: none could
+// be read) meets the goal, and whether it has the goal's number but is
+// drawn not live.
+func (g goal) reached(c shownCount, err error) (met, marked bool) {
+	if err != nil || !g.met(c) {
+		return false, false
+	}
+	return !c.notLive, c.notLive
 }
 
 func exactly(n int64) goal {
@@ -85,19 +98,24 @@ func (h *harness) timeStep(ctx context.Context, st lagStep) (sample, error) {
 			detail: fmt.Sprintf("the screen was not at %s within %s before the write", st.pre.desc, h.lagTimeout)}, nil
 	}
 	w := h.watch(ctx, t0, st.goal, st.limit)
+	s := sample{trail: w.trail, marked: w.marked, markedAt: w.markedAt}
 	if !w.met {
-		return sample{why: "timeout after " + st.limit.String(), last: w.last, trail: w.trail}, nil
+		s.why, s.last = "timeout after "+st.limit.String(), w.last
+		return s, nil
 	}
-	return sample{lag: w.at, ok: true, count: w.count, trail: w.trail}, nil
+	s.lag, s.ok, s.count = w.at, true, w.count
+	return s, nil
 }
 
 // watched is what watch saw.
 type watched struct {
-	met   bool
-	at    time.Duration // from t0 to the capture that met the goal
-	count shownCount    // the count that met it
-	last  string        // the last display read, quoted, or why there was none
-	trail []string      // every change of the display: "0.412s \"500\""
+	met      bool
+	at       time.Duration // from t0 to the capture that met the goal
+	count    shownCount    // the count that met it
+	marked   bool          // the goal's number was drawn not live first
+	markedAt time.Duration // from t0 to the first such capture
+	last     string        // the last display read, quoted, or why there was none
+	trail    []string      // every change of the display: "0.412s \"500\""
 }
 
 // watch reads the lag sale's HOLDS cell every screenPoll until it meets g
@@ -111,15 +129,19 @@ func (h *harness) watch(ctx context.Context, t0 time.Time, g goal, limit time.Du
 			return w
 		}
 		seen := time.Since(t0) // after the capture: the screen may have been ready a little earlier
-		shown := "no count"
 		c, err := holdsOnScreen(pane, lagSale)
-		if err == nil {
-			shown = strconv.Quote(c.text)
+		shown := strconv.Quote(c.text)
+		if err != nil {
+			shown = "no count (" + strings.TrimPrefix(err.Error(), errNoCount.Error()+": ") + ")"
 		}
 		if shown != w.last {
 			w.last, w.trail = shown, append(w.trail, fmtLag(seen)+" "+shown)
 		}
-		if err == nil && g.met(c) {
+		met, marked := g.reached(c, err)
+		if marked && !w.marked {
+			w.marked, w.markedAt = true, seen
+		}
+		if met {
 			w.met, w.at, w.count = true, seen, c
 			return w
 		}

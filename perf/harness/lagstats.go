@@ -19,6 +19,10 @@ type sample struct {
 	detail string     // more about why, e.g. the precondition not met
 	last   string     // when failed: the last display read, quoted ("\"45\"") or "no count"
 	trail  []string   // the display's changes after the write, timed from it
+	// marked: the goal's number was on screen with the not-live mark first,
+	// markedAt after the write; such a display is not counted as a pass.
+	marked   bool
+	markedAt time.Duration
 }
 
 // percentile is the nearest-rank p-th percentile (0 < p ≤ 100) of sorted

@@ -157,17 +157,17 @@ func (h *harness) lagRows(l lagResults) []row {
 			continue
 		}
 		s := summarize(f.samples, lagTarget)
-		out = append(out, check(f.fig, s.measured+compactNote(f.samples), lagT, s.pass))
+		out = append(out, check(f.fig, s.measured+compactNote(f.samples)+markNote(f.samples), lagT, s.pass))
 	}
 	stopFig := "after a " + h.stopFor.String() + " SIGSTOP of redis-server: SIGCONT -> screen counts 500 new holds"
 	if !l.stopRan {
 		return append(out, skippedRow(stopFig, stopT, "--skip-stop"))
 	}
-	s := l.stop
+	s, note := l.stop, markNote([]sample{l.stop})
 	if !s.ok {
-		return append(out, check(stopFig, s.failure()+", screen showed "+s.last, stopT, false))
+		return append(out, check(stopFig, s.failure()+", screen showed "+s.last+note, stopT, false))
 	}
-	return append(out, check(stopFig, fmtLag(s.lag), stopT, s.lag <= stopTarget))
+	return append(out, check(stopFig, fmtLag(s.lag)+note, stopT, s.lag <= stopTarget))
 }
 
 // compactNote says when a met goal was read from a compact display, which
@@ -180,6 +180,24 @@ func compactNote(samples []sample) string {
 		}
 	}
 	return ""
+}
+
+// markNote says when the goal's number was on screen earlier with the
+// not-live mark ("500~"), which the figure does not count.
+func markNote(samples []sample) string {
+	n, first := 0, time.Duration(0)
+	for _, s := range samples {
+		if s.marked {
+			if n == 0 || s.markedAt < first {
+				first = s.markedAt
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; drawn not live (\"~\") first in %d of %d, from %s", n, len(samples), fmtLag(first))
 }
 
 // benchRows are bench against redis-benchmark.

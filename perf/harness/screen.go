@@ -11,13 +11,19 @@ import (
 )
 
 // shownCount is a number as the dashboard draws it: exact ("500",
-// "20,000") or compact ("20.0k", "1.2M"), which rounds to its last digit.
+// "20,000") or compact ("20.0k", "1.2M"), which rounds to its last digit,
+// either followed by the not-live mark "~" ("500~", "100k~": the push feed
+// does not keep the count current; it is as old as the status bar says).
 type shownCount struct {
-	n      int64  // the value the text stands for ("20.0k" → 20,000)
-	approx bool   // compact: the true count is within half a unit of the last digit
-	unit   int64  // compact: the value of the last digit ("20.0k" → 100)
-	text   string // as drawn
+	n       int64  // the value the text stands for ("20.0k" → 20,000)
+	approx  bool   // compact: the true count is within half a unit of the last digit
+	unit    int64  // compact: the value of the last digit ("20.0k" → 100)
+	notLive bool   // drawn with the not-live mark
+	text    string // as drawn
 }
+
+// notLiveMark is the dashboard's mark after a hold count that is not live.
+const notLiveMark = "~"
 
 // span is the range of true counts the display is drawn for: "20.0k" is
 // 19,950 to 20,049 (rounded half up); an exact display is its own value.
@@ -34,17 +40,21 @@ var errNoCount = errors.New("harness: no holds count on screen")
 
 // atLeast reports whether the display means a count of at least want. A
 // compact display counts by the value it stands for: "20.0k" means 20,000.
+// The not-live mark is not looked at (the caller decides).
 func (c shownCount) atLeast(want int64) bool { return c.n >= want }
 
-// exactly reports whether the display is the exact count want ("0", "500").
+// exactly reports whether the display is the exact count want ("0", "500"),
+// the not-live mark not looked at.
 func (c shownCount) exactly(want int64) bool { return !c.approx && c.n == want }
 
 // parseCount reads a count as the dashboard draws it: digits, with ","
 // between groups of three when there are thousands separators ("20,000"),
-// or a decimal with a k, M or G suffix ("20.0k").
-func parseCount(s string) (shownCount, error) {
-	c := shownCount{text: s}
-	bad := fmt.Errorf("%w: %q", errNoCount, s)
+// or a decimal with a k, M or G suffix ("20.0k"); then maybe "~".
+func parseCount(text string) (shownCount, error) {
+	c := shownCount{text: text}
+	bad := fmt.Errorf("%w: %q", errNoCount, text)
+	s, notLive := strings.CutSuffix(text, notLiveMark)
+	c.notLive = notLive
 	if mult, ok := map[byte]float64{'k': 1e3, 'M': 1e6, 'G': 1e9}[lastByte(s)]; ok {
 		num := s[:len(s)-1]
 		whole, frac, _ := strings.Cut(num, ".")
