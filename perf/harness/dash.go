@@ -13,16 +13,21 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// dashResult is what running the dashboard for one window cost.
+// dashResult is what one dashboard session measured: its steady-state cost
+// over the window, then the lag measurements.
 type dashResult struct {
-	server    serverCost
-	procShare float64 // flashtop's CPU as a share of one core
-	rssMaxKB  int64   // highest VmRSS sampled
-	hwmKB     int64   // VmHWM at the end (peak RSS since start)
-	screen    string  // the last screen, for the record
+	steady    bool       // the steady window ran
+	server    serverCost // the server's cost over the window
+	procShare float64    // flashtop's CPU as a share of one core
+	rssMaxKB  int64      // highest VmRSS sampled
+	hwmKB     int64      // VmHWM at the end (peak RSS since start)
+	screen    string     // the last screen, for the record
 	warmup    time.Duration
 	walked    bool       // the dashboard reported a complete discovery walk before the window
 	startup   serverCost // the server's cost from launch to the window (the first walk)
+	lag       lagResults
+	session   serverCost // the server's cost from launch to quit (writes of the lag steps included)
+	quit      bool       // the dashboard exited after "q"
 }
 
 // walksRe finds the dashboard's count of complete discovery walks on its
@@ -50,15 +55,16 @@ func (h *harness) tmux(args ...string) (string, error) {
 }
 
 // measureDashboard starts the real dashboard (the flashtop binary, default
-// flags) in a detached 160x48 tmux pane, lets it warm up, then measures the
-// server's and its own cost over the window.
+// flags but the lag sale pinned) in a detached 160x48 tmux pane, lets it warm
+// up, measures the server's and its own cost over the window, then runs the
+// lag measurements and quits it.
 func (h *harness) measureDashboard(ctx context.Context, rdb *redis.Client) (dashResult, error) {
 	var r dashResult
 	launch, err := markServer(ctx, rdb)
 	if err != nil {
 		return r, err
 	}
-	cmd := fmt.Sprintf("exec %s --redis-url %s", h.flashtop, h.url)
+	cmd := fmt.Sprintf("exec %s --redis-url %s --sale %s", h.flashtop, h.url, lagSale)
 	if _, err := h.tmux("new-session", "-d", "-s", "perf", "-x", "160", "-y", "48", cmd); err != nil {
 		return r, fmt.Errorf("tmux: %w (is tmux installed?)", err)
 	}
@@ -77,9 +83,34 @@ func (h *harness) measureDashboard(ctx context.Context, rdb *redis.Client) (dash
 		return r, err
 	}
 	r.startup = costBetween(launch, s0)
+	if !h.skipSteady {
+		if err := h.steadyWindow(ctx, rdb, pid, &r); err != nil {
+			return r, err
+		}
+	}
+	if err := h.lagPhase(ctx, rdb, &r); err != nil {
+		return r, err
+	}
+	r.screen, _ = h.tmux("capture-pane", "-p", "-t", "perf")
+	r.quit = h.quitDashboard(ctx, pid)
+	end, err := markServer(ctx, rdb)
+	if err != nil {
+		return r, err
+	}
+	r.session = costBetween(launch, end)
+	return r, nil
+}
+
+// steadyWindow measures the server's and the dashboard's cost over the
+// window, with no writes.
+func (h *harness) steadyWindow(ctx context.Context, rdb *redis.Client, pid int, r *dashResult) error {
+	s0, err := markServer(ctx, rdb)
+	if err != nil {
+		return err
+	}
 	p0, err := markProc(pid)
 	if err != nil {
-		return r, fmt.Errorf("flashtop (pid %d) is not running: %w", pid, err)
+		return fmt.Errorf("flashtop (pid %d) is not running: %w", pid, err)
 	}
 	for end := time.Now().Add(h.window); time.Now().Before(end) && ctx.Err() == nil; {
 		sleep(ctx, time.Second)
@@ -89,17 +120,43 @@ func (h *harness) measureDashboard(ctx context.Context, rdb *redis.Client) (dash
 	}
 	s1, err := markServer(ctx, rdb)
 	if err != nil {
-		return r, err
+		return err
 	}
 	p1, err := markProc(pid)
 	if err != nil {
-		return r, fmt.Errorf("flashtop exited during the window: %w", err)
+		return fmt.Errorf("flashtop exited during the window: %w", err)
 	}
-	r.server, r.procShare, r.hwmKB = costBetween(s0, s1), cpuShare(p0, p1), p1.hwmKB
-	r.screen, _ = h.tmux("capture-pane", "-p", "-t", "perf")
+	r.steady, r.server, r.procShare, r.hwmKB = true, costBetween(s0, s1), cpuShare(p0, p1), p1.hwmKB
+	return ctx.Err()
+}
+
+// lagPhase runs the lag measurements the flags leave in.
+func (h *harness) lagPhase(ctx context.Context, rdb *redis.Client, r *dashResult) error {
+	var err error
+	if !h.skipLag {
+		if r.lag, err = h.measureLag(ctx, rdb); err != nil {
+			return err
+		}
+	}
+	if !h.skipStop {
+		r.lag.stopRan = true
+		if r.lag.stop, err = h.measureStop(ctx, rdb); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quitDashboard presses q and waits up to 5 s for the process to exit.
+func (h *harness) quitDashboard(ctx context.Context, pid int) bool {
 	_, _ = h.tmux("send-keys", "-t", "perf", "q")
-	sleep(ctx, 500*time.Millisecond)
-	return r, nil
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end) && ctx.Err() == nil; {
+		if _, err := markProc(pid); err != nil {
+			return true
+		}
+		sleep(ctx, 100*time.Millisecond)
+	}
+	return false
 }
 
 // measureNaive runs a full SCAN (COUNT 1000) of the keyspace every 2 s over

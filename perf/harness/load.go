@@ -24,8 +24,8 @@ const (
 )
 
 // unrelatedKeys fills the keyspace up to totalKeys: keys of no family
-// (900k minus the 10 stock keys and 10 queues).
-const unrelatedKeys = totalKeys - sales*holdsPerSale - 2*sales
+// (900k minus the 10 stock keys, the 10 queues and the lag sale's stock).
+const unrelatedKeys = totalKeys - sales*holdsPerSale - 2*sales - 1
 
 // saleID is the id of sale s of the load.
 func saleID(s int) string { return fmt.Sprintf("perf%02d", s) }
@@ -71,6 +71,7 @@ func load(ctx context.Context, rdb *redis.Client) error {
 			}
 		}
 	}
+	jobs <- func(p redis.Pipeliner) { p.Set(ctx, "inventory:"+lagSale, lagStock, 0) }
 	for s := 0; s < sales; s++ {
 		queueJobs(ctx, jobs, saleID(s))
 		holdJobs(ctx, jobs, saleID(s))

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,20 +72,24 @@ type serverCost struct {
 	cmdUsec  int64            // sum of commandstats usec
 	calls    int64            // commands run
 	byCmd    map[string]int64 // usec per command
+	callsBy  map[string]int64 // calls per command
 	cpuSecs  float64          // used_cpu delta (includes the server's idle work)
 	cmdShare float64          // cmdUsec as a share of one core over the window
 	cpuShare float64          // cpuSecs as a share of one core over the window
 }
 
 func costBetween(a, b serverMark) serverCost {
-	c := serverCost{window: b.at.Sub(a.at), byCmd: map[string]int64{}, cpuSecs: b.cpuSecs - a.cpuSecs}
+	c := serverCost{window: b.at.Sub(a.at), byCmd: map[string]int64{}, callsBy: map[string]int64{}, cpuSecs: b.cpuSecs - a.cpuSecs}
 	for cmd, u := range b.usec {
 		d := u - a.usec[cmd]
 		if d > 0 {
 			c.byCmd[cmd] = d
 			c.cmdUsec += d
 		}
-		c.calls += b.calls[cmd] - a.calls[cmd]
+		if n := b.calls[cmd] - a.calls[cmd]; n > 0 {
+			c.callsBy[cmd] = n
+			c.calls += n
+		}
 	}
 	c.cmdShare = float64(c.cmdUsec) / float64(c.window.Microseconds())
 	c.cpuShare = c.cpuSecs / c.window.Seconds()
@@ -92,26 +98,53 @@ func costBetween(a, b serverMark) serverCost {
 
 // top lists the costliest commands, "cmd usec" pairs, at most n.
 func (c serverCost) top(n int) string {
-	type kv struct {
-		cmd  string
-		usec int64
-	}
-	var list []kv
-	for k, v := range c.byCmd {
-		list = append(list, kv{k, v})
-	}
-	for i := range list { // small: selection sort by usec, descending
-		for j := i + 1; j < len(list); j++ {
-			if list[j].usec > list[i].usec {
-				list[i], list[j] = list[j], list[i]
-			}
-		}
-	}
 	var parts []string
-	for i := 0; i < len(list) && i < n; i++ {
-		parts = append(parts, fmt.Sprintf("%s %.0fms", list[i].cmd, float64(list[i].usec)/1000))
+	for i, cmd := range c.names(func(string) bool { return true }) {
+		if i == n {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %.0fms", cmd, float64(c.byCmd[cmd])/1000))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// names is the commands that ran and keep accepts, costliest first (by
+// usec, then calls, then name).
+func (c serverCost) names(keep func(string) bool) []string {
+	var list []string
+	for cmd := range c.callsBy {
+		if keep(cmd) {
+			list = append(list, cmd)
+		}
+	}
+	slices.SortFunc(list, func(a, b string) int {
+		return cmp.Or(cmp.Compare(c.byCmd[b], c.byCmd[a]), cmp.Compare(c.callsBy[b], c.callsBy[a]), cmp.Compare(a, b))
+	})
+	return list
+}
+
+// byName lists the commands keep accepts with their calls and time:
+// "scan 1204 calls 357.1ms, hmget 800 calls 20.0ms"; "none" when none ran.
+func (c serverCost) byName(keep func(string) bool) string {
+	var parts []string
+	for _, cmd := range c.names(keep) {
+		parts = append(parts, fmt.Sprintf("%s %d calls %.1fms", cmd, c.callsBy[cmd], float64(c.byCmd[cmd])/1000))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// feedCommand reports whether a commandstats name belongs to the push feed
+// (CLIENT TRACKING and its subcommands, TIME, the invalidation subscriber)
+// rather than to the poll plan or the walk.
+func feedCommand(cmd string) bool {
+	switch cmd {
+	case "time", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe":
+		return true
+	}
+	return strings.HasPrefix(cmd, "client|")
 }
 
 // procMark is a process's CPU time and memory at one moment.
