@@ -16,22 +16,11 @@ import (
 	"flashtop/redisops/redistest"
 )
 
-// auditHold writes a Lua-path hold with ttl and returns its deadline (the
-// server's PEXPIRETIME) after taking its units from stock, as the backend's
-// reserve does.
+// auditHold writes a Lua-path hold with ttl after taking its units from
+// stock, as the backend's reserve does, and returns its deadline.
 func auditHold(t *testing.T, rdb *redis.Client, sale, user string, qty int64, ttl time.Duration) time.Time {
 	t.Helper()
-	ctx := context.Background()
-	key := "reservation:" + user + ":" + sale
-	pipe := rdb.TxPipeline()
-	pipe.DecrBy(ctx, "inventory:"+sale, qty)
-	pipe.HSet(ctx, key, "quantity", qty, "reserved_at", time.Now().Unix(), "user_id", user)
-	pipe.PExpire(ctx, key, ttl)
-	exp := pipe.PExpireTime(ctx, key)
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return time.UnixMilli(exp.Val().Milliseconds())
+	return redistest.WriteHold(t, rdb, sale, user, qty, ttl, true)
 }
 
 // TestCLIAuditWatchOutcomes: while audit --watch runs (events off, as the

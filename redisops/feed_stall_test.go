@@ -2,7 +2,6 @@ package redisops
 
 import (
 	"context"
-	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -45,15 +44,7 @@ func TestFeedAfterServerStall(t *testing.T) {
 	}
 	stopped = false
 	cont := time.Now()
-	pipe := rdb.Pipeline()
-	for i := range 500 {
-		key := fmt.Sprintf("reservation:u%d:s1", i)
-		pipe.HSet(ctx, key, "quantity", 1, "reserved_at", 1_770_000_000, "user_id", fmt.Sprint("u", i))
-		pipe.Expire(ctx, key, 300*time.Second)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
+	redistest.WriteHolds(t, rdb, "s1", "u", 500, 1)
 	for {
 		snap, err := p.Snapshot(ctx, SnapshotOptions{Sale: "other"})
 		if err == nil {

@@ -49,20 +49,10 @@ func feedIs(state string) func(*Snapshot) bool {
 	return func(s *Snapshot) bool { return s.Feed != nil && s.Feed.State == state }
 }
 
-// writeHold writes a backend-style Lua-path hold (hash, reserved_at now)
-// with a TTL of ttl and returns its deadline (the server's PEXPIRETIME).
+// writeHold writes a backend-style Lua-path hold (redistest.WriteHold).
 func writeHold(t *testing.T, rdb *redis.Client, sale, user string, qty int64, ttl time.Duration) time.Time {
 	t.Helper()
-	ctx := context.Background()
-	key := DefaultSchema().HoldKey(user, sale)
-	pipe := rdb.TxPipeline()
-	pipe.HSet(ctx, key, "quantity", qty, "reserved_at", time.Now().Unix(), "user_id", user)
-	pipe.PExpire(ctx, key, ttl)
-	exp := pipe.PExpireTime(ctx, key)
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return time.UnixMilli(exp.Val().Milliseconds())
+	return redistest.WriteHold(t, rdb, sale, user, qty, ttl, false)
 }
 
 // outcomeCase is one hold of the outcome test: released this long before
@@ -221,15 +211,7 @@ func TestFeedCountsNewHoldsWithinATick(t *testing.T) {
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:s1", 100, 0)
 	tickFor(t, p, "live", 5*time.Second, 20*time.Millisecond, feedIs(FeedLive))
-	pipe := rdb.Pipeline()
-	for i := range 500 {
-		key := fmt.Sprintf("reservation:u%d:s1", i)
-		pipe.HSet(ctx, key, "quantity", 2, "reserved_at", 1_770_000_000, "user_id", fmt.Sprint("u", i))
-		pipe.Expire(ctx, key, 300*time.Second)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
+	redistest.WriteHolds(t, rdb, "s1", "u", 500, 2)
 	lua := `for i = 1, 2000 do local k = 'reservation:l' .. i .. ':s1'
 	  redis.call('HSET', k, 'quantity', 1, 'reserved_at', 1770000000, 'user_id', 'l' .. i)
 	  redis.call('EXPIRE', k, 300) end return 1`
@@ -257,7 +239,7 @@ func TestFeedCountsNewHoldsWithinATick(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("2,000 holds from one script", 2500, 3000)
-	pipe = rdb.Pipeline()
+	pipe := rdb.Pipeline()
 	for i := range 500 {
 		pipe.Del(ctx, fmt.Sprintf("reservation:u%d:s1", i))
 	}

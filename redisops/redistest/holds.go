@@ -1,0 +1,48 @@
+package redistest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// WriteHold writes a hold the way the backend's Lua path does (a hash:
+// quantity, reserved_at now, user_id; a TTL of ttl) on reservation:<user>:<sale>,
+// taking qty from inventory:<sale> first when takeStock, in one MULTI, and
+// returns the hold's deadline as the server has it (PEXPIRETIME).
+func WriteHold(tb testing.TB, rdb *redis.Client, sale, user string, qty int64, ttl time.Duration, takeStock bool) time.Time {
+	tb.Helper()
+	ctx := context.Background()
+	key := "reservation:" + user + ":" + sale
+	pipe := rdb.TxPipeline()
+	if takeStock {
+		pipe.DecrBy(ctx, "inventory:"+sale, qty)
+	}
+	pipe.HSet(ctx, key, "quantity", qty, "reserved_at", time.Now().Unix(), "user_id", user)
+	pipe.PExpire(ctx, key, ttl)
+	exp := pipe.PExpireTime(ctx, key)
+	if _, err := pipe.Exec(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return time.UnixMilli(exp.Val().Milliseconds())
+}
+
+// WriteHolds writes n holds of qty units on sale, users <prefix>0…, TTL 300 s,
+// in one pipeline (another client's burst of reserves).
+func WriteHolds(tb testing.TB, rdb *redis.Client, sale, prefix string, n int, qty int64) {
+	tb.Helper()
+	ctx := context.Background()
+	pipe := rdb.Pipeline()
+	for i := range n {
+		user := fmt.Sprint(prefix, i)
+		key := "reservation:" + user + ":" + sale
+		pipe.HSet(ctx, key, "quantity", qty, "reserved_at", 1_770_000_000, "user_id", user)
+		pipe.Expire(ctx, key, 300*time.Second)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		tb.Fatal(err)
+	}
+}
