@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/ui"
 )
@@ -30,10 +31,10 @@ func watchLeaks(cfg config, uc *ui.Config) (func(), error) {
 		}
 		rec, closeRec = f, func() { _ = f.Close() }
 	}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger()}
+	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(redisops.DefaultLeakSkew), Ledger: leakwatch.NewMemLedger()}
 	var reclaimer ui.Reclaimer
 	if uc.Arming.Armed {
-		if l, ok := uc.Backend.(redisops.LeakLedger); ok {
+		if l, ok := uc.Backend.(leakwatch.Ledger); ok {
 			w.Ledger = l
 		}
 		if r, ok := uc.Backend.(ui.Reclaimer); ok {

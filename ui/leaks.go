@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/ui/panels"
 )
@@ -29,13 +30,13 @@ type Reclaimer interface {
 // as leaks.
 type LeakBackend struct {
 	Backend
-	watch     *redisops.LeakWatch // nil: no leak watch
-	reclaimer Reclaimer           // nil: nothing to reclaim from (the ledger is in memory)
-	rec       *recorder           // nil: no recording
+	watch     *leakwatch.Watch // nil: no leak watch
+	reclaimer Reclaimer        // nil: nothing to reclaim from (the ledger is in memory)
+	rec       *recorder        // nil: no recording
 }
 
 // NewLeakBackend wraps inner. watch, reclaimer and record may each be nil.
-func NewLeakBackend(inner Backend, watch *redisops.LeakWatch, reclaimer Reclaimer, record io.Writer) *LeakBackend {
+func NewLeakBackend(inner Backend, watch *leakwatch.Watch, reclaimer Reclaimer, record io.Writer) *LeakBackend {
 	b := &LeakBackend{Backend: inner, watch: watch, reclaimer: reclaimer}
 	if record != nil {
 		b.rec = &recorder{w: record}

@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 )
 
@@ -61,9 +62,9 @@ func (f *fakeReclaimer) sales() []string {
 }
 
 // classLedger records every leak the tracker reports under one class: the
-// UI tests choose the verdict, which is the tracker's job (redisops).
+// UI tests choose the verdict, which is the tracker's job (leakwatch).
 type classLedger struct {
-	*redisops.MemLedger
+	*leakwatch.MemLedger
 	class string
 }
 
@@ -84,16 +85,16 @@ func withoutDave(at time.Time) *redisops.Snapshot {
 // leakSession starts a dashboard on a LeakBackend whose first poll shows
 // dave's 2-minute hold; next (if not nil) runs before the second poll, 3
 // minutes later, which no longer shows it: a verified leak of 1 unit.
-func leakSession(t *testing.T, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *redisops.LeakWatch) {
+func leakSession(t *testing.T, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
 	t.Helper()
-	return leakSessionOn(t, classLedger{redisops.NewMemLedger(), redisops.LeakVerified}, arming, rc, rec, next)
+	return leakSessionOn(t, classLedger{leakwatch.NewMemLedger(), redisops.LeakVerified}, arming, rc, rec, next)
 }
 
 // leakSessionOn is leakSession with the leak watch's ledger given.
-func leakSessionOn(t *testing.T, ledger redisops.LeakLedger, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *redisops.LeakWatch) {
+func leakSessionOn(t *testing.T, ledger leakwatch.Ledger, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
 	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0), result: redisops.Result{OK: true, Status: redisops.StatusReleased}}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: ledger}
+	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(0), Ledger: ledger}
 	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, rc, rec), Arming: arming})
 	if next != nil {
 		next(h)
@@ -169,9 +170,9 @@ func TestReclaimKeyConfirmsThenReclaimsOnce(t *testing.T) {
 
 // unverifiedLedger is a ledger that already holds an unverified leak of
 // units for sale s1 (its end was not seen: the feed was down).
-func unverifiedLedger(t *testing.T, units int64) *redisops.MemLedger {
+func unverifiedLedger(t *testing.T, units int64) *leakwatch.MemLedger {
 	t.Helper()
-	m := redisops.NewMemLedger()
+	m := leakwatch.NewMemLedger()
 	l := redisops.Leak{Sale: "s1", User: "erin", Key: "reservation:erin:s1", Quantity: units, Stamp: "1", Class: redisops.LeakUnverified}
 	if ok, err := m.RecordLeak(context.Background(), l); err != nil || !ok {
 		t.Fatalf("record: %v %v", ok, err)

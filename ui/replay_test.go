@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/replay"
 )
@@ -23,7 +24,7 @@ func panelViews(m Model) string {
 func recordSession(t *testing.T, rec *bytes.Buffer) []string {
 	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0)}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: redisops.NewMemLedger()}
+	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(0), Ledger: leakwatch.NewMemLedger()}
 	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, nil, rec), Arming: armedLoopback})
 	h.send(clockTickMsg{})
 	views := []string{panelViews(h.m)}
