@@ -82,20 +82,20 @@ func withoutDave(at time.Time) *redisops.Snapshot {
 	return s
 }
 
-// leakSession starts a dashboard on a LeakBackend whose first poll shows
+// leakSession starts a dashboard on a leakwatch.Backend whose first poll shows
 // dave's 2-minute hold; next (if not nil) runs before the second poll, 3
 // minutes later, which no longer shows it: a verified leak of 1 unit.
-func leakSession(t *testing.T, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
+func leakSession(t *testing.T, arming redisops.Arming, rc leakwatch.Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
 	t.Helper()
 	return leakSessionOn(t, classLedger{leakwatch.NewMemLedger(), redisops.LeakVerified}, arming, rc, rec, next)
 }
 
 // leakSessionOn is leakSession with the leak watch's ledger given.
-func leakSessionOn(t *testing.T, ledger leakwatch.Ledger, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
+func leakSessionOn(t *testing.T, ledger leakwatch.Ledger, arming redisops.Arming, rc leakwatch.Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
 	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0), result: redisops.Result{OK: true, Status: redisops.StatusReleased}}
 	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(0), Ledger: ledger}
-	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, rc, rec), Arming: arming})
+	h := newHarnessWith(t, fb, Config{Backend: leakwatch.NewBackend(fb, w, rc, rec), Arming: arming})
 	if next != nil {
 		next(h)
 	}

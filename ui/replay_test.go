@@ -25,7 +25,7 @@ func recordSession(t *testing.T, rec *bytes.Buffer) []string {
 	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0)}
 	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(0), Ledger: leakwatch.NewMemLedger()}
-	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, nil, rec), Arming: armedLoopback})
+	h := newHarnessWith(t, fb, Config{Backend: leakwatch.NewBackend(fb, w, nil, rec), Arming: armedLoopback})
 	h.send(clockTickMsg{})
 	views := []string{panelViews(h.m)}
 	for _, s := range []*redisops.Snapshot{testSnapshot(t0.Add(time.Minute)), withoutDave(t0.Add(3 * time.Minute))} {
