@@ -25,18 +25,33 @@ func (m *Model) logLeaks(s *redisops.Snapshot) {
 		return
 	}
 	for _, l := range s.Leaks {
-		cmd := fmt.Sprintf("%d units lost: hold %s expired (ledger %s)", l.Quantity, redisops.Sanitize(l.Key),
-			redisops.Sanitize(redisops.LedgerKey(l.Sale)))
-		if !l.Recorded {
-			cmd += ", recorded before"
-		}
-		m.appendLogOnce(panels.LogEntry{At: l.At, Command: cmd, Status: leakStatus})
+		m.appendLogOnce(panels.LogEntry{At: l.At, Command: leakLine(l), Status: leakStatus})
 	}
 	for _, e := range []string{s.LeakErr, s.RecordErr} {
 		if e != "" {
 			m.appendLogOnce(panels.LogEntry{At: s.TakenAt, Command: "leak watch", Err: redisops.Sanitize(e)})
 		}
 	}
+}
+
+// leakLine is the command log's line of a leak: its units, its hold and how
+// it ended by its class (a leak of no class, from an older recording, is
+// unverified, as in the ledger), then its ledger.
+func leakLine(l redisops.WatchedLeak) string {
+	units := "units"
+	if l.Quantity == 1 {
+		units = "unit"
+	}
+	end := "ended unseen after its deadline (unverified: may have been released)"
+	if l.Verified() {
+		end = "expired (verified)"
+	}
+	line := fmt.Sprintf("%d %s lost: hold %s %s; ledger %s", l.Quantity, units, redisops.Sanitize(l.Key), end,
+		redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+	if !l.Recorded {
+		line += ", recorded before"
+	}
+	return line
 }
 
 // appendLogOnce appends e unless the log's last entries already hold it
