@@ -36,8 +36,8 @@ func NewMemLedger() *MemLedger {
 }
 
 // RecordLeak records l once per hold key and stamp, under its class (a
-// Class other than LeakVerified counts as unverified, as in Redis). It
-// refuses what the Redis ledger refuses (redisops.ValidateLeak).
+// Class other than redisops.LeakVerified counts as unverified, as in
+// Redis). It refuses what the Redis ledger refuses (redisops.ValidateLeak).
 func (m *MemLedger) RecordLeak(_ context.Context, l redisops.Leak) (bool, error) {
 	if err := redisops.ValidateLeak(l); err != nil {
 		return false, err
