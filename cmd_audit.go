@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 )
 
@@ -113,7 +114,7 @@ func auditSnapshot(ctx context.Context, cfg config, c *redisops.Client) (*rediso
 // adds the leaks seen; the anomalies come from one complete snapshot at the
 // end. An interrupt ends the watch early with what was seen so far.
 func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJSON) (*redisops.Snapshot, auditJSON, error) {
-	w := redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger(), Indexed: true}
+	w := leakwatch.Watch{Tracker: leakwatch.NewTracker(redisops.DefaultLeakSkew), Ledger: leakwatch.NewMemLedger(), Indexed: true}
 	out.Ledger = "memory"
 	if checkArmed(cfg) == nil {
 		w.Ledger, out.Ledger = c, "redis"

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/ui"
 )
@@ -16,7 +17,7 @@ type holdObserved interface {
 }
 
 // watchLeaks wraps the dashboard's backend in the leak watch and, with
-// --record FILE, the recorder (ui.LeakBackend). With writes armed, leaks are
+// --record FILE, the recorder (leakwatch.Backend). With writes armed, leaks are
 // recorded in the Redis ledger (flashtop:leaks:{sale}) and the reclaim key
 // works; otherwise they are kept in memory. It returns what closes the
 // recording.
@@ -30,13 +31,13 @@ func watchLeaks(cfg config, uc *ui.Config) (func(), error) {
 		}
 		rec, closeRec = f, func() { _ = f.Close() }
 	}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(redisops.DefaultLeakSkew), Ledger: redisops.NewMemLedger()}
-	var reclaimer ui.Reclaimer
+	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(redisops.DefaultLeakSkew), Ledger: leakwatch.NewMemLedger()}
+	var reclaimer leakwatch.Reclaimer
 	if uc.Arming.Armed {
-		if l, ok := uc.Backend.(redisops.LeakLedger); ok {
+		if l, ok := uc.Backend.(leakwatch.Ledger); ok {
 			w.Ledger = l
 		}
-		if r, ok := uc.Backend.(ui.Reclaimer); ok {
+		if r, ok := uc.Backend.(leakwatch.Reclaimer); ok {
 			reclaimer = r
 		}
 	}
@@ -44,6 +45,6 @@ func watchLeaks(cfg config, uc *ui.Config) (func(), error) {
 		o.SetHoldObserver(w.Tracker)
 		w.Indexed = true
 	}
-	uc.Backend = ui.NewLeakBackend(uc.Backend, w, reclaimer, rec)
+	uc.Backend = leakwatch.NewBackend(uc.Backend, w, reclaimer, rec)
 	return closeRec, nil
 }

@@ -14,7 +14,7 @@ import (
 const (
 	clockWindow = time.Minute
 	// minClockMargin and maxClockMargin bound the margin leak classification
-	// allows for the clock estimate (see Tracker): below a millisecond the
+	// allows for the clock estimate (see leakwatch.Tracker): below a millisecond the
 	// server's own millisecond expiry clock dominates; above the maximum a
 	// release just before its deadline could pass for an expiry.
 	minClockMargin = time.Millisecond

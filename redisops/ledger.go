@@ -2,16 +2,30 @@ package redisops
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"flashtop/scripts"
 )
+
+// The leak ledger in Redis: the operations of the Client on it (RecordLeak,
+// Reclaim, LedgerTotals over scripts/leak.lua and scripts/reclaim.lua), its
+// key (LedgerKey) and its status words. They are script calls of the Client
+// like every other operation, so they live here with it.
+//
+// Where the rest of the leak watch lives, and why:
+//   - leak.go (this package): the data redisops itself produces or carries,
+//     Leak and its classes, LeakTotals, WatchedLeak (Snapshot.Leaks), Vanish,
+//     HoldObserver, HoldStamp and NoStamp (the hold index tells of hold ends),
+//     DefaultLeakSkew (from the clock estimate). redisops may not import
+//     leakwatch, so what a Snapshot or the hold index needs stays here.
+//   - package flashtop/leakwatch: the watch itself, the Tracker that
+//     classifies hold ends (released, verified leak, unverified leak), the
+//     Ledger interface this Client satisfies and the in-memory MemLedger, the
+//     Watch that ties them (Feed, FillLeaks), and the dashboard's Backend
+//     wrapper (leakwatch/doc.go).
 
 // Status words of the leak ledger (scripts/leak.lua, scripts/reclaim.lua).
 const (
@@ -49,16 +63,11 @@ func ReclaimUnverifiedCommand(sale string) string {
 	return "flashtop reclaim --sale " + Sanitize(sale) + " --include-unverified"
 }
 
-// LeakLedger is where leaks are recorded: the Redis ledger of a Client (writes
-// armed) or a MemLedger (not armed). recorded is false when the leak was
-// recorded before (by this or another watcher).
-type LeakLedger interface {
-	RecordLeak(ctx context.Context, l Leak) (recorded bool, err error)
-	LedgerTotals(ctx context.Context, sales []string) (map[string]LeakTotals, error)
-}
-
-// checkLeak validates a leak before it is recorded.
-func checkLeak(l Leak) error {
+// ValidateLeak checks a leak before it is recorded (ErrInput): a sale id a
+// command could name, a hold key, quantity and stamp the ledger script
+// accepts. Every ledger runs it, the Redis one (RecordLeak) and
+// leakwatch.MemLedger, so that both refuse the same leaks.
+func ValidateLeak(l Leak) error {
 	if err := ValidateID("sale", l.Sale); err != nil {
 		return err
 	}
@@ -78,9 +87,9 @@ func checkLeak(l Leak) error {
 
 // ledgerClass is the class a leak is recorded under: LeakVerified only when
 // l.Class says so; an empty (or unknown) Class is LeakUnverified, the side
-// that is never reclaimed by default.
+// that is never reclaimed by default (Leak.Verified).
 func ledgerClass(l Leak) string {
-	if l.Class == LeakVerified {
+	if l.Verified() {
 		return LeakVerified
 	}
 	return LeakUnverified
@@ -91,7 +100,7 @@ func ledgerClass(l Leak) string {
 // once record each leak once (under the class of the first to record it). A
 // Class other than LeakVerified is recorded as LeakUnverified.
 func (c *Client) RecordLeak(ctx context.Context, l Leak) (bool, error) {
-	if err := checkLeak(l); err != nil {
+	if err := ValidateLeak(l); err != nil {
 		return false, err
 	}
 	key := LedgerKey(l.Sale)
@@ -195,125 +204,6 @@ func ledgerTotals(vals []any) LeakTotals {
 		t.UnverifiedHolds = t.Holds
 	}
 	return t
-}
-
-// MemLedger is the leak ledger of a flashtop that may not write: leaks are
-// kept in memory for this process only (nothing to reclaim from). Safe for
-// concurrent use.
-type MemLedger struct {
-	mu     sync.Mutex
-	seen   map[string]bool
-	totals map[string]LeakTotals
-}
-
-// NewMemLedger returns an empty in-memory ledger.
-func NewMemLedger() *MemLedger {
-	return &MemLedger{seen: map[string]bool{}, totals: map[string]LeakTotals{}}
-}
-
-// RecordLeak records l once per hold key and stamp, under its class (a
-// Class other than LeakVerified counts as unverified, as in Redis).
-func (m *MemLedger) RecordLeak(_ context.Context, l Leak) (bool, error) {
-	if err := checkLeak(l); err != nil {
-		return false, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	id := l.Key + "@" + l.Stamp
-	if m.seen[id] {
-		return false, nil
-	}
-	m.seen[id] = true
-	t := m.totals[l.Sale]
-	t.Units += l.Quantity
-	t.Holds++
-	if ledgerClass(l) == LeakUnverified {
-		t.UnverifiedUnits += l.Quantity
-		t.UnverifiedHolds++
-	}
-	m.totals[l.Sale] = t
-	return true, nil
-}
-
-// LedgerTotals returns the totals of each sale.
-func (m *MemLedger) LedgerTotals(_ context.Context, sales []string) (map[string]LeakTotals, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make(map[string]LeakTotals, len(sales))
-	for _, s := range sales {
-		out[s] = m.totals[s]
-	}
-	return out, nil
-}
-
-// LeakWatch ties a Tracker to a ledger: each observation is classified, each
-// new leak recorded. It is what the dashboard and audit --watch run per poll.
-type LeakWatch struct {
-	Tracker *Tracker
-	Ledger  LeakLedger
-	// Indexed says a hold index feeds the tracker (Poller.SetHoldObserver):
-	// Feed then only records what the tracker saw, without reading the
-	// snapshot's holds again (one clock, one source).
-	Indexed bool
-}
-
-// WatchedLeak is a leak with whether this watcher recorded it first.
-type WatchedLeak struct {
-	Leak
-	Recorded bool `json:"recorded"` // false: another watcher had recorded it
-}
-
-// Feed observes a snapshot (unless Indexed) and records the leaks it
-// reveals and any other leak the tracker saw since (from Gone or Settle). A
-// leak whose record failed is returned with the error and kept for the next
-// Feed.
-func (w LeakWatch) Feed(ctx context.Context, s *Snapshot) ([]WatchedLeak, error) {
-	if !w.Indexed {
-		w.Tracker.ObserveSnapshot(s)
-	}
-	leaks := w.Tracker.Drain()
-	out := make([]WatchedLeak, 0, len(leaks))
-	for i, l := range leaks {
-		rec, err := w.Ledger.RecordLeak(ctx, l)
-		if errors.Is(err, ErrInput) {
-			continue // a sale id no command could name (read from a key): shown, never recorded
-		}
-		if err != nil {
-			w.Tracker.requeue(leaks[i:])
-			return out, fmt.Errorf("recording the leak of %s: %w", l.Key, err)
-		}
-		out = append(out, WatchedLeak{Leak: l, Recorded: rec})
-	}
-	return out, nil
-}
-
-// requeue puts leaks whose record failed back ahead of the pending ones.
-func (t *Tracker) requeue(leaks []Leak) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.pending = append(append([]Leak(nil), leaks...), t.pending...)
-}
-
-// FillLeaks sets each sale row's LeakedUnits, LeakedHolds and
-// LeakedUnverifiedUnits from the ledger's totals.
-func (w LeakWatch) FillLeaks(ctx context.Context, s *Snapshot) error {
-	if s == nil || len(s.Sales) == 0 {
-		return nil
-	}
-	ids := make([]string, len(s.Sales))
-	for i, r := range s.Sales {
-		ids[i] = r.ID
-	}
-	totals, err := w.Ledger.LedgerTotals(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range s.Sales {
-		t := totals[s.Sales[i].ID]
-		s.Sales[i].LeakedUnits, s.Sales[i].LeakedHolds = t.Units, t.Holds
-		s.Sales[i].LeakedUnverifiedUnits = t.UnverifiedUnits
-	}
-	return nil
 }
 
 // leakSeenAt is when a leak was seen, for a ledger value (unix seconds).

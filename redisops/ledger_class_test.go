@@ -306,31 +306,3 @@ func TestReclaimClassErrorsWriteNothing(t *testing.T) {
 		})
 	}
 }
-
-// TestMemLedgerAndFillCountTheClass: the in-memory ledger counts the
-// unverified part too, and FillLeaks puts it in the sale rows.
-func TestMemLedgerAndFillCountTheClass(t *testing.T) {
-	m := NewMemLedger()
-	ctx := context.Background()
-	for i, l := range []Leak{
-		testLeakOf(LeakVerified, "s1", "u1", "1", 3),
-		testLeakOf(LeakUnverified, "s1", "u2", "1", 2),
-		testLeakOf("", "s1", "u3", "1", 1),
-		testLeakOf(LeakVerified, "s1", "u3", "1", 1), // the same leak again
-	} {
-		if _, err := m.RecordLeak(ctx, l); err != nil {
-			t.Fatalf("#%d: %v", i, err)
-		}
-	}
-	tot, _ := m.LedgerTotals(ctx, []string{"s1"})
-	if tot["s1"] != (LeakTotals{Units: 6, Holds: 3, UnverifiedUnits: 3, UnverifiedHolds: 2}) {
-		t.Fatalf("totals %+v", tot["s1"])
-	}
-	snap := &Snapshot{Sales: []SaleStats{{ID: "s1"}, {ID: "s2"}}}
-	if err := (LeakWatch{Tracker: NewTracker(0), Ledger: m}).FillLeaks(ctx, snap); err != nil {
-		t.Fatal(err)
-	}
-	if r := snap.Sales[0]; r.LeakedUnits != 6 || r.LeakedHolds != 3 || r.LeakedUnverifiedUnits != 3 || snap.Sales[1] != (SaleStats{ID: "s2"}) {
-		t.Fatalf("rows %+v", snap.Sales)
-	}
-}

@@ -62,7 +62,7 @@ type Snapshot struct {
 	// Additive.
 	Nodes []NodeStats `json:"nodes,omitempty"` // per master in a cluster (Server holds the totals)
 	Cost  *PollCost   `json:"cost,omitempty"`  // what reading this snapshot cost (the dashboard's poller)
-	// Additive, from the dashboard's leak watch (ui.LeakBackend): the leaks
+	// Additive, from the dashboard's leak watch (leakwatch.Backend): the leaks
 	// this poll revealed, and why the watch or the recording failed (not in JSON).
 	Leaks     []WatchedLeak `json:"leaks,omitempty"`
 	LeakErr   string        `json:"-"`
@@ -167,7 +167,7 @@ type SaleStats struct {
 	// Additive.
 	Active bool `json:"active"` // listed in flash_sales:active
 	Pinned bool `json:"pinned"` // named with --sale
-	// Additive, filled by the leak watch (Tracker and ledger): units and holds
+	// Additive, filled by the leak watch (leakwatch.Watch.FillLeaks): units and holds
 	// lost to expired holds and not reclaimed yet.
 	LeakedUnits int64 `json:"leaked_units"`
 	LeakedHolds int64 `json:"leaked_holds"`

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/ui/forms"
 	"flashtop/ui/panels"
@@ -64,17 +65,17 @@ type eventsResultMsg struct {
 }
 
 // eventsBackend finds the EventsBackend in b, looking through the leak
-// watch's wrapper (LeakBackend embeds the backend it wraps).
+// watch's wrapper (leakwatch.Backend embeds the backend it wraps).
 func eventsBackend(b Backend) (EventsBackend, bool) {
 	for b != nil {
 		if eb, ok := b.(EventsBackend); ok {
 			return eb, true
 		}
-		lb, ok := b.(*LeakBackend)
+		lb, ok := b.(*leakwatch.Backend)
 		if !ok || lb == nil {
 			return nil, false
 		}
-		b = lb.Backend
+		b = lb.Inner
 	}
 	return nil, false
 }

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 )
 
@@ -119,12 +120,12 @@ func TestEventsKeyConfirmsExactCommand(t *testing.T) {
 }
 
 // E finds the events part through the leak watch's wrapper.
-func TestEventsKeyThroughLeakBackend(t *testing.T) {
+func TestEventsKeyThroughLeakWatch(t *testing.T) {
 	h, ef := eventsHarness(t, true)
-	h.m.cfg.Backend = NewLeakBackend(ef, nil, nil, nil)
+	h.m.cfg.Backend = leakwatch.NewBackend(ef, nil, nil, nil)
 	h.press("E", "y")
 	if ef.calls() != 1 {
-		t.Fatalf("E through LeakBackend: %d calls, status %q", ef.calls(), h.m.status.text)
+		t.Fatalf("E through the leak watch: %d calls, status %q", ef.calls(), h.m.status.text)
 	}
 }
 

@@ -2,120 +2,17 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"sync"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/ui/panels"
 )
 
-// Reclaimer is what the reclaim key (L) calls (redisops.Client.Reclaim); a
-// backend that has no Redis ledger to reclaim from does not implement it.
-// includeUnverified also gives back the leaks not seen to expire; the
-// dashboard never asks for it.
-type Reclaimer interface {
-	Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error)
-}
-
-// LeakBackend is a Backend with the leak watch and the recorder around it.
-// Each Snapshot (run in the dashboard's poll command, never in Update) is
-// fed to the leak watch, whose new leaks ride along in Snapshot.Leaks and
-// whose ledger totals fill each sale's LeakedUnits and LeakedHolds; then the
-// snapshot is appended to the recording as one JSON line. Releases go
-// through the tracker's Own/Settle, so flashtop's own releases never count
-// as leaks.
-type LeakBackend struct {
-	Backend
-	watch     *redisops.LeakWatch // nil: no leak watch
-	reclaimer Reclaimer           // nil: nothing to reclaim from (the ledger is in memory)
-	rec       *recorder           // nil: no recording
-}
-
-// NewLeakBackend wraps inner. watch, reclaimer and record may each be nil.
-func NewLeakBackend(inner Backend, watch *redisops.LeakWatch, reclaimer Reclaimer, record io.Writer) *LeakBackend {
-	b := &LeakBackend{Backend: inner, watch: watch, reclaimer: reclaimer}
-	if record != nil {
-		b.rec = &recorder{w: record}
-	}
-	return b
-}
-
-// Snapshot reads the inner snapshot, then watches, fills and records it.
-// A ledger or recording failure is reported in the snapshot (LeakErr,
-// RecordErr), never as a failed poll.
-func (b *LeakBackend) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error) {
-	s, err := b.Backend.Snapshot(ctx, o)
-	if err != nil || s == nil {
-		return s, err
-	}
-	if b.watch != nil {
-		leaks, err := b.watch.Feed(ctx, s)
-		if err == nil {
-			err = b.watch.FillLeaks(ctx, s)
-		}
-		s.Leaks = leaks
-		if err != nil {
-			s.LeakErr = "leak watch: " + err.Error()
-		}
-	}
-	if b.rec != nil {
-		if err := b.rec.write(s); err != nil {
-			s.RecordErr = err.Error()
-		}
-	}
-	return s, nil
-}
-
-// Release releases a hold as flashtop's own: it never counts as a leak.
-func (b *LeakBackend) Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error) {
-	if b.watch == nil {
-		return b.Backend.Release(ctx, sale, user, max)
-	}
-	key := b.Schema().HoldKey(user, sale)
-	b.watch.Tracker.Own(key)
-	r, err := b.Backend.Release(ctx, sale, user, max)
-	b.watch.Tracker.Settle(key, err == nil && r.Status == redisops.StatusReleased)
-	return r, err
-}
-
-// errNoLedger refuses a reclaim when leaks are only kept in memory.
-var errNoLedger = errors.New("ui: reclaim: leaks are kept in memory only (writes not armed): nothing to give back")
-
-// Reclaim gives a sale's leaked units back (the Redis ledger's reclaim).
-func (b *LeakBackend) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error) {
-	if b.reclaimer == nil {
-		return redisops.Result{}, errNoLedger
-	}
-	return b.reclaimer.Reclaim(ctx, sale, max, includeUnverified)
-}
-
-// recorder appends snapshots to a recording, one JSON line each. After a
-// failed write it stops and reports that error once.
-type recorder struct {
-	mu     sync.Mutex
-	w      io.Writer
-	failed bool
-}
-
-func (r *recorder) write(s *redisops.Snapshot) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failed {
-		return nil // reported when it failed
-	}
-	line, err := json.Marshal(s)
-	if err == nil {
-		_, err = r.w.Write(append(line, '\n'))
-	}
-	if err != nil {
-		r.failed = true
-		return fmt.Errorf("--record: %w (recording stopped)", err)
-	}
-	return nil
-}
+// The dashboard's side of the leak watch: the command-log lines of the
+// leaks a snapshot brings and the reclaim key L (its prompt and call). The
+// watch itself, and the Backend wrapper that feeds it each poll, are
+// package leakwatch.
 
 // leakStatus is the command log's status word of a leak.
 const leakStatus = "leaked"
@@ -128,18 +25,33 @@ func (m *Model) logLeaks(s *redisops.Snapshot) {
 		return
 	}
 	for _, l := range s.Leaks {
-		cmd := fmt.Sprintf("%d units lost: hold %s expired (ledger %s)", l.Quantity, redisops.Sanitize(l.Key),
-			redisops.Sanitize(redisops.LedgerKey(l.Sale)))
-		if !l.Recorded {
-			cmd += ", recorded before"
-		}
-		m.appendLogOnce(panels.LogEntry{At: l.At, Command: cmd, Status: leakStatus})
+		m.appendLogOnce(panels.LogEntry{At: l.At, Command: leakLine(l), Status: leakStatus})
 	}
 	for _, e := range []string{s.LeakErr, s.RecordErr} {
 		if e != "" {
 			m.appendLogOnce(panels.LogEntry{At: s.TakenAt, Command: "leak watch", Err: redisops.Sanitize(e)})
 		}
 	}
+}
+
+// leakLine is the command log's line of a leak: its units, its hold and how
+// it ended by its class (a leak of no class, from an older recording, is
+// unverified, as in the ledger), then its ledger.
+func leakLine(l redisops.WatchedLeak) string {
+	units := "units"
+	if l.Quantity == 1 {
+		units = "unit"
+	}
+	end := "ended unseen after its deadline (unverified: may have been released)"
+	if l.Verified() {
+		end = "expired (verified)"
+	}
+	line := fmt.Sprintf("%d %s lost: hold %s %s; ledger %s", l.Quantity, units, redisops.Sanitize(l.Key), end,
+		redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+	if !l.Recorded {
+		line += ", recorded before"
+	}
+	return line
 }
 
 // appendLogOnce appends e unless the log's last entries already hold it
@@ -204,11 +116,11 @@ func reclaimPrompt(r opRequest) string {
 		r.unverified, redisops.ReclaimUnverifiedCommand(r.sale))
 }
 
-// callReclaim runs a reclaim of the verified leaks on a backend that can (a
-// LeakBackend).
+// callReclaim runs a reclaim of the verified leaks on a backend that can
+// (the leak watch's leakwatch.Backend).
 func callReclaim(ctx context.Context, b Backend, sale string) (redisops.Result, error) {
-	if r, ok := b.(Reclaimer); ok {
+	if r, ok := b.(leakwatch.Reclaimer); ok {
 		return r.Reclaim(ctx, sale, nil, false)
 	}
-	return redisops.Result{}, errNoLedger
+	return redisops.Result{}, leakwatch.ErrNoLedger
 }

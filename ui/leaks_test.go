@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 )
 
@@ -61,9 +62,9 @@ func (f *fakeReclaimer) sales() []string {
 }
 
 // classLedger records every leak the tracker reports under one class: the
-// UI tests choose the verdict, which is the tracker's job (redisops).
+// UI tests choose the verdict, which is the tracker's job (leakwatch).
 type classLedger struct {
-	*redisops.MemLedger
+	*leakwatch.MemLedger
 	class string
 }
 
@@ -81,20 +82,20 @@ func withoutDave(at time.Time) *redisops.Snapshot {
 	return s
 }
 
-// leakSession starts a dashboard on a LeakBackend whose first poll shows
+// leakSession starts a dashboard on a leakwatch.Backend whose first poll shows
 // dave's 2-minute hold; next (if not nil) runs before the second poll, 3
 // minutes later, which no longer shows it: a verified leak of 1 unit.
-func leakSession(t *testing.T, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *redisops.LeakWatch) {
+func leakSession(t *testing.T, arming redisops.Arming, rc leakwatch.Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
 	t.Helper()
-	return leakSessionOn(t, classLedger{redisops.NewMemLedger(), redisops.LeakVerified}, arming, rc, rec, next)
+	return leakSessionOn(t, classLedger{leakwatch.NewMemLedger(), redisops.LeakVerified}, arming, rc, rec, next)
 }
 
 // leakSessionOn is leakSession with the leak watch's ledger given.
-func leakSessionOn(t *testing.T, ledger redisops.LeakLedger, arming redisops.Arming, rc Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *redisops.LeakWatch) {
+func leakSessionOn(t *testing.T, ledger leakwatch.Ledger, arming redisops.Arming, rc leakwatch.Reclaimer, rec io.Writer, next func(h *harness)) (*harness, *leakwatch.Watch) {
 	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0), result: redisops.Result{OK: true, Status: redisops.StatusReleased}}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: ledger}
-	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, rc, rec), Arming: arming})
+	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(0), Ledger: ledger}
+	h := newHarnessWith(t, fb, Config{Backend: leakwatch.NewBackend(fb, w, rc, rec), Arming: arming})
 	if next != nil {
 		next(h)
 	}
@@ -117,16 +118,44 @@ func TestLeakShowsInSalesAndLog(t *testing.T) {
 		t.Fatalf("sales rows leaked %+v", h.m.snap.Sales)
 	}
 	view := h.m.View()
-	for _, want := range []string{"LEAKED", "1u/1h", "1 units lost: hold reservation:dave:s1 expired", "leaked"} {
+	for _, want := range []string{"LEAKED", "1u/1h", "1 unit lost: hold reservation:dave:s1 ended", "leaked"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
+	}
+	want := "1 unit lost: hold reservation:dave:s1 ended unseen after its deadline (unverified: may have been released); ledger flashtop:leaks:{s1}"
+	if got := h.m.log[len(h.m.log)-1].Command; got != want {
+		t.Errorf("log line %q, want %q", got, want)
 	}
 	// The same leak delivered again (a replay stepping back over it) is logged once.
 	n := len(h.m.log)
 	h.m.logLeaks(h.m.snap)
 	if len(h.m.log) != n || n != 1 {
 		t.Fatalf("log has %d entries, then %d; want 1", n, len(h.m.log))
+	}
+}
+
+// TestLeakLineSaysTheClass: the command log's line of a leak says how the
+// hold ended by its class (no class, from an older recording: unverified),
+// with the units counted right.
+func TestLeakLineSaysTheClass(t *testing.T) {
+	leak := func(class string, qty int64, recorded bool) redisops.WatchedLeak {
+		return redisops.WatchedLeak{Leak: redisops.Leak{Sale: "s1", Key: "reservation:u1:s1", Quantity: qty, Class: class}, Recorded: recorded}
+	}
+	for _, tc := range []struct {
+		l    redisops.WatchedLeak
+		want string
+	}{
+		{leak(redisops.LeakVerified, 1, true), "1 unit lost: hold reservation:u1:s1 expired (verified); ledger flashtop:leaks:{s1}"},
+		{leak(redisops.LeakVerified, 3, false), "3 units lost: hold reservation:u1:s1 expired (verified); ledger flashtop:leaks:{s1}, recorded before"},
+		{leak(redisops.LeakUnverified, 2, true), "2 units lost: hold reservation:u1:s1 ended unseen after its deadline " +
+			"(unverified: may have been released); ledger flashtop:leaks:{s1}"},
+		{leak("", 1, true), "1 unit lost: hold reservation:u1:s1 ended unseen after its deadline " +
+			"(unverified: may have been released); ledger flashtop:leaks:{s1}"},
+	} {
+		if got := leakLine(tc.l); got != tc.want {
+			t.Errorf("leakLine(%s, %d) =\n%q, want\n%q", tc.l.Class, tc.l.Quantity, got, tc.want)
+		}
 	}
 }
 
@@ -169,9 +198,9 @@ func TestReclaimKeyConfirmsThenReclaimsOnce(t *testing.T) {
 
 // unverifiedLedger is a ledger that already holds an unverified leak of
 // units for sale s1 (its end was not seen: the feed was down).
-func unverifiedLedger(t *testing.T, units int64) *redisops.MemLedger {
+func unverifiedLedger(t *testing.T, units int64) *leakwatch.MemLedger {
 	t.Helper()
-	m := redisops.NewMemLedger()
+	m := leakwatch.NewMemLedger()
 	l := redisops.Leak{Sale: "s1", User: "erin", Key: "reservation:erin:s1", Quantity: units, Stamp: "1", Class: redisops.LeakUnverified}
 	if ok, err := m.RecordLeak(context.Background(), l); err != nil || !ok {
 		t.Fatalf("record: %v %v", ok, err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/replay"
 )
@@ -23,8 +24,8 @@ func panelViews(m Model) string {
 func recordSession(t *testing.T, rec *bytes.Buffer) []string {
 	t.Helper()
 	fb := &fakeBackend{snap: testSnapshot(t0)}
-	w := &redisops.LeakWatch{Tracker: redisops.NewTracker(0), Ledger: redisops.NewMemLedger()}
-	h := newHarnessWith(t, fb, Config{Backend: NewLeakBackend(fb, w, nil, rec), Arming: armedLoopback})
+	w := &leakwatch.Watch{Tracker: leakwatch.NewTracker(0), Ledger: leakwatch.NewMemLedger()}
+	h := newHarnessWith(t, fb, Config{Backend: leakwatch.NewBackend(fb, w, nil, rec), Arming: armedLoopback})
 	h.send(clockTickMsg{})
 	views := []string{panelViews(h.m)}
 	for _, s := range []*redisops.Snapshot{testSnapshot(t0.Add(time.Minute)), withoutDave(t0.Add(3 * time.Minute))} {
@@ -71,7 +72,7 @@ func TestReplayShowsTheRecordedFigures(t *testing.T) {
 	}
 	// Stepping back shows frame 2 again; the leak stays logged once.
 	h.press(",")
-	if i, _ := p.Position(); i != 2 || strings.Count(h.m.p.cmdlog.View(), "expired") != 1 {
+	if i, _ := p.Position(); i != 2 || strings.Count(h.m.p.cmdlog.View(), "unit lost: hold") != 1 {
 		t.Fatalf("after a step back: frame %d, log:\n%s", i, h.m.p.cmdlog.View())
 	}
 	// Writes are refused: the keys are disabled and the backend refuses.

@@ -18,7 +18,10 @@ import (
 const renderFPS = 20
 
 // Backend is everything the dashboard asks of Redis. *redisops.Client
-// satisfies it; UI tests use a fake that records what was asked.
+// satisfies it; UI tests use a fake that records what was asked. The leak
+// watch's wrapper (leakwatch.Backend) wraps one through leakwatch.Inner,
+// which has the same method set: a method added here is added there too
+// (main then fails to build until it is).
 type Backend interface {
 	Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error)
 	Reserve(ctx context.Context, sale, user string, qty int64, ttl time.Duration) (redisops.Result, error)

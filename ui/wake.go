@@ -27,14 +27,6 @@ type wakeMsg struct{}
 // previous poll.
 type wakePollMsg struct{}
 
-// Wake passes the inner backend's wake on (nil when it has none).
-func (b *LeakBackend) Wake() <-chan struct{} {
-	if w, ok := b.Backend.(Waker); ok {
-		return w.Wake()
-	}
-	return nil
-}
-
 // waitWakeCmd waits for the next wake; it ends with no message with ctx.
 // A nil channel (no push feed) never starts.
 func waitWakeCmd(ctx context.Context, b Backend) tea.Cmd {

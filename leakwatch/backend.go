@@ -1,0 +1,149 @@
+package leakwatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"flashtop/redisops"
+)
+
+// Inner is the backend the dashboard's leak watch wraps. Its method set is
+// ui.Backend's: Go interfaces are structural, so every ui.Backend is an
+// Inner and a *Backend, which embeds it, is a ui.Backend again (without
+// this package importing ui). The watch uses Snapshot, Release and Schema;
+// it passes the others on unchanged.
+type Inner interface {
+	Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error)
+	Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error)
+	Schema() redisops.Schema
+
+	Reserve(ctx context.Context, sale, user string, qty int64, ttl time.Duration) (redisops.Result, error)
+	SetStock(ctx context.Context, sale string, n int64) (redisops.Result, error)
+	Restock(ctx context.Context, sale string, qty int64, max *int64) (redisops.Result, error)
+	Take(ctx context.Context, sale string, qty int64) (redisops.Result, error)
+	Join(ctx context.Context, sale, user string) (redisops.Result, error)
+	Leave(ctx context.Context, sale, user string) (redisops.Result, error)
+	Admit(ctx context.Context, sale string, n int64) (redisops.Result, error)
+	URL() string
+}
+
+// Reclaimer gives a sale's leaked units back to its stock (the reclaim key
+// L of the dashboard; redisops.Client.Reclaim). A backend that has no Redis
+// ledger to reclaim from does not implement it. includeUnverified also
+// gives back the leaks not seen to expire; the dashboard never asks for it.
+type Reclaimer interface {
+	Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error)
+}
+
+// ErrNoLedger refuses a reclaim when leaks are only kept in memory.
+var ErrNoLedger = errors.New("leakwatch: reclaim: leaks are kept in memory only (writes not armed): nothing to give back")
+
+// Backend is the dashboard's backend with the leak watch and the recorder
+// around it. Each Snapshot (run in the dashboard's poll command, never in
+// Update) is fed to the Watch, whose new leaks ride along in Snapshot.Leaks
+// and whose ledger totals fill each sale's LeakedUnits and LeakedHolds; then
+// the snapshot is appended to the recording as one JSON line. Releases go
+// through the tracker's Own/Settle, so flashtop's own releases never count
+// as leaks.
+type Backend struct {
+	Inner
+	watch     *Watch    // nil: no leak watch
+	reclaimer Reclaimer // nil: nothing to reclaim from (the ledger is in memory)
+	rec       *recorder // nil: no recording
+}
+
+// NewBackend wraps inner. watch, reclaimer and record may each be nil.
+func NewBackend(inner Inner, watch *Watch, reclaimer Reclaimer, record io.Writer) *Backend {
+	b := &Backend{Inner: inner, watch: watch, reclaimer: reclaimer}
+	if record != nil {
+		b.rec = &recorder{w: record}
+	}
+	return b
+}
+
+// Snapshot reads the inner snapshot, then watches, fills and records it.
+// A ledger or recording failure is reported in the snapshot (LeakErr,
+// RecordErr), never as a failed poll.
+func (b *Backend) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error) {
+	s, err := b.Inner.Snapshot(ctx, o)
+	if err != nil || s == nil {
+		return s, err
+	}
+	if b.watch != nil {
+		leaks, err := b.watch.Feed(ctx, s)
+		if err == nil {
+			err = b.watch.FillLeaks(ctx, s)
+		}
+		s.Leaks = leaks
+		if err != nil {
+			s.LeakErr = "leak watch: " + err.Error()
+		}
+	}
+	if b.rec != nil {
+		if err := b.rec.write(s); err != nil {
+			s.RecordErr = err.Error()
+		}
+	}
+	return s, nil
+}
+
+// Release releases a hold as flashtop's own: it never counts as a leak.
+func (b *Backend) Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error) {
+	if b.watch == nil {
+		return b.Inner.Release(ctx, sale, user, max)
+	}
+	key := b.Schema().HoldKey(user, sale)
+	b.watch.Tracker.Own(key)
+	r, err := b.Inner.Release(ctx, sale, user, max)
+	b.watch.Tracker.Settle(key, err == nil && r.Status == redisops.StatusReleased)
+	return r, err
+}
+
+// Reclaim gives a sale's leaked units back (the Redis ledger's reclaim), or
+// refuses with ErrNoLedger when the leaks are kept in memory.
+func (b *Backend) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error) {
+	if b.reclaimer == nil {
+		return redisops.Result{}, ErrNoLedger
+	}
+	return b.reclaimer.Reclaim(ctx, sale, max, includeUnverified)
+}
+
+// Wake passes the inner backend's wake on (nil when it has none): the push
+// feed's signal that something changed (ui.Waker), so that the dashboard
+// polls sooner through the watch as well.
+func (b *Backend) Wake() <-chan struct{} {
+	if w, ok := b.Inner.(interface{ Wake() <-chan struct{} }); ok {
+		return w.Wake()
+	}
+	return nil
+}
+
+// recorder appends snapshots to a recording, one JSON line each. After a
+// failed write it stops and reports that error once.
+type recorder struct {
+	mu     sync.Mutex
+	w      io.Writer
+	failed bool
+}
+
+func (r *recorder) write(s *redisops.Snapshot) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed {
+		return nil // reported when it failed
+	}
+	line, err := json.Marshal(s)
+	if err == nil {
+		_, err = r.w.Write(append(line, '\n'))
+	}
+	if err != nil {
+		r.failed = true
+		return fmt.Errorf("--record: %w (recording stopped)", err)
+	}
+	return nil
+}

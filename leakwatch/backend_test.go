@@ -1,0 +1,164 @@
+package leakwatch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"flashtop/redisops"
+)
+
+// fakeInner is a backend to wrap: it returns the snapshot it is given and
+// records the releases asked of it. The other operations are not called
+// (the nil Inner it embeds would panic).
+type fakeInner struct {
+	Inner
+	mu       sync.Mutex
+	snap     *redisops.Snapshot
+	released []string
+}
+
+func (f *fakeInner) Snapshot(context.Context, redisops.SnapshotOptions) (*redisops.Snapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := *f.snap
+	s.Sales = append([]redisops.SaleStats(nil), f.snap.Sales...)
+	return &s, nil
+}
+
+func (f *fakeInner) Release(_ context.Context, sale, user string, _ *int64) (redisops.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.released = append(f.released, user+":"+sale)
+	return redisops.Result{OK: true, Status: redisops.StatusReleased}, nil
+}
+
+func (f *fakeInner) Schema() redisops.Schema { return redisops.DefaultSchema() }
+
+func (f *fakeInner) show(s *redisops.Snapshot) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.snap = s
+}
+
+// holdSnapshot is a snapshot at at of sale s1 listing holds (complete).
+func holdSnapshot(at time.Time, holds ...redisops.Hold) *redisops.Snapshot {
+	return &redisops.Snapshot{TakenAt: at, Reservations: holds,
+		Sales: []redisops.SaleStats{{ID: "s1", Reservations: int64(len(holds))}}}
+}
+
+// failWriter fails every write.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+// TestBackendWatchesAndRecords: a hold a later snapshot no longer lists,
+// after its deadline, rides along in that snapshot as a leak, its units fill
+// the sale row, and each snapshot is one line of the recording; a failed
+// recording is reported once.
+func TestBackendWatchesAndRecords(t *testing.T) {
+	ctx := context.Background()
+	h := trackedHoldAt("s1", "dave", 2, 2*time.Minute, t0)
+	for _, tc := range []struct {
+		name string
+		rec  io.Writer
+	}{{"recorded", &bytes.Buffer{}}, {"recording fails", failWriter{}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &fakeInner{snap: holdSnapshot(t0, h)}
+			b := NewBackend(in, &Watch{Tracker: NewTracker(0), Ledger: NewMemLedger()}, nil, tc.rec)
+			var errs []string
+			for i, at := range []time.Time{t0, t0.Add(3 * time.Minute), t0.Add(4 * time.Minute)} {
+				if i > 0 {
+					in.show(holdSnapshot(at))
+				}
+				s, err := b.Snapshot(ctx, redisops.SnapshotOptions{})
+				if err != nil {
+					t.Fatalf("poll %d: %v", i, err)
+				}
+				if s.LeakErr != "" {
+					t.Fatalf("poll %d: %s", i, s.LeakErr)
+				}
+				if s.RecordErr != "" {
+					errs = append(errs, s.RecordErr)
+				}
+				if i == 1 && (len(s.Leaks) != 1 || s.Leaks[0].Key != h.Key || s.Leaks[0].Class != redisops.LeakUnverified ||
+					!s.Leaks[0].Recorded || s.Sales[0].LeakedUnits != 2 || s.Sales[0].LeakedUnverifiedUnits != 2) {
+					t.Fatalf("poll after the deadline: leaks %+v, row %+v", s.Leaks, s.Sales[0])
+				}
+			}
+			if buf, ok := tc.rec.(*bytes.Buffer); ok {
+				if n := strings.Count(buf.String(), "\n"); n != 3 || len(errs) != 0 {
+					t.Fatalf("%d lines recorded (errors %v), want 3", n, errs)
+				}
+			} else if len(errs) != 1 || !strings.Contains(errs[0], "--record") {
+				t.Fatalf("recording errors %q, want one", errs)
+			}
+		})
+	}
+}
+
+// TestBackendOwnReleaseIsNotALeak: a hold flashtop releases through the
+// wrapper is not a leak, however late a snapshot notices it gone.
+func TestBackendOwnReleaseIsNotALeak(t *testing.T) {
+	ctx := context.Background()
+	h := trackedHoldAt("s1", "dave", 2, 2*time.Minute, t0)
+	in := &fakeInner{snap: holdSnapshot(t0, h)}
+	w := &Watch{Tracker: NewTracker(0), Ledger: NewMemLedger()}
+	b := NewBackend(in, w, nil, nil)
+	if _, err := b.Snapshot(ctx, redisops.SnapshotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := b.Release(ctx, "s1", "dave", nil); err != nil || r.Status != redisops.StatusReleased || len(in.released) != 1 {
+		t.Fatalf("release %+v %v, inner asked %v", r, err, in.released)
+	}
+	in.show(holdSnapshot(t0.Add(3 * time.Minute)))
+	s, err := b.Snapshot(ctx, redisops.SnapshotOptions{})
+	if err != nil || len(s.Leaks) != 0 || len(w.Tracker.Totals()) != 0 {
+		t.Fatalf("flashtop's own release leaked: %+v %v", s.Leaks, err)
+	}
+}
+
+// reclaimerFunc is a Reclaimer.
+type reclaimerFunc func(sale string, includeUnverified bool) (redisops.Result, error)
+
+func (f reclaimerFunc) Reclaim(_ context.Context, sale string, _ *int64, all bool) (redisops.Result, error) {
+	return f(sale, all)
+}
+
+// wakingInner is a backend with a push feed's wake.
+type wakingInner struct {
+	*fakeInner
+	ch chan struct{}
+}
+
+func (w wakingInner) Wake() <-chan struct{} { return w.ch }
+
+// TestBackendReclaimAndWake: Reclaim goes to the reclaimer, or is refused
+// without one (leaks in memory); Wake passes the inner backend's on.
+func TestBackendReclaimAndWake(t *testing.T) {
+	ctx := context.Background()
+	in := &fakeInner{snap: holdSnapshot(t0)}
+	if _, err := NewBackend(in, nil, nil, nil).Reclaim(ctx, "s1", nil, false); !errors.Is(err, ErrNoLedger) {
+		t.Fatalf("reclaim without a ledger: %v, want ErrNoLedger", err)
+	}
+	var asked []string
+	rc := reclaimerFunc(func(sale string, _ bool) (redisops.Result, error) {
+		asked = append(asked, sale)
+		return redisops.Result{OK: true, Status: redisops.StatusReclaimed}, nil
+	})
+	if r, err := NewBackend(in, nil, rc, nil).Reclaim(ctx, "s1", nil, false); err != nil || !r.OK || len(asked) != 1 {
+		t.Fatalf("reclaim %+v %v, asked %v", r, err, asked)
+	}
+	if ch := NewBackend(in, nil, nil, nil).Wake(); ch != nil {
+		t.Fatal("a wake from a backend without a push feed")
+	}
+	ch := make(chan struct{})
+	if got := NewBackend(wakingInner{in, ch}, nil, nil, nil).Wake(); got != ch {
+		t.Fatal("the inner backend's wake was not passed on")
+	}
+}
