@@ -54,20 +54,10 @@ func feedIs(state string) func(*redisops.Snapshot) bool {
 	return func(s *redisops.Snapshot) bool { return s.Feed != nil && s.Feed.State == state }
 }
 
-// writeHold writes a backend-style Lua-path hold (hash, reserved_at now)
-// with a TTL of ttl and returns its deadline (the server's PEXPIRETIME).
+// writeHold writes a backend-style Lua-path hold (redistest.WriteHold).
 func writeHold(t *testing.T, rdb *redis.Client, sale, user string, qty int64, ttl time.Duration) time.Time {
 	t.Helper()
-	ctx := context.Background()
-	key := redisops.DefaultSchema().HoldKey(user, sale)
-	pipe := rdb.TxPipeline()
-	pipe.HSet(ctx, key, "quantity", qty, "reserved_at", time.Now().Unix(), "user_id", user)
-	pipe.PExpire(ctx, key, ttl)
-	exp := pipe.PExpireTime(ctx, key)
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return time.UnixMilli(exp.Val().Milliseconds())
+	return redistest.WriteHold(t, rdb, sale, user, qty, ttl, false)
 }
 
 // saleHolds is the holds and units of sale's row (-1, -1: no row).

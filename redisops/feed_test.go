@@ -193,7 +193,7 @@ func TestFeedOverTLS(t *testing.T) {
 // that leaves loses it.
 func TestFeedFollowsMasters(t *testing.T) {
 	a, b := redistest.Start(t), redistest.Start(t)
-	p, _ := feedPoller(t, a, Options{})
+	p := feedPoller(t, a, Options{})
 	ctx := context.Background()
 	nodeOf := func(srv *redistest.Server) pnode {
 		return pnode{addr: srv.Addr(), cl: srv.Client(t)}

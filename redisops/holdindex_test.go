@@ -175,32 +175,40 @@ func TestHoldIndexObserverHearsInOrder(t *testing.T) {
 
 // A push dates an end as seen only when the feed had no gap between the
 // hold's last read and the push: across a gap the hold may have been
-// rewritten unseen (a new reserve with a later deadline), so an end pushed
-// after the old deadline is then unverified, not verified.
+// rewritten unseen (a new reserve with a later deadline), so the end is then
+// not seen (the leak watch makes it unverified, never verified).
 func TestHoldIndexGapMakesEndsUnverified(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
 	for _, c := range []struct {
-		name      string
-		readEpoch int64
-		pushEpoch int64
-		wantClass string
+		name                 string
+		readEpoch, pushEpoch int64
+		seen                 bool
 	}{
-		{"no gap", 1, 1, LeakVerified},
-		{"gap between read and push", 1, 2, LeakUnverified},
+		{"no gap", 1, 1, true},
+		{"gap between read and push", 1, 2, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			x := newHoldIndex()
-			tr := NewTracker(0)
-			x.setObserver(tr)
+			obs := &vanishObserver{}
+			x.setObserver(obs)
 			x.setFeed(c.readEpoch, true, time.Millisecond)
 			h := Hold{Sale: "s", User: "u", Key: "reservation:u:s", Quantity: 2, TTLMs: 10_000, Deadline: t0.Add(10 * time.Second)}
 			x.learn(h, t0, t0, 1)
 			x.setFeed(c.pushEpoch, true, time.Millisecond)
 			m := dirtyMark{pushed: true, at: t0.Add(11 * time.Second), epoch: c.pushEpoch}
 			x.goneDirty(h.Key, m, t0.Add(12*time.Second), t0.Add(12*time.Second))
-			leaks := tr.Drain()
-			if len(leaks) != 1 || leaks[0].Class != c.wantClass {
-				t.Fatalf("leaks %+v, want one %s", leaks, c.wantClass)
+			if len(obs.ends) != 1 || obs.ends[0].Seen != c.seen || !obs.ends[0].At.Equal(m.at) {
+				t.Fatalf("ends %+v, want one at the push's time with Seen %v", obs.ends, c.seen)
 			}
 		})
 	}
+}
+
+// vanishObserver records the ends a hold index reports.
+type vanishObserver struct{ ends []Vanish }
+
+func (o *vanishObserver) Seen([]Hold, time.Time) {}
+func (o *vanishObserver) Gone(_ string, v Vanish) (Leak, bool) {
+	o.ends = append(o.ends, v)
+	return Leak{}, false
 }
