@@ -225,3 +225,32 @@ func TestFeedFollowsMasters(t *testing.T) {
 		t.Fatalf("a master left: %+v", st)
 	}
 }
+
+// TestFeedPushedJSONHolds: a pushed key of a sale with no known holds is read
+// as a hash first (two commands: the common case of a burst); the order
+// path's JSON strings answer WRONGTYPE and are read again typeless at the
+// next tick, then count with their quantities.
+func TestFeedPushedJSONHolds(t *testing.T) {
+	srv := redistest.Start(t)
+	c := newClientOn(t, srv, Options{})
+	p := NewPoller(c, PollerOptions{Now: newFakeClock().now})
+	defer p.Close()
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	rdb.Set(ctx, "inventory:s1", 100, 0)
+	tickFor(t, p, "live", 5*time.Second, 20*time.Millisecond, feedIs(FeedLive))
+	for i := range 10 {
+		v := fmt.Sprintf(`{"saleId":"s1","userId":"j%d","quantity":3,"expiresAt":%d}`, i, time.Now().Add(300*time.Second).UnixMilli())
+		rdb.Set(ctx, fmt.Sprintf("reservation:j%d:s1", i), v, 300*time.Second)
+	}
+	snap := tickFor(t, p, "the JSON holds count", 3*time.Second, 20*time.Millisecond, func(s *Snapshot) bool {
+		n, u := saleHolds(s, "s1")
+		return n == 10 && u == 30
+	})
+	if snap.Cost.ScanProgress != 0 {
+		t.Fatal("the walk moved: the test proves nothing")
+	}
+	if got := p.idx.shape("reservation:j0:s1"); got != HoldShapeJSON {
+		t.Fatalf("shape %q, want json", got)
+	}
+}

@@ -32,9 +32,10 @@ func (e *holdEntry) alive(now time.Time) bool {
 // (at: the last push, server time; epoch: the feed's gap count then), or
 // only asked for (a read that could not tell, pushed false).
 type dirtyMark struct {
-	pushed bool
-	at     time.Time
-	epoch  int64
+	pushed   bool
+	at       time.Time
+	epoch    int64
+	typeless bool // a guessed shape was wrong: read with TYPE next time
 }
 
 // awaiting is a key a read found gone while the feed was healthy, before
@@ -379,6 +380,23 @@ func (x *holdIndex) shape(key string) string {
 		return e.ref.Shape
 	}
 	return ""
+}
+
+// guessShape is the shape to read a pushed key with: the one the index
+// knows for it, else that of another hold of its sale, else a hash (the Lua
+// path's; the backend's order path writes JSON strings). A wrong guess costs
+// one more read: the reply is a WRONGTYPE error, and the key is read again
+// typeless at the next tick.
+func (x *holdIndex) guessShape(key, sale string) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if e := x.holds[key]; e != nil && e.ref.Shape != "" {
+		return e.ref.Shape
+	}
+	if s := x.sales[sale]; s != nil && len(s.entries) > 0 && s.entries[0].ref.Shape != "" {
+		return s.entries[0].ref.Shape
+	}
+	return HoldShapeHash
 }
 
 // prune ends walk: every hold the walk did not find and that was not read

@@ -176,7 +176,9 @@ func applyHoldRead(idx *holdIndex, ph *pendingHold, walk int64) (Hold, []Anomaly
 	case holdUnknown:
 		idx.forgetShape(ph.ref.Key)
 		if ph.mark != nil {
-			idx.remark(ph.ref.Key, *ph.mark)
+			m := *ph.mark
+			m.typeless = true
+			idx.remark(ph.ref.Key, m)
 		} else {
 			idx.markDirty(ph.ref.Key)
 		}
