@@ -98,3 +98,22 @@ func TestTrackingHealthy(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedPrefixes: the BCAST prefixes are the templates' literal text
+// before the first placeholder; a template that starts with a placeholder
+// leaves no prefix, and then there is no feed (BCAST "" would push every
+// key of the server), with the reason said.
+func TestFeedPrefixes(t *testing.T) {
+	p := &Poller{Client: &Client{schema: DefaultSchema()}}
+	if f := newFeed(p, nil); f.why != "" || fmt.Sprint(f.prefixes) != "[reservation: inventory: queue:]" {
+		t.Fatalf("default schema: prefixes %v, why %q", f.prefixes, f.why)
+	}
+	s, err := NewSchema("inventory:{{sale}}", "queue:{{sale}}", "{user}:hold:{sale}", "session:{user}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = &Poller{Client: &Client{schema: s}}
+	if f := newFeed(p, nil); !strings.Contains(f.why, "starts with a placeholder") || len(f.prefixes) != 0 {
+		t.Fatalf("hold template with a leading placeholder: prefixes %v, why %q", f.prefixes, f.why)
+	}
+}
