@@ -67,7 +67,10 @@ func (p printer) result(cfg config, r redisops.Result) int {
 // 3 for everything from Redis.
 func (p printer) fail(cfg config, err error) int {
 	code, msg := describe(cfg, err)
-	msg = redact(msg, cfg)
+	// Error text may quote Redis data or a server's reply (a Lua error
+	// quoting a stock value, an -ERR of a hostile proxy): it is untrusted and
+	// never reaches the terminal raw.
+	msg = redisops.Sanitize(redact(msg, cfg))
 	fmt.Fprintln(p.stderr, "flashtop: "+msg)
 	if p.json {
 		p.emit(errorJSON{Status: "error", Error: msg})

@@ -411,3 +411,29 @@ func TestCLINeverShowsSecrets(t *testing.T) {
 		t.Errorf("only %d snapshots worked: the test proved little", worked)
 	}
 }
+
+// TestCLIErrorTextIsSanitized: a stock value holding an OSC title sequence
+// and a clear-screen makes the reserve script fail quoting it; the error on
+// stderr (and in --json) shows the bytes escaped, never raw.
+func TestCLIErrorTextIsSanitized(t *testing.T) {
+	srv := redistest.Start(t)
+	env := map[string]string{envURL: srv.URL()}
+	hostile := "\x1b]0;pwned\x07\x1b[2J9"
+	if err := srv.Client(t).Set(context.Background(), "inventory:s1", hostile, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"reserve", "--sale", "s1", "--user", "u1"}, {"reserve", "--sale", "s1", "--user", "u1", "--json"}} {
+		o := runCLI(t, env, args...)
+		if o.code == 0 {
+			t.Fatalf("%q on a hostile stock value succeeded: %+v", args, o)
+		}
+		for _, out := range []string{o.stderr, o.stdout} {
+			if strings.ContainsAny(out, "\x1b\x07") {
+				t.Fatalf("%q wrote a raw escape sequence: %q", args, out)
+			}
+		}
+		if !strings.Contains(o.stderr, `\x1b]0;pwned\x07`) {
+			t.Errorf("%q: stderr %q should show the value escaped", args, o.stderr)
+		}
+	}
+}
