@@ -201,7 +201,7 @@ func TestReclaimConfirmsOnATerminal(t *testing.T) {
 	for i, answer := range []string{"n", ""} {
 		before := rdb.HGetAll(ctx, redisops.LedgerKey("s1")).Val()
 		x.keys("clear; "+cmd+"; echo reclaim-exited-$?", "Enter")
-		x.waitPane("the confirm", func(p string) bool { return strings.Contains(p, prompt) })
+		x.waitPane("the confirm", func(p string) bool { return newPrompt(p, prompt) })
 		if answer != "" {
 			x.keys("-l", answer)
 		}
@@ -215,7 +215,7 @@ func TestReclaimConfirmsOnATerminal(t *testing.T) {
 		}
 	}
 	x.keys("clear; "+cmd+"; echo reclaim-exited-$?", "Enter")
-	x.waitPane("the confirm", func(p string) bool { return strings.Contains(p, prompt) })
+	x.waitPane("the confirm", func(p string) bool { return newPrompt(p, prompt) })
 	x.keys("y", "Enter")
 	pane := x.waitPane("the exit", func(p string) bool { return strings.Contains(p, "reclaim-exited-") })
 	if !strings.Contains(pane, "reclaimed: 7 leaked units back to the stock of sale s1 (stock 17") ||
@@ -225,6 +225,13 @@ func TestReclaimConfirmsOnATerminal(t *testing.T) {
 	if v := rdb.Get(ctx, "inventory:s1").Val(); v != "17" {
 		t.Fatalf("stock %s after y, want 17", v)
 	}
+}
+
+// newPrompt reports whether pane shows this run's confirm: the prompt, and
+// no exit line of the run before (the pane is cleared first; until the
+// clear ran, the old prompt is still on screen).
+func newPrompt(pane, prompt string) bool {
+	return strings.Contains(pane, prompt) && !strings.Contains(pane, "reclaim-exited-")
 }
 
 // startTmuxShell starts a shell in a private tmux server (session "e2e", 200
