@@ -16,10 +16,21 @@ import (
 // TestDashboardLeakWatchOutcomes wires the dashboard's backend exactly as
 // runDashboard does (poller, then watchLeaks) and polls it once a second
 // while another client releases holds 600…40 ms before their deadlines and
-// lets two expire: the snapshots carry exactly the two verified leaks, and
+// lets two expire, with keyspace events off and on: the snapshots carry exactly the two verified leaks, and
 // the Redis ledger (writes armed on loopback) counts them.
 func TestDashboardLeakWatchOutcomes(t *testing.T) {
-	srv := redistest.Start(t)
+	for _, events := range []string{"", "Kgx$he"} {
+		t.Run("events="+events, func(t *testing.T) { dashboardLeakWatch(t, events) })
+	}
+}
+
+func dashboardLeakWatch(t *testing.T, events string) {
+	var srv *redistest.Server
+	if events == "" {
+		srv = redistest.Start(t)
+	} else {
+		srv = redistest.Start(t, "--notify-keyspace-events", events)
+	}
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	cfg, err := parseFlags([]string{"--redis-url", srv.URL()}, func(string) string { return "" }, io.Discard)
