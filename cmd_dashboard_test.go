@@ -82,6 +82,8 @@ func TestDashboardEndToEndInTmux(t *testing.T) {
 	x.waitPane("the reserve form", func(p string) bool { return strings.Contains(p, "Reserve · sale s1") })
 	x.keys("-l", "erin")
 	x.keys("Enter")
+	x.waitPane("the reserve confirm", func(p string) bool { return strings.Contains(p, "Reserve 1 for user erin on") })
+	x.keys("y")
 	x.waitPane("the reserve result", func(p string) bool { return strings.Contains(p, "reserved remaining=9") })
 	hold, err := rc.HGetAll(ctx, "reservation:erin:s1").Result()
 	if err != nil || hold["quantity"] != "1" || hold["user_id"] != "erin" {

@@ -168,39 +168,33 @@ func (m Model) handleFilterKey(msg tea.KeyMsg) Model {
 	return m
 }
 
-// handleFormKey feeds the form; on submit the operation runs or asks for a
-// confirm, on cancel the form closes.
+// handleFormKey feeds the form; on submit the operation's confirm opens
+// (nothing is sent before its y), on cancel the form closes.
 func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.form, cmd = m.form.Update(msg)
 	switch m.form.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled")
+		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled: nothing sent")
 	case forms.Accepted:
 		m.mode = modeNormal
-		req := m.withKey(fromForm(m.pending, m.form.Values()))
-		if needsConfirm(req.kind) {
-			return m.openConfirm(req), nil
-		}
-		return m, m.runOp(req)
+		return m.openConfirm(m.withKey(fromForm(m.pending, m.form.Values()))), nil
 	}
 	return m, cmd
 }
 
-// handleConfirmKey runs the pending operation on y; n or esc cancels.
+// handleConfirmKey answers the open confirm: y returns the command it was
+// built with, n or esc cancels with nothing sent.
 func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	m.confirm, _ = m.confirm.Update(msg)
-	if m, cmd, ok := m.handleEventsConfirm(); ok { // the E confirm (ui/events.go)
-		return m, cmd
-	}
+	var cmd tea.Cmd
+	m.confirm, cmd = m.confirm.Update(msg)
 	switch m.confirm.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled")
+		m.setStatus(statusInfo, "cancelled: "+m.confirm.Title()+" (nothing sent)")
 	case forms.Accepted:
 		m.mode = modeNormal
-		return m, m.runOp(m.pending)
 	}
-	return m, nil
+	return m, cmd
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +50,8 @@ type opResultMsg struct {
 }
 
 // startOp begins operation kind: refused when not armed or without a sale;
-// release and leave go straight to their confirm, the others open a form.
+// release and leave go straight to their confirm, the others open a form
+// whose submit opens the confirm (every write asks y/n: ui/confirm.go).
 func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
 	if !m.cfg.Arming.Armed {
 		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
@@ -85,7 +85,7 @@ func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	m.form = forms.New(formTitle(req), m.fst, formFields(kind)...)
+	m.form = forms.New(m.formTitle(req), m.fst, formFields(kind)...)
 	m.form.SetWidth(dialogWidth(m.width))
 	m.pending = req
 	m.mode = modeForm
@@ -104,39 +104,6 @@ func (m Model) withKey(req opRequest) opRequest {
 		req.key = sch.StockKey(req.sale)
 	}
 	return req
-}
-
-// needsConfirm: destructive operations ask y/n (DESIGN.md §6).
-func needsConfirm(k opKind) bool {
-	return k == opRelease || k == opLeave || k == opAdmit || k == opTake || k == opSet || k == opReclaim
-}
-
-func (m Model) openConfirm(req opRequest) Model {
-	m.pending = req
-	m.confirm = forms.NewConfirm(opName(req.kind), confirmPrompt(req), m.fst)
-	m.confirm.SetWidth(dialogWidth(m.width))
-	m.mode = modeConfirm
-	return m
-}
-
-// confirmPrompt names the exact key and amount.
-func confirmPrompt(r opRequest) string {
-	k, u := redisops.Sanitize(r.key), redisops.Sanitize(r.user)
-	switch r.kind {
-	case opRelease:
-		return fmt.Sprintf("Release hold %s (%d units back to stock)?", k, r.n)
-	case opLeave:
-		return fmt.Sprintf("Remove %s from %s?", u, k)
-	case opAdmit:
-		return fmt.Sprintf("Admit the next %d members of %s?", r.n, k)
-	case opTake:
-		return fmt.Sprintf("Take %d units from %s?", r.n, k)
-	case opSet:
-		return fmt.Sprintf("Set %s to %d (overwrites the current stock)?", k, r.n)
-	case opReclaim:
-		return reclaimPrompt(r)
-	}
-	return "Proceed?"
 }
 
 // inputCheck adapts a redisops parser into a field validator whose message
@@ -224,8 +191,16 @@ func opName(k opKind) string {
 	return [...]string{"Reserve", "Release", "Join queue", "Leave queue", "Admit", "Restock", "Take stock", "Set stock", "Reclaim leaks"}[k]
 }
 
-func formTitle(r opRequest) string {
-	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth/2)
+// formTitle names the operation, the sale and the key the form writes (the
+// stock key for reserve: the hold key waits for the user).
+func (m Model) formTitle(r opRequest) string {
+	sch := m.cfg.Backend.Schema()
+	k := sch.StockKey(r.sale)
+	if r.kind == opJoin || r.kind == opAdmit {
+		k = sch.QueueKey(r.sale)
+	}
+	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth/2) + " · " +
+		redisops.SanitizeCut(k, maxDialogWidth/2)
 }
 
 // runOp runs a write in a command that captures the request, never the model.

@@ -138,6 +138,9 @@ func TestReserveThroughForm(t *testing.T) {
 	h.typeText("10m")
 	h.fb.result = redisops.Result{OK: true, Status: redisops.StatusReserved, Remaining: i64(93)}
 	h.press("enter")
+	wantMode(t, h, modeConfirm)
+	wantOps(t, h.fb)
+	h.press("y")
 	wantMode(t, h, modeNormal)
 	wantOps(t, h.fb, "Reserve s1 erin 4 10m0s")
 	if h.fb.snapshots() != polls+1 {
@@ -174,7 +177,7 @@ func TestReleaseAsksThenReleasesSelectedHold(t *testing.T) {
 	h.press("tab", "tab") // holds panel: dave (soonest TTL) first
 	h.press("x")
 	wantMode(t, h, modeConfirm)
-	if p := h.m.confirm.Prompt(); !strings.Contains(p, "reservation:dave:s1") || !strings.Contains(p, "1 units") {
+	if p := h.m.confirm.Prompt(); !strings.Contains(p, "reservation:dave:s1") || !strings.Contains(p, "1 unit)") {
 		t.Fatalf("prompt %q must name the key and quantity", p)
 	}
 	h.press("n")
@@ -188,7 +191,7 @@ func TestJoinLeaveAdmit(t *testing.T) {
 	h := newHarness(t, true)
 	h.press("i")
 	h.typeText("zoe")
-	h.press("enter")
+	h.press("enter", "y")
 	h.press("tab", "j", "o") // queue panel, second member
 	if p := h.m.confirm.Prompt(); !strings.Contains(p, "bob") || !strings.Contains(p, "queue:s1") {
 		t.Fatalf("leave prompt %q", p)
@@ -207,16 +210,16 @@ func TestStockOperations(t *testing.T) {
 	h := newHarness(t, true)
 	h.press("+")
 	h.typeText("5")
-	h.press("enter") // restock: no confirm
+	h.press("enter", "y")
 	h.press("+")
 	h.typeText("5")
 	h.press("tab")
 	h.typeText("100")
-	h.press("enter")
+	h.press("enter", "y")
 	h.press("-")
 	h.typeText("3")
 	h.press("enter")
-	if p := h.m.confirm.Prompt(); !strings.Contains(p, "3 units from inventory:s1") {
+	if p := h.m.confirm.Prompt(); !strings.Contains(p, "Take 3 from inventory:s1") {
 		t.Fatalf("take prompt %q", p)
 	}
 	h.press("y")
@@ -268,7 +271,7 @@ func TestOpErrorIsLogged(t *testing.T) {
 	h.fb.opErr = errors.New("redisops: Redis unreachable: dial tcp: refused")
 	h.press("i")
 	h.typeText("u1")
-	h.press("enter")
+	h.press("enter", "y")
 	if e := h.m.log[0]; e.OK || e.Err == "" || e.Status != "" {
 		t.Fatalf("log entry %+v", e)
 	}
@@ -334,7 +337,7 @@ func TestOpErrorIsSanitized(t *testing.T) {
 	h.fb.opErr = errors.New("redisops: server error: ERR bad \x1b]52;c;aGk=\a\x1b[2J")
 	h.press("i")
 	h.typeText("u1")
-	h.press("enter")
+	h.press("enter", "y")
 	if strings.ContainsAny(h.m.status.text, "\x1b\a") || strings.ContainsAny(h.m.log[0].Err, "\x1b\a") {
 		t.Fatalf("raw control bytes: status %q, log %q", h.m.status.text, h.m.log[0].Err)
 	}

@@ -125,13 +125,21 @@ func TestConfirm(t *testing.T) {
 	}{
 		{runes("y"), Accepted}, {runes("n"), Cancelled}, {tea.KeyMsg{Type: tea.KeyEsc}, Cancelled}, {runes("q"), Open},
 	} {
-		c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", testStyles())
-		c, _ = c.Update(tc.key)
-		if c.State() != tc.want {
-			t.Errorf("%v: state %v, want %v", tc.key, c.State(), tc.want)
+		ran := 0
+		action := func() tea.Msg { ran++; return nil }
+		c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", action, testStyles())
+		c, cmd := c.Update(tc.key)
+		if cmd != nil {
+			cmd()
+		}
+		if c.State() != tc.want || (ran == 1) != (tc.want == Accepted) {
+			t.Errorf("%v: state %v, action ran %d times; want %v, running it only on yes", tc.key, c.State(), ran, tc.want)
+		}
+		if _, cmd := c.Update(runes("y")); cmd != nil && c.State() != Open {
+			t.Errorf("%v: an answered confirm returned its action again", tc.key)
 		}
 	}
-	c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", testStyles())
+	c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", nil, testStyles())
 	c.SetWidth(30)
 	if v := c.View(); !strings.Contains(v, "reservation:u:s1") || !strings.Contains(v, "y yes") {
 		t.Fatalf("confirm view:\n%s", v)

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// writeCase is one write through its keys up to the confirm: the keys that
+// open it (and fill its form), the exact confirm and the call that y sends.
+type writeCase struct {
+	name   string
+	keys   []string // key presses; a form's text is typed with type:
+	prompt string
+	call   string
+}
+
+// confirmCases are every write of the dashboard, on testSnapshot (s1: stock
+// 97, queue alice and bob, holds dave 1 and carol 2, dave first).
+func confirmCases() []writeCase {
+	return []writeCase{
+		{"reserve", []string{"r", "type:erin", "enter"},
+			"Reserve 1 for user erin on inventory:s1 (hold reservation:erin:s1, ttl 300s): stock 97 → 96?",
+			"Reserve s1 erin 1 5m0s"},
+		{"reserve already held", []string{"r", "type:carol", "enter"},
+			"Reserve 1 for user carol on inventory:s1 (hold reservation:carol:s1, ttl 300s): carol already holds 2 units, nothing changes (Redis will answer already_reserved)?",
+			"Reserve s1 carol 1 5m0s"},
+		{"reserve past the stock", []string{"r", "type:erin", "tab", "backspace", "type:98", "enter"},
+			"Reserve 98 for user erin on inventory:s1 (hold reservation:erin:s1, ttl 300s): stock 97, less than 98: Redis will answer insufficient_stock?",
+			"Reserve s1 erin 98 5m0s"},
+		{"release", []string{"tab", "tab", "x"},
+			"Release hold reservation:dave:s1 (1 unit) back to inventory:s1: stock 97 → 98?",
+			"Release s1 dave nil"},
+		{"join", []string{"i", "type:zoe", "enter"}, "Add user zoe to queue:s1: length 2 → 3?", "Join s1 zoe"},
+		{"join already queued", []string{"i", "type:bob", "enter"},
+			"Add user bob to queue:s1: bob is already queued at position 2, nothing changes (Redis will answer already_queued)?",
+			"Join s1 bob"},
+		{"leave", []string{"tab", "j", "o"}, "Remove user bob from queue:s1: length 2 → 1?", "Leave s1 bob"},
+		{"admit", []string{"A", "enter"},
+			"Admit the next 10 members of queue:s1 (removes them from the queue): length 2 → 0 (only 2 waiting)?", "Admit s1 10"},
+		{"restock", []string{"+", "type:5", "enter"}, "Restock inventory:s1 by 5: 97 → 102?", "Restock s1 5 nil"},
+		{"restock with max", []string{"+", "type:5", "tab", "type:200", "enter"},
+			"Restock inventory:s1 by 5 (refused past max 200): 97 → 102?", "Restock s1 5 200"},
+		{"restock past max", []string{"+", "type:5", "tab", "type:100", "enter"},
+			"Restock inventory:s1 by 5 (refused past max 100): 97 → 102, past max 100: Redis will answer max_exceeded?",
+			"Restock s1 5 100"},
+		{"take", []string{"-", "type:3", "enter"}, "Take 3 from inventory:s1: 97 → 94?", "Take s1 3"},
+		{"take past the stock", []string{"-", "type:100", "enter"},
+			"Take 100 from inventory:s1: 97, less than 100: Redis will answer insufficient_stock?", "Take s1 100"},
+		{"set", []string{"=", "type:50", "enter"}, "Set inventory:s1 to 50 (overwrites the current stock): 97 → 50?", "SetStock s1 50"},
+	}
+}
+
+// drive presses keys; "type:text" types text into the open form.
+func (h *harness) drive(keys []string) {
+	h.t.Helper()
+	for _, k := range keys {
+		if text, ok := strings.CutPrefix(k, "type:"); ok {
+			h.typeText(text)
+			continue
+		}
+		h.press(k)
+	}
+}
+
+// TestEveryWriteConfirmsWithBeforeAndAfter: each write stops at a y/n whose
+// text names the key, the amount and the value before → after, and sends
+// nothing until y; n and esc cancel with nothing sent.
+func TestEveryWriteConfirmsWithBeforeAndAfter(t *testing.T) {
+	for _, c := range confirmCases() {
+		t.Run(c.name, func(t *testing.T) {
+			for _, answer := range []string{"n", "esc", "y"} {
+				h := newHarness(t, true)
+				h.drive(c.keys)
+				wantMode(t, h, modeConfirm)
+				if got := h.m.confirm.Prompt(); got != c.prompt {
+					t.Fatalf("prompt\n%q, want\n%q", got, c.prompt)
+				}
+				wantOps(t, h.fb)
+				h.press(answer)
+				wantMode(t, h, modeNormal)
+				if answer != "y" {
+					wantOps(t, h.fb)
+					if want := "(nothing sent)"; !strings.Contains(h.m.status.text, want) {
+						t.Fatalf("%s: status %q lacks %q", answer, h.m.status.text, want)
+					}
+					continue
+				}
+				wantOps(t, h.fb, c.call)
+			}
+		})
+	}
+}
+
+// TestConfirmSaysHowOldAndWhatIsUnknown: paused, the before values carry
+// their time; a sale without a stock key says so.
+func TestConfirmSaysHowOldAndWhatIsUnknown(t *testing.T) {
+	h := newHarness(t, true)
+	h.press("p", "+")
+	h.typeText("5")
+	h.press("enter")
+	if want := "Restock inventory:s1 by 5: 97 → 102 (as of 12:00:00)?"; h.m.confirm.Prompt() != want {
+		t.Fatalf("paused prompt %q, want %q", h.m.confirm.Prompt(), want)
+	}
+
+	h = newHarness(t, true)
+	snap := testSnapshot(t0)
+	snap.Sales[0].Inventory = nil
+	h.fb.snap = snap
+	h.press("R", "-")
+	h.typeText("2")
+	h.press("enter")
+	if want := "Take 2 from inventory:s1: stock unknown?"; h.m.confirm.Prompt() != want {
+		t.Fatalf("prompt %q, want %q", h.m.confirm.Prompt(), want)
+	}
+}
