@@ -4,7 +4,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"flashtop/redisops"
 	"flashtop/ui/forms"
 )
 
@@ -81,9 +80,6 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.cycleFocus(1)
 	case key.Matches(msg, m.keys.PrevPanel):
 		m.cycleFocus(-1)
-	case key.Matches(msg, m.keys.Select):
-		m.selectSale()
-		cmd = m.requestPoll() // the poller reads the selected sale's holds and queue window
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
 		m.filterIn.SetValue(m.filter)
@@ -106,6 +102,9 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(statusInfo, "sales sorted by "+m.p.sales.SortName())
 	default:
 		cmd = m.p.update(m.focus, msg)
+		if m.followBar() { // the Sales bar moved: it selects its sale (● and the panel titles show it)
+			cmd = tea.Batch(cmd, m.requestPoll()) // the poller reads the selected sale's holds and queue window
+		}
 	}
 	return m, cmd
 }
@@ -132,17 +131,6 @@ func (m *Model) cycleFocus(dir int) {
 		}
 	}
 	m.setFocus(id)
-}
-
-// selectSale selects the sale under the sales cursor.
-func (m *Model) selectSale() {
-	s := m.p.sales.CursorSale()
-	if s == "" {
-		return
-	}
-	m.sale = s
-	m.pushData()
-	m.setStatus(statusInfo, "selected sale "+redisops.SanitizeCut(s, maxDialogWidth))
 }
 
 func (m *Model) setFilter(f string) {

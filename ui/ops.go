@@ -49,37 +49,39 @@ type opResultMsg struct {
 	err error
 }
 
-// startOp begins operation kind: refused when not armed or without a sale;
-// release and leave go straight to their confirm, the others open a form
-// whose submit opens the confirm (every write asks y/n: ui/confirm.go).
+// Refusals of writes that have nothing highlighted to act on.
+const (
+	noSaleHighlighted   = "no sale highlighted: move the bar in Sales onto one"
+	releaseNeedsHolds   = "x releases the hold highlighted in the Holds panel: tab to Holds first"
+	leaveNeedsQueue     = "o removes the member highlighted in the Queue panel: tab to Queue first"
+	noHoldHighlighted   = "no hold highlighted in the Holds panel"
+	noMemberHighlighted = "no queue member highlighted in the Queue panel"
+)
+
+// startOp begins operation kind on what the operator sees highlighted
+// (the rule: Model.followBar): release and leave on the highlighted row of
+// the focused Holds or Queue panel, straight to their confirm; the sale
+// writes on the sale under the Sales bar, through a form whose submit opens
+// the confirm (every write asks y/n: ui/confirm.go). Refused, with a status
+// message, when writes are not armed or nothing is highlighted.
 func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
 	if !m.cfg.Arming.Armed {
 		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
 		return m, nil
 	}
-	if m.sale == "" {
-		m.setStatus(statusErr, "select a sale first (enter)")
-		return m, nil
-	}
-	req := opRequest{kind: kind, sale: m.sale}
 	switch kind {
 	case opRelease:
-		h, ok := m.p.holds.SelectedHold()
-		if !ok {
-			m.setStatus(statusErr, "no hold selected (tab to the holds panel)")
-			return m, nil
-		}
-		req.sale, req.user, req.n, req.key = h.Sale, h.User, h.Quantity, h.Key
-		return m.openConfirm(req), nil
+		return m.startRelease()
 	case opLeave:
-		e, ok := m.p.queue.SelectedEntry()
-		if !ok {
-			m.setStatus(statusErr, "no queue member selected (tab to the queue panel)")
-			return m, nil
-		}
-		req.user = e.User
-		return m.openConfirm(m.withKey(req)), nil
-	case opReclaim:
+		return m.startLeave()
+	}
+	sale, ok := m.highlightedSale()
+	if !ok {
+		m.setStatus(statusErr, noSaleHighlighted)
+		return m, nil
+	}
+	req := opRequest{kind: kind, sale: sale}
+	if kind == opReclaim {
 		if req, ok := m.reclaimRequest(req); ok {
 			return m.openConfirm(req), nil
 		}
@@ -90,6 +92,37 @@ func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
 	m.pending = req
 	m.mode = modeForm
 	return m, nil
+}
+
+// startRelease asks to release the hold highlighted in the focused Holds
+// panel; from any other panel it is refused (the holds' bar is not what
+// the operator is looking at).
+func (m Model) startRelease() (Model, tea.Cmd) {
+	if m.focus != pHolds {
+		m.setStatus(statusErr, releaseNeedsHolds)
+		return m, nil
+	}
+	h, ok := m.p.holds.SelectedHold()
+	if !ok {
+		m.setStatus(statusErr, noHoldHighlighted)
+		return m, nil
+	}
+	return m.openConfirm(opRequest{kind: opRelease, sale: h.Sale, user: h.User, n: h.Quantity, key: h.Key}), nil
+}
+
+// startLeave asks to remove the member highlighted in the focused Queue
+// panel (the selected sale's queue); from any other panel it is refused.
+func (m Model) startLeave() (Model, tea.Cmd) {
+	if m.focus != pQueue {
+		m.setStatus(statusErr, leaveNeedsQueue)
+		return m, nil
+	}
+	e, ok := m.p.queue.SelectedEntry()
+	if !ok || m.sale == "" {
+		m.setStatus(statusErr, noMemberHighlighted)
+		return m, nil
+	}
+	return m.openConfirm(m.withKey(opRequest{kind: opLeave, sale: m.sale, user: e.User})), nil
 }
 
 // withKey fills in the key the request touches, from the schema.

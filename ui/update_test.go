@@ -80,18 +80,18 @@ func TestFocusCyclesAndMovementGoesToFocusedPanel(t *testing.T) {
 		t.Fatalf("initial focus %d", h.m.focus)
 	}
 	first, _ := h.m.p.holds.SelectedHold()
-	h.press("j") // sales is focused: the holds cursor stays
-	if hold, _ := h.m.p.holds.SelectedHold(); hold.Key != first.Key {
-		t.Fatal("a blurred panel moved")
-	}
-	if h.m.p.sales.CursorSale() != "s2" {
-		t.Fatalf("sales cursor on %q after j", h.m.p.sales.CursorSale())
+	h.press("j")
+	if h.m.p.sales.CursorSale() != "s2" || h.m.sale != "s2" {
+		t.Fatalf("sales cursor on %q, selected %q after j; want both s2", h.m.p.sales.CursorSale(), h.m.sale)
 	}
 	for _, mv := range []struct{ key, want string }{{"k", "s1"}, {"down", "s2"}, {"up", "s1"}} {
 		h.press(mv.key)
 		if got := h.m.p.sales.CursorSale(); got != mv.want {
 			t.Fatalf("after %s the sales cursor is on %q, want %q", mv.key, got, mv.want)
 		}
+	}
+	if hold, _ := h.m.p.holds.SelectedHold(); hold.Key != first.Key { // sales was focused: the holds bar stayed
+		t.Fatal("a blurred panel moved")
 	}
 	h.press("tab", "tab")
 	if h.m.focus != pHolds || !h.m.p.holds.Focused() || h.m.p.sales.Focused() {
@@ -113,11 +113,21 @@ func TestFocusCyclesAndMovementGoesToFocusedPanel(t *testing.T) {
 	}
 }
 
-func TestEnterSelectsSaleUnderCursor(t *testing.T) {
+// TestBarSelectsSale: moving the Sales bar selects the sale under it (no
+// enter needed), and the poller is asked for its holds and queue at once.
+func TestBarSelectsSale(t *testing.T) {
 	h := newHarness(t, true)
-	h.press("j", "enter")
+	polls := h.fb.snapshots()
+	h.press("j")
 	if h.m.sale != "s2" || h.m.data().Sale != "s2" {
-		t.Fatalf("sale %q", h.m.sale)
+		t.Fatalf("sale %q after moving the bar to s2", h.m.sale)
+	}
+	if h.fb.snapshots() != polls+1 {
+		t.Fatalf("a new selection must poll at once: %d polls, want %d", h.fb.snapshots(), polls+1)
+	}
+	h.press("j") // already on the last row: nothing changes, no poll
+	if h.fb.snapshots() != polls+1 {
+		t.Fatalf("a bar that did not move polled: %d polls", h.fb.snapshots())
 	}
 }
 
@@ -261,7 +271,7 @@ func TestWritesNeedASale(t *testing.T) {
 	h.press("R")
 	h.press("r")
 	wantMode(t, h, modeNormal)
-	if h.m.status.text != "select a sale first (enter)" {
+	if h.m.status.text != noSaleHighlighted {
 		t.Fatalf("status %q", h.m.status.text)
 	}
 }

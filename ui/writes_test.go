@@ -113,3 +113,112 @@ func TestConfirmSaysHowOldAndWhatIsUnknown(t *testing.T) {
 		t.Fatalf("prompt %q, want %q", h.m.confirm.Prompt(), want)
 	}
 }
+
+// TestSaleWritesActOnTheBar: with the Sales bar moved off the first sale,
+// every sale write (its form title, its confirm and the call y sends) is
+// for the highlighted sale, also when another panel has the focus.
+func TestSaleWritesActOnTheBar(t *testing.T) {
+	for _, c := range []writeCase{
+		{"reserve", []string{"r", "type:erin", "enter"},
+			"Reserve 1 for user erin on inventory:s2 (hold reservation:erin:s2, ttl 300s): stock 5 → 4?", "Reserve s2 erin 1 5m0s"},
+		{"join", []string{"i", "type:zoe", "enter"}, "Add user zoe to queue:s2: length 0 → 1?", "Join s2 zoe"},
+		{"admit", []string{"A", "enter"},
+			"Admit the next 10 members of queue:s2 (removes them from the queue): length 0 → 0 (only 0 waiting)?", "Admit s2 10"},
+		{"restock", []string{"+", "type:5", "enter"}, "Restock inventory:s2 by 5: 5 → 10?", "Restock s2 5 nil"},
+		{"take", []string{"-", "type:2", "enter"}, "Take 2 from inventory:s2: 5 → 3?", "Take s2 2"},
+		{"set", []string{"=", "type:9", "enter"}, "Set inventory:s2 to 9 (overwrites the current stock): 5 → 9?", "SetStock s2 9"},
+	} {
+		for _, focus := range []string{"sales", "queue"} {
+			t.Run(c.name+" from "+focus, func(t *testing.T) {
+				h := newHarness(t, true)
+				h.press("j") // the bar on s2
+				if focus == "queue" {
+					h.press("tab")
+				}
+				h.press(c.keys[0])
+				wantMode(t, h, modeForm)
+				if v := h.m.View(); !strings.Contains(v, " · sale s2 · ") {
+					t.Fatalf("the form title does not name the highlighted sale s2:\n%s", v)
+				}
+				h.drive(c.keys[1:])
+				if got := h.m.confirm.Prompt(); got != c.prompt {
+					t.Fatalf("prompt\n%q, want\n%q", got, c.prompt)
+				}
+				h.press("y")
+				wantOps(t, h.fb, c.call)
+			})
+		}
+	}
+}
+
+// TestRowWritesNeedTheirPanel: x acts only in the focused Holds panel and o
+// only in the focused Queue panel, each on its highlighted row; from any
+// other panel they are refused, saying which panel to focus, with nothing
+// sent.
+func TestRowWritesNeedTheirPanel(t *testing.T) {
+	h := newHarness(t, true)
+	for _, tc := range []struct {
+		key, panel, status string
+	}{{"x", "Holds", releaseNeedsHolds}, {"o", "Queue", leaveNeedsQueue}} {
+		for id := range numPanels {
+			if (tc.key == "x" && id == pHolds) || (tc.key == "o" && id == pQueue) || !h.m.lay.visible(id) {
+				continue
+			}
+			h.m.setFocus(id)
+			h.press(tc.key)
+			wantMode(t, h, modeNormal)
+			if h.m.status.text != tc.status || !strings.Contains(tc.status, tc.panel) {
+				t.Fatalf("%s with panel %d focused: status %q, want %q", tc.key, id, h.m.status.text, tc.status)
+			}
+		}
+	}
+	wantOps(t, h.fb)
+	h.m.setFocus(pHolds)
+	h.press("j", "x") // carol, the second soonest
+	if want := "Release hold reservation:carol:s1 (2 units) back to inventory:s1: stock 97 → 99?"; h.m.confirm.Prompt() != want {
+		t.Fatalf("prompt %q, want %q", h.m.confirm.Prompt(), want)
+	}
+	h.press("y")
+	h.m.setFocus(pQueue)
+	h.press("x") // the Holds bar is still on carol, but Holds is not focused
+	wantMode(t, h, modeNormal)
+	h.press("o")
+	h.press("y")
+	wantOps(t, h.fb, "Release s1 carol nil", "Leave s1 alice")
+}
+
+// TestFilterFollowsOrRefuses: a filter that hides the selected sale moves
+// the selection to the row the bar lands on; one that hides every sale
+// leaves no sale highlighted, and sale writes are refused.
+func TestFilterFollowsOrRefuses(t *testing.T) {
+	h := newHarness(t, true)
+	h.press("/")
+	h.typeText("2")
+	h.press("enter")
+	if h.m.sale != "s2" || h.m.p.sales.CursorSale() != "s2" {
+		t.Fatalf("filter 2: selected %q, bar on %q; want s2", h.m.sale, h.m.p.sales.CursorSale())
+	}
+	h.press("/")
+	h.typeText("zzz")
+	h.press("enter")
+	for _, k := range []string{"r", "i", "A", "+", "-", "=", "L"} {
+		h.press(k)
+		wantMode(t, h, modeNormal)
+		if h.m.status.text != noSaleHighlighted {
+			t.Fatalf("%s with no sale row: status %q", k, h.m.status.text)
+		}
+	}
+	wantOps(t, h.fb)
+}
+
+// TestBarStartsOnFirstPin: the first --sale is selected and highlighted.
+func TestBarStartsOnFirstPin(t *testing.T) {
+	h := newHarness(t, true, "s2", "s1")
+	if h.m.sale != "s2" || h.m.p.sales.CursorSale() != "s2" {
+		t.Fatalf("selected %q, bar on %q; want the first pin s2", h.m.sale, h.m.p.sales.CursorSale())
+	}
+	h.press("+")
+	h.typeText("1")
+	h.press("enter", "y")
+	wantOps(t, h.fb, "Restock s2 1 nil")
+}
