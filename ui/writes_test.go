@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // writeCase is one write through its keys up to the confirm: the keys that
@@ -221,4 +223,21 @@ func TestBarStartsOnFirstPin(t *testing.T) {
 	h.typeText("1")
 	h.press("enter", "y")
 	wantOps(t, h.fb, "Restock s2 1 nil")
+}
+
+// TestPastedControlCharacterIsRefusedInTheForm: a paste holding ESC into
+// the reserve form types nothing, says why, and sends nothing.
+func TestPastedControlCharacterIsRefusedInTheForm(t *testing.T) {
+	h := newHarness(t, true)
+	h.press("r")
+	if v := h.m.View(); strings.Contains(v, "must not be empty") || strings.Contains(v, "fix the fields") {
+		t.Fatalf("the reserve form opened with an error:\n%s", v)
+	}
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("eve\x1b[2J"), Paste: true})
+	if v := h.m.View(); h.m.form.Values()[0] != "" || !strings.Contains(v, "refused: the paste holds ESC (0x1b), a control character") {
+		t.Fatalf("value %q; the form must refuse the paste and say why:\n%s", h.m.form.Values()[0], v)
+	}
+	h.press("enter")
+	wantMode(t, h, modeForm)
+	wantOps(t, h.fb)
 }

@@ -70,7 +70,7 @@ func (m *Input) insert(rs []rune) error {
 		}
 	}
 	if m.limit > 0 && len(m.value)+len(rs) > m.limit {
-		return fmt.Errorf("would make %d characters; the field takes at most %d", len(m.value)+len(rs), m.limit)
+		return fmt.Errorf("would make %d characters (at most %d)", len(m.value)+len(rs), m.limit)
 	}
 	m.value = append(m.value[:m.pos], append(append([]rune(nil), rs...), m.value[m.pos:]...)...)
 	m.pos += len(rs)
@@ -127,11 +127,11 @@ func (m Input) Update(msg tea.Msg) (Input, tea.Cmd) {
 		m.value, m.pos = nil, 0
 	case k.Type == tea.KeyRunes || k.Type == tea.KeySpace:
 		if err := m.insert(k.Runes); err != nil {
-			what := "the typed text"
+			what := "the text" // typed or sent together (a multiplexer, a script)
 			if k.Paste {
-				what = "the pasted text"
+				what = "the paste"
 			}
-			m.err = fmt.Errorf("refused: %s %w: nothing was inserted", what, err)
+			m.err = fmt.Errorf("refused: %s %w", what, err) // short: a dialog of 60 cells shows it whole
 		}
 	}
 	return m, nil
