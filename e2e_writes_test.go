@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"maps"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,10 +23,7 @@ func writesSales() map[string]int64 {
 // answers n (nothing changes) and then y, and reads Redis directly: the
 // highlighted sale's stock changed by exactly the amount, no other did.
 func TestWritesLandOnTheHighlightedSaleInTmux(t *testing.T) {
-	tmuxBin, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Fatalf("this test needs tmux: install it (apt-get install tmux), or run ./test.sh, which does: %v", err)
-	}
+	x := newTmux(t, 160, 45)
 	srv := redistest.Start(t)
 	rc := srv.Client(t)
 	ctx := context.Background()
@@ -50,9 +45,6 @@ func TestWritesLandOnTheHighlightedSaleInTmux(t *testing.T) {
 		return out
 	}
 	bin := buildDemoBinary(t)
-	x := tmuxRunner{t: t, bin: tmuxBin, sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	x.run("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "45", "env", "PS1=e2e$ ", "sh")
-	t.Cleanup(func() { _ = exec.Command(tmuxBin, "-S", x.sock, "kill-server").Run() })
 	x.keys(bin+" --redis-url "+srv.URL()+"; echo flashtop-exited-$?", "Enter")
 
 	// marked is the sale whose row carries the bar (▸) and the ● mark.
