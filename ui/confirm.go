@@ -17,7 +17,7 @@ import (
 
 // openConfirm opens the y/n of req, carrying the command that runs it.
 func (m Model) openConfirm(req opRequest) Model {
-	m.confirm = forms.NewConfirm(opName(req.kind)+" · sale "+redisops.SanitizeCut(req.sale, maxDialogWidth/2),
+	m.confirm = forms.NewConfirm(opName(req.kind)+" · sale "+redisops.SanitizeCut(req.sale, maxDialogWidth),
 		m.confirmPrompt(req), m.runOp(req), m.fst)
 	m.confirm.SetWidth(dialogWidth(m.width))
 	m.mode = modeConfirm

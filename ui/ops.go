@@ -225,15 +225,16 @@ func opName(k opKind) string {
 }
 
 // formTitle names the operation, the sale and the key the form writes (the
-// stock key for reserve: the hold key waits for the user).
+// stock key for reserve: the hold key waits for the user). A whole UUID sale
+// id fits; the confirm then spells the keys out in full.
 func (m Model) formTitle(r opRequest) string {
 	sch := m.cfg.Backend.Schema()
 	k := sch.StockKey(r.sale)
 	if r.kind == opJoin || r.kind == opAdmit {
 		k = sch.QueueKey(r.sale)
 	}
-	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth/2) + " · " +
-		redisops.SanitizeCut(k, maxDialogWidth/2)
+	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth) + " · " +
+		redisops.SanitizeCut(k, maxDialogWidth) // the form cuts the line at its width: the key's end goes first
 }
 
 // runOp runs a write in a command that captures the request, never the model.
