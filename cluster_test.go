@@ -219,6 +219,10 @@ func TestClusterDashboardInTmux(t *testing.T) {
 	x.waitPane("the reserve form", func(p string) bool { return strings.Contains(p, "Reserve · sale c1") })
 	x.keys("-l", "erin")
 	x.keys("Enter")
+	x.waitPane("the reserve confirm naming the cluster-safe keys", func(p string) bool {
+		return strings.Contains(p, "Reserve 1 for user erin on inventory:{c1} (hold")
+	})
+	x.keys("y")
 	x.waitPane("the reserve result", func(p string) bool { return strings.Contains(p, "reserved remaining=9") })
 	if q := rc.HGet(ctx, "reservation:erin:{c1}", "quantity").Val(); q != "1" {
 		t.Fatalf("reservation:erin:{c1} quantity %q, want 1", q)

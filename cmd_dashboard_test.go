@@ -5,6 +5,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,22 @@ type tmuxRunner struct {
 	t    *testing.T
 	bin  string
 	sock string
+}
+
+// newTmux starts a private tmux server whose session e2e runs sh in a pane
+// of width x height (PS1 "e2e$ ", plus env, each NAME=value); it is killed
+// when the test ends.
+func newTmux(t *testing.T, width, height int, env ...string) tmuxRunner {
+	t.Helper()
+	bin, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Fatalf("this test needs tmux: install it (apt-get install tmux), or run ./test.sh, which does: %v", err)
+	}
+	x := tmuxRunner{t: t, bin: bin, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	args := []string{"new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "env", "PS1=e2e$ "}
+	x.run(append(append(args, env...), "sh")...)
+	t.Cleanup(func() { _ = exec.Command(bin, "-S", x.sock, "kill-server").Run() })
+	return x
 }
 
 func (x tmuxRunner) run(args ...string) string {
@@ -55,24 +72,14 @@ func (x tmuxRunner) keys(keys ...string) {
 // real terminal (tmux) against a real redis-server, reserves through the
 // form and quits.
 func TestDashboardEndToEndInTmux(t *testing.T) {
-	tmuxBin, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Fatalf("this test needs tmux: install it (apt-get install tmux), or run ./test.sh, which does: %v", err)
-	}
+	x := newTmux(t, 120, 40)
 	srv := redistest.Start(t)
 	rc := srv.Client(t)
 	ctx := context.Background()
 	if err := rc.Set(ctx, "inventory:s1", 10, 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "flashtop")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	x := tmuxRunner{t: t, bin: tmuxBin, sock: filepath.Join(dir, "tmux.sock")}
-	x.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "env", "PS1=e2e$ ", "sh")
-	t.Cleanup(func() { _ = exec.Command(tmuxBin, "-S", x.sock, "kill-server").Run() })
+	bin := buildDemoBinary(t)
 	x.keys(bin+" --redis-url "+srv.URL()+" --sale s1; echo flashtop-exited-$?", "Enter")
 
 	x.waitPane("the seeded sale s1", func(p string) bool {
@@ -82,6 +89,8 @@ func TestDashboardEndToEndInTmux(t *testing.T) {
 	x.waitPane("the reserve form", func(p string) bool { return strings.Contains(p, "Reserve · sale s1") })
 	x.keys("-l", "erin")
 	x.keys("Enter")
+	x.waitPane("the reserve confirm", func(p string) bool { return strings.Contains(p, "Reserve 1 for user erin on") })
+	x.keys("y")
 	x.waitPane("the reserve result", func(p string) bool { return strings.Contains(p, "reserved remaining=9") })
 	hold, err := rc.HGetAll(ctx, "reservation:erin:s1").Result()
 	if err != nil || hold["quantity"] != "1" || hold["user_id"] != "erin" {

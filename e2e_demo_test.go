@@ -383,6 +383,8 @@ func (d *demoRun) reserve(sale string) {
 	d.waitPane("the reserve form", func(p string) bool { return strings.Contains(p, "Reserve · sale "+sale) })
 	d.keys("-l", "e2e-buyer")
 	d.keys("Enter")
+	d.waitPane("the reserve confirm", func(p string) bool { return strings.Contains(p, "Reserve 1 for user e2e-buyer on") })
+	d.keys("y")
 	d.waitPane("the reserve in the command log", func(p string) bool {
 		return strings.Contains(p, "reserve --sale "+sale+" --user e2e-buyer --qty 1") &&
 			strings.Contains(p, "reserved remaining=") && regexp.MustCompile(`│\d\d:\d\d:\d\d reserve --sale .*reserved`).MatchString(p)

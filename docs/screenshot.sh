@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders docs/screenshot.svg and docs/screenshot.png from a real run of
 # `flashtop --demo --seed 1` in tmux at 120x36: the sneaker drop is selected
-# (j j enter) two seconds in, and the pane is captured eight seconds in.
+# (j j: the bar selects the sale) two seconds in, and the pane is captured eight seconds in.
 #
 # Needs go, tmux, perl, freeze v0.2.2 (go install
 # github.com/charmbracelet/freeze@v0.2.2), rsvg-convert (apt-get install
@@ -18,7 +18,7 @@ go build -o "$work/flashtop" .
 tmux -S "$sock" new-session -d -s shot -x 120 -y 36 \
   env TMPDIR="$work" TERM=xterm-256color COLORTERM=truecolor "$work/flashtop" --demo --seed 1
 sleep 2
-tmux -S "$sock" send-keys -t shot j j Enter
+tmux -S "$sock" send-keys -t shot j j
 sleep 6
 tmux -S "$sock" capture-pane -e -p -t shot >"$work/pane.ans"
 tmux -S "$sock" send-keys -t shot q

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,8 +17,8 @@ func TestBurstOfKeysActsKeyByKey(t *testing.T) {
 	}
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jx")})
 	wantMode(t, h, modeConfirm)
-	if sel, ok := h.m.p.holds.SelectedHold(); !ok || sel.User != h.m.pending.user {
-		t.Fatalf("confirm is for %q, want the hold under the cursor %+v", h.m.pending.user, sel)
+	if sel, ok := h.m.p.holds.SelectedHold(); !ok || !strings.Contains(h.m.confirm.Prompt(), "hold "+sel.Key+" ") {
+		t.Fatalf("confirm %q, want the hold under the cursor %+v", h.m.confirm.Prompt(), sel)
 	}
 
 	h = newHarness(t, true)

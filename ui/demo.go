@@ -49,15 +49,16 @@ func (m Model) handleSimKey(msg tea.KeyMsg) (Model, bool) {
 	return m, true
 }
 
-// rush brings a crowd of buyers to the selected sale.
+// rush brings a crowd of buyers to the sale under the Sales bar.
 func (m *Model) rush() {
-	if m.sale == "" {
-		m.setStatus(statusErr, "select a sale first (enter)")
+	sale, ok := m.highlightedSale()
+	if !ok {
+		m.setStatus(statusErr, noSaleHighlighted)
 		return
 	}
-	if err := m.cfg.Sim.Rush(m.sale); err != nil {
+	if err := m.cfg.Sim.Rush(sale); err != nil {
 		m.setStatus(statusErr, redisops.Sanitize(err.Error()))
 		return
 	}
-	m.setStatus(statusInfo, "rush: a crowd of buyers is joining "+redisops.SanitizeCut(m.sale, maxDialogWidth))
+	m.setStatus(statusInfo, "rush: a crowd of buyers is joining "+redisops.SanitizeCut(sale, maxDialogWidth))
 }

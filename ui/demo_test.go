@@ -147,7 +147,7 @@ func TestDemoRushSelectedSale(t *testing.T) {
 	h.press("!")
 	wantSimCalls(t, fs, "Rush s1")
 	wantStatus(t, h, statusInfo, "rush: a crowd of buyers is joining s1")
-	h.press("j", "enter", "!")
+	h.press("j", "!")
 	wantSimCalls(t, fs, "Rush s1", "Rush s2")
 	wantStatus(t, h, statusInfo, "rush: a crowd of buyers is joining s2")
 	wantOps(t, h.fb)
@@ -172,7 +172,7 @@ func TestDemoRushWithoutSaleSaysSo(t *testing.T) {
 	}
 	h.press("!")
 	wantSimCalls(t, fs)
-	wantStatus(t, h, statusErr, "select a sale first (enter)")
+	wantStatus(t, h, statusErr, noSaleHighlighted)
 }
 
 // TestDemoKeysInertWithoutSimulator: outside --demo the demo keys do

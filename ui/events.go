@@ -31,10 +31,10 @@ const (
 	eventsOnStatus     = "events on" // the command log's status word
 )
 
-// eventsChange is the CONFIG SET the E confirm is for and the command that
+// eventsChange is the CONFIG SET the E confirm runs and the command that
 // undoes it, both read when the confirm opens (the flags change once it has run).
 type eventsChange struct {
-	command string // "" when no E confirm is open
+	command string
 	undo    string // "" when the flags before are not known
 }
 
@@ -94,35 +94,17 @@ func (m Model) startEvents() (Model, tea.Cmd) {
 		m.setStatus(statusInfo, "keyspace events are already on: holds update as they change")
 		return m, nil
 	}
-	m.events = eventsChange{command: eb.KeyspaceEventsCommand(), undo: eb.KeyspaceEventsUndo()}
-	m.confirm = forms.NewConfirm(eventsConfirmTitle, m.events.prompt(), m.fst)
+	change := eventsChange{command: eb.KeyspaceEventsCommand(), undo: eb.KeyspaceEventsUndo()}
+	ctx := m.ctx
+	run := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, opTimeout)
+		defer cancel()
+		return eventsResultMsg{change: change, err: eb.EnableKeyspaceEvents(ctx)}
+	}
+	m.confirm = forms.NewConfirm(eventsConfirmTitle, change.prompt(), run, m.fst)
 	m.confirm.SetWidth(dialogWidth(m.width))
 	m.mode = modeConfirm
 	return m, nil
-}
-
-// handleEventsConfirm settles the E confirm: y runs the command, n/esc
-// cancels. ok is false when the open confirm is not the E one.
-func (m Model) handleEventsConfirm() (Model, tea.Cmd, bool) {
-	if m.events.command == "" {
-		return m, nil, false
-	}
-	change := m.events
-	switch m.confirm.State() {
-	case forms.Cancelled:
-		m.mode, m.events = modeNormal, eventsChange{}
-		m.setStatus(statusInfo, "keyspace events: cancelled")
-	case forms.Accepted:
-		m.mode, m.events = modeNormal, eventsChange{}
-		eb, _ := eventsBackend(m.cfg.Backend)
-		ctx := m.ctx
-		return m, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(ctx, opTimeout)
-			defer cancel()
-			return eventsResultMsg{change: change, err: eb.EnableKeyspaceEvents(ctx)}
-		}, true
-	}
-	return m, nil, true
 }
 
 // handleEventsResultMsg logs the outcome (the change outlives flashtop:

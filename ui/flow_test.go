@@ -89,6 +89,8 @@ func TestFlowReserveAndReleaseChangeRedis(t *testing.T) {
 	tm.Send(special(tea.KeyBackspace))
 	tm.Type("3")
 	tm.Send(special(tea.KeyEnter))
+	tm.wait(t, "Reserve 3 for user erin")
+	tm.Type("y")
 	tm.wait(t, "reserved remaining=7")
 	hold, err := rc.HGetAll(ctx, "reservation:erin:s1").Result()
 	if err != nil || hold["quantity"] != "3" || hold["user_id"] != "erin" {

@@ -77,7 +77,7 @@ func TestInvalidFormValuesSendNothing(t *testing.T) {
 	// The probe: the same forms with valid values do reach the backend.
 	h.press("i")
 	h.fillForm([]string{"u1"})
-	h.press("enter")
+	h.press("enter", "y")
 	if len(h.fb.ops()) != 1 {
 		t.Fatalf("a valid join was not sent: %q", h.fb.ops())
 	}

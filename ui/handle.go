@@ -4,7 +4,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"flashtop/redisops"
 	"flashtop/ui/forms"
 )
 
@@ -81,9 +80,6 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.cycleFocus(1)
 	case key.Matches(msg, m.keys.PrevPanel):
 		m.cycleFocus(-1)
-	case key.Matches(msg, m.keys.Select):
-		m.selectSale()
-		cmd = m.requestPoll() // the poller reads the selected sale's holds and queue window
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
 		m.filterIn.SetValue(m.filter)
@@ -106,6 +102,9 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(statusInfo, "sales sorted by "+m.p.sales.SortName())
 	default:
 		cmd = m.p.update(m.focus, msg)
+		if m.followBar() { // the Sales bar moved: it selects its sale (● and the panel titles show it)
+			cmd = tea.Batch(cmd, m.requestPoll()) // the poller reads the selected sale's holds and queue window
+		}
 	}
 	return m, cmd
 }
@@ -134,17 +133,6 @@ func (m *Model) cycleFocus(dir int) {
 	m.setFocus(id)
 }
 
-// selectSale selects the sale under the sales cursor.
-func (m *Model) selectSale() {
-	s := m.p.sales.CursorSale()
-	if s == "" {
-		return
-	}
-	m.sale = s
-	m.pushData()
-	m.setStatus(statusInfo, "selected sale "+redisops.SanitizeCut(s, maxDialogWidth))
-}
-
 func (m *Model) setFilter(f string) {
 	m.filter = f
 	m.pushData()
@@ -168,39 +156,33 @@ func (m Model) handleFilterKey(msg tea.KeyMsg) Model {
 	return m
 }
 
-// handleFormKey feeds the form; on submit the operation runs or asks for a
-// confirm, on cancel the form closes.
+// handleFormKey feeds the form; on submit the operation's confirm opens
+// (nothing is sent before its y), on cancel the form closes.
 func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.form, cmd = m.form.Update(msg)
 	switch m.form.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled")
+		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled: nothing sent")
 	case forms.Accepted:
 		m.mode = modeNormal
-		req := m.withKey(fromForm(m.pending, m.form.Values()))
-		if needsConfirm(req.kind) {
-			return m.openConfirm(req), nil
-		}
-		return m, m.runOp(req)
+		return m.openConfirm(m.withKey(fromForm(m.pending, m.form.Values()))), nil
 	}
 	return m, cmd
 }
 
-// handleConfirmKey runs the pending operation on y; n or esc cancels.
+// handleConfirmKey answers the open confirm: y returns the command it was
+// built with, n or esc cancels with nothing sent.
 func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	m.confirm, _ = m.confirm.Update(msg)
-	if m, cmd, ok := m.handleEventsConfirm(); ok { // the E confirm (ui/events.go)
-		return m, cmd
-	}
+	var cmd tea.Cmd
+	m.confirm, cmd = m.confirm.Update(msg)
 	switch m.confirm.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled")
+		m.setStatus(statusInfo, "cancelled: "+m.confirm.Title()+" (nothing sent)")
 	case forms.Accepted:
 		m.mode = modeNormal
-		return m, m.runOp(m.pending)
 	}
-	return m, nil
+	return m, cmd
 }

@@ -80,14 +80,7 @@ func (m *Model) appendLog(e panels.LogEntry) {
 // nothing verified is waiting: the dashboard never gives back a leak that
 // was not seen to expire (it may have been sold: DESIGN.md §6).
 func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
-	var row redisops.SaleStats
-	if m.snap != nil {
-		for _, s := range m.snap.Sales {
-			if s.ID == req.sale {
-				row = s
-			}
-		}
-	}
+	row, _ := m.saleRow(req.sale) // ui/confirm.go
 	sale := redisops.SanitizeCut(req.sale, maxDialogWidth/2)
 	verified := row.LeakedUnits - row.LeakedUnverifiedUnits
 	switch {
@@ -105,10 +98,11 @@ func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
 
 // reclaimPrompt is the reclaim confirm: the ledger key, the verified units
 // (the reclaim gives back every verified leak unreclaimed when it runs: more
-// may leak before the y) and the unverified units it leaves.
-func reclaimPrompt(r opRequest) string {
-	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s?",
-		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale))
+// may leak before the y), the stock key with its before → after (stock,
+// e.g. "inventory:s1 97 → 98") and the unverified units it leaves.
+func reclaimPrompt(r opRequest, stock string) string {
+	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s (%s)?",
+		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale), stock)
 	if r.unverified == 0 {
 		return p + " No unverified leak is waiting."
 	}

@@ -178,7 +178,7 @@ func TestReclaimKeyConfirmsThenReclaimsOnce(t *testing.T) {
 	h, _ := leakSession(t, armedLoopback, rc, nil, nil)
 	h.press("L")
 	wantMode(t, h, modeConfirm)
-	want := "Give the verified leaked units recorded in flashtop:leaks:{s1} (1 now) back to the stock of sale s1? No unverified leak is waiting."
+	want := "Give the verified leaked units recorded in flashtop:leaks:{s1} (1 now) back to the stock of sale s1 (inventory:s1 97 → 98)? No unverified leak is waiting."
 	if p := h.m.confirm.Prompt(); p != want {
 		t.Fatalf("reclaim prompt %q, want %q", p, want)
 	}
@@ -220,7 +220,7 @@ func TestReclaimKeyLeavesUnverifiedLeaks(t *testing.T) {
 		prompt     string // the confirm (modeConfirm) or the status text (modeNormal)
 		reclaims   []string
 	}{
-		{redisops.LeakVerified, 4, modeConfirm, "Give the verified leaked units recorded in flashtop:leaks:{s1} (1 now) back to the stock of sale s1? " +
+		{redisops.LeakVerified, 4, modeConfirm, "Give the verified leaked units recorded in flashtop:leaks:{s1} (1 now) back to the stock of sale s1 (inventory:s1 97 → 98)? " +
 			"It leaves the 4 unverified units (not seen to expire: they may have been sold); " +
 			"flashtop reclaim --sale s1 --include-unverified gives those back.", []string{"s1"}},
 		{redisops.LeakUnverified, 5, modeNormal, "nothing verified to reclaim: 5 unverified units in sale s1 (may have been sold): " +

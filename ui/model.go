@@ -63,9 +63,7 @@ type Model struct {
 	filterIn forms.Input
 	form     forms.Form
 	confirm  forms.Confirm
-	pending  opRequest // the operation the open form or confirm is for
-
-	events eventsChange // the CONFIG SET the open confirm is for (E, ui/events.go); zero for an operation's
+	pending  opRequest // the operation the open form is for (a confirm carries its own command)
 }
 
 // New builds the dashboard's model. Nothing runs until Init: the first poll
@@ -91,6 +89,7 @@ func New(cfg Config) Model {
 	m.keys.SetReplay(cfg.Player != nil)
 	if len(cfg.Pins) > 0 {
 		m.sale = cfg.Pins[0]
+		m.p.sales.SelectSale(m.sale) // the bar starts on the first pin
 	}
 	m.poll = newPollState(cfg.Interval)
 	m.p.focus(m.focus)
@@ -172,8 +171,38 @@ func (m Model) data() panels.Data {
 		Stale: m.disconnected() || m.poll.paused, Log: m.log}
 }
 
-// pushData hands the current data to every panel.
-func (m *Model) pushData() { m.p.setData(m.data()) }
+// pushData hands the current data to every panel, then lets the selection
+// follow the Sales bar (new rows, a filter or a sort may have moved it).
+func (m *Model) pushData() {
+	m.p.setData(m.data())
+	m.followBar()
+}
+
+// followBar makes the sale under the Sales bar the selected sale and reports
+// whether that changed it. This is the dashboard's one rule for where writes
+// go (DESIGN.md §6: a write acts on the row the operator sees highlighted):
+// the bar is the selection, so the ● mark, the Queue and Holds panels and
+// every sale write (r i A + - = L, and the demo's !) follow it; release (x)
+// and leave (o) act on the highlighted row of the focused Holds or Queue
+// panel only (ui/ops.go). While no sale row is under the bar (a filter hides
+// them all) the selection stays, and sale writes are refused.
+func (m *Model) followBar() bool {
+	s := m.p.sales.CursorSale()
+	if s == "" || s == m.sale {
+		return false
+	}
+	m.sale = s
+	m.p.setData(m.data())
+	return true
+}
+
+// highlightedSale is the sale a sale write acts on: the one under the Sales
+// bar, which is the selected one (followBar); false when no row is under
+// the bar.
+func (m Model) highlightedSale() (string, bool) {
+	s := m.p.sales.CursorSale()
+	return s, s != "" && s == m.sale
+}
 
 // setFocus moves the focus to panel id.
 func (m *Model) setFocus(id panelID) {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -50,46 +49,80 @@ type opResultMsg struct {
 	err error
 }
 
-// startOp begins operation kind: refused when not armed or without a sale;
-// release and leave go straight to their confirm, the others open a form.
+// Refusals of writes that have nothing highlighted to act on.
+const (
+	noSaleHighlighted   = "no sale highlighted: move the bar in Sales onto one"
+	releaseNeedsHolds   = "x releases the hold highlighted in the Holds panel: tab to Holds first"
+	leaveNeedsQueue     = "o removes the member highlighted in the Queue panel: tab to Queue first"
+	noHoldHighlighted   = "no hold highlighted in the Holds panel"
+	noMemberHighlighted = "no queue member highlighted in the Queue panel"
+)
+
+// startOp begins operation kind on what the operator sees highlighted
+// (the rule: Model.followBar): release and leave on the highlighted row of
+// the focused Holds or Queue panel, straight to their confirm; the sale
+// writes on the sale under the Sales bar, through a form whose submit opens
+// the confirm (every write asks y/n: ui/confirm.go). Refused, with a status
+// message, when writes are not armed or nothing is highlighted.
 func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
 	if !m.cfg.Arming.Armed {
 		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
 		return m, nil
 	}
-	if m.sale == "" {
-		m.setStatus(statusErr, "select a sale first (enter)")
-		return m, nil
-	}
-	req := opRequest{kind: kind, sale: m.sale}
 	switch kind {
 	case opRelease:
-		h, ok := m.p.holds.SelectedHold()
-		if !ok {
-			m.setStatus(statusErr, "no hold selected (tab to the holds panel)")
-			return m, nil
-		}
-		req.sale, req.user, req.n, req.key = h.Sale, h.User, h.Quantity, h.Key
-		return m.openConfirm(req), nil
+		return m.startRelease()
 	case opLeave:
-		e, ok := m.p.queue.SelectedEntry()
-		if !ok {
-			m.setStatus(statusErr, "no queue member selected (tab to the queue panel)")
-			return m, nil
-		}
-		req.user = e.User
-		return m.openConfirm(m.withKey(req)), nil
-	case opReclaim:
+		return m.startLeave()
+	}
+	sale, ok := m.highlightedSale()
+	if !ok {
+		m.setStatus(statusErr, noSaleHighlighted)
+		return m, nil
+	}
+	req := opRequest{kind: kind, sale: sale}
+	if kind == opReclaim {
 		if req, ok := m.reclaimRequest(req); ok {
 			return m.openConfirm(req), nil
 		}
 		return m, nil
 	}
-	m.form = forms.New(formTitle(req), m.fst, formFields(kind)...)
+	m.form = forms.New(m.formTitle(req), m.fst, formFields(kind)...)
 	m.form.SetWidth(dialogWidth(m.width))
 	m.pending = req
 	m.mode = modeForm
 	return m, nil
+}
+
+// startRelease asks to release the hold highlighted in the focused Holds
+// panel; from any other panel it is refused (the holds' bar is not what
+// the operator is looking at).
+func (m Model) startRelease() (Model, tea.Cmd) {
+	if m.focus != pHolds {
+		m.setStatus(statusErr, releaseNeedsHolds)
+		return m, nil
+	}
+	h, ok := m.p.holds.SelectedHold()
+	if !ok {
+		m.setStatus(statusErr, noHoldHighlighted)
+		return m, nil
+	}
+	return m.openConfirm(opRequest{kind: opRelease, sale: h.Sale, user: h.User, n: h.Quantity, key: h.Key}), nil
+}
+
+// startLeave asks to remove the member highlighted in the focused Queue
+// panel (the selected sale's queue); from any other panel it is refused.
+func (m Model) startLeave() (Model, tea.Cmd) {
+	if m.focus != pQueue {
+		m.setStatus(statusErr, leaveNeedsQueue)
+		return m, nil
+	}
+	e, ok := m.p.queue.SelectedEntry()
+	if !ok || m.sale == "" {
+		m.setStatus(statusErr, noMemberHighlighted)
+		return m, nil
+	}
+	return m.openConfirm(m.withKey(opRequest{kind: opLeave, sale: m.sale, user: e.User})), nil
 }
 
 // withKey fills in the key the request touches, from the schema.
@@ -104,39 +137,6 @@ func (m Model) withKey(req opRequest) opRequest {
 		req.key = sch.StockKey(req.sale)
 	}
 	return req
-}
-
-// needsConfirm: destructive operations ask y/n (DESIGN.md §6).
-func needsConfirm(k opKind) bool {
-	return k == opRelease || k == opLeave || k == opAdmit || k == opTake || k == opSet || k == opReclaim
-}
-
-func (m Model) openConfirm(req opRequest) Model {
-	m.pending = req
-	m.confirm = forms.NewConfirm(opName(req.kind), confirmPrompt(req), m.fst)
-	m.confirm.SetWidth(dialogWidth(m.width))
-	m.mode = modeConfirm
-	return m
-}
-
-// confirmPrompt names the exact key and amount.
-func confirmPrompt(r opRequest) string {
-	k, u := redisops.Sanitize(r.key), redisops.Sanitize(r.user)
-	switch r.kind {
-	case opRelease:
-		return fmt.Sprintf("Release hold %s (%d units back to stock)?", k, r.n)
-	case opLeave:
-		return fmt.Sprintf("Remove %s from %s?", u, k)
-	case opAdmit:
-		return fmt.Sprintf("Admit the next %d members of %s?", r.n, k)
-	case opTake:
-		return fmt.Sprintf("Take %d units from %s?", r.n, k)
-	case opSet:
-		return fmt.Sprintf("Set %s to %d (overwrites the current stock)?", k, r.n)
-	case opReclaim:
-		return reclaimPrompt(r)
-	}
-	return "Proceed?"
 }
 
 // inputCheck adapts a redisops parser into a field validator whose message
@@ -224,8 +224,17 @@ func opName(k opKind) string {
 	return [...]string{"Reserve", "Release", "Join queue", "Leave queue", "Admit", "Restock", "Take stock", "Set stock", "Reclaim leaks"}[k]
 }
 
-func formTitle(r opRequest) string {
-	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth/2)
+// formTitle names the operation, the sale and the key the form writes (the
+// stock key for reserve: the hold key waits for the user). A whole UUID sale
+// id fits; the confirm then spells the keys out in full.
+func (m Model) formTitle(r opRequest) string {
+	sch := m.cfg.Backend.Schema()
+	k := sch.StockKey(r.sale)
+	if r.kind == opJoin || r.kind == opAdmit {
+		k = sch.QueueKey(r.sale)
+	}
+	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth) + " · " +
+		redisops.SanitizeCut(k, maxDialogWidth) // the form cuts the line at its width: the key's end goes first
 }
 
 // runOp runs a write in a command that captures the request, never the model.

@@ -185,14 +185,11 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.poll.retryGen++ // a pending retry is no longer needed
 		m.snap = msg.snap
 		m.logLeaks(msg.snap) // ui/leaks.go
-		if m.sale == "" && msg.snap != nil && len(msg.snap.Sales) > 0 {
-			m.sale = msg.snap.Sales[0].ID
-		}
 	}
 	if wasDown != m.disconnected() {
 		m.relayout()
 	}
-	m.pushData()
+	m.pushData() // the selection follows the bar: the first row, at the first snapshot
 	var cmd tea.Cmd
 	if m.poll.due { // asked for while in flight: by a tick, R or a write
 		m.poll.due = false

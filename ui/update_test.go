@@ -80,18 +80,18 @@ func TestFocusCyclesAndMovementGoesToFocusedPanel(t *testing.T) {
 		t.Fatalf("initial focus %d", h.m.focus)
 	}
 	first, _ := h.m.p.holds.SelectedHold()
-	h.press("j") // sales is focused: the holds cursor stays
-	if hold, _ := h.m.p.holds.SelectedHold(); hold.Key != first.Key {
-		t.Fatal("a blurred panel moved")
-	}
-	if h.m.p.sales.CursorSale() != "s2" {
-		t.Fatalf("sales cursor on %q after j", h.m.p.sales.CursorSale())
+	h.press("j")
+	if h.m.p.sales.CursorSale() != "s2" || h.m.sale != "s2" {
+		t.Fatalf("sales cursor on %q, selected %q after j; want both s2", h.m.p.sales.CursorSale(), h.m.sale)
 	}
 	for _, mv := range []struct{ key, want string }{{"k", "s1"}, {"down", "s2"}, {"up", "s1"}} {
 		h.press(mv.key)
 		if got := h.m.p.sales.CursorSale(); got != mv.want {
 			t.Fatalf("after %s the sales cursor is on %q, want %q", mv.key, got, mv.want)
 		}
+	}
+	if hold, _ := h.m.p.holds.SelectedHold(); hold.Key != first.Key { // sales was focused: the holds bar stayed
+		t.Fatal("a blurred panel moved")
 	}
 	h.press("tab", "tab")
 	if h.m.focus != pHolds || !h.m.p.holds.Focused() || h.m.p.sales.Focused() {
@@ -113,11 +113,21 @@ func TestFocusCyclesAndMovementGoesToFocusedPanel(t *testing.T) {
 	}
 }
 
-func TestEnterSelectsSaleUnderCursor(t *testing.T) {
+// TestBarSelectsSale: moving the Sales bar selects the sale under it (no
+// enter needed), and the poller is asked for its holds and queue at once.
+func TestBarSelectsSale(t *testing.T) {
 	h := newHarness(t, true)
-	h.press("j", "enter")
+	polls := h.fb.snapshots()
+	h.press("j")
 	if h.m.sale != "s2" || h.m.data().Sale != "s2" {
-		t.Fatalf("sale %q", h.m.sale)
+		t.Fatalf("sale %q after moving the bar to s2", h.m.sale)
+	}
+	if h.fb.snapshots() != polls+1 {
+		t.Fatalf("a new selection must poll at once: %d polls, want %d", h.fb.snapshots(), polls+1)
+	}
+	h.press("j") // already on the last row: nothing changes, no poll
+	if h.fb.snapshots() != polls+1 {
+		t.Fatalf("a bar that did not move polled: %d polls", h.fb.snapshots())
 	}
 }
 
@@ -138,6 +148,9 @@ func TestReserveThroughForm(t *testing.T) {
 	h.typeText("10m")
 	h.fb.result = redisops.Result{OK: true, Status: redisops.StatusReserved, Remaining: i64(93)}
 	h.press("enter")
+	wantMode(t, h, modeConfirm)
+	wantOps(t, h.fb)
+	h.press("y")
 	wantMode(t, h, modeNormal)
 	wantOps(t, h.fb, "Reserve s1 erin 4 10m0s")
 	if h.fb.snapshots() != polls+1 {
@@ -174,7 +187,7 @@ func TestReleaseAsksThenReleasesSelectedHold(t *testing.T) {
 	h.press("tab", "tab") // holds panel: dave (soonest TTL) first
 	h.press("x")
 	wantMode(t, h, modeConfirm)
-	if p := h.m.confirm.Prompt(); !strings.Contains(p, "reservation:dave:s1") || !strings.Contains(p, "1 units") {
+	if p := h.m.confirm.Prompt(); !strings.Contains(p, "reservation:dave:s1") || !strings.Contains(p, "1 unit)") {
 		t.Fatalf("prompt %q must name the key and quantity", p)
 	}
 	h.press("n")
@@ -188,7 +201,7 @@ func TestJoinLeaveAdmit(t *testing.T) {
 	h := newHarness(t, true)
 	h.press("i")
 	h.typeText("zoe")
-	h.press("enter")
+	h.press("enter", "y")
 	h.press("tab", "j", "o") // queue panel, second member
 	if p := h.m.confirm.Prompt(); !strings.Contains(p, "bob") || !strings.Contains(p, "queue:s1") {
 		t.Fatalf("leave prompt %q", p)
@@ -207,16 +220,16 @@ func TestStockOperations(t *testing.T) {
 	h := newHarness(t, true)
 	h.press("+")
 	h.typeText("5")
-	h.press("enter") // restock: no confirm
+	h.press("enter", "y")
 	h.press("+")
 	h.typeText("5")
 	h.press("tab")
 	h.typeText("100")
-	h.press("enter")
+	h.press("enter", "y")
 	h.press("-")
 	h.typeText("3")
 	h.press("enter")
-	if p := h.m.confirm.Prompt(); !strings.Contains(p, "3 units from inventory:s1") {
+	if p := h.m.confirm.Prompt(); !strings.Contains(p, "Take 3 from inventory:s1") {
 		t.Fatalf("take prompt %q", p)
 	}
 	h.press("y")
@@ -258,7 +271,7 @@ func TestWritesNeedASale(t *testing.T) {
 	h.press("R")
 	h.press("r")
 	wantMode(t, h, modeNormal)
-	if h.m.status.text != "select a sale first (enter)" {
+	if h.m.status.text != noSaleHighlighted {
 		t.Fatalf("status %q", h.m.status.text)
 	}
 }
@@ -268,7 +281,7 @@ func TestOpErrorIsLogged(t *testing.T) {
 	h.fb.opErr = errors.New("redisops: Redis unreachable: dial tcp: refused")
 	h.press("i")
 	h.typeText("u1")
-	h.press("enter")
+	h.press("enter", "y")
 	if e := h.m.log[0]; e.OK || e.Err == "" || e.Status != "" {
 		t.Fatalf("log entry %+v", e)
 	}
@@ -334,7 +347,7 @@ func TestOpErrorIsSanitized(t *testing.T) {
 	h.fb.opErr = errors.New("redisops: server error: ERR bad \x1b]52;c;aGk=\a\x1b[2J")
 	h.press("i")
 	h.typeText("u1")
-	h.press("enter")
+	h.press("enter", "y")
 	if strings.ContainsAny(h.m.status.text, "\x1b\a") || strings.ContainsAny(h.m.log[0].Err, "\x1b\a") {
 		t.Fatalf("raw control bytes: status %q, log %q", h.m.status.text, h.m.log[0].Err)
 	}

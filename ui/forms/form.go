@@ -18,8 +18,10 @@ type Field struct {
 
 type field struct {
 	Field
-	in  Input
-	err error
+	in      Input
+	err     error // the validator's verdict on the current value
+	touched bool  // edited, or submitted: only then is err shown
+	refusal error // why the last key's text was refused (shown until the next key)
 }
 
 // Form is a titled list of validated text fields.
@@ -94,8 +96,11 @@ func (f Form) Err(i int) error { return f.fields[i].err }
 func (f Form) Focused() int { return f.focus }
 
 // Update handles keys: tab/shift+tab move between fields, enter submits when
-// every field is valid (else it moves to the first invalid one), esc
-// cancels; anything else edits the focused field, validated as typed.
+// every field is valid (else it shows every error and moves to the first
+// invalid field), esc cancels; anything else edits the focused field.
+// Values are validated all along (Valid, Err), but a field shows its error
+// only once it has been edited or a submit was refused: a form never opens
+// in red.
 func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 	if f.state != Open || len(f.fields) == 0 {
 		return f, nil
@@ -110,6 +115,9 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 				f.state = Accepted
 				return f, nil
 			}
+			for i := range f.fields {
+				f.fields[i].touched = true
+			}
 			for i, fl := range f.fields {
 				if fl.err != nil {
 					return f, f.setFocus(i)
@@ -122,11 +130,41 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 		}
 	}
 	fl := &f.fields[f.focus]
+	before := fl.in.Value()
 	var cmd tea.Cmd
 	fl.in, cmd = fl.in.Update(msg)
+	fl.refusal = fl.in.Err()
+	if fl.in.Value() != before {
+		fl.touched = true
+	}
 	fl.err = fl.check()
 	return f, cmd
 }
+
+// shownErr is the error the field shows: a refused key's, else the
+// validator's once the field was edited or submitted.
+func (fl field) shownErr() error {
+	if fl.refusal != nil {
+		return fl.refusal
+	}
+	if fl.touched {
+		return fl.err
+	}
+	return nil
+}
+
+// showsErr reports whether any field shows an error.
+func (f Form) showsErr() bool {
+	for _, fl := range f.fields {
+		if fl.shownErr() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Shown returns the error field i shows (nil while it shows none).
+func (f Form) Shown(i int) error { return f.fields[i].shownErr() }
 
 func (f *Form) setFocus(i int) tea.Cmd {
 	f.fields[f.focus].in.Blur()
@@ -152,14 +190,14 @@ func (f Form) View() string {
 			text = f.st.Dim.Render(fl.Hint)
 		}
 		lines = append(lines, cut(in.Render(text)))
-		if fl.err != nil && fl.in.Value() != "" || fl.err != nil && i == f.focus {
-			lines = append(lines, f.st.Error.Render(cut(fl.err.Error())))
+		if e := fl.shownErr(); e != nil {
+			lines = append(lines, f.st.Error.Render(cut(e.Error())))
 		} else {
 			lines = append(lines, "")
 		}
 	}
 	submit := "enter submit"
-	if !f.Valid() {
+	if f.showsErr() {
 		submit = f.st.Dim.Render("enter submit (fix the fields first)")
 	}
 	lines = append(lines, cut(submit+" · tab next · esc cancel"))

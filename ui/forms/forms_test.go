@@ -109,6 +109,7 @@ func TestFormViewFitsWidth(t *testing.T) {
 	}
 	f := newTestForm()
 	f.SetWidth(40)
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyEnter}) // a refused submit shows the errors
 	v := f.View()
 	for _, s := range []string{"Reserve", "user", "qty", "must not be empty", "fix the fields"} {
 		if !strings.Contains(v, s) {
@@ -124,13 +125,21 @@ func TestConfirm(t *testing.T) {
 	}{
 		{runes("y"), Accepted}, {runes("n"), Cancelled}, {tea.KeyMsg{Type: tea.KeyEsc}, Cancelled}, {runes("q"), Open},
 	} {
-		c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", testStyles())
-		c, _ = c.Update(tc.key)
-		if c.State() != tc.want {
-			t.Errorf("%v: state %v, want %v", tc.key, c.State(), tc.want)
+		ran := 0
+		action := func() tea.Msg { ran++; return nil }
+		c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", action, testStyles())
+		c, cmd := c.Update(tc.key)
+		if cmd != nil {
+			cmd()
+		}
+		if c.State() != tc.want || (ran == 1) != (tc.want == Accepted) {
+			t.Errorf("%v: state %v, action ran %d times; want %v, running it only on yes", tc.key, c.State(), ran, tc.want)
+		}
+		if _, cmd := c.Update(runes("y")); cmd != nil && c.State() != Open {
+			t.Errorf("%v: an answered confirm returned its action again", tc.key)
 		}
 	}
-	c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", testStyles())
+	c := NewConfirm("Release", "Release reservation:u:s1 (3 units)?", nil, testStyles())
 	c.SetWidth(30)
 	if v := c.View(); !strings.Contains(v, "reservation:u:s1") || !strings.Contains(v, "y yes") {
 		t.Fatalf("confirm view:\n%s", v)
@@ -143,8 +152,12 @@ func TestInputEditing(t *testing.T) {
 	for _, k := range []tea.KeyMsg{runes("abc"), {Type: tea.KeyLeft}, runes("X"), {Type: tea.KeyHome}, {Type: tea.KeyDelete}, runes("123456")} {
 		in, _ = in.Update(k)
 	}
-	if got := in.Value(); got != "12bXc" {
-		t.Fatalf("value %q, want 12bXc (limit 5)", got)
+	if got := in.Value(); got != "bXc" || in.Err() == nil {
+		t.Fatalf("value %q, error %v; want bXc and the six runes refused whole (limit 5)", got, in.Err())
+	}
+	in, _ = in.Update(runes("12"))
+	if got := in.Value(); got != "12bXc" || in.Err() != nil {
+		t.Fatalf("value %q, error %v; want 12bXc", got, in.Err())
 	}
 	in, _ = in.Update(tea.KeyMsg{Type: tea.KeyCtrlU})
 	if in.Value() != "" {
@@ -183,5 +196,85 @@ func TestInputScrollKeepsCursorVisible(t *testing.T) {
 	}
 	if got := in.View(9); ansi.StringWidth(got) > 9 || !strings.HasSuffix(got, "界"+cursorGlyph) {
 		t.Fatalf("wide runes: view %q (%d cells)", got, ansi.StringWidth(got))
+	}
+}
+
+// TestFormShowsNoErrorBeforeTyping: a form opens without red (an empty
+// required field is not an error yet); a field shows its error after its
+// first edit, and every field shows its error after a refused submit.
+func TestFormShowsNoErrorBeforeTyping(t *testing.T) {
+	f := newTestForm()
+	f.SetWidth(40)
+	if f.Valid() || f.Shown(0) != nil || f.Shown(1) != nil {
+		t.Fatalf("fresh form: valid %v, shown errors %v %v; want invalid but showing none", f.Valid(), f.Shown(0), f.Shown(1))
+	}
+	if v := f.View(); strings.Contains(v, "must not be empty") || strings.Contains(v, "fix the fields") {
+		t.Fatalf("a fresh form shows an error:\n%s", v)
+	}
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyTab}) // leaving the field untouched is no edit
+	if f.Shown(0) != nil {
+		t.Fatalf("tab out of an untouched field showed %v", f.Shown(0))
+	}
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyBackspace}) // qty "1" -> ""
+	if f.Shown(1) == nil || f.Shown(0) != nil {
+		t.Fatalf("after editing qty: shown %v %v, want only qty's error", f.Shown(0), f.Shown(1))
+	}
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if f.State() != Open || f.Shown(0) == nil || f.Focused() != 0 {
+		t.Fatalf("refused submit: state %v, user error %v, focus %d", f.State(), f.Shown(0), f.Focused())
+	}
+	if v := f.View(); !strings.Contains(v, "must not be empty") || !strings.Contains(v, "fix the fields") {
+		t.Fatalf("after a refused submit the errors must show:\n%s", v)
+	}
+}
+
+// TestInputRefusesControlCharacters: a paste (or a burst) holding a control
+// character is refused whole, with a message naming the character; nothing
+// of it is inserted, and the next key clears the message.
+func TestInputRefusesControlCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		text, name string
+	}{
+		{"u1\x1b[2J", "ESC (0x1b)"}, {"bell\a", "BEL (0x07)"}, {"a\tb", "TAB (0x09)"}, {"u1\n", "LF (newline) (0x0a)"},
+		{"x\x7f", "DEL (0x7f)"}, {"c1\u0085", "U+0085"}, {"\x00", "NUL (0x00)"},
+	} {
+		in := NewInput(50)
+		in.Focus()
+		in, _ = in.Update(runes("ok"))
+		in, _ = in.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(tc.text), Paste: true})
+		if in.Value() != "ok" {
+			t.Errorf("%q: value %q, want the paste refused whole (ok)", tc.text, in.Value())
+		}
+		want := "refused: the paste holds " + tc.name + ", a control character"
+		if in.Err() == nil || in.Err().Error() != want {
+			t.Errorf("%q: error %v, want %q", tc.text, in.Err(), want)
+		}
+		in, _ = in.Update(runes("!"))
+		if in.Err() != nil || in.Value() != "ok!" {
+			t.Errorf("%q: the next key: value %q, error %v", tc.text, in.Value(), in.Err())
+		}
+	}
+	in := NewInput(5)
+	in.Focus()
+	in, _ = in.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("abcdefg"), Paste: true})
+	if in.Value() != "" || in.Err() == nil || in.Err().Error() != "refused: the paste would make 7 characters (at most 5)" {
+		t.Fatalf("over-long paste: value %q, error %v; want refused whole, naming the limit", in.Value(), in.Err())
+	}
+}
+
+// TestFormShowsRefusedPaste: the form shows the refusal under the field.
+func TestFormShowsRefusedPaste(t *testing.T) {
+	f := newTestForm()
+	f.SetWidth(80)
+	f, _ = f.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("eve\x1b"), Paste: true})
+	if f.Values()[0] != "" {
+		t.Fatalf("value %q, want nothing inserted", f.Values()[0])
+	}
+	if v := f.View(); !strings.Contains(v, "refused: the paste holds ESC (0x1b), a control character") {
+		t.Fatalf("the form does not say why the paste was refused:\n%s", v)
+	}
+	f = typeIn(f, "eve")
+	if f.Shown(0) != nil || !f.Valid() {
+		t.Fatalf("after typing: shown %v valid %v", f.Shown(0), f.Valid())
 	}
 }

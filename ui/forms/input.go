@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"fmt"
 	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -16,6 +17,7 @@ type Input struct {
 	limit   int
 	focused bool
 	keys    inputKeys
+	err     error // why the last key's text was refused (nil: it was not)
 }
 
 type inputKeys struct {
@@ -38,10 +40,12 @@ func NewInput(limit int) Input {
 // Value is the text typed so far.
 func (m Input) Value() string { return string(m.value) }
 
-// SetValue replaces the text and moves the cursor to its end.
+// SetValue replaces the text and moves the cursor to its end. Text the
+// input would refuse from a key (a control character, over the limit)
+// leaves it empty.
 func (m *Input) SetValue(s string) {
 	m.value, m.pos = nil, 0 // insert writes at pos
-	m.insert([]rune(s))
+	_ = m.insert([]rune(s)) // a refused value leaves the input empty
 	m.pos = len(m.value)
 }
 
@@ -54,15 +58,45 @@ func (m *Input) Blur() { m.focused = false }
 // Focused reports whether the input has the keyboard.
 func (m Input) Focused() bool { return m.focused }
 
-func (m *Input) insert(rs []rune) {
+// insert inserts rs at the cursor, or refuses all of it: text holding a
+// control character (ESC, BEL, TAB, a newline…, typically from a paste) or
+// longer than the room left is never inserted in part, because stripping or
+// cutting it would silently make another value than the one pasted (another
+// user id, another key).
+func (m *Input) insert(rs []rune) error {
 	for _, r := range rs {
-		if unicode.IsControl(r) || (m.limit > 0 && len(m.value) >= m.limit) {
-			continue
+		if unicode.IsControl(r) {
+			return fmt.Errorf("holds %s, a control character", ControlName(r))
 		}
-		m.value = append(m.value[:m.pos], append([]rune{r}, m.value[m.pos:]...)...)
-		m.pos++
 	}
+	if m.limit > 0 && len(m.value)+len(rs) > m.limit {
+		return fmt.Errorf("would make %d characters (at most %d)", len(m.value)+len(rs), m.limit)
+	}
+	m.value = append(m.value[:m.pos], append(append([]rune(nil), rs...), m.value[m.pos:]...)...)
+	m.pos += len(rs)
+	return nil
 }
+
+// asciiControls names the C0 control characters, by code.
+var asciiControls = [...]string{"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF (newline)",
+	"VT", "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC",
+	"FS", "GS", "RS", "US"}
+
+// ControlName names a control character the way an operator can look it up:
+// "ESC (0x1b)", "DEL (0x7f)", "U+0085" for the C1 ones.
+func ControlName(r rune) string {
+	switch {
+	case r >= 0 && int(r) < len(asciiControls):
+		return fmt.Sprintf("%s (0x%02x)", asciiControls[r], r)
+	case r == 0x7f:
+		return "DEL (0x7f)"
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+// Err is why the text of the last key was refused, naming the character or
+// the limit; nil when the last key was taken.
+func (m Input) Err() error { return m.err }
 
 // Update edits the text on key presses while focused.
 func (m Input) Update(msg tea.Msg) (Input, tea.Cmd) {
@@ -70,6 +104,7 @@ func (m Input) Update(msg tea.Msg) (Input, tea.Cmd) {
 	if !ok || !m.focused {
 		return m, nil
 	}
+	m.err = nil
 	switch {
 	case key.Matches(k, m.keys.Left):
 		m.pos = max(0, m.pos-1)
@@ -91,7 +126,13 @@ func (m Input) Update(msg tea.Msg) (Input, tea.Cmd) {
 	case key.Matches(k, m.keys.Clear):
 		m.value, m.pos = nil, 0
 	case k.Type == tea.KeyRunes || k.Type == tea.KeySpace:
-		m.insert(k.Runes)
+		if err := m.insert(k.Runes); err != nil {
+			what := "the text" // typed or sent together (a multiplexer, a script)
+			if k.Paste {
+				what = "the paste"
+			}
+			m.err = fmt.Errorf("refused: %s %w", what, err) // short: a dialog of 60 cells shows it whole
+		}
 	}
 	return m, nil
 }

@@ -19,7 +19,7 @@ type KeyMap struct {
 	Close       key.Binding // esc: closes help, clears the filter
 	NextPanel   key.Binding
 	PrevPanel   key.Binding
-	Select      key.Binding
+	Select      key.Binding // enter: keeps the filter being typed (the Sales bar itself selects the sale)
 	Filter      key.Binding
 	Pause       key.Binding
 	Refresh     key.Binding
@@ -71,7 +71,7 @@ func New() KeyMap {
 		Close:         b("esc", "close / clear filter", "esc"),
 		NextPanel:     b("tab", "next panel", "tab"),
 		PrevPanel:     b("shift+tab", "previous panel", "shift+tab"),
-		Select:        b("enter", "select sale", "enter"),
+		Select:        b("enter", "keep the filter", "enter"),
 		Filter:        b("/", "filter", "/"),
 		Pause:         b("p", "pause", "p"),
 		Refresh:       b("R", "refresh now", "R"),
@@ -98,7 +98,7 @@ func New() KeyMap {
 		ReplayForward: b("→/.", "replay: step forward", "right", "."),
 		ReplayFaster:  b(">", "replay: faster", ">"),
 		ReplaySlower:  b("<", "replay: slower", "<"),
-		Move:          b("↑↓/jk", "move", "up", "down", "j", "k"),
+		Move:          b("↑↓/jk", "move (Sales: select)", "up", "down", "j", "k"),
 	}
 	k.SetDemo(false)
 	k.SetReplay(false)
@@ -158,7 +158,7 @@ func (k KeyMap) WriteBindings() []key.Binding {
 
 // ShortHelp is the one-line hint of the status bar (help.KeyMap).
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Quit, k.NextPanel, k.Select, k.Reserve, k.Release, k.Pause, k.Filter}
+	return []key.Binding{k.Help, k.Quit, k.NextPanel, k.Reserve, k.Release, k.Pause, k.Filter}
 }
 
 // FullHelp is the help overlay's columns (help.KeyMap). Disabled bindings
@@ -170,7 +170,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		writes[i] = *b
 	}
 	cols := [][]key.Binding{
-		{k.Move, k.NextPanel, k.PrevPanel, k.Select, k.Filter, k.Close},
+		{k.Move, k.NextPanel, k.PrevPanel, k.Filter, k.Select, k.Close},
 		{k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort, k.Events},
 		writes,
 		{k.Help, k.Quit},
@@ -243,12 +243,22 @@ func MarkdownTable() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", strings.Join(names, " "), bd.Help().Desc, note)
 	}
-	for _, bd := range []key.Binding{k.Quit, k.Help, k.Close, k.NextPanel, k.PrevPanel, k.Move, k.Select,
-		k.Filter, k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort} {
+	for _, bd := range []key.Binding{k.Quit, k.Help, k.Close, k.NextPanel, k.PrevPanel} {
 		row(bd, "")
 	}
-	for _, bd := range k.writes() {
-		row(*bd, "write: disabled unless writes are armed")
+	row(k.Move, "in Sales the bar is the selected sale (●): Queue, Holds and the sale writes follow it")
+	for _, bd := range []key.Binding{k.Filter, k.Select, k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort} {
+		row(bd, "")
+	}
+	for _, bd := range k.writes() { // where each write acts: DESIGN.md §6, ui.Model.followBar
+		switch bd {
+		case &k.Release:
+			row(*bd, "write (armed only): the highlighted hold, with the Holds panel focused only; y/n first")
+		case &k.Leave:
+			row(*bd, "write (armed only): the highlighted member, with the Queue panel focused only; y/n first")
+		default:
+			row(*bd, "write (armed only): the sale under the Sales bar; y/n first")
+		}
 	}
 	row(k.Events, "runs CONFIG SET notify-keyspace-events after a y/n naming it and its undo (server-wide, outlives flashtop); only when writes are armed")
 	for _, bd := range k.demos() {

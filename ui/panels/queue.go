@@ -14,7 +14,7 @@ import (
 // Queue panel texts and column widths.
 const (
 	queueTitle  = "Queue"
-	noSale      = "no sale selected (enter on a sale)"
+	noSale      = "no sale selected (move the bar in Sales onto one)"
 	emptyQueue  = "queue is empty"
 	posWidth    = 6
 	userWidth   = 8 // narrowest user column
