@@ -133,26 +133,6 @@ func fmtCompact(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// fmtCountPrec is the compact form the sales table's hold counts fall back
-// to next to their not-live mark ("12k~"); it goes with the table's
-// widening columns.
-func fmtCountPrec(n int64, prec int) string {
-	a := n
-	if a < 0 {
-		a = -a
-	}
-	switch {
-	case a < 10_000:
-		return strconv.FormatInt(n, 10)
-	case a < 1_000_000:
-		return strconv.FormatFloat(float64(n)/1e3, 'f', prec, 64) + "k"
-	case a < 1_000_000_000:
-		return strconv.FormatFloat(float64(n)/1e6, 'f', prec, 64) + "M"
-	default:
-		return strconv.FormatFloat(float64(n)/1e9, 'f', prec, 64) + "G"
-	}
-}
-
 // fmtRate formats a stock change per minute: one decimal below 1,000
 // ("-3.5", "+12.0"), whole units with separators from 1,000 on ("-25,000");
 // "0" for less than 0.05; "—" for NaN and infinities.

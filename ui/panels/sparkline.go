@@ -58,30 +58,6 @@ func (r *series) last() (sample, bool) {
 	return r.s[len(r.s)-1], true
 }
 
-// ratePerMinute is the change per minute over about the last span: from the
-// oldest sample within span of the newest (or the one just before, when the
-// newest is alone in the span) to the newest. ok is false with fewer than two
-// samples.
-func (r *series) ratePerMinute(span time.Duration) (float64, bool) {
-	n := len(r.s)
-	if n < 2 {
-		return 0, false
-	}
-	last := r.s[n-1]
-	base := n - 1
-	for base > 0 && last.at.Sub(r.s[base-1].at) <= span {
-		base--
-	}
-	if base == n-1 {
-		base = n - 2
-	}
-	el := last.at.Sub(r.s[base].at)
-	if el <= 0 {
-		return 0, false
-	}
-	return (last.v - r.s[base].v) / el.Minutes(), true
-}
-
 // spark draws the series as a sparkline w cells wide: the time from the oldest
 // to the newest sample is split into w buckets, each showing its last value
 // (carried forward over empty buckets), on the vertical scale of sparkScale.
