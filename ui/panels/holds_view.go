@@ -3,9 +3,9 @@ package panels
 import (
 	"math"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"time"
 
 	"flashtop/redisops"
 )

@@ -107,31 +107,8 @@ func (m Queue) SelectedEntry() (redisops.QueueEntry, bool) {
 
 // View draws the queue panel in exactly the size set.
 func (m Queue) View() string {
-	after := m.st.Stale.Render(staleSuffix(m.data))
 	s := m.saleStats()
-	var head string
-	var forms []string
-	if s != nil {
-		head, forms = m.summary(*s)
-		if s.QueueLength > 0 && s.Inventory != nil && *s.Inventory <= 0 {
-			head = m.st.Dim.Render(head) + m.st.Bad.Render(queueSoldOut)
-		} else {
-			head = m.st.Dim.Render(head)
-		}
-	}
-	title := queueTitle
-	if m.data.Sale != "" {
-		shortest := head
-		if len(forms) > 0 {
-			shortest += forms[len(forms)-1]
-		}
-		title = saleInTitle(m.frame, queueTitle, m.data.Sale, after, []string{shortest})
-	}
-	suffix := head
-	if len(forms) > 0 {
-		suffix += m.st.Dim.Render(fitTitle(m.frame, title+suffix, after, forms...))
-	}
-	suffix += after
+	title, suffix := m.title(s)
 	switch {
 	case m.data.Snap == nil:
 		return m.box(title, suffix, m.message(noData))
@@ -152,6 +129,35 @@ func (m Queue) View() string {
 		return m.cells(m.entries[i])
 	})
 	return m.box(title, suffix, body)
+}
+
+// title returns the panel's title and suffix for the selected sale's row s
+// (nil when there is none): the sale, its queue length, the sold-out alarm,
+// how much is listed, the data's age.
+func (m Queue) title(s *redisops.SaleStats) (title, suffix string) {
+	after := m.st.Stale.Render(staleSuffix(m.data))
+	var head string
+	var forms []string
+	if s != nil {
+		head, forms = m.summary(*s)
+		head = m.st.Dim.Render(head)
+		if s.QueueLength > 0 && s.Inventory != nil && *s.Inventory <= 0 {
+			head += m.st.Bad.Render(queueSoldOut)
+		}
+	}
+	title = queueTitle
+	if m.data.Sale != "" {
+		shortest := head
+		if len(forms) > 0 {
+			shortest += forms[len(forms)-1]
+		}
+		title = saleInTitle(m.frame, queueTitle, m.data.Sale, after, []string{shortest})
+	}
+	suffix = head
+	if len(forms) > 0 {
+		suffix += m.st.Dim.Render(fitTitle(m.frame, title+suffix, after, forms...))
+	}
+	return title, suffix + after
 }
 
 // queueSoldOut is the queue title's alarm when buyers wait on a sale with no

@@ -88,10 +88,12 @@ type saleRow struct {
 	hist *series
 }
 
-// Sales is the sales table: stock, Δ per minute, sell-out ETA, queue length
-// and head age, holds, held units and a sparkline of stock per sale. It keeps
-// the stock history itself (about ten minutes, appended when a new snapshot
-// arrives). Filtered by Data.Filter on the id; the selected sale is marked.
+// Sales is the sales table: stock, Δ per minute from sales, sell-out ETA
+// (rules in rate.go), queue length and head age, holds, held units and a
+// sparkline of stock per sale, every number in exact digits (format.go). It
+// keeps the stock history itself (about ten minutes, appended when a new
+// snapshot arrives). Filtered by Data.Filter on the id; the selected sale is
+// marked.
 type Sales struct {
 	frame
 	// KeyMap is the panel's movement bindings.
