@@ -170,7 +170,7 @@ func demoRow(heads, fields []string) (demoSaleRow, bool) {
 		if j < 0 {
 			return demoSaleRow{}, false
 		}
-		n, err := strconv.ParseInt(strings.TrimSuffix(fields[j], "~"), 10, 64) // ~: counts not live (walk only)
+		n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSuffix(fields[j], "~"), ",", ""), 10, 64) // ~: counts not live (walk only); exact digits with thousands separators
 		if err != nil {
 			return demoSaleRow{}, false
 		}

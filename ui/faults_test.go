@@ -300,7 +300,7 @@ func TestFlowStalledServer(t *testing.T) {
 	if err := rc.Set(ctx, "inventory:s1", 7654, 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	f.wait(t, "7654")
+	f.wait(t, "7,654") // exact, with a thousands separator
 	f.Type("q")
 	m := f.FinalModel(t, teatest.WithFinalTimeout(flowWait)).(Model)
 	if m.disconnected() || m.snap == nil || *m.snap.Sales[0].Inventory != 7654 {

@@ -100,7 +100,7 @@ func TestFlowReserveAndReleaseChangeRedis(t *testing.T) {
 		t.Fatalf("stock %d after reserving 3 of 10", stock)
 	}
 
-	tm.wait(t, "1 holds")
+	tm.wait(t, "1 hold, 3 units") // the holds title: the sale's count, singular
 	tm.Send(special(tea.KeyTab))
 	tm.Send(special(tea.KeyTab)) // holds panel
 	tm.Type("x")

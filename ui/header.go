@@ -59,13 +59,14 @@ func (m Model) anomalySegment() (segment, bool) {
 	if n == 0 {
 		return segment{key: "anomalies", value: "0"}, true
 	}
-	return segment{value: fmt.Sprintf("anomalies %d", n), style: &m.st.Banner}, true
+	return segment{value: "anomalies " + panels.FormatCount(int64(n)), style: &m.st.Banner}, true
 }
 
 // maxURLWidth bounds the URL in the header.
 const maxURLWidth = 60
 
-// serverSegments are the server's numbers ("—" before the first snapshot).
+// serverSegments are the server's numbers ("—" before the first snapshot),
+// counts in exact digits with thousands separators (ops/s 12,345).
 func (m Model) serverSegments() []segment {
 	if m.snap == nil {
 		return []segment{{key: "redis", value: "—"}}
@@ -81,8 +82,8 @@ func (m Model) serverSegments() []segment {
 		{key: "redis", value: redisops.SanitizeCut(s.Version+" "+s.Role, 30)},
 		{key: "ping", value: fmt.Sprintf("%.2fms", s.PingMs)},
 		{key: "mem", value: mem},
-		{key: "ops/s", value: fmt.Sprint(s.OpsPerSec)},
-		{key: "sessions", value: fmt.Sprint(m.snap.Sessions.Count)},
+		{key: "ops/s", value: panels.FormatCount(s.OpsPerSec)},
+		{key: "sessions", value: panels.FormatCount(m.snap.Sessions.Count)},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,11 +48,11 @@ func fmtMicros(us int64) string {
 	}
 }
 
-// fmtBytes formats a byte count with binary units: "512B", "1.5K", "2.0G".
 // FormatBytes writes a byte count in binary units (512B, 1.5K, 2.0G), as the
 // panels do; the header uses it too.
 func FormatBytes(n int64) string { return fmtBytes(n) }
 
+// fmtBytes formats a byte count with binary units: "512B", "1.5K", "2.0G".
 func fmtBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
@@ -66,37 +67,88 @@ func fmtBytes(n int64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64) + string(units[i])
 }
 
-// fmtCount formats an integer compactly: "999", "12.3k", "4.5M".
-func fmtCount(n int64) string { return fmtCountPrec(n, 1) }
+// thousandsSep separates groups of three digits in every count the
+// dashboard shows.
+const thousandsSep = ','
 
-// fmtCountPrec is fmtCount with prec decimals from 10,000 on ("12k" at 0).
-func fmtCountPrec(n int64, prec int) string {
-	a := n
-	if a < 0 {
-		a = -a
+// approxMark starts a count shown rounded because its exact digits do not
+// fit ("≈12.3M"): a rounded count always says so.
+const approxMark = "≈"
+
+// fmtCount formats an integer exactly, with thousands separators: "0",
+// "999", "1,000", "24,960", "-1,234", "999,999,999,999,999". Stock and
+// counts are never rounded by it.
+func fmtCount(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	sign := ""
+	if digits[0] == '-' {
+		sign, digits = "-", digits[1:]
 	}
-	switch {
-	case a < 10_000:
-		return strconv.FormatInt(n, 10)
-	case a < 1_000_000:
-		return strconv.FormatFloat(float64(n)/1e3, 'f', prec, 64) + "k"
-	case a < 1_000_000_000:
-		return strconv.FormatFloat(float64(n)/1e6, 'f', prec, 64) + "M"
-	default:
-		return strconv.FormatFloat(float64(n)/1e9, 'f', prec, 64) + "G"
+	if len(digits) <= 3 {
+		return sign + digits
 	}
+	var b strings.Builder
+	b.Grow(len(sign) + len(digits) + (len(digits)-1)/3)
+	b.WriteString(sign)
+	first := len(digits) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(digits[:first])
+	for i := first; i < len(digits); i += 3 {
+		b.WriteByte(thousandsSep)
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
 }
 
-// fmtRate formats a signed rate with one decimal: "+12.0", "-3.5", "0".
+// FormatCount writes an integer exactly with thousands separators
+// ("24,960"), as the panels do; the header uses it too.
+func FormatCount(n int64) string { return fmtCount(n) }
+
+// fmtCountFit formats a count that is not a stock in at most w cells: the
+// exact digits when they fit, else the compact form marked as rounded
+// ("≈12.3k", "≈4.5M", "≈1.2G"); a stock is never given to it.
+func fmtCountFit(n int64, w int) string {
+	exact := fmtCount(n)
+	if len(exact) <= w {
+		return exact
+	}
+	return approxMark + fmtCompact(n)
+}
+
+// fmtCompact is n with one decimal in thousands, millions, billions or
+// trillions: "12.3k", "-4.5M". Only fmtCountFit uses it, behind approxMark.
+func fmtCompact(n int64) string {
+	v := float64(n)
+	units := []struct {
+		div    float64
+		suffix string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}}
+	for _, u := range units {
+		if math.Abs(v) >= u.div {
+			return strconv.FormatFloat(v/u.div, 'f', 1, 64) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// fmtRate formats a stock change per minute: one decimal below 1,000
+// ("-3.5", "+12.0"), whole units with separators from 1,000 on ("-25,000");
+// "0" for less than 0.05; "—" for NaN and infinities.
 func fmtRate(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > math.MaxInt64/2 {
 		return dash
 	}
 	if math.Abs(v) < 0.05 {
 		return "0"
 	}
-	if math.Abs(v) >= 10_000 {
-		return fmt.Sprintf("%+.0fk", v/1000)
+	if math.Abs(v) >= 1000 {
+		s := fmtCount(int64(math.Round(v)))
+		if v > 0 {
+			s = "+" + s
+		}
+		return s
 	}
 	return fmt.Sprintf("%+.1f", v)
 }

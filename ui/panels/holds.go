@@ -17,6 +17,8 @@ const (
 	holdsTitle     = "Holds"
 	noHolds        = "no holds"
 	noHoldMatch    = "no hold matches"
+	holdsPickSale  = "select a sale (enter) to list its holds"
+	holdsNotListed = "none of them listed yet"
 	noTTL          = "no TTL"
 	expired        = "expired"
 	defaultHoldTTL = 300 * time.Second // the backend's hold TTL, the bar's scale when reserved_at is unknown
@@ -72,6 +74,7 @@ type Holds struct {
 	KeyMap    KeyMap
 	data      Data
 	holds     []redisops.Hold
+	read      int // the selected sale's holds in the snapshot, before the filter
 	list      list
 	cursorKey string
 }
@@ -120,10 +123,14 @@ func (m *Holds) SetData(d Data) {
 	if same && (d.Snap != nil || m.holds == nil) {
 		return
 	}
-	m.holds = nil
+	m.holds, m.read = nil, 0
 	if d.Snap != nil {
 		for _, h := range d.Snap.Reservations {
-			if (d.Sale == "" || h.Sale == d.Sale) && (d.Filter == "" || strings.Contains(h.User, d.Filter)) {
+			if d.Sale != "" && h.Sale != d.Sale {
+				continue
+			}
+			m.read++
+			if d.Filter == "" || strings.Contains(h.User, d.Filter) {
 				m.holds = append(m.holds, h)
 			}
 		}

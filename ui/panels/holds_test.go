@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -145,5 +146,105 @@ func TestTTLToneIsRelativeToShortHolds(t *testing.T) {
 		if got := ttlTone(c.left, c.total); got != c.want {
 			t.Errorf("ttlTone(%s of %s) = %d, want %d", c.left, c.total, got, c.want)
 		}
+	}
+}
+
+// holdsTitle returns the panel's top border line.
+func holdsTitleLine(m Holds) string { return strings.SplitN(m.View(), "\n", 2)[0] }
+
+// manyHolds is a snapshot in which sale-b has 952 holds of 1,431 units, of
+// which the poller read the n soonest.
+func manyHolds(n int) *redisops.Snapshot {
+	s := fixture(t0)
+	s.Sales[0].Reservations, s.Sales[0].ReservedUnits = 952, 1_431
+	s.Reservations = nil
+	for i := range n {
+		s.Reservations = append(s.Reservations, redisops.Hold{Sale: "sale-b", User: fmt.Sprintf("user-%03d", i),
+			Quantity: 1 + int64(i%2), TTLMs: int64(1000 * (i + 1)), Key: fmt.Sprintf("reservation:user-%03d:sale-b", i)})
+	}
+	return s
+}
+
+// The title gives the sale's true totals from its row of the snapshot, not
+// the rows read; they do not change with the window size or a filter.
+func TestHoldsTitleTrueTotals(t *testing.T) {
+	for _, c := range []struct {
+		read   int
+		h      int
+		filter string
+		want   string
+	}{
+		{40, 30, "", "Holds · sale-b · 952 holds, 1,431 units · showing the 40 soonest"},
+		{86, 60, "", "Holds · sale-b · 952 holds, 1,431 units · showing the 86 soonest"},
+		{86, 10, "", "Holds · sale-b · 952 holds, 1,431 units · showing the 86 soonest"},
+		{86, 30, "user-00", "Holds · sale-b · 952 holds, 1,431 units · 10 of the 86 soonest match · filter: user-00"},
+		{86, 30, "nobody", "Holds · sale-b · 952 holds, 1,431 units · 0 of the 86 soonest match · filter: nobody"},
+		{952, 30, "", "Holds · sale-b · 952 holds, 1,431 units ─"},
+	} {
+		m := NewHolds(asciiStyles())
+		m.SetSize(120, c.h)
+		m.SetData(Data{Snap: manyHolds(c.read), Now: t0, Sale: "sale-b", Filter: c.filter})
+		if got := holdsTitleLine(m); !strings.Contains(got, c.want) {
+			t.Errorf("%d read, height %d, filter %q: title\n%s\nwant %q", c.read, c.h, c.filter, got, c.want)
+		}
+	}
+	// Narrower: the "showing" part shortens, the totals stay.
+	for w, want := range map[int]string{
+		70: "Holds · sale-b · 952 holds, 1,431 units · showing the 40 soonest ─",
+		68: "Holds · sale-b · 952 holds, 1,431 units · 40 soonest shown ─",
+		56: "Holds · sale-b · 952 holds, 1,431 units · 40 shown ─",
+	} {
+		m := NewHolds(asciiStyles())
+		m.SetSize(w, 10)
+		m.SetData(Data{Snap: manyHolds(40), Now: t0, Sale: "sale-b"})
+		if got := holdsTitleLine(m); !strings.Contains(got, want) {
+			t.Errorf("%d wide: %s, want %q", w, got, want)
+		}
+	}
+	// Counts that are not live carry the mark, as in the sales table.
+	s := manyHolds(40)
+	s.Feed = &redisops.FeedStatus{State: redisops.FeedOff}
+	m := NewHolds(asciiStyles())
+	m.SetSize(120, 20)
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	if got, want := holdsTitleLine(m), "952~ holds, 1,431~ units · showing the 40 soonest"; !strings.Contains(got, want) {
+		t.Errorf("not live: %s, want %q", got, want)
+	}
+	// Singular, and the totals of every sale when none is selected.
+	s = fixture(t0)
+	s.Sales[0].Reservations, s.Sales[0].ReservedUnits = 1, 1
+	s.Sales[1].Reservations, s.Sales[1].ReservedUnits = 0, 0
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	if got := holdsTitleLine(m); !strings.Contains(got, "· 1 hold, 1 unit ") {
+		t.Errorf("singular: %s", got)
+	}
+	s = manyHolds(0)
+	m.SetData(Data{Snap: s, Now: t0})
+	v := m.View()
+	if got := holdsTitleLine(m); !strings.Contains(got, "Holds · 953 holds, 1,432 units in 3 sales ─") {
+		t.Errorf("all sales: %s", got)
+	}
+	if !strings.Contains(v, holdsPickSale) {
+		t.Errorf("holds exist but none listed without a sale: the body must not say %q:\n%s", noHolds, v)
+	}
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	if v := m.View(); !strings.Contains(v, holdsNotListed) {
+		t.Errorf("952 holds, none read yet:\n%s", v)
+	}
+	m.SetData(Data{Snap: s, Now: t0, Sale: "gone"})
+	if got := holdsTitleLine(m); !strings.Contains(got, "Holds · gone · 0 holds listed") {
+		t.Errorf("a sale missing from the snapshot: %s", got)
+	}
+}
+
+// Quantities are exact; the column widens for them.
+func TestHoldsExactQuantity(t *testing.T) {
+	s := fixture(t0)
+	s.Reservations = []redisops.Hold{{Sale: "sale-b", User: "whale", Quantity: 1_234_567, TTLMs: 60_000}}
+	m := NewHolds(asciiStyles())
+	m.SetSize(60, 6)
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	if v := m.View(); !strings.Contains(v, " 1,234,567 ") {
+		t.Errorf("quantity not exact:\n%s", v)
 	}
 }

@@ -2,46 +2,157 @@ package panels
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
 )
 
 // View draws the holds panel in exactly the size set.
 func (m Holds) View() string {
+	after := ""
+	if m.data.Filter != "" {
+		after += m.st.Dim.Render(filterPrefix + redisops.SanitizeCut(m.data.Filter, m.w))
+	}
+	after += m.st.Stale.Render(staleSuffix(m.data))
+	var forms []string
+	if m.data.Snap != nil {
+		forms = m.summary()
+	}
 	title := holdsTitle
 	if m.data.Sale != "" {
-		title += " · " + redisops.SanitizeCut(m.data.Sale, max(m.w/2, 1))
+		title = saleInTitle(m.frame, holdsTitle, m.data.Sale, after, forms)
 	}
-	suffix := ""
-	if m.data.Snap != nil {
-		units := int64(0)
-		for _, h := range m.holds {
-			units += h.Quantity
-		}
-		suffix = m.st.Dim.Render(" · " + strconv.Itoa(len(m.holds)) + " holds, " + fmtCount(units) + " units")
+	suffix := after
+	if forms != nil {
+		suffix = m.st.Dim.Render(fitTitle(m.frame, title, after, forms...)) + after
 	}
-	if m.data.Filter != "" {
-		suffix += m.st.Dim.Render(filterPrefix + redisops.SanitizeCut(m.data.Filter, m.w))
-	}
-	suffix += m.st.Stale.Render(staleSuffix(m.data))
 	switch {
 	case m.data.Snap == nil:
 		return m.box(title, suffix, m.message(noData))
-	case len(m.holds) == 0 && m.data.Filter != "":
+	case len(m.holds) == 0 && m.data.Filter != "" && m.read > 0:
 		return m.box(title, suffix, m.message(noHoldMatch))
+	case len(m.holds) == 0 && m.total().holds > 0 && m.data.Sale == "":
+		return m.box(title, suffix, m.message(holdsPickSale))
+	case len(m.holds) == 0 && m.total().holds > 0:
+		return m.box(title, suffix, m.message(holdsNotListed))
 	case len(m.holds) == 0:
 		return m.box(title, suffix, m.message(noHolds))
 	}
 	iw, _ := m.inner()
-	t := newTable(holdsColumns(m.data.Sale == ""), iw, true)
+	cols := holdsColumns(m.data.Sale == "")
+	for _, h := range m.holds {
+		cols[holdsColQty].width = max(cols[holdsColQty].width, len(fmtCount(h.Quantity)))
+	}
+	t := newTable(cols, iw, true)
 	body := m.tableBody(t, len(m.holds), m.list.offset, m.list.cursor, func(i int) []cell {
 		return m.cells(t, m.holds[i])
 	})
 	return m.box(title, suffix, body)
 }
+
+// holdTotals are a sale's (or every sale's) true hold counts.
+type holdTotals struct {
+	holds, units int64
+	sales        int  // sales added up (no sale selected)
+	known        bool // the selected sale has a row in the snapshot
+}
+
+// total is the selected sale's hold count and units from its row of the
+// snapshot — the poller's complete count, not the rows read — or every
+// sale's when none is selected.
+func (m Holds) total() holdTotals {
+	var t holdTotals
+	for _, s := range m.data.Snap.Sales {
+		if m.data.Sale == "" || s.ID == m.data.Sale {
+			t.holds += s.Reservations
+			t.units += s.ReservedUnits
+			t.sales++
+		}
+	}
+	t.known = t.sales > 0
+	return t
+}
+
+// summary is the title's count, in forms from the longest to the shortest:
+// the true totals, then what the list shows of them — " · 952 holds, 1,431
+// units · showing the 40 soonest" (nothing more when every hold is listed),
+// " · 3 of the 40 soonest match" with a filter. While the counts are not
+// live they carry the not-live mark, as in the sales table. A selected sale
+// missing from the snapshot has only its listed holds: " · 3 holds listed".
+func (m Holds) summary() []string {
+	t := m.total()
+	if m.data.Sale != "" && !t.known {
+		return []string{" · " + plural(int64(m.read), "hold") + " listed"}
+	}
+	mark := ""
+	if !m.data.Snap.Feed.Live() {
+		mark = notLiveMark
+	}
+	out := " · " + fmtCount(t.holds) + mark + " " + noun(t.holds, "hold") + ", " +
+		fmtCount(t.units) + mark + " " + noun(t.units, "unit")
+	if m.data.Sale == "" {
+		out += " in " + plural(int64(t.sales), "sale")
+	}
+	all := int64(m.read) >= t.holds
+	shown, read := fmtCount(int64(len(m.holds))), fmtCount(int64(m.read))
+	switch {
+	case m.data.Filter != "" && all:
+		return []string{out + " · " + shown + " of " + read + " match"}
+	case m.data.Filter != "":
+		return []string{out + " · " + shown + " of the " + read + " soonest match", out + " · " + shown + " of " + read + " match"}
+	case !all && m.read > 0:
+		return []string{out + " · showing the " + read + " soonest", out + " · " + read + " soonest shown", out + " · " + read + " shown"}
+	}
+	return []string{out}
+}
+
+// saleInTitle is a panel title naming a sale, the id cut (to no fewer than
+// titleSaleMin cells) so that the shortest of the count forms after it and
+// the after part still fit on the top border: the sale's whole id is in the
+// sales table, marked, and its counts are the title's news.
+func saleInTitle(f frame, prefix, sale, after string, forms []string) string {
+	iw, _ := f.inner()
+	shortest := ""
+	if len(forms) > 0 {
+		shortest = forms[len(forms)-1]
+	}
+	room := iw - 3 - ansi.StringWidth(prefix+titleSep) - ansi.StringWidth(shortest) - ansi.StringWidth(after)
+	return prefix + titleSep + redisops.SanitizeCut(sale, max(room, titleSaleMin))
+}
+
+// titleSaleMin is the fewest cells a sale id is cut to in a panel title.
+const titleSaleMin = 6
+
+// titleSep separates the parts of a panel title.
+const titleSep = " · "
+
+// fitTitle returns the first of forms (a title part, longest first) that
+// fits on f's top border between title and after, else the last (the
+// border cuts it).
+func fitTitle(f frame, title, after string, forms ...string) string {
+	iw, _ := f.inner()
+	room := iw - 3 - ansi.StringWidth(title) - ansi.StringWidth(after) // "─ " before, " " after, one "─" at least
+	for _, s := range forms {
+		if ansi.StringWidth(s) <= room {
+			return s
+		}
+	}
+	return forms[len(forms)-1]
+}
+
+// noun is word, with an "s" unless n is 1.
+func noun(n int64, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// plural is n in exact digits and its noun: "1 hold", "1,431 units".
+func plural(n int64, word string) string { return fmtCount(n) + " " + noun(n, word) }
 
 // cells returns the cells of one hold row.
 func (m *Holds) cells(t table, h redisops.Hold) []cell {

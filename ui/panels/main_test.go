@@ -53,7 +53,7 @@ func fixture(at time.Time) *redisops.Snapshot {
 			KeysInDB: 1500, UptimeSeconds: 3700,
 		},
 		Sales: []redisops.SaleStats{
-			{ID: "sale-b", Inventory: i64(40), QueueLength: 3, QueueHeadAgeMs: i64(65_000), Reservations: 2, ReservedUnits: 3},
+			{ID: "sale-b", Inventory: i64(40), QueueLength: 3, QueueHeadAgeMs: i64(65_000), Reservations: 3, ReservedUnits: 8},
 			{ID: "sale-a", Inventory: i64(100), QueueLength: 0, Reservations: 1, ReservedUnits: 1},
 			{ID: "sale-c", Inventory: nil, QueueLength: 12, QueueHeadAgeMs: i64(1_000), Reservations: 0},
 		},

@@ -48,7 +48,7 @@ func TestServerPanel(t *testing.T) {
 	s.Server.Maxmemory = 0
 	m.SetData(Data{Snap: s, Now: t0})
 	v := m.View()
-	for _, want := range []string{"3.0M / no max", "peak 5.0M", "noeviction", "1234", "14 · blocked 0", "90.0%",
+	for _, want := range []string{"3.0M / no max", "peak 5.0M", "noeviction", "1,234", "14 · blocked 0", "90.0%",
 		"evicted  3", "expired  42", "1.12", "on · last write err", "redis 7.2.4 master"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("server view lacks %q:\n%s", want, v)
@@ -98,6 +98,56 @@ func TestCmdLogFollowsNewest(t *testing.T) {
 	}
 }
 
+// Stock and counts are exact with thousands separators; only fmtCountFit
+// rounds, and then says so with "≈".
+func TestFormatCount(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0"},
+		{7, "7"},
+		{999, "999"},
+		{1000, "1,000"},
+		{9999, "9,999"},
+		{24_960, "24,960"},
+		{100_000, "100,000"},
+		{1_234_567, "1,234,567"},
+		{999_999_999_999_999, "999,999,999,999,999"},
+		{-1, "-1"},
+		{-999, "-999"},
+		{-1000, "-1,000"},
+		{-24_960, "-24,960"},
+		{1<<63 - 1, "9,223,372,036,854,775,807"},
+		{-1 << 63, "-9,223,372,036,854,775,808"},
+	} {
+		if got := fmtCount(c.n); got != c.want {
+			t.Errorf("fmtCount(%d) = %q, want %q", c.n, got, c.want)
+		}
+		if got := FormatCount(c.n); got != c.want {
+			t.Errorf("FormatCount(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		n    int64
+		w    int
+		want string
+	}{
+		{24_960, 6, "24,960"},
+		{24_960, 5, "≈25.0k"},
+		{12_345_678, 8, "≈12.3M"},
+		{12_345_678, 10, "12,345,678"},
+		{-4_500_000, 7, "≈-4.5M"},
+		{999_999_999_999_999, 8, "≈1000.0T"},
+		{3_000_000_000, 5, "≈3.0G"},
+		{999, 1, "≈999"},
+	} {
+		if got := fmtCountFit(c.n, c.w); got != c.want {
+			t.Errorf("fmtCountFit(%d, %d) = %q, want %q", c.n, c.w, got, c.want)
+		}
+	}
+}
+
 func TestFormat(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{fmtDuration(-time.Second), "0s"},
@@ -112,13 +162,14 @@ func TestFormat(t *testing.T) {
 		{fmtBytes(512), "512B"},
 		{fmtBytes(1536), "1.5K"},
 		{fmtBytes(2 << 30), "2.0G"},
-		{fmtCount(9999), "9999"},
-		{fmtCount(12_345), "12.3k"},
-		{fmtCount(-4_500_000), "-4.5M"},
 		{fmtRate(0.01), "0"},
 		{fmtRate(-3.46), "-3.5"},
 		{fmtRate(12), "+12.0"},
-		{fmtRate(-25_000), "-25k"},
+		{fmtRate(-999.94), "-999.9"},
+		{fmtRate(-1000), "-1,000"},
+		{fmtRate(-25_000), "-25,000"},
+		{fmtRate(1_234_567.6), "+1,234,568"},
+		{fmtRate(1e300), dash},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

@@ -2,7 +2,6 @@ package panels
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,6 +15,7 @@ const (
 	queueTitle  = "Queue"
 	noSale      = "no sale selected (move the bar in Sales onto one)"
 	emptyQueue  = "queue is empty"
+	headNotRead = "head not read yet"
 	posWidth    = 6
 	userWidth   = 8 // narrowest user column
 	waitedWidth = 8
@@ -42,7 +42,9 @@ func queueColumns() []column {
 }
 
 // Queue is the head window of the selected sale's queue: position, user, time
-// waited (Data.Now − joined_at) and the time of joining.
+// waited (Data.Now − joined_at, coloured like the sales table's HEAD) and
+// the time of joining. Its title gives the sale's whole queue length and how
+// much of it is listed, and warns when buyers queue on a sold-out sale.
 type Queue struct {
 	frame
 	// KeyMap is the panel's movement bindings.
@@ -105,28 +107,74 @@ func (m Queue) SelectedEntry() (redisops.QueueEntry, bool) {
 
 // View draws the queue panel in exactly the size set.
 func (m Queue) View() string {
-	title, suffix := queueTitle, ""
-	if m.data.Sale != "" {
-		title += " · " + redisops.SanitizeCut(m.data.Sale, max(m.w/2, 1))
-	}
-	if s := m.saleStats(); s != nil {
-		suffix = m.st.Dim.Render(" · " + fmtCount(s.QueueLength) + " waiting")
-	}
-	suffix += m.st.Stale.Render(staleSuffix(m.data))
+	s := m.saleStats()
+	title, suffix := m.title(s)
 	switch {
 	case m.data.Snap == nil:
 		return m.box(title, suffix, m.message(noData))
 	case m.data.Sale == "":
 		return m.box(title, suffix, m.message(noSale))
+	case len(m.entries) == 0 && s != nil && s.QueueLength > 0:
+		return m.box(title, suffix, m.message(headNotRead))
 	case len(m.entries) == 0:
 		return m.box(title, suffix, m.message(emptyQueue))
 	}
 	iw, _ := m.inner()
-	t := newTable(queueColumns(), iw, true)
+	cols := queueColumns()
+	for _, e := range m.entries {
+		cols[queueColPos].width = max(cols[queueColPos].width, len(fmtCount(e.Position)))
+	}
+	t := newTable(cols, iw, true)
 	body := m.tableBody(t, len(m.entries), m.list.offset, m.list.cursor, func(i int) []cell {
 		return m.cells(m.entries[i])
 	})
 	return m.box(title, suffix, body)
+}
+
+// title returns the panel's title and suffix for the selected sale's row s
+// (nil when there is none): the sale, its queue length, the sold-out alarm,
+// how much is listed, the data's age.
+func (m Queue) title(s *redisops.SaleStats) (title, suffix string) {
+	after := m.st.Stale.Render(staleSuffix(m.data))
+	var head string
+	var forms []string
+	if s != nil {
+		head, forms = m.summary(*s)
+		head = m.st.Dim.Render(head)
+		if s.QueueLength > 0 && s.Inventory != nil && *s.Inventory <= 0 {
+			head += m.st.Bad.Render(queueSoldOut)
+		}
+	}
+	title = queueTitle
+	if m.data.Sale != "" {
+		shortest := head
+		if len(forms) > 0 {
+			shortest += forms[len(forms)-1]
+		}
+		title = saleInTitle(m.frame, queueTitle, m.data.Sale, after, []string{shortest})
+	}
+	suffix = head
+	if len(forms) > 0 {
+		suffix += m.st.Dim.Render(fitTitle(m.frame, title+suffix, after, forms...))
+	}
+	return title, suffix + after
+}
+
+// queueSoldOut is the queue title's alarm when buyers wait on a sale with no
+// stock left: they wait for nothing (danger).
+const queueSoldOut = " · sale sold out"
+
+// summary is the title's count: the sale's true queue length (" · 538
+// waiting"), then how much of it the panel lists, longest form first
+// (" · showing the first 20", " · first 20 shown", " · 20 shown"; none when
+// all are listed).
+func (m Queue) summary(s redisops.SaleStats) (head string, forms []string) {
+	head = " · " + fmtCount(s.QueueLength) + " waiting"
+	if n := int64(len(m.entries)); n > 0 && n < s.QueueLength {
+		c := fmtCount(n)
+		forms = []string{" · showing the first " + c, " · first " + c + " shown", " · " + c + " shown"}
+	}
+	return head, forms
 }
 
 // saleStats finds the selected sale's row in the snapshot.
@@ -145,7 +193,7 @@ func (m Queue) saleStats() *redisops.SaleStats {
 // cells returns the cells of one queue row.
 func (m *Queue) cells(e redisops.QueueEntry) []cell {
 	c := make([]cell, queueColJoined+1)
-	c[queueColPos] = cell{text: strconv.FormatInt(e.Position, 10)}
+	c[queueColPos] = cell{text: fmtCount(e.Position)}
 	c[queueColUser] = cell{text: e.User, raw: true}
 	if e.JoinedAtMs <= 0 {
 		c[queueColWaited] = cell{text: dash, tone: toneDim}
@@ -153,7 +201,8 @@ func (m *Queue) cells(e redisops.QueueEntry) []cell {
 		return c
 	}
 	joined := time.UnixMilli(e.JoinedAtMs)
-	c[queueColWaited] = cell{text: fmtDuration(m.data.Now.Sub(joined))}
+	waited := m.data.Now.Sub(joined)
+	c[queueColWaited] = cell{text: fmtDuration(waited), tone: waitTone(waited)}
 	c[queueColJoined] = cell{text: fmtClock(joined, m.data.Now), tone: toneDim}
 	return c
 }

@@ -79,3 +79,78 @@ func TestQueueSelectionAndScroll(t *testing.T) {
 		t.Fatalf("after shrink: %q %v", e.User, ok)
 	}
 }
+
+// The title gives the sale's whole queue and how much of it is listed; a
+// queue on a sold-out sale is danger; the wait is coloured like HEAD.
+func TestQueueTitleAndTones(t *testing.T) {
+	s := fixture(t0)
+	s.Sales[0].QueueLength = 538
+	var head []redisops.QueueEntry
+	for i := range 20 {
+		head = append(head, redisops.QueueEntry{User: fmt.Sprintf("b-%02d", i), Position: int64(i + 1),
+			JoinedAtMs: t0.Add(-time.Duration(281-12*i) * time.Second).UnixMilli()}) // 4m41s down to 53s
+	}
+	s.Queues["sale-b"] = head
+	m := NewQueue(asciiStyles())
+	m.SetSize(80, 8)
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	title := strings.SplitN(m.View(), "\n", 2)[0]
+	if want := "Queue · sale-b · 538 waiting · showing the first 20 ─"; !strings.Contains(title, want) {
+		t.Errorf("title %s, want %q", title, want)
+	}
+	*s.Sales[0].Inventory = 0
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	title = strings.SplitN(m.View(), "\n", 2)[0]
+	if want := "538 waiting" + queueSoldOut + " · showing the first 20"; !strings.Contains(title, want) {
+		t.Errorf("sold out: title %s, want %q", title, want)
+	}
+	for _, c := range []struct {
+		e    redisops.QueueEntry
+		text string
+		want tone
+	}{
+		{head[0], "4m41s", toneBad},
+		{head[10], "2m41s", toneWarn},
+		{head[19], "53s", tonePlain},
+	} {
+		if got := m.cells(c.e)[queueColWaited]; got.text != c.text || got.tone != c.want {
+			t.Errorf("%s: waited %q tone %d, want %q tone %d", c.e.User, got.text, got.tone, c.text, c.want)
+		}
+	}
+	// Narrower: the "showing" part shortens, the alarm stays.
+	for w, want := range map[int]string{
+		71: "538 waiting · sale sold out · first 20 shown ─",
+		61: "538 waiting · sale sold out · 20 shown ─",
+	} {
+		m.SetSize(w, 8)
+		if title := strings.SplitN(m.View(), "\n", 2)[0]; !strings.Contains(title, want) {
+			t.Errorf("%d wide: title %s, want %q", w, title, want)
+		}
+	}
+	m.SetSize(80, 8)
+	// The queue length says there are members, but none were read.
+	s.Queues["sale-b"] = nil
+	m.SetData(Data{Snap: s, Now: t0, Sale: "sale-b"})
+	if v := m.View(); !strings.Contains(v, headNotRead) || strings.Contains(v, emptyQueue) {
+		t.Errorf("unread head:\n%s", v)
+	}
+}
+
+// Queue head age and a queue on a sold-out sale, by tone.
+func TestWaitTone(t *testing.T) {
+	for _, c := range []struct {
+		age  time.Duration
+		want tone
+	}{
+		{0, tonePlain},
+		{59 * time.Second, tonePlain},
+		{time.Minute, toneWarn},
+		{179 * time.Second, toneWarn},
+		{3 * time.Minute, toneBad},
+		{4*time.Minute + 41*time.Second, toneBad},
+	} {
+		if got := waitTone(c.age); got != c.want {
+			t.Errorf("waitTone(%s) = %d, want %d", c.age, got, c.want)
+		}
+	}
+}

@@ -17,16 +17,14 @@ import (
 const (
 	historyWindow = 10 * time.Minute
 	historyLimit  = 1200              // samples per sale (10 min at 2 polls/s)
-	deltaSpan     = time.Minute       // Δ is measured over about the last minute
-	etaUrgent     = time.Minute       // ETA below this is drawn as danger
-	etaSoon       = 5 * time.Minute   // ETA below this is drawn as a warning
 	saleMarker    = "●"               // marks the selected sale
 	minIDWidth    = 8                 // narrowest id column
 	maxIDWidth    = 24                // ids wider than this are cut before other columns go
 	sparkWidth    = 12                // sparkline column
-	numWidth      = 7                 // stock, Δ and ETA columns
-	smallNumWidth = 6                 // queue, head age and held columns
-	holdsWidth    = 6                 // holds column: "12.3k~"
+	numWidth      = 7                 // stock and Δ columns (wider when a value needs it)
+	etaWidth      = 8                 // ETA column: "SOLD OUT", "OVERSOLD"
+	smallNumWidth = 6                 // queue, head age and held columns (wider when a count needs it)
+	holdsWidth    = 6                 // holds column: "24,960" (wider when a count needs it)
 	leakedWidth   = 10                // leaked column: "12u(5?)/3h"
 	markerWidth   = 1                 // selected-sale marker column
 	sortUp        = "↑"               // ascending sort indicator
@@ -63,7 +61,7 @@ func salesColumns() []column {
 		{title: "SALE", width: minIDWidth, flex: true},
 		{title: "STOCK", width: numWidth, right: true},
 		{title: "Δ/MIN", width: numWidth, right: true, drop: 7},
-		{title: "ETA", width: numWidth, right: true, drop: 8},
+		{title: "ETA", width: etaWidth, right: true, drop: 8},
 		{title: "QUEUE", width: smallNumWidth, right: true, drop: 3},
 		{title: "HEAD", width: smallNumWidth, right: true, drop: 5},
 		{title: "HOLDS", width: holdsWidth, right: true, drop: 4},
@@ -85,16 +83,17 @@ const (
 
 // saleRow is one row of the sales table with its derived values.
 type saleRow struct {
-	s        redisops.SaleStats
-	delta    float64 // stock change per minute
-	hasDelta bool
-	hist     *series
+	s    redisops.SaleStats
+	rate saleRate // sales of the last rateWindow (rate.ok: Δ/MIN known)
+	hist *series
 }
 
-// Sales is the sales table: stock, Δ per minute, sell-out ETA, queue length
-// and head age, holds, held units and a sparkline of stock per sale. It keeps
-// the stock history itself (about ten minutes, appended when a new snapshot
-// arrives). Filtered by Data.Filter on the id; the selected sale is marked.
+// Sales is the sales table: stock, Δ per minute from sales, sell-out ETA
+// (rules in rate.go), queue length and head age, holds, held units and a
+// sparkline of stock per sale, every number in exact digits (format.go). It
+// keeps the stock history itself (about ten minutes, appended when a new
+// snapshot arrives). Filtered by Data.Filter on the id; the selected sale is
+// marked.
 type Sales struct {
 	frame
 	// KeyMap is the panel's movement bindings.
@@ -108,6 +107,10 @@ type Sales struct {
 	list      list
 	cursorID  string
 	idWidth   int // the id column's minimum: the widest id shown, within minIDWidth..maxIDWidth
+	// numWidth is, per column, the widest exact value of any row (0: the
+	// column's own width will do), so that no stock or count is cut or
+	// rounded to fit.
+	numWidth [salesColTrend + 1]int
 }
 
 // NewSales returns an empty sales table drawn with st.
@@ -187,14 +190,16 @@ func (m *Sales) rebuild() {
 			}
 			r := saleRow{s: s, hist: m.hist[s.ID]}
 			if r.hist != nil && s.Inventory != nil {
-				r.delta, r.hasDelta = r.hist.ratePerMinute(deltaSpan)
+				r.rate = r.hist.salesRate(rateWindow)
 			}
 			m.rows = append(m.rows, r)
 		}
 	}
 	m.idWidth = minIDWidth
+	m.numWidth = [salesColTrend + 1]int{}
 	for _, r := range m.rows {
 		m.idWidth = max(m.idWidth, min(ansi.StringWidth(redisops.Sanitize(r.s.ID)), maxIDWidth))
+		m.measure(r)
 	}
 	slices.SortStableFunc(m.rows, m.compare)
 	m.list.track(slices.IndexFunc(m.rows, func(r saleRow) bool { return r.s.ID == m.cursorID }), len(m.rows), m.page())
@@ -235,10 +240,10 @@ func stockOf(s redisops.SaleStats) int64 {
 
 // deltaOf sorts a row without a Δ after every number.
 func deltaOf(r saleRow) float64 {
-	if !r.hasDelta {
+	if !r.rate.ok {
 		return 1e300
 	}
-	return r.delta
+	return -r.rate.perMin
 }
 
 // CycleSort switches to the next sort key: id, stock, Δ, queue, holds.

@@ -37,7 +37,7 @@ func TestSalesMarksCountsThatAreNotLive(t *testing.T) {
 		m := NewSales(asciiStyles())
 		s := fixture(t0)
 		s.Sales[0].Reservations, s.Sales[0].ReservedUnits = 2, 3
-		s.Sales[1].Reservations, s.Sales[1].ReservedUnits = 12_345, 99_999 // wide counts keep their mark
+		s.Sales[1].Reservations, s.Sales[1].ReservedUnits = 12_345, 99_999 // wide counts keep their digits and mark
 		s.Feed = c.feed
 		m.SetData(Data{Snap: s, Now: t0})
 		m.SetSize(100, 8)
@@ -47,9 +47,9 @@ func TestSalesMarksCountsThatAreNotLive(t *testing.T) {
 		if got := strings.Join(salesRow(t, v, "sale-b")[6:8], " "); got != c.want {
 			t.Errorf("feed %+v: sale-b HOLDS HELD %q, want %q", c.feed, got, c.want)
 		}
-		wantBig := "12.3k 100.0k"
+		wantBig := "12,345 99,999" // exact, the columns widen
 		if strings.Contains(c.want, "~") {
-			wantBig = "12.3k~ 100k~"
+			wantBig = "12,345~ 99,999~"
 		}
 		if got := strings.Join(salesRow(t, v, "sale-a")[6:8], " "); got != wantBig {
 			t.Errorf("feed %+v: sale-a HOLDS HELD %q, want %q", c.feed, got, wantBig)
@@ -62,7 +62,7 @@ func TestSalesMarksCountsThatAreNotLive(t *testing.T) {
 	m.SetData(Data{Snap: s, Now: t0})
 	m.SetSize(100, 8)
 	st := colourStyles()
-	if v := m.View(); !strings.Contains(v, st.Dim.Render(align("2~", holdsWidth, true))) {
+	if v := m.View(); !strings.Contains(v, st.Dim.Render(align("3~", holdsWidth, true))) {
 		t.Errorf("the marked count is not dim:\n%q", v)
 	}
 }
@@ -82,7 +82,7 @@ func TestSalesLeakedUnverified(t *testing.T) {
 		{5, 9, "12u(5?)"},
 		{5, 4, "12u?"},
 		{5, 2, "12u?"},                // the table cuts it
-		{12_345, leakedWidth, "12u?"}, // "12u(12.3k?)" is too wide
+		{12_345, leakedWidth, "12u?"}, // "12u(12,345?)" is too wide
 	} {
 		s.LeakedUnverifiedUnits = c.unverified
 		if got := leakedCell(s, c.w); got.text != c.want || got.tone != toneBad {

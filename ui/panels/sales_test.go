@@ -131,22 +131,23 @@ func TestSalesDeltaAndETA(t *testing.T) {
 	for _, r := range m.rows {
 		rows[r.s.ID] = r
 	}
-	if b := rows["sale-b"]; !b.hasDelta || b.delta != -120 {
-		t.Fatalf("sale-b Δ/min = %v (%v), want -120", b.delta, b.hasDelta)
+	if b := rows["sale-b"]; !b.rate.ok || b.rate.perMin != 120 {
+		t.Fatalf("sale-b sells %v/min (%v), want 120", b.rate.perMin, b.rate.ok)
 	}
-	if a := rows["sale-a"]; a.delta != 60 {
-		t.Fatalf("sale-a Δ/min = %v, want 60", a.delta)
+	if a := rows["sale-a"]; !a.rate.ok || a.rate.perMin != 0 {
+		t.Fatalf("sale-a (restocked, nothing sold) sells %v/min, want 0", a.rate.perMin)
 	}
 	if n := len(rows["sale-b"].hist.s); n != 91 {
 		t.Fatalf("history has %d samples, want 91", n)
 	}
 	v := m.View()
-	// sale-b: 120 left at 2/s → 1m00s; sale-a rises → no ETA.
-	if !strings.Contains(v, "-120.0   1m00s") {
-		t.Fatalf("Δ and ETA of sale-b missing:\n%s", v)
+	// sale-b: 120 left at 2/s → 1m00s; sale-a only rises: Δ 0, nothing
+	// sold for the whole window → stalled.
+	if got := strings.Join(salesRow(t, v, "sale-b")[2:4], " "); got != "-120.0 1m00s" {
+		t.Fatalf("sale-b Δ and ETA %q, want \"-120.0 1m00s\":\n%s", got, v)
 	}
-	if !strings.Contains(v, "+60.0       —") {
-		t.Fatalf("rising sale-a should have no ETA:\n%s", v)
+	if got := strings.Join(salesRow(t, v, "sale-a")[2:4], " "); got != "0 stalled" {
+		t.Fatalf("sale-a Δ and ETA %q, want \"0 stalled\":\n%s", got, v)
 	}
 }
 

@@ -7,6 +7,23 @@ import (
 	"flashtop/redisops"
 )
 
+// Colour thresholds of the sales table (the README's column legend gives the
+// same numbers; colours come from the theme: warning, danger, sold out).
+const (
+	etaUrgent     = time.Minute     // ETA below this is drawn as danger
+	etaSoon       = 5 * time.Minute // ETA below this is drawn as a warning
+	headAgeWarn   = time.Minute     // a queue head waiting this long is a warning
+	headAgeDanger = 3 * time.Minute // ... and this long, danger
+)
+
+// ETA column states that are not a duration.
+const (
+	etaSoldOut  = "SOLD OUT" // stock 0
+	etaOversold = "OVERSOLD" // stock below 0
+	etaStalled  = "stalled"  // no sale for the stall threshold (rate.go)
+	etaLong     = ">99d"     // beyond maxETA
+)
+
 // View draws the sales table in exactly the size set.
 func (m Sales) View() string {
 	title := salesTitle
@@ -29,13 +46,41 @@ func (m Sales) View() string {
 		return m.box(title, suffix, m.message(noSales))
 	}
 	iw, _ := m.inner()
-	cols := salesColumns()
-	cols[salesColID].width = max(m.idWidth, minIDWidth) // whole ids before trends and ETAs
-	t := newTable(cols, iw, true)
+	t := newTable(m.columns(iw), iw, true)
 	body := m.tableBody(t, len(m.rows), m.list.offset, m.list.cursor, func(i int) []cell {
 		return m.cells(t, m.rows[i])
 	})
 	return m.box(title, suffix, body)
+}
+
+// columns are the table's columns for iw inner cells: each numeric column
+// as wide as its widest exact value, and the id column's minimum cut so that
+// the marker, the id and the whole stock (which is never dropped, cut or
+// rounded) fit.
+func (m *Sales) columns(iw int) []column {
+	cols := salesColumns()
+	for i, w := range m.numWidth {
+		cols[i].width = max(cols[i].width, w)
+	}
+	fixed := gutterWidth + cols[salesColMarker].width + cols[salesColStock].width + 2*colGap
+	cols[salesColID].width = max(min(m.idWidth, iw-fixed), 1) // whole ids before trends and ETAs
+	return cols
+}
+
+// measure widens the numeric columns to row r's exact values.
+func (m *Sales) measure(r saleRow) {
+	widen := func(col int, text string) { m.numWidth[col] = max(m.numWidth[col], len(text)) }
+	if r.s.Inventory != nil {
+		widen(salesColStock, fmtCount(*r.s.Inventory))
+	}
+	if r.rate.ok {
+		widen(salesColDelta, fmtRate(-r.rate.perMin))
+	}
+	widen(salesColQueue, fmtCount(r.s.QueueLength))
+	widen(salesColHolds, m.holdCountCell(r.s.Reservations).text)
+	widen(salesColHeld, m.holdCountCell(r.s.ReservedUnits).text)
+	forms := leakedForms(r.s)
+	widen(salesColLeaked, forms[len(forms)-1])
 }
 
 // cells returns the cells of one sales row.
@@ -47,21 +92,20 @@ func (m *Sales) cells(t table, r saleRow) []cell {
 	} else {
 		c[salesColID] = cell{text: r.s.ID, raw: true}
 	}
-	c[salesColStock] = m.stockCell(r.s.Inventory)
-	if r.hasDelta {
-		c[salesColDelta] = cell{text: fmtRate(r.delta)}
-	} else {
-		c[salesColDelta] = cell{text: dash, tone: toneDim}
+	c[salesColStock] = stockCell(r.s.Inventory)
+	c[salesColDelta] = cell{text: dash, tone: toneDim}
+	if r.rate.ok {
+		c[salesColDelta] = cell{text: fmtRate(-r.rate.perMin)}
 	}
-	c[salesColETA] = m.etaCell(r)
-	c[salesColQueue] = cell{text: fmtCount(r.s.QueueLength)}
+	c[salesColETA] = etaCell(r)
+	c[salesColQueue] = queueCell(r.s)
 	c[salesColHead] = cell{text: dash, tone: toneDim}
 	if r.s.QueueHeadAgeMs != nil {
 		age := time.Duration(*r.s.QueueHeadAgeMs)*time.Millisecond + max(m.data.age(), 0)
-		c[salesColHead] = cell{text: fmtDuration(age)}
+		c[salesColHead] = cell{text: fmtDuration(age), tone: waitTone(age)}
 	}
-	c[salesColHolds] = m.holdCountCell(r.s.Reservations, t.width(salesColHolds))
-	c[salesColHeld] = m.holdCountCell(r.s.ReservedUnits, t.width(salesColHeld))
+	c[salesColHolds] = m.holdCountCell(r.s.Reservations)
+	c[salesColHeld] = m.holdCountCell(r.s.ReservedUnits)
 	c[salesColLeaked] = leakedCell(r.s, t.width(salesColLeaked))
 	if r.hist != nil && t.has(salesColTrend) {
 		c[salesColTrend] = cell{text: r.hist.spark(t.width(salesColTrend)), tone: toneSpark}
@@ -69,33 +113,66 @@ func (m *Sales) cells(t table, r saleRow) []cell {
 	return c
 }
 
-// stockCell shows the stock: "—" without a stock key, red when negative,
-// yellow at zero.
-func (m *Sales) stockCell(inv *int64) cell {
+// stockCell shows the stock in exact digits: "—" without a stock key,
+// danger when negative, the sold-out colour at zero.
+func stockCell(inv *int64) cell {
 	switch {
 	case inv == nil:
 		return cell{text: dash, tone: toneDim}
 	case *inv < 0:
 		return cell{text: fmtCount(*inv), tone: toneBad}
 	case *inv == 0:
-		return cell{text: "0", tone: toneWarn}
+		return cell{text: "0", tone: toneSoldOut}
 	}
 	return cell{text: fmtCount(*inv)}
 }
 
-// etaCell is the sell-out ETA: stock / (−Δ per second) while stock falls,
-// "—" otherwise; red under a minute, yellow under five.
-func (m *Sales) etaCell(r saleRow) cell {
-	if !r.hasDelta || r.delta >= 0 || r.s.Inventory == nil || *r.s.Inventory <= 0 {
-		return cell{text: dash, tone: toneDim}
+// queueCell shows the queue length: danger when buyers wait on a sale with
+// no stock left (they wait for nothing).
+func queueCell(s redisops.SaleStats) cell {
+	c := cell{text: fmtCount(s.QueueLength)}
+	if s.QueueLength > 0 && s.Inventory != nil && *s.Inventory <= 0 {
+		c.tone = toneBad
 	}
-	secs := float64(*r.s.Inventory) / (-r.delta / 60)
-	const maxETA = float64(100 * 24 * time.Hour / time.Second)
-	if secs > maxETA {
-		return cell{text: dash, tone: toneDim}
-	}
-	eta := time.Duration(secs * float64(time.Second))
+	return c
+}
+
+// waitTone colours how long the head of a queue has waited: a warning from
+// headAgeWarn, danger from headAgeDanger.
+func waitTone(age time.Duration) tone {
 	switch {
+	case age >= headAgeDanger:
+		return toneBad
+	case age >= headAgeWarn:
+		return toneWarn
+	}
+	return tonePlain
+}
+
+// etaCell is the sell-out ETA (rules in rate.go): "SOLD OUT" at stock 0,
+// "OVERSOLD" below, "stalled" when sales stopped (a warning while buyers
+// queue), "—" without a stock key or enough history; else stock ÷ sales per
+// second, danger under etaUrgent, a warning under etaSoon.
+func etaCell(r saleRow) cell {
+	inv := r.s.Inventory
+	switch {
+	case inv == nil:
+		return cell{text: dash, tone: toneDim}
+	case *inv == 0:
+		return cell{text: etaSoldOut, tone: toneSoldOut}
+	case *inv < 0:
+		return cell{text: etaOversold, tone: toneBad}
+	case r.rate.stalled() && r.s.QueueLength > 0:
+		return cell{text: etaStalled, tone: toneWarn}
+	case r.rate.stalled():
+		return cell{text: etaStalled, tone: toneDim}
+	case !r.rate.etaReady():
+		return cell{text: dash, tone: toneDim}
+	}
+	eta := r.rate.eta(*inv)
+	switch {
+	case eta > maxETA:
+		return cell{text: etaLong, tone: toneDim}
 	case eta < etaUrgent:
 		return cell{text: fmtDuration(eta), tone: toneBad}
 	case eta < etaSoon:
@@ -110,27 +187,41 @@ const (
 	unverifiedMark = "?" // in LEAKED: units not seen to expire
 )
 
-// SalesLegend explains the marks of the sales table, for the help.
+// SalesLegend explains the marks and states of the sales table, for the help.
 func SalesLegend() []string {
 	return []string{
 		"HOLDS, HELD 12" + notLiveMark + "        not live: as of the time the status bar gives",
 		"LEAKED      12u/3h     12 units of 3 expired holds, not reclaimed yet",
 		"LEAKED      12u(5" + unverifiedMark + ")/3h 5 of the 12 not seen to expire: not reclaimed by default",
+		"Δ/MIN       -120.0     stock change per minute from sales only (no restocks)",
+		"ETA         —          under " + fmtDuration(minRateSpan) + " or " + strconv.Itoa(minDecreases) + " sales of history, or no stock key",
+		"ETA         " + etaStalled + "    no sale for " + fmtDuration(stallMin) + " (or " + strconv.Itoa(stallGaps) + " usual gaps between sales)",
+		"ETA         " + etaSoldOut + "   stock 0 (" + etaOversold + ": below 0)",
+		"TREND       ▁▄█        stock, up to " + strconv.Itoa(int(historyWindow/time.Minute)) + " min; full height is ≥ " + strconv.Itoa(int(minSparkSpan*100)) + "% of the stock",
 	}
 }
 
-// holdCountCell shows a hold count (holds, held units) in w cells; while the
-// counts are not live it carries the not-live mark and the dim tone, and
-// the mark stays when the number is wide: its decimal goes ("100k~").
-func (m *Sales) holdCountCell(n int64, w int) cell {
+// holdCountCell shows a hold count (holds, held units) in exact digits;
+// while the counts are not live it carries the not-live mark and the dim
+// tone (the column widens to keep both).
+func (m *Sales) holdCountCell(n int64) cell {
 	text := fmtCount(n)
 	if m.data.Snap == nil || m.data.Snap.Feed.Live() {
 		return cell{text: text}
 	}
-	if len(text)+len(notLiveMark) > w {
-		text = fmtCountPrec(n, 0)
-	}
 	return cell{text: text + notLiveMark, tone: toneDim}
+}
+
+// leakedForms are the ways to show a sale's leak, most detailed first:
+// "12u(5?)/3h", "12u(5?)", "12u?" with unverified units, else "12u/3h",
+// "12u". The last is the column's least width: its digits are never cut.
+func leakedForms(s redisops.SaleStats) []string {
+	units, holds := fmtCount(s.LeakedUnits)+"u", "/"+fmtCount(s.LeakedHolds)+"h"
+	if s.LeakedUnverifiedUnits > 0 {
+		unv := "(" + fmtCount(s.LeakedUnverifiedUnits) + unverifiedMark + ")"
+		return []string{units + unv + holds, units + unv, units + unverifiedMark}
+	}
+	return []string{units + holds, units}
 }
 
 // leakedCell shows the units and holds lost to expired holds and not
@@ -141,12 +232,7 @@ func leakedCell(s redisops.SaleStats, w int) cell {
 	if s.LeakedUnits == 0 && s.LeakedHolds == 0 {
 		return cell{text: dash, tone: toneDim}
 	}
-	units, holds := fmtCount(s.LeakedUnits)+"u", "/"+fmtCount(s.LeakedHolds)+"h"
-	forms := []string{units + holds, units}
-	if s.LeakedUnverifiedUnits > 0 {
-		unv := "(" + fmtCount(s.LeakedUnverifiedUnits) + unverifiedMark + ")"
-		forms = []string{units + unv + holds, units + unv, units + unverifiedMark}
-	}
+	forms := leakedForms(s)
 	for _, f := range forms {
 		if len(f) <= w {
 			return cell{text: f, tone: toneBad}

@@ -50,13 +50,14 @@ func (m Server) nodeCells(n redisops.NodeStats) []cell {
 	if n.Maxmemory > 0 && float64(n.UsedMemory) > memFullWarn*float64(n.Maxmemory) {
 		mem.tone = toneBad
 	}
+	cols := nodeColumns() // counts in exact digits when they fit their column, else marked "≈"
 	return []cell{
 		nodeColAddr:    {text: n.Addr, raw: true},
 		nodeColRole:    {text: n.Role, raw: true, tone: toneDim},
 		nodeColMemory:  mem,
-		nodeColOps:     {text: fmtCount(n.OpsPerSec)},
-		nodeColClients: {text: fmtCount(n.ConnectedClients)},
-		nodeColKeys:    {text: fmtCount(n.KeysInDB)},
+		nodeColOps:     {text: fmtCountFit(n.OpsPerSec, cols[nodeColOps].width)},
+		nodeColClients: {text: fmtCountFit(n.ConnectedClients, cols[nodeColClients].width)},
+		nodeColKeys:    {text: fmtCountFit(n.KeysInDB, cols[nodeColKeys].width)},
 		nodeColPing:    {text: strconv.FormatFloat(n.PingMs, 'f', 1, 64) + "ms", tone: toneDim},
 	}
 }

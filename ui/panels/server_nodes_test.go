@@ -55,7 +55,7 @@ func TestServerNodesOnlyForClusters(t *testing.T) {
 	m.SetSize(100, 12)
 	m.SetData(Data{Snap: clusterFixture(), Now: t0})
 	v := m.View()
-	for _, want := range []string{"3 nodes", "127.0.0.1:7000", "127.0.0.1:7002", "95.0M", "1000"} {
+	for _, want := range []string{"3 nodes", "127.0.0.1:7000", "127.0.0.1:7002", "95.0M", "1,000"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}

@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"math"
 	"strings"
 	"time"
 )
@@ -57,33 +58,9 @@ func (r *series) last() (sample, bool) {
 	return r.s[len(r.s)-1], true
 }
 
-// ratePerMinute is the change per minute over about the last span: from the
-// oldest sample within span of the newest (or the one just before, when the
-// newest is alone in the span) to the newest. ok is false with fewer than two
-// samples.
-func (r *series) ratePerMinute(span time.Duration) (float64, bool) {
-	n := len(r.s)
-	if n < 2 {
-		return 0, false
-	}
-	last := r.s[n-1]
-	base := n - 1
-	for base > 0 && last.at.Sub(r.s[base-1].at) <= span {
-		base--
-	}
-	if base == n-1 {
-		base = n - 2
-	}
-	el := last.at.Sub(r.s[base].at)
-	if el <= 0 {
-		return 0, false
-	}
-	return (last.v - r.s[base].v) / el.Minutes(), true
-}
-
 // spark draws the series as a sparkline w cells wide: the time from the oldest
 // to the newest sample is split into w buckets, each showing its last value
-// (carried forward over empty buckets), scaled between the min and the max.
+// (carried forward over empty buckets), on the vertical scale of sparkScale.
 func (r *series) spark(w int) string {
 	if w <= 0 || len(r.s) == 0 {
 		return ""
@@ -112,6 +89,7 @@ func (r *series) draw(w int) string {
 	for _, p := range r.s {
 		lo, hi = min(lo, p.v), max(hi, p.v)
 	}
+	bottom, vspan := sparkScale(lo, hi)
 	var b strings.Builder
 	b.Grow(w * 3)
 	seen, cur := false, 0.0
@@ -123,17 +101,40 @@ func (r *series) draw(w int) string {
 			b.WriteByte(' ')
 			continue
 		}
-		l := level(cur, lo, hi) * sparkRuneBytes
+		l := level(cur, bottom, vspan) * sparkRuneBytes
 		b.WriteString(sparkLevels[l : l+sparkRuneBytes])
 	}
 	return b.String()
 }
 
-// level maps v in [lo, hi] to a sparkline level (the middle when flat).
-func level(v, lo, hi float64) int {
-	if hi <= lo {
-		return sparkTop / 2
+// minSparkSpan is the least range a sparkline's full height stands for, as
+// a fraction of the series' largest magnitude: a quarter of the stock, so
+// that one of the eight heights is at least about 3.6% of it. A smaller
+// change draws (nearly) flat — a 0.16% drop is no cliff — and a flat stock
+// draws at mid height, never as a full bar; a sale that sold from 200 to 40
+// still spans the whole height.
+const minSparkSpan = 0.25
+
+// sparkScale returns the vertical scale of a sparkline of values in [lo, hi]:
+// its bottom and the range its height stands for. The range is hi − lo, or
+// minSparkSpan of the largest magnitude when that is more, centred on the
+// values (for a stock that never went below 0 the bottom then stays above
+// 0: the centre is at least half the top). A stock flat at 0 draws at the
+// bottom.
+func sparkScale(lo, hi float64) (bottom, span float64) {
+	span, bottom = hi-lo, lo
+	if least := minSparkSpan * max(math.Abs(lo), math.Abs(hi)); span < least {
+		span, bottom = least, (lo+hi)/2-least/2
 	}
-	l := int((v - lo) / (hi - lo) * float64(sparkTop))
+	if span <= 0 { // every value 0
+		return lo, 1
+	}
+	return bottom, span
+}
+
+// level maps v to one of the sparkline's heights on the scale from bottom
+// over span.
+func level(v, bottom, span float64) int {
+	l := int((v - bottom) / span * float64(sparkTop))
 	return min(max(l, 0), sparkTop)
 }

@@ -33,6 +33,7 @@ const (
 	toneFlag
 	toneMarked
 	toneSpark
+	toneSoldOut
 )
 
 // styleOf returns the style of tone t (nil for plain).
@@ -52,6 +53,8 @@ func styleOf(st *theme.Styles, t tone) *lipgloss.Style {
 		return &st.Marked
 	case toneSpark:
 		return &st.Spark
+	case toneSoldOut:
+		return &st.SoldOut
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import "github.com/charmbracelet/lipgloss"
 // Palette is the set of adaptive colours the styles are made of.
 type Palette struct {
 	Text, Muted, Accent, Good, Warn, Bad lipgloss.AdaptiveColor
+	SoldOut                              lipgloss.AdaptiveColor // a sale whose stock is 0
 	Border, BorderFocused                lipgloss.AdaptiveColor
 	SelectedBg, SelectedFg, BlurBg       lipgloss.AdaptiveColor
 	BannerBg, BannerFg, HeaderBg         lipgloss.AdaptiveColor
@@ -24,6 +25,7 @@ func DefaultPalette() Palette {
 		Good:          lipgloss.AdaptiveColor{Light: "#116329", Dark: "#56D364"},
 		Warn:          lipgloss.AdaptiveColor{Light: "#7D4E00", Dark: "#E3B341"},
 		Bad:           lipgloss.AdaptiveColor{Light: "#B62324", Dark: "#FF7B72"},
+		SoldOut:       lipgloss.AdaptiveColor{Light: "#8250DF", Dark: "#D2A8FF"},
 		Border:        lipgloss.AdaptiveColor{Light: "#B1BAC4", Dark: "#484F58"},
 		BorderFocused: lipgloss.AdaptiveColor{Light: "#0969DA", Dark: "#58A6FF"},
 		SelectedBg:    lipgloss.AdaptiveColor{Light: "#0969DA", Dark: "#1F6FEB"},
@@ -59,6 +61,7 @@ type Styles struct {
 	Marked          lipgloss.Style // the selected sale's marker and id
 	Good, Warn, Bad lipgloss.Style // OK / refusal or warning / error or danger
 	Flag            lipgloss.Style // a flagged value (e.g. "no TTL")
+	SoldOut         lipgloss.Style // a sold-out sale's stock and "SOLD OUT": a state, not an error or "no data"
 	Spark           lipgloss.Style // sparklines
 	Empty           lipgloss.Style // placeholder text ("no data yet")
 	Stale           lipgloss.Style // "data 12s old"
@@ -109,6 +112,7 @@ func NewWithPalette(r *lipgloss.Renderer, p Palette) Styles {
 		Warn:             fg(p.Warn),
 		Bad:              fg(p.Bad),
 		Flag:             fg(p.Bad).Bold(true),
+		SoldOut:          fg(p.SoldOut).Bold(true),
 		Spark:            fg(p.Accent),
 		Empty:            fg(p.Muted).Italic(true),
 		Stale:            fg(p.Warn).Bold(true),
