@@ -135,23 +135,29 @@ func (t *Tracker) goneLocked(key string, v redisops.Vanish) (redisops.Leak, bool
 }
 
 // classify decides whether th's end, observed as v, was a leak (the doc of
-// redisops.Vanish): expired or evicted, or seen at or after its deadline
-// (within the margin), is a verified leak; found gone after its deadline
-// without being seen, an unverified one; anything before its deadline, or
-// deleted, a release.
+// redisops.Vanish): expired or evicted, or provably after its deadline (a
+// lower bound past it, with the feed unbroken), is a verified leak; provably
+// before its deadline, or deleted, a release; otherwise, once the deadline
+// has passed, an unverified leak (it may have been released: never
+// reclaimed by default). Redis expires a key only once its millisecond
+// clock is past the deadline, so a release can still come within the
+// deadline's millisecond: only a lower bound a millisecond past it proves
+// an expiry.
 func (t *Tracker) classify(th trackedHold, v redisops.Vanish) (redisops.Leak, bool) {
-	margin := v.Margin
-	if margin <= 0 {
-		margin = t.skew
-	}
 	class := ""
+	before := v.Before
+	if before.IsZero() {
+		before = v.At
+	}
 	switch {
 	case v.Expired:
 		class = redisops.LeakVerified
 	case v.Deleted || th.deadline.IsZero():
-	case v.Seen && !v.At.Before(th.deadline.Add(time.Millisecond-margin)):
+	case !before.IsZero() && before.Before(th.deadline):
+		// ended before its deadline: released or checked out
+	case v.Seen && !v.NotBefore.IsZero() && !v.NotBefore.Before(th.deadline.Add(time.Millisecond)):
 		class = redisops.LeakVerified
-	case !v.Seen && !v.At.Before(th.deadline):
+	default:
 		class = redisops.LeakUnverified
 	}
 	if class == "" {
@@ -159,6 +165,9 @@ func (t *Tracker) classify(th trackedHold, v redisops.Vanish) (redisops.Leak, bo
 	}
 	l := redisops.Leak{Sale: th.h.Sale, User: th.h.User, Key: th.h.Key, Shape: th.h.Shape, Quantity: th.h.Quantity,
 		Stamp: th.stamp, Deadline: th.deadline, At: v.At, Class: class}
+	if l.At.IsZero() {
+		l.At = before
+	}
 	tot := t.totals[l.Sale]
 	tot.Units += l.Quantity
 	tot.Holds++

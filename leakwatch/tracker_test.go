@@ -19,14 +19,15 @@ func trackedHoldAt(sale, user string, qty int64, ttl time.Duration, reservedAt t
 func all(string) bool { return true }
 
 // TestTrackerClassifies: the outcome rule at its boundaries, with an
-// injected clock. A seen end (pushed or notified) is judged against the
-// deadline within the margin (here 5 ms: a leak from deadline − 4 ms on); an
-// end only found later is a release when found before the deadline and
-// otherwise unverified; an expired notification is a leak whenever, a
-// deleted one never.
+// injected clock. An end provably before the deadline (its upper bound
+// before it) is a release, whatever came after; one provably after it (a
+// lower bound a millisecond past the deadline, the feed unbroken) a verified
+// leak; anything in between, or without a lower bound, an unverified one
+// once the deadline has passed; an expired notification is a leak whenever,
+// a deleted one never.
 func TestTrackerClassifies(t *testing.T) {
-	tr := NewTracker(5 * time.Millisecond)
-	users := []string{"r40", "r5", "m4", "at", "found-early", "found-late", "event", "deleted", "nottl"}
+	tr := NewTracker(0)
+	users := []string{"r40", "r1", "band", "after", "at-deadline", "gap", "found-early", "found-late", "event", "deleted", "nottl"}
 	var holds []redisops.Hold
 	for _, u := range users {
 		ttl := 10 * time.Second
@@ -40,22 +41,25 @@ func TestTrackerClassifies(t *testing.T) {
 	if tr.Tracked() != len(users) {
 		t.Fatalf("tracked %d, want %d (the hold without a quantity is not tracked)", tr.Tracked(), len(users))
 	}
-	deadline := 10 * time.Second
+	d := t0.Add(10 * time.Second)
+	ms := time.Millisecond
 	checks := []struct {
 		user  string
 		v     redisops.Vanish
 		class string // "" no leak
 	}{
-		{"r40", redisops.Vanish{At: t0.Add(deadline - 40*time.Millisecond), Seen: true}, ""},
-		{"r5", redisops.Vanish{At: t0.Add(deadline - 5*time.Millisecond), Seen: true}, ""},
-		{"m4", redisops.Vanish{At: t0.Add(deadline - 4*time.Millisecond), Seen: true}, redisops.LeakVerified}, // within the margin
-		{"at", redisops.Vanish{At: t0.Add(deadline + time.Millisecond), Seen: true}, redisops.LeakVerified},
-		{"found-early", redisops.Vanish{At: t0.Add(deadline - time.Millisecond)}, ""},
-		{"found-late", redisops.Vanish{At: t0.Add(deadline)}, redisops.LeakUnverified},
+		{"r40", redisops.Vanish{Before: d.Add(-40 * ms), NotBefore: d.Add(-41 * ms), Seen: true}, ""},
+		{"r1", redisops.Vanish{Before: d.Add(-ms), Seen: true}, ""},
+		{"band", redisops.Vanish{Before: d.Add(2 * ms), NotBefore: d.Add(-4 * ms), Seen: true}, redisops.LeakUnverified},
+		{"after", redisops.Vanish{Before: d.Add(30 * ms), NotBefore: d.Add(ms), Seen: true}, redisops.LeakVerified},
+		{"at-deadline", redisops.Vanish{Before: d.Add(30 * ms), NotBefore: d, Seen: true}, redisops.LeakUnverified}, // a release can still come in the deadline's millisecond
+		{"gap", redisops.Vanish{Before: d.Add(30 * ms), NotBefore: d.Add(5 * ms)}, redisops.LeakUnverified},
+		{"found-early", redisops.Vanish{Before: d.Add(-ms)}, ""},
+		{"found-late", redisops.Vanish{Before: d}, redisops.LeakUnverified},
 		{"event", redisops.Vanish{At: t0.Add(time.Second), Seen: true, Expired: true}, redisops.LeakVerified},
 		{"deleted", redisops.Vanish{At: t0.Add(time.Hour), Seen: true, Deleted: true}, ""},
-		{"nottl", redisops.Vanish{At: t0.Add(time.Hour)}, ""},
-		{"unknown", redisops.Vanish{At: t0.Add(time.Hour), Expired: true}, ""}, // never seen: nothing known
+		{"nottl", redisops.Vanish{Before: t0.Add(time.Hour)}, ""},
+		{"unknown", redisops.Vanish{Before: t0.Add(time.Hour), Expired: true}, ""}, // never seen: nothing known
 	}
 	for _, c := range checks {
 		l, leak := tr.Gone("reservation:"+c.user+":s1", c.v)
@@ -63,11 +67,11 @@ func TestTrackerClassifies(t *testing.T) {
 			t.Errorf("%s gone %+v: leak %v class %q, want class %q", c.user, c.v, leak, l.Class, c.class)
 		}
 	}
-	want := map[string]redisops.LeakTotals{"s1": {Units: 8, Holds: 4, UnverifiedUnits: 2, UnverifiedHolds: 1}}
+	want := map[string]redisops.LeakTotals{"s1": {Units: 12, Holds: 6, UnverifiedUnits: 8, UnverifiedHolds: 4}}
 	if got := tr.Totals(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("totals %v, want %v", got, want)
 	}
-	if d := tr.Drain(); len(d) != 4 || d[0].Key != "reservation:event:s1" || d[0].Stamp != fmt.Sprint(t0.Unix()) {
+	if d := tr.Drain(); len(d) != 6 || d[0].Key != "reservation:event:s1" || d[0].Stamp != fmt.Sprint(t0.Unix()) {
 		t.Fatalf("drained %+v", d)
 	}
 	if d := tr.Drain(); len(d) != 0 {

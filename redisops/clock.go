@@ -62,6 +62,43 @@ func (c *serverClock) toServer(local time.Time) time.Time {
 	return local.Add(c.best.offset)
 }
 
+// minClockUncertainty is the least uncertainty an estimate is given: TIME
+// has microseconds, but the sample's round trip is split evenly only as an
+// assumption.
+const minClockUncertainty = 100 * time.Microsecond
+
+// estimate returns the offset (server minus local) and its uncertainty
+// (half the best sample's round trip, at least minClockUncertainty); ok is
+// false when there is no sample yet.
+func (c *serverClock) estimate() (offset, uncertainty time.Duration, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.ok {
+		return 0, 0, false
+	}
+	return c.best.offset, max(c.best.uncertainty, minClockUncertainty), true
+}
+
+// upper is a server time no earlier than the local time local (zero when
+// the clock is not known): what happened before local, happened before it.
+func (c *serverClock) upper(local time.Time) time.Time {
+	off, u, ok := c.estimate()
+	if !ok || local.IsZero() {
+		return time.Time{}
+	}
+	return local.Add(off + u)
+}
+
+// lower is a server time no later than the local time local (zero when the
+// clock is not known).
+func (c *serverClock) lower(local time.Time) time.Time {
+	off, u, ok := c.estimate()
+	if !ok || local.IsZero() {
+		return time.Time{}
+	}
+	return local.Add(off - u)
+}
+
 // margin is the uncertainty of the estimate, within the bounds (the maximum
 // until a sample exists).
 func (c *serverClock) margin() time.Duration {

@@ -187,7 +187,11 @@ func (e *events) apply(key, event string) {
 		switch event {
 		case "del", "expired", "evicted", "rename_from", "move_from", "unlink":
 			now := time.Now()
-			e.p.idx.remove(key, now, Vanish{At: e.p.serverNow(now), Seen: true,
+			at := e.p.serverNow(now)
+			if c := e.p.clk0.Load(); c != nil && !c.upper(now).IsZero() {
+				at = c.upper(now)
+			}
+			e.p.idx.remove(key, now, Vanish{At: at, Before: at, Seen: true,
 				Expired: event == "expired" || event == "evicted", Deleted: event == "del" || event == "unlink"})
 		default:
 			e.p.idx.markDirty(key)

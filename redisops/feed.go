@@ -32,8 +32,11 @@ const (
 // feedSink is told of what the feed pushes: key names (at is the local time
 // they were read off the socket) and flushes (every key may be gone).
 type feedSink interface {
-	pushed(addr string, keys []string, at time.Time)
-	flushed(addr string, at time.Time)
+	// pushed: keys read at at (local); floor is the send time (local) of the
+	// last PING answered before them: they were caused at or after it
+	// (zero: no PING answered yet). See feed_ping.go.
+	pushed(addr string, keys []string, at, floor time.Time)
+	flushed(addr string, at, floor time.Time)
 }
 
 // feedNode is the feed of one master. Both connections are read by
@@ -42,16 +45,34 @@ type feedSink interface {
 // delivers what the server pushed meanwhile, in order, once it answers. Only
 // a closed connection or a broken redirect is a gap.
 type feedNode struct {
-	addr     string
-	sub, trk *respConn
-	subID    int64
-	trkInfo  bool        // the server has CLIENT TRACKINGINFO (6.2+)
-	dead     atomic.Bool // a read loop ended: the connection is gone
-	deadWhy  atomic.Value
-	replies  chan any // the tracking connection's replies, in order
-	owed     int      // replies sent for and not received yet (a stalled check)
-	done     chan struct{}
-	once     sync.Once
+	addr      string
+	sub, trk  *respConn
+	subID     int64
+	trkInfo   bool        // the server has CLIENT TRACKINGINFO (6.2+)
+	dead      atomic.Bool // a read loop ended: the connection is gone
+	deadWhy   atomic.Value
+	replies   chan any  // the tracking connection's replies, in order
+	owed      int       // replies sent for and not received yet (a stalled check)
+	owedSince time.Time // when the replies owed were asked for
+	done      chan struct{}
+	once      sync.Once
+	lostOnce  sync.Once
+	pg        *pinger
+}
+
+// lose records this node's gap once, however many of its loops and checks
+// notice it (one lost connection is one gap).
+func (n *feedNode) lose(f *feed) { n.lostOnce.Do(f.gap) }
+
+// closing reports whether the node was closed on purpose (its loops then
+// end without a gap).
+func (n *feedNode) closing() bool {
+	select {
+	case <-n.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // errFeedStalled is a check whose replies did not come in time: the
@@ -203,12 +224,12 @@ func (f *feed) tickNode(ctx context.Context, pn pnode, acct *tickCost) {
 		if err == nil || errors.Is(err, errFeedStalled) {
 			return // a stall is waited out: nothing pushed is lost while the connections stay
 		}
+		n.lose(f)
 		n.close()
 		f.mu.Lock()
 		delete(f.nodes, pn.addr)
 		f.lastErr = "feed connection lost: " + err.Error()
 		f.mu.Unlock()
-		f.gap()
 	}
 	if denied {
 		return
@@ -230,9 +251,11 @@ func (f *feed) tickNode(ctx context.Context, pn pnode, acct *tickCost) {
 	}
 	f.denied = ""
 	f.nodes[pn.addr] = n
-	f.wg.Add(2)
+	n.pg = newPinger(n)
+	f.wg.Add(3)
 	go f.read(n)
 	go f.readReplies(n)
+	go n.pg.run(&f.wg)
 }
 
 // feedRefusal says whether err is the server refusing the feed for good (an
@@ -325,6 +348,10 @@ func (f *feed) check(n *feedNode, acct *tickCost) error {
 	if n.dead.Load() {
 		return n.lost()
 	}
+	if err := f.silent(n); err != nil {
+		return err
+	}
+	n.pg.now() // a PING per tick: liveness, and a fresh floor for the pushes
 	deadline := time.NewTimer(f.p.timeout)
 	defer deadline.Stop()
 	for ; n.owed > 0; n.owed-- { // a stalled check's late replies first
@@ -340,7 +367,7 @@ func (f *feed) check(n *feedNode, acct *tickCost) error {
 	if err := n.trk.send(cmds...); err != nil {
 		return err
 	}
-	n.owed = len(cmds)
+	n.owed, n.owedSince = len(cmds), sent
 	r := make([]any, 0, len(cmds))
 	for range cmds {
 		v, ok := f.replyValue(n, deadline.C)
@@ -365,6 +392,43 @@ func (f *feed) check(n *feedNode, acct *tickCost) error {
 		return nil
 	}
 	return trackingHealthy(r[1], n.subID)
+}
+
+// silent reports a feed connection that stopped answering while the server
+// answers others: a PING or a check outstanding for more than twice the
+// timeout, after which a tick's plan reached the same server. A stalled
+// server answers no one, and is waited out; a connection black-holed
+// (a dropped NAT flow, a failover behind a virtual IP) is a gap.
+func (f *feed) silent(n *feedNode) error {
+	limit := 2 * f.p.timeout
+	since := n.pg.oldestUnanswered()
+	if n.owed > 0 && (since.IsZero() || n.owedSince.Before(since)) {
+		since = n.owedSince
+	}
+	if since.IsZero() || time.Since(since) < limit {
+		return nil
+	}
+	if ok := f.p.planOK(n.addr); ok.After(since.Add(f.p.timeout)) {
+		return fmt.Errorf("no answer on the feed's connections for %s while the server answers others", time.Since(since).Round(time.Second))
+	}
+	return nil
+}
+
+// schedulePings hands every armed node the PINGs that bracket the hold
+// deadlines ahead (server time).
+func (f *feed) schedulePings(deadlines []time.Time) {
+	f.mu.Lock()
+	nodes := make([]*feedNode, 0, len(f.nodes))
+	for _, n := range f.nodes {
+		nodes = append(nodes, n)
+	}
+	f.mu.Unlock()
+	now := time.Now()
+	for _, n := range nodes {
+		if at, ok := pingTimes(deadlines, f.p.clocks.of(n.addr), now); ok {
+			n.pg.schedule(at)
+		}
+	}
 }
 
 // stalledOrLost is the error of a check whose reply did not come: the
@@ -403,7 +467,9 @@ func (f *feed) readReplies(n *feedNode) {
 		if err != nil {
 			n.deadWhy.Store("tracking connection: " + err.Error())
 			n.dead.Store(true)
-			f.gap()
+			if !n.closing() {
+				n.lose(f)
+			}
 			return
 		}
 		select {
@@ -489,15 +555,22 @@ func (f *feed) read(n *feedNode) {
 		if err != nil {
 			n.deadWhy.Store("subscriber: " + err.Error())
 			n.dead.Store(true)
-			f.gap()
+			if !n.closing() {
+				n.lose(f)
+			}
 			return
 		}
 		msg, ok := v.([]any)
+		if ok && isPong(msg) {
+			n.pg.pong()
+			continue
+		}
 		if !ok || len(msg) != 3 || msg[0] != "message" || msg[1] != feedChannel {
 			continue
 		}
+		floor := n.pg.floor()
 		if msg[2] == nil {
-			f.sink.flushed(n.addr, at)
+			f.sink.flushed(n.addr, at, floor)
 			continue
 		}
 		items := asSlice(msg[2])
@@ -508,7 +581,7 @@ func (f *feed) read(n *feedNode) {
 			}
 		}
 		f.pushedN.Add(int64(len(keys)))
-		f.sink.pushed(n.addr, keys, at)
+		f.sink.pushed(n.addr, keys, at, floor)
 	}
 }
 

@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -63,5 +64,46 @@ func TestFeedAfterServerStall(t *testing.T) {
 			t.Fatalf("500 new holds not counted within 5 s of SIGCONT (last error %v)", err)
 		}
 		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// TestFeedFailedTickKeepsPushedKeys: a tick that fails (the server stopped
+// after a release was pushed) does not drop the pushed keys it took: once
+// the server answers, the release is read and its end reported.
+func TestFeedFailedTickKeepsPushedKeys(t *testing.T) {
+	srv := redistest.Start(t)
+	c := newClientOn(t, srv, Options{Timeout: time.Second})
+	p := NewPoller(c, PollerOptions{Now: newFakeClock().now}) // the walk cannot move: only the push can tell
+	defer p.Close()
+	obs := &recordObserver{}
+	p.SetHoldObserver(obs)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	rdb.Set(ctx, "inventory:s1", 100, 0)
+	tickFor(t, p, "live", 5*time.Second, 20*time.Millisecond, feedIs(FeedLive))
+	writeHold(t, rdb, "s1", "u1", 2, 300*time.Second)
+	tickFor(t, p, "counted", 3*time.Second, 20*time.Millisecond, func(s *Snapshot) bool { n, _ := saleHolds(s, "s1"); return n == 1 })
+	rdb.Del(ctx, "reservation:u1:s1")
+	for i := 0; p.idx.dirtyLen() == 0; i++ {
+		if i > 200 {
+			t.Fatal("the release was never pushed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	pid := srv.PID()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	_, err := p.Snapshot(ctx, SnapshotOptions{Sale: "other"})
+	_ = syscall.Kill(pid, syscall.SIGCONT)
+	if err == nil {
+		t.Fatal("a tick succeeded while the server was stopped")
+	}
+	snap := tickFor(t, p, "the release read after the failed tick", 5*time.Second, 20*time.Millisecond, func(s *Snapshot) bool {
+		n, _ := saleHolds(s, "s1")
+		return n == 0
+	})
+	if got := obs.goneList(); len(got) != 1 || !strings.Contains(got[0], "reservation:u1:s1") {
+		t.Fatalf("observer heard %v (feed %s): the pushed key was dropped by the failed tick", got, snap.Feed.State)
 	}
 }

@@ -28,21 +28,24 @@ func (e *holdEntry) alive(now time.Time) bool {
 	return e.deadline.IsZero() || now.Before(e.deadline)
 }
 
-// dirtyMark is why a key is read again at the next tick: pushed by the feed
-// (at: the last push, server time; epoch: the feed's gap count then), or
-// only asked for (a read that could not tell, pushed false).
+// dirtyMark is why a key is read again at the next tick: pushed by the feed,
+// or only asked for (a read that could not tell, pushed false). A pushed
+// mark is the FIRST push since the key was last read: the hold as last read
+// ended (or changed) at that push's change, which happened before before
+// and at or after notBefore (server time; zero: not known) — feed_ping.go;
+// epoch is the feed's epoch then.
 type dirtyMark struct {
-	pushed   bool
-	at       time.Time
-	epoch    int64
-	typeless bool // a guessed shape was wrong: read with TYPE next time
+	pushed            bool
+	before, notBefore time.Time
+	epoch             int64
+	typeless          bool // a guessed shape was wrong: read with TYPE next time
 }
 
 // awaiting is a key a read found gone while the feed was healthy, before
 // its push arrived: its end is classified when the push comes (or, after
 // awaitPush, as not seen).
 type awaiting struct {
-	foundAt    time.Time // server time the read found it gone
+	foundAt    time.Time // a server time no earlier than when the read found it gone
 	foundLocal time.Time
 	epoch      int64 // the entry's epoch (holdEntry.epoch)
 }
@@ -113,9 +116,29 @@ func newHoldIndex() *holdIndex {
 // the same in server time). A read older than an event's removal of the key
 // is dropped.
 func (x *holdIndex) learn(h Hold, readAt, at time.Time, walk int64) {
+	x.learnPushed(h, readAt, at, walk, nil)
+}
+
+// learnPushed is learn for the read of a pushed key (mark): when the read
+// finds another hold under the key (a new stamp: a release then a new
+// reserve, or a double reserve), the hold as last read ended by the first
+// push, and the observer hears that end first, with the push's bounds.
+func (x *holdIndex) learnPushed(h Hold, readAt, at time.Time, walk int64, mark *dirtyMark) {
 	x.notify.Lock()
 	defer x.notify.Unlock()
+	var end *Vanish
+	if mark != nil && mark.pushed {
+		x.mu.Lock()
+		if e := x.holds[h.Key]; e != nil && e.stamp != HoldStamp(h) {
+			v := x.pushedEnd(h.Key, *mark, time.Time{})
+			end = &v
+		}
+		x.mu.Unlock()
+	}
 	if obs := x.learnLocked(h, readAt, at, walk); obs != nil {
+		if end != nil {
+			obs.Gone(h.Key, *end)
+		}
 		obs.Seen([]Hold{h}, at) // outside mu: the observer may take its own
 	}
 }
@@ -235,9 +258,9 @@ func (x *holdIndex) vanished(key string, local, foundAt time.Time) {
 	x.mu.Lock()
 	if m, ok := x.dirty[key]; ok && m.pushed {
 		delete(x.dirty, key)
-		seen := x.seenLocked(key, m)
+		v := x.pushedEnd(key, m, foundAt)
 		x.mu.Unlock()
-		x.remove(key, local, Vanish{At: m.at, Seen: seen})
+		x.remove(key, local, v)
 		return
 	}
 	e, known := x.holds[key]
@@ -249,7 +272,26 @@ func (x *holdIndex) vanished(key string, local, foundAt time.Time) {
 		return
 	}
 	x.mu.Unlock()
-	x.remove(key, local, Vanish{At: foundAt})
+	x.remove(key, local, Vanish{At: foundAt, Before: foundAt})
+}
+
+// pushedEnd is the end a push m (and maybe a read that found the key gone
+// no later than found, zero: none) proves for key (x.mu held): before the
+// push's upper bound and the read's, at or after its lower bound — the
+// lower bound only counts when the feed had no gap since the hold's last
+// read (seenLocked).
+func (x *holdIndex) pushedEnd(key string, m dirtyMark, found time.Time) Vanish {
+	v := Vanish{At: m.before, Before: m.before, Seen: x.seenLocked(key, m)}
+	if a, ok := x.await[key]; ok && (found.IsZero() || a.foundAt.Before(found)) {
+		found = a.foundAt
+	}
+	if !found.IsZero() && (v.Before.IsZero() || found.Before(v.Before)) {
+		v.Before, v.At = found, found
+	}
+	if v.Seen {
+		v.NotBefore = m.notBefore
+	}
+	return v
 }
 
 // expireAwaiting classifies the keys that waited longer than awaitPush for
@@ -265,28 +307,40 @@ func (x *holdIndex) expireAwaiting(now time.Time) {
 	}
 	x.mu.Unlock()
 	for i, k := range late {
-		x.remove(k, at[i].foundLocal, Vanish{At: at[i].foundAt})
+		x.remove(k, at[i].foundLocal, Vanish{At: at[i].foundAt, Before: at[i].foundAt})
 	}
 }
 
-// markPushed asks for key to be read again at the next tick: the feed pushed
-// it at at (server time).
-func (x *holdIndex) markPushed(key string, at time.Time, epoch int64) {
+// markPushed asks for key to be read again at the next tick: the feed
+// pushed it (m). The first push since the key's last read is kept: it is
+// the one that dates the end of the hold as last read (a release followed
+// by a new reserve must not be dated by the reserve).
+func (x *holdIndex) markPushed(key string, m dirtyMark) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.dirty[key] = dirtyMark{pushed: true, at: at, epoch: epoch}
+	x.pushLocked(key, m)
 }
 
-// markAllPushed marks every indexed and awaited key pushed at at (a flush:
-// any of them may be gone).
-func (x *holdIndex) markAllPushed(at time.Time, epoch int64) {
+func (x *holdIndex) pushLocked(key string, m dirtyMark) {
+	if old, ok := x.dirty[key]; ok && old.pushed {
+		return
+	}
+	if old, ok := x.dirty[key]; ok {
+		m.typeless = old.typeless
+	}
+	x.dirty[key] = m
+}
+
+// markAllPushed marks every indexed and awaited key pushed (a flush: any of
+// them may be gone), keeping earlier pushes.
+func (x *holdIndex) markAllPushed(m dirtyMark) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for k := range x.holds {
-		x.dirty[k] = dirtyMark{pushed: true, at: at, epoch: epoch}
+		x.pushLocked(k, m)
 	}
 	for k := range x.await {
-		x.dirty[k] = dirtyMark{pushed: true, at: at, epoch: epoch}
+		x.pushLocked(k, m)
 	}
 }
 
@@ -341,9 +395,9 @@ func (x *holdIndex) goneDirty(key string, m dirtyMark, local, foundAt time.Time)
 		return
 	}
 	x.mu.Lock()
-	seen := x.seenLocked(key, m)
+	v := x.pushedEnd(key, m, foundAt)
 	x.mu.Unlock()
-	x.remove(key, local, Vanish{At: m.at, Seen: seen})
+	x.remove(key, local, v)
 }
 
 // seenLocked reports whether a push m dates key's end as it happened: the
@@ -367,7 +421,7 @@ func (x *holdIndex) seenLocked(key string, m dirtyMark) bool {
 func (x *holdIndex) remark(key string, m dirtyMark) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if _, ok := x.dirty[key]; !ok {
+	if _, ok := x.dirty[key]; !ok || m.pushed { // m's push came first: it dates the end
 		x.dirty[key] = m
 	}
 }
@@ -380,6 +434,28 @@ func (x *holdIndex) shape(key string) string {
 		return e.ref.Shape
 	}
 	return ""
+}
+
+// upcomingDeadlines lists the distinct deadlines (to the millisecond) of
+// indexed holds in (from, to], sorted, at most pingMaxBatch: the feed
+// brackets each with a PING (feed_ping.go).
+func (x *holdIndex) upcomingDeadlines(from, to time.Time) []time.Time {
+	x.mu.Lock()
+	seen := map[int64]bool{}
+	var out []time.Time
+	for _, e := range x.holds {
+		d := e.deadline
+		if d.IsZero() || !d.After(from) || d.After(to) {
+			continue
+		}
+		if ms := d.UnixMilli(); !seen[ms] {
+			seen[ms] = true
+			out = append(out, time.UnixMilli(ms))
+		}
+	}
+	x.mu.Unlock()
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out[:min(len(out), pingMaxBatch)]
 }
 
 // guessShape is the shape to read a pushed key with: the one the index
@@ -420,12 +496,14 @@ func (x *holdIndex) prune(walk int64, started, local, now time.Time) {
 		switch m, ok := x.dirty[k]; {
 		case ok && m.pushed:
 			delete(x.dirty, k)
-			ends[k] = Vanish{At: m.at, Seen: m.epoch == x.epoch && e.epoch == m.epoch, Margin: x.margin}
+			x.holds[k] = e // pushedEnd reads the entry's epoch
+			ends[k] = x.pushedEnd(k, m, now)
+			delete(x.holds, k)
 		case x.feedOK:
-			x.await[k] = awaiting{foundAt: now, foundLocal: local}
+			x.await[k] = awaiting{foundAt: now, foundLocal: local, epoch: e.epoch}
 			continue
 		default:
-			ends[k] = Vanish{At: now}
+			ends[k] = Vanish{At: now, Before: now}
 		}
 		gone = append(gone, k)
 	}

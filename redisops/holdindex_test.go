@@ -195,20 +195,71 @@ func TestHoldIndexGapMakesEndsUnverified(t *testing.T) {
 			h := Hold{Sale: "s", User: "u", Key: "reservation:u:s", Quantity: 2, TTLMs: 10_000, Deadline: t0.Add(10 * time.Second)}
 			x.learn(h, t0, t0, 1)
 			x.setFeed(c.pushEpoch, true, time.Millisecond)
-			m := dirtyMark{pushed: true, at: t0.Add(11 * time.Second), epoch: c.pushEpoch}
+			m := dirtyMark{pushed: true, before: t0.Add(11 * time.Second), notBefore: t0.Add(10500 * time.Millisecond), epoch: c.pushEpoch}
 			x.goneDirty(h.Key, m, t0.Add(12*time.Second), t0.Add(12*time.Second))
-			if len(obs.ends) != 1 || obs.ends[0].Seen != c.seen || !obs.ends[0].At.Equal(m.at) {
-				t.Fatalf("ends %+v, want one at the push's time with Seen %v", obs.ends, c.seen)
+			e := obs.ends
+			if len(e) != 1 || e[0].Seen != c.seen || !e[0].Before.Equal(m.before) || e[0].NotBefore.IsZero() == c.seen {
+				t.Fatalf("ends %+v, want one bounded by the push, Seen %v (a lower bound only when seen)", e, c.seen)
 			}
 		})
 	}
 }
 
 // vanishObserver records the ends a hold index reports.
-type vanishObserver struct{ ends []Vanish }
+type vanishObserver struct {
+	ends []Vanish
+	seen []Hold
+}
 
-func (o *vanishObserver) Seen([]Hold, time.Time) {}
+func (o *vanishObserver) Seen(h []Hold, _ time.Time) { o.seen = append(o.seen, h...) }
 func (o *vanishObserver) Gone(_ string, v Vanish) (Leak, bool) {
 	o.ends = append(o.ends, v)
 	return Leak{}, false
+}
+
+// The first push since a hold's last read dates its end: a release 300 ms
+// before the deadline, then a new reserve and its cancel after the old
+// deadline, all before the next read, is a release (not a leak dated by the
+// later pushes); and a release followed by a new reserve read as a new hold
+// reports the old one's end at the release's push, before the new one.
+func TestHoldIndexFirstPushDatesTheEnd(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	d := t0.Add(10 * time.Second)
+	ms := time.Millisecond
+	release := dirtyMark{pushed: true, before: d.Add(-300 * ms), notBefore: d.Add(-301 * ms), epoch: 1}
+	later := dirtyMark{pushed: true, before: d.Add(100 * ms), notBefore: d.Add(50 * ms), epoch: 1}
+	h := Hold{Sale: "s", User: "u", Key: "reservation:u:s", Quantity: 2, TTLMs: 10_000, Deadline: d}
+	stamp := t0
+	h.ReservedAt = &stamp
+
+	x := newHoldIndex()
+	obs := &vanishObserver{}
+	x.setObserver(obs)
+	x.setFeed(1, true, ms)
+	x.learn(h, t0, t0, 1)
+	x.markPushed(h.Key, release)
+	x.markPushed(h.Key, later)
+	dk := x.takeDirty(10)
+	if len(dk) != 1 || dk[0].mark.before != release.before {
+		t.Fatalf("dirty %+v: the first push must be kept", dk)
+	}
+	x.goneDirty(h.Key, dk[0].mark, t0.Add(11*time.Second), d.Add(200*ms))
+	if len(obs.ends) != 1 || !obs.ends[0].Before.Equal(release.before) {
+		t.Fatalf("ends %+v, want the release's bound", obs.ends)
+	}
+
+	x = newHoldIndex()
+	obs = &vanishObserver{}
+	x.setObserver(obs)
+	x.setFeed(1, true, ms)
+	x.learn(h, t0, t0, 1)
+	x.markPushed(h.Key, release)
+	dk = x.takeDirty(10)
+	h2 := h
+	stamp2 := t0.Add(9 * time.Second)
+	h2.ReservedAt, h2.Deadline, h2.Quantity = &stamp2, d.Add(299*time.Second), 1
+	x.learnPushed(h2, t0.Add(11*time.Second), d.Add(800*ms), 1, &dk[0].mark)
+	if len(obs.ends) != 1 || !obs.ends[0].Before.Equal(release.before) || len(obs.seen) != 2 {
+		t.Fatalf("ends %+v seen %d: the old hold's end at the release's push, then the new hold", obs.ends, len(obs.seen))
+	}
 }

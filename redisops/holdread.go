@@ -166,7 +166,7 @@ func applyHoldRead(idx *holdIndex, ph *pendingHold, walk int64) (Hold, []Anomaly
 	h, an, out := ph.result()
 	switch out {
 	case holdFound:
-		idx.learn(h, ph.readAt, ph.clockAt(ph.readAt), walk)
+		idx.learnPushed(h, ph.readAt, ph.clockAt(ph.readAt), walk, ph.mark)
 	case holdGone, holdWrongType:
 		if ph.mark != nil {
 			idx.goneDirty(ph.ref.Key, *ph.mark, ph.readAt, ph.now())

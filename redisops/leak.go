@@ -12,32 +12,35 @@ import (
 // in-memory ledger, the dashboard's wrapper) is package flashtop/leakwatch;
 // the Redis ledger's operations are in ledger.go. See the comment there.
 
-// DefaultLeakSkew is the clock margin a Vanish that carries none is judged
-// with: the most the server clock estimate may be off (maxClockMargin). It
-// is defined here because the clock estimate is redisops' (clock.go).
+// DefaultLeakSkew is kept for callers of leakwatch.NewTracker; the
+// classification no longer uses a margin (Vanish carries bounds).
 const DefaultLeakSkew = maxClockMargin
 
-// Vanish is how a hold's end was observed. At is in server time.
+// Vanish is how a hold's end was observed, as bounds in server time.
 //
-// Redis never removes a key before its deadline (it expires a key when its
+// Redis never removes a key before its deadline (it expires a key once its
 // millisecond clock is past the deadline), and once the deadline has passed
-// any command on the key, DEL included, first expires it: a removal before
-// the deadline was a release (or a checkout), one at or after it an expiry.
-// So a removal that was pushed (the feed) or notified as it happened is
-// classified exactly, within the margin of the clock estimate; one that was
-// only found later (a read or a walk found the key gone) is known to be
-// before its deadline when it was found before it, and otherwise unverified.
-// The classification is leakwatch.Tracker's.
+// any command on the key, DEL included, first expires it: an end before the
+// deadline was a release (or a checkout), one after it an expiry. flashtop
+// never knows the instant of an end, only bounds: Before, a server time no
+// earlier than the end (a push's arrival, or a read that found the key
+// gone, plus the clock's uncertainty), and NotBefore, one no later than it
+// (the PING that brackets the push, feed_ping.go; zero when nothing bounds
+// it from below). An end provably before the deadline is a release; one
+// provably after it (NotBefore past the deadline, with the feed unbroken,
+// Seen) a verified leak; anything else whose deadline has passed is
+// unverified. The classification is leakwatch.Tracker's.
 type Vanish struct {
-	At time.Time
-	// Seen says At is when the removal was pushed or notified, with the feed
-	// unbroken since the hold was last read.
+	At time.Time // when the end was observed (server time), for the record
+	// Before and NotBefore bound the end (zero: not known).
+	Before, NotBefore time.Time
+	// Seen says the feed had no gap between the hold's last read and the
+	// push that NotBefore comes from.
 	Seen bool
 	// Expired and Deleted say a keyspace notification named the event
 	// (expired or evicted; del or unlink).
 	Expired, Deleted bool
-	// Margin is the uncertainty of At (the server clock estimate); zero
-	// takes the tracker's.
+	// Margin is unused (kept for the zero value's sake of older callers).
 	Margin time.Duration
 }
 

@@ -59,6 +59,7 @@ type Poller struct {
 	clk0   atomic.Pointer[serverClock] // the first master's clock
 	noPET  atomic.Bool                 // the server lacks PEXPIRETIME: PTTL instead
 	wakeCh chan struct{}
+	planAt sync.Map // node addr -> time.Time of its last plan pipeline that succeeded
 
 	mu     sync.Mutex // one tick at a time; guards the fields below
 	w      *walker
@@ -105,16 +106,18 @@ func (p *Poller) serverNow(local time.Time) time.Time {
 // feedSinkOf hands the feed's pushes to the poller's index and walk.
 type feedSinkOf struct{ p *Poller }
 
-// pushed marks pushed hold keys dirty (read again at the next tick) with the
-// push's server time, and notes the sales of pushed stock and queue keys.
-func (s feedSinkOf) pushed(addr string, keys []string, at time.Time) {
+// pushed marks pushed hold keys dirty (read again at the next tick) with
+// what the push proves in server time: the change was before at's upper
+// bound and at or after floor's lower bound (feed_ping.go); and notes the
+// sales of pushed stock and queue keys.
+func (s feedSinkOf) pushed(addr string, keys []string, at, floor time.Time) {
 	p := s.p
-	srv := p.clocks.of(addr).toServer(at)
-	epoch := p.feed.epoch.Load()
+	clk := p.clocks.of(addr)
+	m := dirtyMark{pushed: true, before: clk.upper(at), notBefore: clk.lower(floor), epoch: p.feed.epoch.Load()}
 	sc := p.schema
 	for _, key := range keys {
 		if sale, user, ok := parseIf(sc.Hold, key); ok && validID(sale) && validID(user) {
-			p.idx.markPushed(key, srv, epoch)
+			p.idx.markPushed(key, m)
 			continue
 		}
 		if sale, _, ok := parseIf(sc.Stock, key); ok && validID(sale) {
@@ -127,9 +130,17 @@ func (s feedSinkOf) pushed(addr string, keys []string, at time.Time) {
 }
 
 // flushed: every hold may be gone (FLUSHALL, FLUSHDB): read them all again.
-func (s feedSinkOf) flushed(addr string, at time.Time) {
-	s.p.idx.markAllPushed(s.p.clocks.of(addr).toServer(at), s.p.feed.epoch.Load())
+func (s feedSinkOf) flushed(addr string, at, floor time.Time) {
+	clk := s.p.clocks.of(addr)
+	s.p.idx.markAllPushed(dirtyMark{pushed: true, before: clk.upper(at), notBefore: clk.lower(floor), epoch: s.p.feed.epoch.Load()})
 	s.p.wake()
+}
+
+// planOK is when a tick's plan pipeline to addr last succeeded (zero: never).
+func (p *Poller) planOK(addr string) time.Time {
+	v, _ := p.planAt.Load(addr)
+	t, _ := v.(time.Time)
+	return t
 }
 
 func (p *Poller) now() time.Time { return p.o.Now() }
@@ -208,9 +219,13 @@ func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	}
 	plan, err := p.buildPlan(ctx, o, nodes)
 	if err != nil {
+		if plan != nil {
+			plan.restoreDirty(p.idx)
+		}
 		return nil, err
 	}
 	if err := plan.exec(ctx, p, acct); err != nil {
+		plan.restoreDirty(p.idx) // the pushed keys taken are read at the next tick: never dropped
 		return nil, err
 	}
 	snap, err := plan.assemble(p, o)

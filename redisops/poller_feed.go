@@ -22,6 +22,10 @@ func (p *Poller) feedTick(ctx context.Context, nodes []pnode, acct *tickCost) fe
 	fs := p.feed.state(len(nodes))
 	p.idx.setFeed(fs.epoch, fs.healthy, p.clocks.margin())
 	p.idx.expireAwaiting(time.Now())
+	if fs.healthy {
+		now := p.serverNow(time.Now())
+		p.feed.schedulePings(p.idx.upcomingDeadlines(now, now.Add(pingMaxAhead)))
+	}
 	if !fs.armedAll.IsZero() && !fs.armedAll.Equal(p.armedAll) {
 		now := time.Now()
 		p.repairing = p.w.walksDone > 0 && now.Sub(p.lastRepair) >= repairColdEvery

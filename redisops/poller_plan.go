@@ -128,6 +128,16 @@ func (p *Poller) queueHolds(ctx context.Context, pl *plan, rows int, route func(
 	return nil
 }
 
+// restoreDirty puts back the marks of the dirty keys this plan took, when
+// the tick failed before their reads were applied.
+func (pl *plan) restoreDirty(idx *holdIndex) {
+	for _, ph := range pl.dirty {
+		if ph.mark != nil {
+			idx.remark(ph.ref.Key, *ph.mark)
+		}
+	}
+}
+
 // expireTime reports whether hold reads may use PEXPIRETIME.
 func (p *Poller) expireTime() bool { return !p.noPET.Load() }
 
@@ -170,6 +180,8 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 			acct.add(cmds, np.rtt, true)
 			if err != nil && !isReplyError(err) {
 				errs[i] = Classify(err)
+			} else {
+				p.planAt.Store(np.pn.addr, np.done)
 			}
 		}()
 	}
