@@ -120,20 +120,15 @@ func (r *recorder) write(s *redisops.Snapshot) error {
 // leakStatus is the command log's status word of a leak.
 const leakStatus = "leaked"
 
-// logLeaks adds the leaks a snapshot reveals (and its leak watch or
-// recording errors) to the command log. A leak already logged (a replay
+// logLeaks adds the leaks a snapshot reveals, one line per sale (and its
+// leak watch or recording errors), to the command log. A leak already logged (a replay
 // stepping back over it) is not logged again.
 func (m *Model) logLeaks(s *redisops.Snapshot) {
 	if s == nil {
 		return
 	}
-	for _, l := range s.Leaks {
-		cmd := fmt.Sprintf("%d units lost: hold %s expired (ledger %s)", l.Quantity, redisops.Sanitize(l.Key),
-			redisops.Sanitize(redisops.LedgerKey(l.Sale)))
-		if !l.Recorded {
-			cmd += ", recorded before"
-		}
-		m.appendLogOnce(panels.LogEntry{At: l.At, Command: cmd, Status: leakStatus})
+	for _, e := range leakEntries(s.Leaks) { // one line per sale (ui/leaklog.go)
+		m.appendLogOnce(e)
 	}
 	for _, e := range []string{s.LeakErr, s.RecordErr} {
 		if e != "" {

@@ -117,7 +117,7 @@ func TestLeakShowsInSalesAndLog(t *testing.T) {
 		t.Fatalf("sales rows leaked %+v", h.m.snap.Sales)
 	}
 	view := h.m.View()
-	for _, want := range []string{"LEAKED", "1u/1h", "1 units lost: hold reservation:dave:s1 expired", "leaked"} {
+	for _, want := range []string{"LEAKED", "1u/1h", "s1: 1 hold expired, 1 unit lost (1 unverified) · reservation:dave:s1", "leaked"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -136,7 +136,8 @@ func TestOwnReleaseIsNotALeak(t *testing.T) {
 		h.fb.mu.Lock()
 		h.fb.snap = withoutDave(t0.Add(3 * time.Minute))
 		h.fb.mu.Unlock()
-		h.press("tab", "tab", "x", "y") // release dave (soonest first)
+		focusOn(h.t, h, pHolds)
+		h.press("x", "y") // release dave (soonest first)
 		wantOps(t, h.fb, "Release s1 dave nil")
 	})
 	if got := w.Tracker.Totals(); len(got) != 0 || h.m.snap.Sales[0].LeakedUnits != 0 {

@@ -88,6 +88,9 @@ func (m *Queue) SetData(d Data) {
 	if d.Snap != nil && d.Sale != "" {
 		m.entries = d.Snap.Queues[d.Sale]
 	}
+	if d.Filter != "" { // by user; positions stay the queue's
+		m.entries = slices.DeleteFunc(slices.Clone(m.entries), func(e redisops.QueueEntry) bool { return !matches(d.Filter, e.User) })
+	}
 	i := slices.IndexFunc(m.entries, func(e redisops.QueueEntry) bool { return e.User == m.cursorID })
 	m.list.track(i, len(m.entries), m.page())
 	if len(m.entries) > 0 {
@@ -112,12 +115,14 @@ func (m Queue) View() string {
 	if s := m.saleStats(); s != nil {
 		suffix = m.st.Dim.Render(" · " + fmtCount(s.QueueLength) + " waiting")
 	}
-	suffix += m.st.Stale.Render(staleSuffix(m.data))
+	suffix += m.filterSuffix(m.data.Filter) + m.st.Stale.Render(staleSuffix(m.data))
 	switch {
 	case m.data.Snap == nil:
 		return m.box(title, suffix, m.message(noData))
 	case m.data.Sale == "":
 		return m.box(title, suffix, m.message(noSale))
+	case len(m.entries) == 0 && m.data.Filter != "":
+		return m.box(title, suffix, m.message(noRowMatch))
 	case len(m.entries) == 0:
 		return m.box(title, suffix, m.message(emptyQueue))
 	}
