@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
 )
 
 // focusOn tabs until panel id has the focus (the tab order is the layout's).
@@ -95,3 +97,16 @@ func TestFilterOtherPanels(t *testing.T) {
 
 // noRowMatchText is the panels' body when a filter hides every row.
 const noRowMatchText = "nothing matches the filter"
+
+// While the poller has not read flash_sales:active whole, the status bar
+// says how many of its ids the sales rows come from.
+func TestStatusSaysActiveSetIsPartial(t *testing.T) {
+	h := newHarness(t, true)
+	s := testSnapshot(t0)
+	s.Truncated = &redisops.Truncation{ActiveSales: &redisops.Cut{Shown: 1000, Total: 2500, How: "x"}}
+	h.fb.snap = s
+	h.press("R")
+	if v := h.m.View(); !strings.Contains(v, "flash_sales:active: 1000 of 2500 ids read so far") {
+		t.Errorf("status bar:\n%s", v)
+	}
+}
