@@ -15,7 +15,7 @@ type frames struct {
 
 // Size thresholds, in terminal cells.
 const (
-	wideWidth      = 160 // from here, the sales table and lists take the left two thirds, the server the right
+	wideWidth      = 160 // from here, the sales table and lists take the left three quarters, the server the right
 	pairMinWidth   = 60  // below this, paired panels stack instead
 	tallHeader     = 12  // from this height the header takes two lines
 	tallStatus     = 20  // from this height the status bar takes two lines
@@ -131,7 +131,8 @@ func computeLayout(w, h int, fr frames, banner bool, wt wants) layout {
 }
 
 // arrange is the layout tree for width w. From wideWidth: the sales table
-// over holds and queue on the left two thirds, the server over the slowlog
+// over holds and queue on the left three quarters (whole UUIDs and every
+// sales column at 160), the server over the slowlog
 // on the right, then the command log and the anomalies across the whole
 // width (their lines are long). Narrower: one column of pairs, then of
 // single panels.
@@ -141,7 +142,7 @@ func arrange(w int) node {
 	case w >= wideWidth:
 		left := stacked(leaf(pSales), pair(pHolds, pQueue))
 		right := stacked(leaf(pServer), leaf(pSlowlog))
-		return stacked(across([]int{2, 1}, left, right), leaf(pCmdLog), leaf(pAnomalies))
+		return stacked(across([]int{3, 1}, left, right), leaf(pCmdLog), leaf(pAnomalies))
 	case w >= pairMinWidth:
 		return stacked(leaf(pSales), pair(pHolds, pQueue), pair(pServer, pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
 	}

@@ -22,8 +22,10 @@ type leakGroup struct {
 
 // leakEntries turns a snapshot's leaks into command log lines: one per sale
 // (a tick that loses 40 holds logs one line, not 40), in sale order, with
-// counted nouns: "s1: 3 holds expired, 7 units lost (2 unverified) ·
-// ledger flashtop:leaks:{s1}". A single hold names its key.
+// counted nouns, the figures first (a narrow log cuts the end): "s1: 3 holds
+// expired, 7 units lost (2 unverified)". A single hold names its key; leaks
+// another flashtop recorded first are counted. (The ledger is
+// flashtop:leaks:{sale}, as the README says: not repeated on every line.)
 func leakEntries(leaks []redisops.WatchedLeak) []panels.LogEntry {
 	groups := map[string]*leakGroup{}
 	for _, l := range leaks {
@@ -68,9 +70,8 @@ func (g *leakGroup) text() string {
 		b.WriteString(" · " + redisops.Sanitize(g.key))
 	}
 	if g.recordedBefore > 0 {
-		fmt.Fprintf(&b, " · %d recorded before", g.recordedBefore)
+		fmt.Fprintf(&b, " · %d recorded first by another flashtop", g.recordedBefore)
 	}
-	b.WriteString(" · ledger " + redisops.Sanitize(redisops.LedgerKey(g.sale)))
 	return b.String()
 }
 

@@ -20,6 +20,7 @@ const (
 	minCmdWidth    = 12
 	errorWord      = "error"
 	errSep         = " — "
+	flagMark       = " --" // a command line with flags (reserve --sale s1 --user u1)
 	// minCutToken is the fewest cells a long token (an id, a key) is cut to,
 	// in its middle, when a command does not fit: "3f2a8c1…7d9e01".
 	minCutToken = 13
@@ -143,13 +144,18 @@ func (m CmdLog) statusWidth() int {
 }
 
 // shortestFit is the widest command in view with its long tokens cut to
-// minCutToken: the least command column that drops no argument (an error's
-// text after it may be cut).
+// minCutToken: the least command column that drops no argument. Only
+// commands with flags count (a leak line or an error's text may be cut at
+// the end: they put what matters first).
 func (m CmdLog) shortestFit() int {
 	w := 0
 	for i := m.list.offset; i < len(m.rows) && i < m.list.offset+m.page(); i++ {
+		cmd := redisops.Sanitize(m.rows[i].Command)
+		if !strings.Contains(cmd, flagMark) {
+			continue
+		}
 		n := 0
-		for j, tok := range strings.Split(redisops.Sanitize(m.rows[i].Command), " ") { // an error's text may be cut
+		for j, tok := range strings.Split(cmd, " ") {
 			if j > 0 {
 				n++
 			}
