@@ -63,14 +63,15 @@ func runPing(ctx context.Context, cfg config, p printer) int {
 }
 
 // runSnapshot takes one complete snapshot (after a PING that fails fast when
-// the server is unreachable) and prints it.
+// the server is unreachable) and prints it: every hold unless --hold-limit
+// cuts the list, which the output then says (text and "truncated" in JSON).
 func runSnapshot(ctx context.Context, cfg config, p printer) int {
 	client, err := connect(ctx, cfg, true)
 	if err != nil {
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
-	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales})
+	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: cfg.HoldLimit})
 	if err != nil {
 		return p.fail(cfg, err)
 	}

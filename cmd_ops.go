@@ -113,13 +113,14 @@ type spec struct {
 // commandFlags are the flags that belong to commands rather than globally.
 func commandFlags() []string {
 	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration", "stock", "buyers", "attempts", "force", "watch",
-		"include-unverified", "yes"}
+		"include-unverified", "yes", "hold-limit"}
 }
 
 // specs lists the commands of this build (built afresh: no shared state).
 func specs() []spec {
 	return []spec{
-		{name: "snapshot", usage: "snapshot [--sale S]... [--json]", about: "print one complete snapshot (full discovery), then exit"},
+		{name: "snapshot", usage: "snapshot [--sale S]... [--hold-limit N] [--json]", about: "print one complete snapshot (full discovery, every hold), then exit",
+			flags: []string{"hold-limit"}},
 		{name: "reserve", usage: "reserve --sale S --user U [--qty N] [--ttl 300s]", about: "hold N units (default 1) of a sale for a user for --ttl (default 300s)",
 			flags: []string{"user", "qty", "ttl"}, need: []string{"user"}, sale: true, write: true},
 		{name: "release", usage: "release --sale S --user U [--max N]", about: "return a user's held units to stock (refused past --max) and delete the hold",
@@ -268,6 +269,13 @@ func (c *config) setNumbers(fs *pflag.FlagSet, r rawFlags) error {
 		if c.Count, err = redisops.ParseCount("--count", r.count); err != nil {
 			return err
 		}
+	}
+	if fs.Changed("hold-limit") {
+		n, err := redisops.ParseIntIn("--hold-limit", r.holdLimit, 0, maxHoldLimit)
+		if err != nil {
+			return err
+		}
+		c.HoldLimit = int(n)
 	}
 	if err := c.setSimulate(fs, r); err != nil {
 		return err

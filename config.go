@@ -102,6 +102,8 @@ type config struct {
 	Buyers   int
 	Attempts int64
 	Force    bool
+	// snapshot: holds listed (0: every hold)
+	HoldLimit int
 	// audit, replay (cmd_audit.go, cmd_replay.go)
 	Watch time.Duration // audit --watch: 0 for one snapshot
 	File  string        // replay FILE
@@ -115,7 +117,7 @@ type rawFlags struct {
 	maxQueue, interval, scanBudget, timeout, seed string
 	qty, ttl, max, count, rate, duration          string
 	stock, buyers, attempts                       string
-	watch                                         string
+	watch, holdLimit                              string
 }
 
 // options are the redisops connection options of a config.
@@ -177,6 +179,7 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&r.attempts, "attempts", "", "")
 	fs.BoolVar(&c.Force, "force", false, "")
 	fs.StringVar(&r.watch, "watch", "", "")
+	fs.StringVar(&r.holdLimit, "hold-limit", "", "")
 	fs.BoolVar(&c.IncludeUnverified, "include-unverified", false, "")
 	fs.BoolVar(&c.Yes, "yes", false, "")
 	fs.BoolVarP(&c.Help, "help", "h", false, "")

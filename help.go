@@ -87,6 +87,8 @@ func commandFlagHelp(found []spec) string {
 		"attempts": "  --attempts N            bench: reserve attempts in total, each by a user of its own\n",
 		"force":    "  --force                 bench: run on a sale that has a stock or queue key (resets its stock)\n",
 		"watch":    "  --watch D               audit: poll every --interval for D (1s to 24h) and report the holds that expire\n",
+		"hold-limit": "  --hold-limit N          snapshot: list only the N holds soonest to expire (0, the default: every hold);\n" +
+			"                          the counts still cover every hold, and the output says how many were left out\n",
 		"include-unverified": "  --include-unverified    reclaim: also give back the leaks not seen to expire (they may have been\n" +
 			"                          released and sold: an oversell); asks y/N on a terminal\n",
 		"yes": "  --yes                   reclaim --include-unverified: confirm without asking (needed when stdin is\n" +

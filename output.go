@@ -186,6 +186,9 @@ func num(n *int64) string {
 	return fmt.Sprint(*n)
 }
 
+// maxHoldLimit bounds snapshot --hold-limit.
+const maxHoldLimit = 1_000_000_000
+
 // Rows of the text snapshot beyond which a section is cut (JSON has them all).
 const (
 	maxTextHolds  = 50
@@ -247,16 +250,24 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 	if len(s.Sales) == 0 {
 		fmt.Fprintln(tw, "(no sales found)")
 	}
-	writeHolds(tw, s.Reservations)
+	if t := s.Truncated; t != nil && t.ActiveSales != nil {
+		fmt.Fprintf(tw, "(%s: %s)\n", cutText(*t.ActiveSales, "ids of "+redisops.ActiveSalesKey+" read"), t.ActiveSales.How)
+	}
+	writeHolds(tw, s.Reservations, s.Truncated)
 	_ = tw.Flush()
 	writeQueues(w, s.Queues, now)
 	writeSlowlog(w, s.Slowlog)
 	writeAnomalies(w, s.Anomalies)
 }
 
-// writeHolds adds the holds section, soonest expiry first as redisops sorts them.
-func writeHolds(tw io.Writer, holds []redisops.Hold) {
-	fmt.Fprintf(tw, "\nHOLDS (%d)\n", len(holds))
+// writeHolds adds the holds section, soonest expiry first as redisops sorts
+// them; a limited list says how many it left out and how to get them all.
+func writeHolds(tw io.Writer, holds []redisops.Hold, cut *redisops.Truncation) {
+	if cut != nil && cut.Reservations != nil {
+		fmt.Fprintf(tw, "\nHOLDS (%s: %s)\n", cutText(*cut.Reservations, "listed"), cut.Reservations.How)
+	} else {
+		fmt.Fprintf(tw, "\nHOLDS (%d)\n", len(holds))
+	}
 	if len(holds) == 0 {
 		return
 	}
@@ -276,6 +287,15 @@ func writeHolds(tw io.Writer, holds []redisops.Hold) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", redisops.SanitizeCut(h.Sale, 40),
 			redisops.SanitizeCut(h.User, 40), h.Quantity, at, ttl)
 	}
+}
+
+// cutText is "1000 of 3000 listed" ("of ?" when the total is not known).
+func cutText(c redisops.Cut, what string) string {
+	total := "?"
+	if c.Total >= 0 {
+		total = fmt.Sprint(c.Total)
+	}
+	return fmt.Sprintf("%d of %s %s", c.Shown, total, what)
 }
 
 // writeQueues adds the head of each queue, in sale order.

@@ -214,12 +214,12 @@ func quoteCut(s string) string {
 	return strconv.Quote(s)
 }
 
-// collectHolds parses every hold still present (a key that vanished or
-// changed TYPE since the SCAN is left out), adds their anomalies to snap and
-// returns the holds and, per sale, [count, units].
-func (r *reads) collectHolds(snap *Snapshot) ([]Hold, map[string][2]int64) {
-	holds := make([]Hold, 0, len(r.holds))
-	perSale := map[string][2]int64{}
+// collectHolds parses the holds read so far that are still present (a key
+// that vanished or changed TYPE since the SCAN is left out) into r.got, with
+// their anomalies and per sale [count, units], and lets go of their
+// commands. It runs after each pipeline of the full read.
+func (r *reads) collectHolds() {
+	g := &r.got
 	for _, hr := range r.holds {
 		pttl, err := hr.pttl.Result()
 		if err != nil || pttl == -2 {
@@ -245,12 +245,13 @@ func (r *reads) collectHolds(snap *Snapshot) ([]Hold, map[string][2]int64) {
 			}
 			h, anomalies = holdFromJSON(hr.ref, head, length, ttlMs)
 		}
-		holds = append(holds, h)
-		agg := perSale[h.Sale]
-		perSale[h.Sale] = [2]int64{agg[0] + 1, agg[1] + h.Quantity}
-		snap.Anomalies = append(snap.Anomalies, anomalies...)
+		g.holds = append(g.holds, h)
+		agg := g.perSale[h.Sale]
+		g.perSale[h.Sale] = [2]int64{agg[0] + 1, agg[1] + h.Quantity}
+		g.anomalies = append(g.anomalies, anomalies...)
 	}
-	return holds, perSale
+	clear(r.holds) // the commands go now
+	r.holds = r.holds[:0]
 }
 
 // compareHolds orders holds soonest-expiring first, holds without a TTL last,

@@ -63,7 +63,7 @@ type Poller struct {
 
 	mu     sync.Mutex // one tick at a time; guards the fields below
 	w      *walker
-	active map[string]bool // flash_sales:active as of the previous tick
+	active activeRead // flash_sales:active, one SSCAN page a tick (poller_active.go)
 	slow   map[string]int64
 	kept   []SlowEntry
 	nslow  int64
@@ -84,7 +84,7 @@ func NewPoller(c *Client, o PollerOptions) *Poller {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &Poller{Client: c, o: o, idx: newHoldIndex(), active: map[string]bool{}, slow: map[string]int64{},
+	p := &Poller{Client: c, o: o, idx: newHoldIndex(), active: newActiveRead(), slow: map[string]int64{},
 		wakeCh: make(chan struct{}, 1)}
 	p.ev = newEvents(p)
 	p.feed = newFeed(p, feedSinkOf{p})
@@ -215,6 +215,9 @@ func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	fs := p.feedTick(ctx, nodes, acct)
 	p.ev.ensure(ctx, nodes, acct)
 	if err := p.w.tick(ctx, p, nodes, acct); err != nil {
+		return nil, err
+	}
+	if err := p.active.prime(ctx, p.rdb, acct); err != nil {
 		return nil, err
 	}
 	plan, err := p.buildPlan(ctx, o, nodes)

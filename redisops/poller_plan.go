@@ -31,12 +31,14 @@ type nodePlan struct {
 // plan is everything one tick reads: per node TIME, INFO and SLOWLOG; per
 // sale GET stock, ZCARD and ZRANGE of the queue head (the whole window for the
 // selected sale, its first member for the others); one SSCAN page of
-// flash_sales:active; the selected sale's visible holds; and the holds that
+// flash_sales:active (and its SCARD until it was read whole once); the
+// selected sale's visible holds; and the holds that
 // keyspace events changed. Its size grows with sales and visible rows, never
 // with the keyspace.
 type plan struct {
 	nodes    []*nodePlan
 	active   *redis.ScanCmd
+	activeN  *redis.IntCmd // SCARD flash_sales:active, until its first pass ends
 	rows     []saleRow
 	sales    []saleRead
 	selected string
@@ -62,8 +64,11 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 	if err != nil {
 		return nil, err
 	}
-	pl.active = np.pipe.SScan(ctx, ActiveSalesKey, 0, "", scanCount)
-	pl.rows = orderSales(o.Pins, p.active, p.w.salesView())
+	pl.active = np.pipe.SScan(ctx, ActiveSalesKey, p.active.cursor, "", scanCount)
+	if !p.active.whole {
+		pl.activeN = np.pipe.SCard(ctx, ActiveSalesKey)
+	}
+	pl.rows = orderSales(o.Pins, p.active.ids(), p.w.salesView())
 	pl.selected = o.Sale
 	if pl.selected == "" && len(pl.rows) > 0 {
 		pl.selected = pl.rows[0].id
@@ -211,7 +216,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	snap := &Snapshot{TakenAt: now, Sales: []SaleStats{}, Reservations: []Hold{}, Queues: map[string][]QueueEntry{},
 		Sessions: SessionStats{Count: sessions}, Slowlog: []SlowEntry{}, Anomalies: walkAnomalies}
 	pl.server(p, snap)
-	p.updateActive(pl.active)
+	snap.Truncated = p.active.update(pl.active, pl.activeN)
 	for _, ph := range pl.dirty {
 		applyHoldRead(p.idx, ph, 0)
 	}
@@ -245,21 +250,6 @@ func (pl *plan) noteExpireTime(p *Poller) {
 			return
 		}
 	}
-}
-
-// updateActive keeps the valid ids of flash_sales:active's first page for the
-// next tick (an error reply, e.g. WRONGTYPE, leaves none).
-func (p *Poller) updateActive(cmd *redis.ScanCmd) {
-	ids, _, err := cmd.Result()
-	active := map[string]bool{}
-	if err == nil {
-		for _, id := range ids {
-			if len(active) < MaxActiveSales && validID(id) {
-				active[id] = true
-			}
-		}
-	}
-	p.active = active
 }
 
 // server fills Server, Nodes and Slowlog: per node from its INFO, with the

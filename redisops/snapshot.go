@@ -13,21 +13,21 @@ import (
 
 // Snapshot defaults and caps.
 const (
-	DefaultHeadWindow = 20   // queue members read per sale
-	DefaultHoldLimit  = 1000 // holds listed in Snapshot.Reservations
-	DefaultSlowlogN   = 20   // SLOWLOG entries
-	// MaxActiveSales caps the ids read from flash_sales:active.
-	MaxActiveSales = 1000
+	DefaultHeadWindow = 20 // queue members read per sale
+	DefaultSlowlogN   = 20 // SLOWLOG entries
 	// maxBatch caps the commands of one pipeline, so that a huge keyspace
 	// never builds a giant pipeline.
 	maxBatch = 1000
 )
 
+// HoldLimitHow is how to list every hold when a snapshot's were limited.
+const HoldLimitHow = "--hold-limit 0 (the default) lists every hold"
+
 // SnapshotOptions tune a Snapshot. Zero values take the defaults.
 type SnapshotOptions struct {
 	Pins       []string // --sale ids, in order; always shown, even with no keys
 	HeadWindow int64    // queue members read per sale (default 20 when 0)
-	HoldLimit  int      // holds listed in Reservations (default 1000 when 0); counts and units are always complete
+	HoldLimit  int      // holds listed in Reservations, soonest to expire first (0: every hold); counts and units are always complete
 	SlowlogN   int64    // slowlog entries (default 20 when 0)
 	// Additive, read by the Poller only: the selected sale (its queue gets the
 	// whole head window, its holds are read) and how many of its holds show
@@ -39,9 +39,6 @@ type SnapshotOptions struct {
 func (o SnapshotOptions) withDefaults() SnapshotOptions {
 	if o.HeadWindow <= 0 {
 		o.HeadWindow = DefaultHeadWindow
-	}
-	if o.HoldLimit <= 0 {
-		o.HoldLimit = DefaultHoldLimit
 	}
 	if o.SlowlogN <= 0 {
 		o.SlowlogN = DefaultSlowlogN
@@ -94,11 +91,10 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	return snap, nil
 }
 
-// activeSales reads up to MaxActiveSales valid ids of flash_sales:active.
-// It reads the set with SSCAN (COUNT 1000): a small set comes back whole in
-// one round trip, a huge one is cut at the cap, the same ids every time while
-// it does not change. A key that is not a set is ignored (WRONGTYPE: nothing
-// is read).
+// activeSales reads every valid id of flash_sales:active with SSCAN (COUNT
+// 1000) to the end: a small set comes back whole in one round trip, a huge
+// one in a round trip per thousand ids. A key that is not a set is ignored
+// (WRONGTYPE: nothing is read).
 func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
 	active := map[string]bool{}
 	var cursor uint64
@@ -113,11 +109,11 @@ func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
 			return nil, Classify(err)
 		}
 		for _, id := range ids {
-			if len(active) < MaxActiveSales && validID(id) {
+			if validID(id) {
 				active[id] = true
 			}
 		}
-		if cursor = next; cursor == 0 || len(active) >= MaxActiveSales {
+		if cursor = next; cursor == 0 {
 			return active, nil
 		}
 	}
@@ -171,6 +167,7 @@ type batcher struct {
 	ctx    context.Context
 	pipe   redis.Pipeliner
 	queued int
+	done   func() // after each pipeline: take its replies (nil: keep them)
 }
 
 func (b *batcher) add(n int, queue func(p redis.Pipeliner)) error {
@@ -198,17 +195,30 @@ func (b *batcher) flush() error {
 	if err != nil && !isReplyError(err) {
 		return Classify(err)
 	}
+	if b.done != nil {
+		b.done()
+	}
 	return nil
 }
 
 // reads are the queued commands of one snapshot, filled in by the pipelines.
+// Hold replies are turned into holds after each pipeline (collectHolds), so
+// that the commands of a million holds are never all kept at once.
 type reads struct {
 	time     *redis.TimeCmd
 	info     *redis.StringCmd
 	slowlog  *redis.SlowLogCmd
 	sales    []saleRead
-	holds    []holdRead
+	holds    []holdRead // queued, not yet collected
 	suspects []*redis.StatusCmd
+	got      collected
+}
+
+// collected is what the hold replies gave so far.
+type collected struct {
+	holds     []Hold
+	perSale   map[string][2]int64 // sale -> [count, units]
+	anomalies []Anomaly
 }
 
 type saleRead struct {
@@ -228,8 +238,8 @@ type holdRead struct {
 
 // readAll queues and runs every read of a snapshot.
 func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow, d discovered) (*reads, error) {
-	r := &reads{}
-	b := &batcher{c: c, ctx: ctx}
+	r := &reads{got: collected{holds: make([]Hold, 0, len(d.holds)), perSale: map[string][2]int64{}}}
+	b := &batcher{c: c, ctx: ctx, done: r.collectHolds}
 	s := c.schema
 	if err := b.add(3, func(p redis.Pipeliner) {
 		r.time = p.Time(ctx)
@@ -296,7 +306,8 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: shown empty
 		snap.Slowlog = append(snap.Slowlog, SlowEntries(logs, c.schema.Session)...)
 	}
-	holds, perSale := r.collectHolds(snap)
+	holds, perSale := r.got.holds, r.got.perSale
+	snap.Anomalies = append(snap.Anomalies, r.got.anomalies...)
 	for _, sr := range r.sales {
 		row, head, anomalies := sr.build(c, now.UnixMilli())
 		row.Reservations, row.ReservedUnits = perSale[row.ID][0], perSale[row.ID][1]
@@ -305,7 +316,11 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 		snap.Anomalies = append(snap.Anomalies, anomalies...)
 	}
 	slices.SortFunc(holds, compareHolds)
-	snap.Reservations = append(snap.Reservations, holds[:min(len(holds), o.HoldLimit)]...)
+	snap.Reservations = holds
+	if o.HoldLimit > 0 && len(holds) > o.HoldLimit {
+		snap.Reservations = holds[:o.HoldLimit]
+		snap.Truncated = &Truncation{Reservations: &Cut{Shown: int64(o.HoldLimit), Total: int64(len(holds)), How: HoldLimitHow}}
+	}
 	for i, cmd := range r.suspects {
 		if a, ok := wrongTypeAnomaly(d.suspects[i].family, d.suspects[i].key, cmd.Val()); ok {
 			snap.Anomalies = append(snap.Anomalies, a)

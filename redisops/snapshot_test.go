@@ -216,7 +216,8 @@ func messyAnomalies(m messyKeyspace) []Anomaly {
 	}
 }
 
-// A hold limit cuts the list of holds, never the counts and units.
+// A hold limit cuts the list of holds, never the counts and units, and the
+// snapshot says so: how many are listed, how many there are, how to get all.
 func TestSnapshotHoldLimit(t *testing.T) {
 	_, c := newTestServerClient(t, Options{MaxQueue: 3})
 	writeMessyKeyspace(t, c.Redis().(*redis.Client))
@@ -230,6 +231,10 @@ func TestSnapshotHoldLimit(t *testing.T) {
 	}
 	if want := []string{"reservation:u5:s1", "reservation:u4:s2"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Reservations = %v, want %v", got, want)
+	}
+	if tr := snap.Truncated; tr == nil || tr.Reservations == nil || tr.ActiveSales != nil ||
+		*tr.Reservations != (Cut{Shown: 2, Total: 7, How: HoldLimitHow}) {
+		t.Errorf("truncated = %s, want reservations 2 of 7", jsonText(tr))
 	}
 	units := map[string][2]int64{}
 	var ids []string

@@ -70,6 +70,27 @@ type Snapshot struct {
 	// Additive, from the dashboard's poller: how current the hold counts
 	// are (nil from the full read, whose counts are exact as of TakenAt).
 	Feed *FeedStatus `json:"feed,omitempty"`
+	// Additive: what this snapshot left out and how to get it all (nil:
+	// nothing; a snapshot is never cut silently).
+	Truncated *Truncation `json:"truncated,omitempty"`
+}
+
+// Truncation says which lists of a snapshot are cut (each nil when whole).
+type Truncation struct {
+	// Reservations: the holds listed were limited (snapshot --hold-limit);
+	// the sales' counts and units still cover every hold.
+	Reservations *Cut `json:"reservations,omitempty"`
+	// ActiveSales: flash_sales:active is not read whole yet (the dashboard
+	// reads one SSCAN page a tick; a full snapshot reads it all).
+	ActiveSales *Cut `json:"active_sales,omitempty"`
+}
+
+// Cut is one cut list: how many items are in the snapshot, how many there
+// are (-1 when not known) and how to get them all.
+type Cut struct {
+	Shown int64  `json:"shown"`
+	Total int64  `json:"total"`
+	How   string `json:"how"`
 }
 
 // Feed states (FeedStatus.State).

@@ -11,7 +11,7 @@ import (
 // must act as if typed apart, and once a form opens, the rest is its text.
 func TestBurstOfKeysActsKeyByKey(t *testing.T) {
 	h := newHarness(t, true)
-	h.press("tab", "tab") // the holds panel
+	focusOn(t, h, pHolds)
 	if h.m.focus != pHolds {
 		t.Fatalf("focus = %d, want the holds panel", h.m.focus)
 	}

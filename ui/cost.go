@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"flashtop/redisops"
@@ -97,8 +98,26 @@ func (m Model) dataLine() string {
 	} else if feed != "" {
 		meter = feed
 	}
-	if meter == "" {
-		return m.dataAge()
+	age := m.dataAge()
+	if cut := activeCut(m.snap); cut != "" { // the sales rows lack some active ids yet: said first
+		age += "  ·  " + cut
 	}
-	return m.dataAge() + "  ·  " + meter
+	if meter == "" {
+		return age
+	}
+	return age + "  ·  " + meter
+}
+
+// activeCut says how much of flash_sales:active the sales rows come from
+// while the poller has not read it whole yet ("" once it has).
+func activeCut(s *redisops.Snapshot) string {
+	if s.Truncated == nil || s.Truncated.ActiveSales == nil {
+		return ""
+	}
+	c := s.Truncated.ActiveSales
+	total := "?"
+	if c.Total >= 0 {
+		total = strconv.FormatInt(c.Total, 10)
+	}
+	return fmt.Sprintf("%s: %d of %s ids read so far", redisops.ActiveSalesKey, c.Shown, total)
 }

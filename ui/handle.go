@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -73,17 +75,13 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Help):
 		m.mode = modeHelp
 	case key.Matches(msg, m.keys.Close):
-		if m.filter != "" {
-			m.setFilter("")
-		}
+		m.clearFilter() // ui/filter.go
 	case key.Matches(msg, m.keys.NextPanel):
 		m.cycleFocus(1)
 	case key.Matches(msg, m.keys.PrevPanel):
 		m.cycleFocus(-1)
 	case key.Matches(msg, m.keys.Filter):
-		m.mode = modeFilter
-		m.filterIn.SetValue(m.filter)
-		m.filterIn.Focus()
+		m.openFilter() // the focused panel's (ui/filter.go)
 	case key.Matches(msg, m.keys.Pause):
 		cmd = m.togglePause()
 	case key.Matches(msg, m.keys.Refresh):
@@ -121,39 +119,14 @@ func (m Model) writeKind(msg tea.KeyMsg) (opKind, bool) {
 }
 
 // cycleFocus moves the focus to the next (dir 1) or previous (-1) visible
-// panel.
+// panel in screen order (the layout's reading order).
 func (m *Model) cycleFocus(dir int) {
-	id := m.focus
-	for range numPanels {
-		id = (id + panelID(dir) + numPanels) % numPanels
-		if m.lay.visible(id) {
-			break
-		}
+	order := m.lay.order
+	if len(order) == 0 {
+		return
 	}
-	m.setFocus(id)
-}
-
-func (m *Model) setFilter(f string) {
-	m.filter = f
-	m.pushData()
-}
-
-// handleFilterKey edits the filter live: enter keeps it, esc clears it.
-func (m Model) handleFilterKey(msg tea.KeyMsg) Model {
-	switch {
-	case key.Matches(msg, m.keys.Select):
-		m.mode = modeNormal
-	case key.Matches(msg, m.keys.Close):
-		m.mode = modeNormal
-		m.setFilter("")
-	default:
-		m.filterIn, _ = m.filterIn.Update(msg)
-		m.setFilter(m.filterIn.Value())
-	}
-	if m.mode == modeNormal {
-		m.filterIn.Blur()
-	}
-	return m
+	i := max(slices.Index(order, m.focus), 0)
+	m.setFocus(order[(i+dir+len(order))%len(order)])
 }
 
 // handleFormKey feeds the form; on submit the operation's confirm opens

@@ -1,7 +1,12 @@
 package ui
 
-// Layout is a pure function of the terminal size and the style frame sizes:
-// computeLayout runs on resize and on mode or connection changes only.
+import "slices"
+
+// Layout is a pure function of the terminal size, the style frame sizes and
+// what the panels' contents ask for (wants: each panel's content lines, 0
+// when it has nothing to show). computeLayout runs on resize, on mode or
+// connection changes and when a want changes (a sale appears, a panel
+// empties or fills up to its share); never per frame, never with I/O.
 
 // frames are the frame sizes (border plus padding) the layout depends on.
 type frames struct {
@@ -10,62 +15,98 @@ type frames struct {
 
 // Size thresholds, in terminal cells.
 const (
-	wideWidth      = 120 // from here, panels go side by side in pairs
+	wideWidth      = 160 // from here, the sales table and lists take the left three quarters, the server the right
 	pairMinWidth   = 60  // below this, paired panels stack instead
 	tallHeader     = 12  // from this height the header takes two lines
 	tallStatus     = 20  // from this height the status bar takes two lines
 	minStatusLines = 3   // below this height there is no status bar
 	maxDialogWidth = 64
+	collapsedLines = 1 // an empty panel is one line: its title and what it would show
 )
 
-// panelSpec is a panel's minimum content height and its share of extra rows.
-type panelSpec struct{ minLines, weight int }
+// panelSpec is how a panel's height follows its content: at least minLines
+// of content (fewer when it has fewer; a table's are its header and rows),
+// comfortLines when the panels after it in foldOrder can make room, a share
+// of the spare rows by weight, and with fit at most its content (sales,
+// server: no blank rows under the last line); a panel without fit takes
+// what is left (the lists that scroll).
+type panelSpec struct {
+	minLines, comfortLines, weight int
+	fit                            bool
+}
 
 func spec(id panelID) panelSpec {
 	switch id {
 	case pSales:
-		return panelSpec{4, 3}
+		return panelSpec{minLines: 4, comfortLines: 4, weight: 3, fit: true}
 	case pQueue, pHolds:
-		return panelSpec{3, 3}
-	case pServer, pSlowlog:
-		return panelSpec{2, 2}
+		return panelSpec{minLines: 3, comfortLines: 6, weight: 3}
+	case pServer:
+		return panelSpec{minLines: 2, comfortLines: 2, weight: 2, fit: true}
+	case pSlowlog:
+		return panelSpec{minLines: 2, comfortLines: 2, weight: 2}
+	case pCmdLog:
+		return panelSpec{minLines: 2, comfortLines: 2, weight: 2, fit: true}
 	case pAnomalies:
-		return panelSpec{2, 1}
+		return panelSpec{minLines: 2, comfortLines: 2, weight: 1, fit: true}
 	}
-	return panelSpec{1, 2}
+	return panelSpec{minLines: 2, comfortLines: 2, weight: 1}
 }
 
 // foldOrder is the order in which panels give way when the terminal is too
 // small: the sales table always stays. The anomalies panel goes first (the
-// header still counts them).
+// header still counts them), then the slowlog and the server (the header
+// keeps ping, memory and ops/s), then the command log (the status bar
+// keeps the last result), the queue and the holds.
 func foldOrder() []panelID {
-	return []panelID{pAnomalies, pCmdLog, pSlowlog, pServer, pQueue, pHolds}
+	return []panelID{pAnomalies, pSlowlog, pServer, pCmdLog, pQueue, pHolds}
 }
 
-// rect is a panel's size; zero means folded away.
-type rect struct{ w, h int }
+// comfortFolds is how many panels of foldOrder may go so that holds and
+// queue keep comfortLines: all but the queue and the holds.
+const comfortFolds = 4
 
-// row is one band of the body: one panel, or two side by side.
-type row struct {
-	ids   []panelID
-	ratio []int // relative widths
-	h     int
+// wants are the content lines each panel asks for (a table: its header and
+// rows); 0 means empty: the panel collapses to one line.
+type wants [numPanels]int
+
+// rect is a panel's place in the body (x, y from the body's top left); zero
+// w or h means folded away.
+type rect struct{ x, y, w, h int }
+
+// node is a piece of the layout: a panel (a leaf), panels side by side
+// (across, widths by ratio, one height) or stacked (heights shared out by
+// distribute).
+type node struct {
+	id     panelID
+	across bool
+	kids   []node
+	ratio  []int
 }
+
+func leaf(id panelID) node { return node{id: id} }
+
+func stacked(kids ...node) node { return node{kids: kids} }
+
+func across(ratio []int, kids ...node) node { return node{across: true, kids: kids, ratio: ratio} }
+
+func (n node) isLeaf() bool { return n.kids == nil }
 
 // layout is where everything goes.
 type layout struct {
 	w, h                         int
 	header, banner, status, body int // line counts
-	rows                         []row
 	panels                       [numPanels]rect
+	order                        []panelID // the visible panels in the layout's reading order: the tab order
+	wants                        wants     // what the panels asked for when this layout was made
 }
 
 func (l layout) visible(id panelID) bool { return l.panels[id].w > 0 && l.panels[id].h > 0 }
 
-// computeLayout lays out a w×h terminal; banner says whether the
-// disconnected banner needs a line.
-func computeLayout(w, h int, fr frames, banner bool) layout {
-	l := layout{w: max(w, 0), h: max(h, 0)}
+// computeLayout lays out a w×h terminal for panels that want wt; banner says
+// whether the disconnected banner needs a line.
+func computeLayout(w, h int, fr frames, banner bool, wt wants) layout {
+	l := layout{w: max(w, 0), h: max(h, 0), wants: wt}
 	if l.w == 0 || l.h == 0 {
 		return l
 	}
@@ -83,106 +124,255 @@ func computeLayout(w, h int, fr frames, banner bool) layout {
 		l.banner = 1
 	}
 	l.body = max(h-l.header-l.status-l.banner, 0)
-	var shown [numPanels]bool
-	for i := range shown {
-		shown[i] = true
-	}
-	rows := arrange(w, shown)
-	for _, id := range foldOrder() {
-		if minHeight(rows, fr) <= l.body {
-			break
-		}
-		shown[id] = false
-		rows = arrange(w, shown)
-	}
-	l.rows = distribute(rows, l.body, fr)
-	for _, r := range l.rows {
-		ws := split(w, r.ratio)
-		for i, id := range r.ids {
-			l.panels[id] = rect{ws[i], r.h}
-		}
-	}
+	root, sz := fold(arrange(w), l.body, fr, wt)
+	sz.place(root, rect{w: l.w, h: l.body}, &l.panels)
+	l.order = root.order(l.panels)
 	return l
 }
 
-// arrange groups the shown panels into rows for width w.
-func arrange(w int, shown [numPanels]bool) []row {
-	var groups [][]panelID
-	var ratios [][]int
+// arrange is the layout tree for width w. From wideWidth: the sales table
+// over holds and queue on the left three quarters (whole UUIDs and every
+// sales column at 160), the server over the slowlog
+// on the right, then the command log and the anomalies across the whole
+// width (their lines are long). Narrower: one column of pairs, then of
+// single panels.
+func arrange(w int) node {
+	pair := func(a, b panelID) node { return across([]int{1, 1}, leaf(a), leaf(b)) }
 	switch {
 	case w >= wideWidth:
-		groups = [][]panelID{{pSales, pServer}, {pHolds, pQueue}, {pSlowlog, pCmdLog}, {pAnomalies}}
-		ratios = [][]int{{2, 1}, {3, 2}, {1, 1}, {1}} // the sales table needs the room most
+		left := stacked(leaf(pSales), pair(pHolds, pQueue))
+		right := stacked(leaf(pServer), leaf(pSlowlog))
+		return stacked(across([]int{3, 1}, left, right), leaf(pCmdLog), leaf(pAnomalies))
 	case w >= pairMinWidth:
-		groups = [][]panelID{{pSales}, {pHolds, pQueue}, {pServer, pSlowlog}, {pCmdLog}, {pAnomalies}}
-		ratios = [][]int{{1}, {1, 1}, {1, 1}, {1}, {1}}
-	default:
-		groups = [][]panelID{{pSales}, {pHolds}, {pQueue}, {pServer}, {pSlowlog}, {pCmdLog}, {pAnomalies}}
-		ratios = [][]int{{1}, {1}, {1}, {1}, {1}, {1}, {1}}
+		return stacked(leaf(pSales), pair(pHolds, pQueue), pair(pServer, pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
 	}
-	var rows []row
-	for gi, g := range groups {
-		var r row
-		for i, id := range g {
-			if shown[id] {
-				r.ids = append(r.ids, id)
-				r.ratio = append(r.ratio, ratios[gi][i])
+	return stacked(leaf(pSales), leaf(pHolds), leaf(pQueue), leaf(pServer), leaf(pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
+}
+
+// fold drops panels in foldOrder until the rest fit in body: first so that
+// holds and queue keep their comfortLines (dropping only the panels before
+// them), else down to the minimums. Shrinking the terminal folds panels in
+// foldOrder and never brings one back.
+func fold(root node, body int, fr frames, wt wants) (node, sizer) {
+	order := foldOrder()
+	comfort := sizer{fr: fr, wt: wt, comfort: true}
+	n := root
+	for i := 0; ; i++ {
+		if comfort.min(n) <= body {
+			return n, comfort
+		}
+		if i == comfortFolds {
+			break
+		}
+		n, _ = n.without(order[i])
+	}
+	hard := sizer{fr: fr, wt: wt}
+	for _, id := range order[comfortFolds:] {
+		if hard.min(n) <= body {
+			break
+		}
+		n, _ = n.without(id)
+	}
+	return n, hard
+}
+
+// without returns n without panel id; ok is false when nothing is left.
+func (n node) without(id panelID) (node, bool) {
+	if n.isLeaf() {
+		return n, n.id != id
+	}
+	out := node{across: n.across}
+	for i, k := range n.kids {
+		if k, ok := k.without(id); ok {
+			out.kids = append(out.kids, k)
+			if n.across {
+				out.ratio = append(out.ratio, n.ratio[i])
 			}
 		}
-		if len(r.ids) > 0 {
-			rows = append(rows, r)
+	}
+	return out, len(out.kids) > 0
+}
+
+// sizer measures and places nodes for one set of wants; with comfort, the
+// panels' minimums are their comfortLines.
+type sizer struct {
+	fr      frames
+	wt      wants
+	comfort bool
+}
+
+// min is the least height of a node: one line for an empty panel, else its
+// border and its minimum content (less when a fitted panel has less); the
+// tallest of panels side by side; the sum of a stack.
+func (s sizer) min(n node) int {
+	if n.isLeaf() {
+		sp := spec(n.id)
+		lines := sp.minLines
+		if s.comfort {
+			lines = sp.comfortLines
+		}
+		switch {
+		case s.wt[n.id] == 0:
+			return collapsedLines
+		case sp.fit:
+			return s.fr.panel + min(lines, s.wt[n.id])
+		}
+		return s.fr.panel + lines
+	}
+	t := 0
+	for _, k := range n.kids {
+		if n.across {
+			t = max(t, s.min(k))
+		} else {
+			t += s.min(k)
 		}
 	}
-	return rows
+	return t
 }
 
-// rowMin is the least height of a row: its tallest panel's minimum.
-func rowMin(r row, fr frames) int {
-	n := 0
-	for _, id := range r.ids {
-		n = max(n, spec(id).minLines+fr.panel)
+// max is the most height a node uses; 0 means no limit (a list that
+// scrolls is in it).
+func (s sizer) max(n node) int {
+	if n.isLeaf() {
+		switch {
+		case s.wt[n.id] == 0:
+			return collapsedLines
+		case spec(n.id).fit:
+			return s.fr.panel + s.wt[n.id]
+		}
+		return 0
 	}
-	return n
+	t := 0
+	for _, k := range n.kids {
+		m := s.max(k)
+		if m == 0 {
+			return 0
+		}
+		if n.across {
+			t = max(t, m)
+		} else {
+			t += m
+		}
+	}
+	return t
 }
 
-func rowWeight(r row) int {
-	n := 0
-	for _, id := range r.ids {
-		n = max(n, spec(id).weight)
+// weight is a node's share of spare rows: its heaviest panel's.
+func weight(n node) int {
+	if n.isLeaf() {
+		return spec(n.id).weight
 	}
-	return n
+	w := 0
+	for _, k := range n.kids {
+		w = max(w, weight(k))
+	}
+	return w
 }
 
-func minHeight(rows []row, fr frames) int {
-	n := 0
-	for _, r := range rows {
-		n += rowMin(r, fr)
+// stretches reports whether a node holds a panel that takes what is left.
+func stretches(n node) bool {
+	if n.isLeaf() {
+		return !spec(n.id).fit
 	}
-	return n
+	return slices.ContainsFunc(n.kids, stretches)
 }
 
-// distribute gives each row its minimum and shares what is left by weight
-// (the remainder goes to the first row). A lone row takes the whole body.
-func distribute(rows []row, body int, fr frames) []row {
-	if len(rows) == 1 {
-		rows[0].h = body
-		return rows
+// place puts node n in r: a panel takes r; panels side by side split its
+// width by ratio; a stack shares its height out (distribute).
+func (s sizer) place(n node, r rect, out *[numPanels]rect) {
+	switch {
+	case n.isLeaf():
+		out[n.id] = r
+	case n.across:
+		x := r.x
+		for i, w := range split(r.w, n.ratio) {
+			s.place(n.kids[i], rect{x: x, y: r.y, w: w, h: r.h}, out)
+			x += w
+		}
+	default:
+		y := r.y
+		for i, h := range s.distribute(n.kids, r.h) {
+			s.place(n.kids[i], rect{x: r.x, y: y, w: r.w, h: h}, out)
+			y += h
+		}
 	}
-	extra := body - minHeight(rows, fr)
-	weights := 0
-	for _, r := range rows {
-		weights += rowWeight(r)
+}
+
+// distribute shares body lines among stacked nodes: each gets its minimum,
+// then the rows left go by weight to those below their maximum; what none
+// can use goes to the first that stretches (an empty list opens up before a
+// fitted panel gets blank rows), else to the last. The heights add up to
+// body exactly; when the minimums do not fit, the first node takes body
+// (only the sales table is left then: the others folded).
+func (s sizer) distribute(kids []node, body int) []int {
+	hs := make([]int, len(kids))
+	if len(kids) == 0 {
+		return hs
 	}
-	given := 0
-	for i := range rows {
-		add := extra * rowWeight(rows[i]) / max(weights, 1)
-		rows[i].h = rowMin(rows[i], fr) + add
-		given += add
+	total := 0
+	for i, k := range kids {
+		hs[i] = s.min(k)
+		total += hs[i]
 	}
-	if len(rows) > 0 {
-		rows[0].h += extra - given
+	if len(kids) == 1 || total > body {
+		clear(hs)
+		hs[0] = body
+		return hs
 	}
-	return rows
+	extra := body - total
+	for extra > 0 {
+		var open []int
+		weights := 0
+		for i, k := range kids {
+			if m := s.max(k); m == 0 || hs[i] < m {
+				open = append(open, i)
+				weights += weight(k)
+			}
+		}
+		if len(open) == 0 {
+			break
+		}
+		given := 0
+		for _, i := range open {
+			add := extra * weight(kids[i]) / max(weights, 1)
+			if m := s.max(kids[i]); m > 0 {
+				add = min(add, m-hs[i])
+			}
+			hs[i] += add
+			given += add
+		}
+		if given == 0 { // less than a row each: the first open node takes one
+			hs[open[0]]++
+			given = 1
+		}
+		extra -= given
+	}
+	if extra > 0 {
+		i := slices.IndexFunc(kids, stretches)
+		if i < 0 {
+			i = len(kids) - 1
+		}
+		hs[i] += extra
+	}
+	return hs
+}
+
+// order lists the visible panels as the layout reads: panels side by side
+// left to right, stacked ones top to bottom, a column to its end before the
+// next. The tab order, the same at every width: sales, holds, queue,
+// server, slowlog, command log, anomalies.
+func (n node) order(ps [numPanels]rect) []panelID {
+	if n.isLeaf() {
+		if ps[n.id].w > 0 && ps[n.id].h > 0 {
+			return []panelID{n.id}
+		}
+		return nil
+	}
+	var out []panelID
+	for _, k := range n.kids {
+		out = append(out, k.order(ps)...)
+	}
+	return out
 }
 
 // split divides w cells by ratio; the last part takes the rounding.

@@ -17,15 +17,15 @@ import (
 // leakStatus is the command log's status word of a leak.
 const leakStatus = "leaked"
 
-// logLeaks adds the leaks a snapshot reveals (and its leak watch or
-// recording errors) to the command log. A leak already logged (a replay
+// logLeaks adds the leaks a snapshot reveals, one line per sale (and its
+// leak watch or recording errors), to the command log. A leak already logged (a replay
 // stepping back over it) is not logged again.
 func (m *Model) logLeaks(s *redisops.Snapshot) {
 	if s == nil {
 		return
 	}
-	for _, l := range s.Leaks {
-		m.appendLogOnce(panels.LogEntry{At: l.At, Command: leakLine(l), Status: leakStatus})
+	for _, e := range leakEntries(s.Leaks) { // one line per sale (ui/leaklog.go)
+		m.appendLogOnce(e)
 	}
 	for _, e := range []string{s.LeakErr, s.RecordErr} {
 		if e != "" {
@@ -34,25 +34,6 @@ func (m *Model) logLeaks(s *redisops.Snapshot) {
 	}
 }
 
-// leakLine is the command log's line of a leak: its units, its hold and how
-// it ended by its class (a leak of no class, from an older recording, is
-// unverified, as in the ledger), then its ledger.
-func leakLine(l redisops.WatchedLeak) string {
-	units := "units"
-	if l.Quantity == 1 {
-		units = "unit"
-	}
-	end := "ended unseen after its deadline (unverified: may have been released)"
-	if l.Verified() {
-		end = "expired (verified)"
-	}
-	line := fmt.Sprintf("%d %s lost: hold %s %s; ledger %s", l.Quantity, units, redisops.Sanitize(l.Key), end,
-		redisops.Sanitize(redisops.LedgerKey(l.Sale)))
-	if !l.Recorded {
-		line += ", recorded before"
-	}
-	return line
-}
 
 // appendLogOnce appends e unless the log's last entries already hold it
 // (same time and command; an error: same text as the last entry).

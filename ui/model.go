@@ -51,11 +51,11 @@ type Model struct {
 	p     panelSet
 	focus panelID
 
-	snap   *redisops.Snapshot
-	now    time.Time
-	sale   string
-	filter string
-	log    []panels.LogEntry
+	snap    *redisops.Snapshot
+	now     time.Time
+	sale    string
+	filters filters // one per panel (ui/filter.go)
+	log     []panels.LogEntry
 
 	poll   pollState
 	status status
@@ -142,10 +142,10 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) Model {
 	return m
 }
 
-// relayout recomputes the layout (on resize and on mode or connection
-// changes only) and sizes the panels and dialogs.
+// relayout recomputes the layout (on resize, on mode or connection changes
+// and when a panel's wanted lines change) and sizes the panels and dialogs.
 func (m *Model) relayout() {
-	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected())
+	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected(), m.p.wants())
 	for id := range numPanels {
 		r := m.lay.panels[id]
 		m.p.setSize(id, r.w, r.h)
@@ -167,15 +167,20 @@ func (m Model) frames() frames {
 // data is what the panels render from. The data is stale while polls fail
 // and while polling is paused (the panels then show its age).
 func (m Model) data() panels.Data {
-	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale, Filter: m.filter,
+	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale,
 		Stale: m.disconnected() || m.poll.paused, Log: m.log}
 }
 
-// pushData hands the current data to every panel, then lets the selection
-// follow the Sales bar (new rows, a filter or a sort may have moved it).
+// pushData hands the current data to every panel, each with its own filter,
+// then lets the selection follow the Sales bar (new rows, a filter or a sort
+// may have moved it); when that changes what a panel wants to show (a sale
+// appears, a list empties), the layout follows.
 func (m *Model) pushData() {
-	m.p.setData(m.data())
+	m.p.setData(m.data(), m.filters)
 	m.followBar()
+	if m.p.wants() != m.lay.wants && m.width > 0 && m.height > 0 {
+		m.relayout()
+	}
 }
 
 // followBar makes the sale under the Sales bar the selected sale and reports
@@ -192,7 +197,7 @@ func (m *Model) followBar() bool {
 		return false
 	}
 	m.sale = s
-	m.p.setData(m.data())
+	m.p.setData(m.data(), m.filters)
 	return true
 }
 

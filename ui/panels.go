@@ -7,7 +7,7 @@ import (
 	"flashtop/ui/theme"
 )
 
-// panelID names a panel; the order is the tab order.
+// panelID names a panel (the tab order is the layout's reading order).
 type panelID int
 
 const (
@@ -61,14 +61,22 @@ func (p *panelSet) setSize(id panelID, w, h int) {
 	}
 }
 
-func (p *panelSet) setData(d panels.Data) {
-	p.sales.SetData(d)
-	p.queue.SetData(d)
-	p.holds.SetData(d)
-	p.server.SetData(d)
-	p.slowlog.SetData(d)
-	p.cmdlog.SetData(d)
-	p.anomalies.SetData(d)
+// setData hands d to every panel with that panel's filter.
+func (p *panelSet) setData(d panels.Data, f filters) {
+	with := func(id panelID) panels.Data { d.Filter = f[id]; return d }
+	p.sales.SetData(with(pSales))
+	p.queue.SetData(with(pQueue))
+	p.holds.SetData(with(pHolds))
+	p.server.SetData(with(pServer))
+	p.slowlog.SetData(with(pSlowlog))
+	p.cmdlog.SetData(with(pCmdLog))
+	p.anomalies.SetData(with(pAnomalies))
+}
+
+// wants is what each panel's content asks of the layout (panels.Want).
+func (p *panelSet) wants() wants {
+	return wants{pSales: p.sales.Want(), pQueue: p.queue.Want(), pHolds: p.holds.Want(), pServer: p.server.Want(),
+		pSlowlog: p.slowlog.Want(), pCmdLog: p.cmdlog.Want(), pAnomalies: p.anomalies.Want()}
 }
 
 // focus focuses panel id and blurs the others.

@@ -72,7 +72,7 @@ func TestReplayShowsTheRecordedFigures(t *testing.T) {
 	}
 	// Stepping back shows frame 2 again; the leak stays logged once.
 	h.press(",")
-	if i, _ := p.Position(); i != 2 || strings.Count(h.m.p.cmdlog.View(), "unit lost: hold") != 1 {
+	if i, _ := p.Position(); i != 2 || strings.Count(h.m.p.cmdlog.View(), "1 unit lost") != 1 {
 		t.Fatalf("after a step back: frame %d, log:\n%s", i, h.m.p.cmdlog.View())
 	}
 	// Writes are refused: the keys are disabled and the backend refuses.

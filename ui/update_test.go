@@ -93,15 +93,15 @@ func TestFocusCyclesAndMovementGoesToFocusedPanel(t *testing.T) {
 	if hold, _ := h.m.p.holds.SelectedHold(); hold.Key != first.Key { // sales was focused: the holds bar stayed
 		t.Fatal("a blurred panel moved")
 	}
-	h.press("tab", "tab")
+	h.press("tab") // the holds panel is under the sales table (tab follows the screen)
 	if h.m.focus != pHolds || !h.m.p.holds.Focused() || h.m.p.sales.Focused() {
-		t.Fatalf("after two tabs focus = %d", h.m.focus)
+		t.Fatalf("after a tab focus = %d", h.m.focus)
 	}
 	h.press("j")
 	if hold, _ := h.m.p.holds.SelectedHold(); hold.Key == first.Key {
 		t.Fatal("the focused holds panel did not move")
 	}
-	h.press("shift+tab")
+	h.press("tab", "tab", "shift+tab")
 	if h.m.focus != pQueue {
 		t.Fatalf("shift+tab: focus %d", h.m.focus)
 	}
@@ -184,7 +184,7 @@ func TestReserveFormRejectsBadInput(t *testing.T) {
 
 func TestReleaseAsksThenReleasesSelectedHold(t *testing.T) {
 	h := newHarness(t, true)
-	h.press("tab", "tab") // holds panel: dave (soonest TTL) first
+	focusOn(t, h, pHolds) // dave (soonest TTL) first
 	h.press("x")
 	wantMode(t, h, modeConfirm)
 	if p := h.m.confirm.Prompt(); !strings.Contains(p, "reservation:dave:s1") || !strings.Contains(p, "1 unit)") {
@@ -202,7 +202,8 @@ func TestJoinLeaveAdmit(t *testing.T) {
 	h.press("i")
 	h.typeText("zoe")
 	h.press("enter", "y")
-	h.press("tab", "j", "o") // queue panel, second member
+	focusOn(t, h, pQueue)
+	h.press("j", "o") // queue panel, second member
 	if p := h.m.confirm.Prompt(); !strings.Contains(p, "bob") || !strings.Contains(p, "queue:s1") {
 		t.Fatalf("leave prompt %q", p)
 	}
@@ -295,22 +296,22 @@ func TestFilter(t *testing.T) {
 	h.press("/")
 	wantMode(t, h, modeFilter)
 	h.typeText("car")
-	if h.m.data().Filter != "car" {
-		t.Fatalf("filter applies as typed: %q", h.m.filter)
+	if h.m.filters[pSales] != "car" {
+		t.Fatalf("filter applies as typed: %q", h.m.filters[pSales])
 	}
 	h.press("enter")
 	wantMode(t, h, modeNormal)
-	if h.m.filter != "car" {
+	if h.m.filters[pSales] != "car" {
 		t.Fatal("enter keeps the filter")
 	}
 	h.press("esc")
-	if h.m.filter != "" {
+	if h.m.filters[pSales] != "" {
 		t.Fatal("esc clears the filter")
 	}
 	h.press("/")
 	h.typeText("x")
 	h.press("esc")
-	if h.m.filter != "" || h.m.mode != modeNormal {
+	if h.m.filters[pSales] != "" || h.m.mode != modeNormal {
 		t.Fatal("esc in the filter input clears it")
 	}
 }
@@ -335,8 +336,8 @@ func TestFilterReopensWithItsText(t *testing.T) {
 	h.press("enter", "/")
 	wantMode(t, h, modeFilter)
 	h.typeText("o")
-	if h.m.filter != "caro" {
-		t.Fatalf("filter %q after reopening and typing o, want caro", h.m.filter)
+	if h.m.filters[pSales] != "caro" {
+		t.Fatalf("filter %q after reopening and typing o, want caro", h.m.filters[pSales])
 	}
 }
 

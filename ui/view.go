@@ -1,13 +1,14 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"flashtop/redisops"
 	"flashtop/ui/panels"
 )
 
@@ -35,25 +36,22 @@ func (m Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// bodyLines renders the panel rows of the layout.
+// bodyLines renders the panels where the layout put them: panels draw
+// exactly their size, so each body line is the lines of the panels across
+// it, left to right.
 func (m Model) bodyLines() []string {
-	var out []string
-	for _, r := range m.lay.rows {
-		if r.h <= 0 {
-			continue
-		}
-		band := make([]string, r.h)
-		for _, id := range r.ids { // panels draw exactly their size: lines just concatenate
-			for i, l := range strings.SplitN(m.p.view(id), "\n", r.h) {
-				band[i] += l
+	out := make([]string, m.lay.body)
+	byX := slices.Clone(m.lay.order)
+	slices.SortStableFunc(byX, func(a, b panelID) int { return m.lay.panels[a].x - m.lay.panels[b].x })
+	for _, id := range byX {
+		r := m.lay.panels[id]
+		for i, l := range strings.SplitN(m.p.view(id), "\n", r.h) {
+			if y := r.y + i; y < len(out) {
+				out[y] += l
 			}
 		}
-		out = append(out, band...)
 	}
-	for len(out) < m.lay.body {
-		out = append(out, "")
-	}
-	return out[:m.lay.body]
+	return out
 }
 
 // bannerLine is the lost-connection banner.
@@ -103,8 +101,7 @@ func (m Model) barLine() string {
 func (m Model) messageLine() string {
 	switch {
 	case m.mode == modeFilter:
-		const tail = "  enter keep · esc clear"
-		return m.st.StatusInfo.Render("/") + m.filterIn.View(m.width-1-len(tail)) + m.st.Dim.Render(tail)
+		return m.filterPrompt() // ui/filter.go
 	case m.status.text != "":
 		st := m.st.StatusInfo
 		switch m.status.kind {
@@ -114,8 +111,8 @@ func (m Model) messageLine() string {
 			st = m.st.StatusErr
 		}
 		return st.Render(fitLine(m.status.text, m.width))
-	case m.filter != "":
-		return m.st.StatusInfo.Render(fitLine("filter: "+redisops.Sanitize(m.filter)+" (esc clears)", m.width))
+	case m.filters.any():
+		return m.filterLine()
 	}
 	return ""
 }
@@ -133,14 +130,14 @@ func (m Model) helpView() string {
 	h := m.help
 	h.Width = m.width
 	lines := []string{m.st.Title.Render("flashtop — keys"), ""}
-	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
+	lines = append(lines, wrapHelp(h, m.keys.FullHelp(), m.width)...)
 	lines = append(lines, "", m.st.Dim.Render("in the focused panel:"))
 	pk := panels.DefaultKeyMap()
 	moves := [][]key.Binding{{pk.Up, pk.Down, pk.PageUp}, {pk.PageDown, pk.Home, pk.End}}
-	lines = append(lines, strings.Split(h.FullHelpView(moves), "\n")...)
+	lines = append(lines, wrapHelp(h, moves, m.width)...)
 	if off := m.keys.DisabledHelp(); off != nil {
 		lines = append(lines, "", m.st.ReadOnly.Render("disabled — "+m.cfg.Arming.Reason))
-		lines = append(lines, strings.Split(dimHelp(h, m.st).FullHelpView(off), "\n")...)
+		lines = append(lines, wrapHelp(dimHelp(h, m.st), off, m.width)...)
 	}
 	if legend := panels.SalesLegend(); len(lines)+len(legend)+3 <= m.height { // the marks, when they fit
 		lines = append(lines, "", m.st.Dim.Render("marks in the sales table:"))
@@ -150,6 +147,35 @@ func (m Model) helpView() string {
 	}
 	lines = append(lines, "", m.st.Dim.Render("? or esc closes this help"))
 	return strings.Join(fitLines(lines, m.width, m.height), "\n")
+}
+
+// wrapHelp lays help columns out side by side while they fit in w cells,
+// then goes on below (a blank line between): a narrow terminal shows every
+// binding instead of cutting the last columns off.
+func wrapHelp(h help.Model, cols [][]key.Binding, w int) []string {
+	h.Width = 0 // measure unclipped
+	var lines []string
+	var band [][]key.Binding
+	for _, c := range cols {
+		if len(band) > 0 && lipgloss.Width(h.FullHelpView(append(slices.Clone(band), c))) > w {
+			lines = appendBand(lines, h, band)
+			band = nil
+		}
+		band = append(band, c)
+	}
+	return appendBand(lines, h, band)
+}
+
+// appendBand adds one band of help columns to lines, after a blank line
+// when lines has some.
+func appendBand(lines []string, h help.Model, band [][]key.Binding) []string {
+	if len(band) == 0 {
+		return lines
+	}
+	if len(lines) > 0 {
+		lines = append(lines, "")
+	}
+	return append(lines, strings.Split(h.FullHelpView(band), "\n")...)
 }
 
 // cutLine cuts s to at most w cells.

@@ -29,14 +29,14 @@ func confirmCases() []writeCase {
 		{"reserve past the stock", []string{"r", "type:erin", "tab", "backspace", "type:98", "enter"},
 			"Reserve 98 for user erin on inventory:s1 (hold reservation:erin:s1, ttl 300s): stock 97, less than 98: Redis will answer insufficient_stock?",
 			"Reserve s1 erin 98 5m0s"},
-		{"release", []string{"tab", "tab", "x"},
+		{"release", []string{"tab", "x"}, // tab: the holds panel (tab follows the screen)
 			"Release hold reservation:dave:s1 (1 unit) back to inventory:s1: stock 97 → 98?",
 			"Release s1 dave nil"},
 		{"join", []string{"i", "type:zoe", "enter"}, "Add user zoe to queue:s1: length 2 → 3?", "Join s1 zoe"},
 		{"join already queued", []string{"i", "type:bob", "enter"},
 			"Add user bob to queue:s1: bob is already queued at position 2, nothing changes (Redis will answer already_queued)?",
 			"Join s1 bob"},
-		{"leave", []string{"tab", "j", "o"}, "Remove user bob from queue:s1: length 2 → 1?", "Leave s1 bob"},
+		{"leave", []string{"tab", "tab", "j", "o"}, "Remove user bob from queue:s1: length 2 → 1?", "Leave s1 bob"},
 		{"admit", []string{"A", "enter"},
 			"Admit the next 10 members of queue:s1 (removes them from the queue): length 2 → 0 (only 2 waiting)?", "Admit s1 10"},
 		{"restock", []string{"+", "type:5", "enter"}, "Restock inventory:s1 by 5: 97 → 102?", "Restock s1 5 nil"},
@@ -135,7 +135,7 @@ func TestSaleWritesActOnTheBar(t *testing.T) {
 				h := newHarness(t, true)
 				h.press("j") // the bar on s2
 				if focus == "queue" {
-					h.press("tab")
+					focusOn(t, h, pQueue)
 				}
 				h.press(c.keys[0])
 				wantMode(t, h, modeForm)

@@ -1,10 +1,12 @@
 package panels
 
 import (
+	"slices"
 	"strconv"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"flashtop/redisops"
 	"flashtop/ui/theme"
 )
 
@@ -42,6 +44,7 @@ type Anomalies struct {
 	// KeyMap is the panel's movement bindings.
 	KeyMap KeyMap
 	data   Data
+	rows   []redisops.Anomaly // those the filter lets through
 	list   list
 }
 
@@ -73,11 +76,23 @@ func (m Anomalies) Update(msg tea.Msg) (Anomalies, tea.Cmd) {
 // SetData takes new data (anomalies come sorted by kind, then key).
 func (m *Anomalies) SetData(d Data) {
 	m.data = d
+	m.rows = nil
+	if d.Snap != nil {
+		m.rows = d.Snap.Anomalies
+		if d.Filter != "" {
+			m.rows = slices.DeleteFunc(slices.Clone(m.rows), func(a redisops.Anomaly) bool {
+				return !matches(d.Filter, a.Kind, a.Key, a.Detail)
+			})
+		}
+	}
 	m.list.clamp(m.count(), m.page())
 }
 
-// count is the number of anomalies in the data.
-func (m Anomalies) count() int {
+// count is the number of anomalies shown (those the filter lets through).
+func (m Anomalies) count() int { return len(m.rows) }
+
+// total is the number of anomalies in the data.
+func (m Anomalies) total() int {
 	if m.data.Snap == nil {
 		return 0
 	}
@@ -86,21 +101,27 @@ func (m Anomalies) count() int {
 
 // View draws the anomalies panel in exactly the size set.
 func (m Anomalies) View() string {
-	suffix := m.st.Stale.Render(staleSuffix(m.data))
+	suffix := m.filterSuffix(m.data.Filter) + m.st.Stale.Render(staleSuffix(m.data))
 	switch {
 	case m.data.Snap == nil:
 		return m.box(anomaliesTitle, suffix, m.message(noData))
-	case m.count() == 0:
+	case m.total() == 0:
 		return m.box(anomaliesTitle, suffix, m.message(noAnomalies))
 	}
-	title := anomaliesTitle + " (" + strconv.Itoa(m.count()) + ")"
+	title := anomaliesTitle + " (" + strconv.Itoa(m.total()) + ")"
+	if m.count() < m.total() {
+		title = anomaliesTitle + " (" + strconv.Itoa(m.count()) + " of " + strconv.Itoa(m.total()) + ")"
+	}
+	if m.count() == 0 {
+		return m.box(title, suffix, m.message(noRowMatch))
+	}
 	iw, _ := m.inner()
 	t := newTable(anomalyColumns(), iw, m.focused)
 	cursor := -1
 	if m.focused {
 		cursor = m.list.cursor
 	}
-	list := m.data.Snap.Anomalies
+	list := m.rows
 	body := m.tableBody(t, len(list), m.list.offset, cursor, func(i int) []cell {
 		a := list[i]
 		return []cell{

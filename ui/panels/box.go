@@ -3,6 +3,7 @@ package panels
 import (
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/ui/theme"
@@ -41,12 +42,15 @@ func (f frame) box(title, suffix string, body []string) string {
 	if h <= 0 {
 		return ""
 	}
-	if w < boxFrame+1 || h < boxFrame {
+	if w < boxFrame+1 || (h < boxFrame && h != collapsedHeight) {
 		return blank(w, h)
 	}
 	bs, ts := f.st.Border, f.st.Title
 	if f.focused {
 		bs, ts = f.st.BorderFocused, f.st.TitleFocused
+	}
+	if h == collapsedHeight {
+		return f.titleLine(title, suffix, body, bs, ts)
 	}
 	iw := w - boxFrame
 	// Top border: ╭─ Title suffix ───╮
@@ -83,6 +87,24 @@ func (f frame) box(title, suffix string, body []string) string {
 	b.WriteString(bottom)
 	return b.String()
 }
+
+// collapsedHeight is the height of a collapsed panel: its title line.
+const collapsedHeight = 1
+
+// titleLine is a panel collapsed to one line, "─ Title suffix · message ───":
+// the layout collapses a panel with nothing to show. A one-line body (a
+// message such as "no holds") follows the title; a table has no room.
+func (f frame) titleLine(title, suffix string, body []string, bs, ts lipgloss.Style) string {
+	head := " " + ts.Render(title) + suffix
+	if len(body) == 1 {
+		head += f.st.Dim.Render(collapsedSep) + body[0]
+	}
+	head = ansi.Truncate(head+" ", f.w-1, "…")
+	return bs.Render(boxHorizontal) + head + bs.Render(strings.Repeat(boxHorizontal, max(f.w-1-ansi.StringWidth(head), 0)))
+}
+
+// collapsedSep separates a collapsed panel's title from its message.
+const collapsedSep = " · "
 
 // blank is h lines of w spaces.
 func blank(w, h int) string {

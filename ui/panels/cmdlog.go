@@ -1,19 +1,29 @@
 package panels
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
+	"slices"
+	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"flashtop/redisops"
 	"flashtop/ui/theme"
 )
 
 // Command log texts and widths.
 const (
-	cmdlogTitle = "Command log"
-	noCommands  = "no commands yet"
-	statusWidth = 18 // "insufficient_stock"
-	minCmdWidth = 12
-	errorWord   = "error"
-	errSep      = " — "
+	cmdlogTitle    = "Command log"
+	noCommands     = "no commands yet"
+	statusTitle    = "STATUS"
+	maxStatusWidth = 18 // "insufficient_stock"
+	minCmdWidth    = 12
+	errorWord      = "error"
+	errSep         = " — "
+	flagMark       = " --" // a command line with flags (reserve --sale s1 --user u1)
+	// minCutToken is the fewest cells a long token (an id, a key) is cut to,
+	// in its middle, when a command does not fit: "3f2a8c1…7d9e01".
+	minCutToken = 13
 )
 
 // Command log columns. As width shrinks the time goes first.
@@ -23,24 +33,29 @@ const (
 	cmdColStatus
 )
 
-// cmdColumns returns the column set of the command log.
-func cmdColumns() []column {
+// cmdColumns returns the column set of the command log; the status column
+// is statusW wide.
+func cmdColumns(statusW int) []column {
 	return []column{
 		{title: "TIME", width: clockWidth, drop: 1},
 		{title: "COMMAND", width: minCmdWidth, flex: true},
-		{title: "STATUS", width: statusWidth},
+		{title: statusTitle, width: statusW},
 	}
 }
 
 // CmdLog is the command log: every operation flashtop ran with its time,
 // command and arguments, and status word, newest at the bottom; OK is green,
 // a refusal yellow, an error red (with its message after the command). It
-// follows the newest entry unless the cursor was moved up.
+// follows the newest entry unless the cursor was moved up. Filtered by
+// Data.Filter on the command, status and error. A command too long for its
+// column keeps every argument: its longest tokens (ids, keys) are cut in
+// the middle first, so the user after a UUID sale stays in view.
 type CmdLog struct {
 	frame
 	// KeyMap is the panel's movement bindings.
 	KeyMap KeyMap
 	data   Data
+	rows   []LogEntry // the entries the filter lets through, oldest first
 	list   list
 	follow bool
 }
@@ -65,8 +80,8 @@ func (m CmdLog) Focused() bool { return m.focused }
 // Update moves the cursor on movement keys when focused; on the last entry it
 // follows new ones again.
 func (m CmdLog) Update(msg tea.Msg) (CmdLog, tea.Cmd) {
-	if m.focused && m.list.handleKey(m.KeyMap, msg, len(m.data.Log), m.page()) {
-		m.follow = m.list.cursor >= len(m.data.Log)-1
+	if m.focused && m.list.handleKey(m.KeyMap, msg, len(m.rows), m.page()) {
+		m.follow = m.list.cursor >= len(m.rows)-1
 	}
 	return m, nil
 }
@@ -74,52 +89,165 @@ func (m CmdLog) Update(msg tea.Msg) (CmdLog, tea.Cmd) {
 // SetData takes new data (the log, oldest first).
 func (m *CmdLog) SetData(d Data) {
 	m.data = d
+	m.rows = d.Log
+	if d.Filter != "" {
+		m.rows = slices.DeleteFunc(slices.Clone(d.Log), func(e LogEntry) bool {
+			return !matches(d.Filter, e.Command, e.Status, e.Err)
+		})
+	}
 	m.sync()
 }
 
 // sync puts the cursor on the newest entry when following, and keeps it in range.
 func (m *CmdLog) sync() {
 	if m.follow {
-		m.list.cursor = len(m.data.Log) - 1
+		m.list.cursor = len(m.rows) - 1
 	}
-	m.list.clamp(len(m.data.Log), m.page())
+	m.list.clamp(len(m.rows), m.page())
 }
 
 // View draws the command log in exactly the size set.
 func (m CmdLog) View() string {
-	if len(m.data.Log) == 0 {
-		return m.box(cmdlogTitle, "", m.message(noCommands))
+	suffix := m.filterSuffix(m.data.Filter)
+	switch {
+	case len(m.rows) == 0 && m.data.Filter != "" && len(m.data.Log) > 0:
+		return m.box(cmdlogTitle, suffix, m.message(noRowMatch))
+	case len(m.rows) == 0:
+		return m.box(cmdlogTitle, suffix, m.message(noCommands))
 	}
 	iw, _ := m.inner()
-	t := newTable(cmdColumns(), iw, m.focused)
+	cols := cmdColumns(m.statusWidth())
+	t := newTable(cols, iw, m.focused)
+	if t.has(cmdColTime) && m.shortestFit() > t.width(cmdColCommand) { // the time goes before an argument would
+		cols[cmdColTime].width = 0
+		t = newTable(cols, iw, m.focused)
+	}
 	cursor := -1 // the cursor row is only drawn while browsing
 	if m.focused {
 		cursor = m.list.cursor
 	}
-	body := m.tableBody(t, len(m.data.Log), m.list.offset, cursor, func(i int) []cell {
-		return m.cells(m.data.Log[i])
+	cw := t.width(cmdColCommand)
+	body := m.tableBody(t, len(m.rows), m.list.offset, cursor, func(i int) []cell {
+		return m.cells(m.rows[i], cw)
 	})
-	return m.box(cmdlogTitle, "", body)
+	return m.box(cmdlogTitle, suffix, body)
 }
 
-// cells returns the cells of one log entry.
-func (m *CmdLog) cells(e LogEntry) []cell {
+// statusWidth is the status column's width: the widest status word of the
+// entries in view (the command gets the rest).
+func (m CmdLog) statusWidth() int {
+	w := len(statusTitle)
+	for i := m.list.offset; i < len(m.rows) && i < m.list.offset+m.page(); i++ {
+		w = max(w, ansi.StringWidth(statusText(m.rows[i])))
+	}
+	return min(w, maxStatusWidth)
+}
+
+// shortestFit is the widest command in view with its long tokens cut to
+// minCutToken: the least command column that drops no argument. Only
+// commands with flags count (a leak line or an error's text may be cut at
+// the end: they put what matters first).
+func (m CmdLog) shortestFit() int {
+	w := 0
+	for i := m.list.offset; i < len(m.rows) && i < m.list.offset+m.page(); i++ {
+		cmd := redisops.Sanitize(m.rows[i].Command)
+		if !strings.Contains(cmd, flagMark) {
+			continue
+		}
+		n := 0
+		for j, tok := range strings.Split(cmd, " ") {
+			if j > 0 {
+				n++
+			}
+			n += min(ansi.StringWidth(tok), minCutToken)
+		}
+		w = max(w, n)
+	}
+	return w
+}
+
+// commandText is the command column's text of an entry: the command, and
+// after a failure its error.
+func commandText(e LogEntry) string {
+	text := redisops.Sanitize(e.Command)
+	if e.Err != "" {
+		text += errSep + redisops.Sanitize(e.Err)
+	}
+	return text
+}
+
+// statusText is the status column's word of an entry.
+func statusText(e LogEntry) string {
+	if e.Err != "" && e.Status == "" {
+		return errorWord
+	}
+	return redisops.Sanitize(e.Status)
+}
+
+// cells returns the cells of one log entry, the command fitted to w cells.
+func (m *CmdLog) cells(e LogEntry, w int) []cell {
 	c := make([]cell, cmdColStatus+1)
 	c[cmdColTime] = cell{text: fmtClock(e.At, m.data.Now), tone: toneDim}
+	text := commandText(e)
+	tone := toneWarn
 	switch {
 	case e.Err != "":
-		c[cmdColCommand] = cell{text: e.Command + errSep + e.Err, raw: true}
-		c[cmdColStatus] = cell{text: errorWord, tone: toneBad}
-		if e.Status != "" {
-			c[cmdColStatus].text = e.Status
-		}
+		tone = toneBad
 	case e.OK:
-		c[cmdColCommand] = cell{text: e.Command, raw: true}
-		c[cmdColStatus] = cell{text: e.Status, raw: true, tone: toneGood}
-	default:
-		c[cmdColCommand] = cell{text: e.Command, raw: true}
-		c[cmdColStatus] = cell{text: e.Status, raw: true, tone: toneWarn}
+		tone = toneGood
 	}
-	c[cmdColStatus].raw = true
+	c[cmdColCommand] = cell{text: fitTokens(text, w)}
+	c[cmdColStatus] = cell{text: statusText(e), tone: tone}
 	return c
+}
+
+// fitTokens fits a sanitized command line in w cells without dropping an
+// argument: while it is too wide, its longest space-separated token (an id,
+// a key) loses a cell from its middle, down to minCutToken cells; what
+// still does not fit is cut at the end.
+func fitTokens(s string, w int) string {
+	over := ansi.StringWidth(s) - w
+	if over <= 0 || w <= 0 {
+		return s
+	}
+	tokens := strings.Split(s, " ")
+	widths := make([]int, len(tokens))
+	for i, t := range tokens {
+		widths[i] = ansi.StringWidth(t)
+	}
+	cut := slices.Clone(widths) // the width each token is cut to
+	for ; over > 0; over-- {
+		longest := -1
+		for i := range cut {
+			if cut[i] > minCutToken && (longest < 0 || cut[i] > cut[longest]) {
+				longest = i
+			}
+		}
+		if longest < 0 {
+			break
+		}
+		cut[longest]--
+	}
+	for i := range tokens {
+		if cut[i] < widths[i] {
+			tokens[i] = cutMiddle(tokens[i], cut[i])
+		}
+	}
+	out := strings.Join(tokens, " ")
+	if ansi.StringWidth(out) > w {
+		out = ansi.Truncate(out, w, redisops.Ellipsis)
+	}
+	return out
+}
+
+// cutMiddle cuts s to w cells by replacing its middle with an ellipsis,
+// keeping a little more of the start than of the end.
+func cutMiddle(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n <= w || w < 3 {
+		return s
+	}
+	head := (w - 1 + 1) / 2
+	tail := w - 1 - head
+	return ansi.Truncate(s, head, "") + redisops.Ellipsis + ansi.TruncateLeft(s, n-tail, "")
 }

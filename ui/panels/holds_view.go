@@ -100,9 +100,10 @@ func (m Holds) summary() []string {
 	shown, read := fmtCount(int64(len(m.holds))), fmtCount(int64(m.read))
 	switch {
 	case m.data.Filter != "" && all:
-		return []string{out + " · " + shown + " of " + read + " match"}
+		return []string{out + " · " + shown + " of " + read + " match", out + " · " + shown + " match", out}
 	case m.data.Filter != "":
-		return []string{out + " · " + shown + " of the " + read + " soonest match", out + " · " + shown + " of " + read + " match"}
+		return []string{out + " · " + shown + " of the " + read + " soonest match", out + " · " + shown + " of " + read + " match",
+			out + " · " + shown + " match", out}
 	case !all && m.read > 0:
 		return []string{out + " · showing the " + read + " soonest", out + " · " + read + " soonest shown", out + " · " + read + " shown"}
 	}

@@ -90,6 +90,9 @@ func (m *Queue) SetData(d Data) {
 	if d.Snap != nil && d.Sale != "" {
 		m.entries = d.Snap.Queues[d.Sale]
 	}
+	if d.Filter != "" { // by user; positions stay the queue's
+		m.entries = slices.DeleteFunc(slices.Clone(m.entries), func(e redisops.QueueEntry) bool { return !matches(d.Filter, e.User) })
+	}
 	i := slices.IndexFunc(m.entries, func(e redisops.QueueEntry) bool { return e.User == m.cursorID })
 	m.list.track(i, len(m.entries), m.page())
 	if len(m.entries) > 0 {
@@ -114,6 +117,8 @@ func (m Queue) View() string {
 		return m.box(title, suffix, m.message(noData))
 	case m.data.Sale == "":
 		return m.box(title, suffix, m.message(noSale))
+	case len(m.entries) == 0 && m.data.Filter != "":
+		return m.box(title, suffix, m.message(noRowMatch))
 	case len(m.entries) == 0 && s != nil && s.QueueLength > 0:
 		return m.box(title, suffix, m.message(headNotRead))
 	case len(m.entries) == 0:
@@ -145,6 +150,7 @@ func (m Queue) title(s *redisops.SaleStats) (title, suffix string) {
 			head += m.st.Bad.Render(queueSoldOut)
 		}
 	}
+	after = m.filterSuffix(m.data.Filter) + after
 	title = queueTitle
 	if m.data.Sale != "" {
 		shortest := head

@@ -38,8 +38,8 @@ const (
 )
 
 // Sales table columns, in display order. As width shrinks they are dropped in
-// this order: trend (sparkline), ETA, Δ/min, leaked, held units, head age,
-// holds, queue; the marker, id and stock always stay.
+// this order: trend (sparkline), leaked, Δ/min, head age, held units, holds,
+// queue, ETA; the marker, id and stock always stay.
 const (
 	salesColMarker = iota
 	salesColID
@@ -61,12 +61,12 @@ func salesColumns() []column {
 		{title: "SALE", width: minIDWidth, flex: true},
 		{title: "STOCK", width: numWidth, right: true},
 		{title: "Δ/MIN", width: numWidth, right: true, drop: 7},
-		{title: "ETA", width: etaWidth, right: true, drop: 8},
+		{title: "ETA", width: etaWidth, right: true, drop: 2},
 		{title: "QUEUE", width: smallNumWidth, right: true, drop: 3},
-		{title: "HEAD", width: smallNumWidth, right: true, drop: 5},
+		{title: "HEAD", width: smallNumWidth, right: true, drop: 6},
 		{title: "HOLDS", width: holdsWidth, right: true, drop: 4},
-		{title: "HELD", width: smallNumWidth, right: true, drop: 6},
-		{title: "LEAKED", width: leakedWidth, right: true, drop: 7},
+		{title: "HELD", width: smallNumWidth, right: true, drop: 5},
+		{title: "LEAKED", width: leakedWidth, right: true, drop: 8},
 		{title: "TREND", width: sparkWidth, drop: 9},
 	}
 }

@@ -79,14 +79,16 @@ func (m Slowlog) Update(msg tea.Msg) (Slowlog, tea.Cmd) {
 
 // SetData takes new data; entries are sorted newest first.
 func (m *Slowlog) SetData(d Data) {
-	changed := d.Snap != m.data.Snap
+	changed := d.Snap != m.data.Snap || d.Filter != m.data.Filter
 	m.data = d
 	if !changed && m.entries != nil {
 		return
 	}
 	m.entries = nil
 	if d.Snap != nil {
-		m.entries = slices.Clone(d.Snap.Slowlog)
+		m.entries = slices.DeleteFunc(slices.Clone(d.Snap.Slowlog), func(e redisops.SlowEntry) bool {
+			return !matches(d.Filter, strings.Join(e.Args, " "), e.ClientAddr, e.ClientName)
+		})
 		slices.SortStableFunc(m.entries, func(a, b redisops.SlowEntry) int {
 			if c := b.Time.Compare(a.Time); c != 0 {
 				return c
@@ -99,10 +101,12 @@ func (m *Slowlog) SetData(d Data) {
 
 // View draws the slowlog panel in exactly the size set.
 func (m Slowlog) View() string {
-	suffix := m.st.Stale.Render(staleSuffix(m.data))
+	suffix := m.filterSuffix(m.data.Filter) + m.st.Stale.Render(staleSuffix(m.data))
 	switch {
 	case m.data.Snap == nil:
 		return m.box(slowlogTitle, suffix, m.message(noData))
+	case len(m.entries) == 0 && m.data.Filter != "":
+		return m.box(slowlogTitle, suffix, m.message(noRowMatch))
 	case len(m.entries) == 0:
 		return m.box(slowlogTitle, suffix, m.message(noSlow))
 	}

@@ -216,6 +216,9 @@ func align(s string, w int, right bool) string {
 // in the gutter and drawn in the selected style.
 func (f frame) tableBody(t table, n, offset, cursor int, cellsOf func(i int) []cell) []string {
 	_, ih := f.inner()
+	if ih == 0 { // no room inside (a panel collapsed to its title line)
+		return nil
+	}
 	out := make([]string, 0, ih)
 	out = append(out, t.header(f.st.TableHeader))
 	sel := f.st.SelectedBlur

@@ -197,9 +197,9 @@ func TestColourRendererColours(t *testing.T) {
 	b.sales.Focus()
 	v := b.cmdlog.View()
 	for _, want := range []string{
-		st.Good.Render(align("reserved", statusWidth, false)),
-		st.Warn.Render(align("insufficient_stock", statusWidth, false)),
-		st.Bad.Render(align("error", statusWidth, false)),
+		st.Good.Render(align("reserved", maxStatusWidth, false)),
+		st.Warn.Render(align("insufficient_stock", maxStatusWidth, false)),
+		st.Bad.Render(align("error", maxStatusWidth, false)),
 	} {
 		if !strings.Contains(want, "\x1b[") || !strings.Contains(v, want) {
 			t.Fatalf("command log lacks the coloured status %q:\n%q", want, v)
