@@ -19,7 +19,8 @@ import (
 // Valkey push writes made inside scripts and expiries (when the server
 // removes the key) alike. Each tick checks the tracking connection (CLIENT
 // TRACKINGINFO, and TIME for the server clock); a lost connection, a broken
-// redirect or a flush is a gap: the feed is re-armed and the hold index is
+// redirect or a connection silent while the server answers others is a gap
+// (a stall is waited out; a flush has every hold read again): the feed is re-armed and the hold index is
 // unverified until a repair walk has passed.
 const (
 	feedChannel     = "__redis__:invalidate"

@@ -172,7 +172,7 @@ func (c *respConn) readDepth(depth int) (any, error) {
 	return nil, errRESP
 }
 
-// line reads one CRLF-terminated line (without the CRLF), at most 64 KiB.
+// line reads one CRLF-terminated line (without the CRLF), at most the reader's 32 KiB buffer.
 func (c *respConn) line() ([]byte, error) {
 	line, err := c.rd.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
