@@ -147,6 +147,16 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 			break // done, or interrupted: report what was seen
 		}
 	}
+	if ctx.Err() == nil { // one more tick: the pushes of the watch's last moments are read, not dropped
+		tctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
+		if snap, err := p.Snapshot(tctx, redisops.SnapshotOptions{Pins: cfg.Sales}); err == nil {
+			last = snap
+			if leaks, err := w.Feed(ctx, snap); err == nil {
+				addLeaks(perSale, leaks)
+			}
+		}
+		cancel()
+	}
 	for _, s := range slices.Sorted(maps.Keys(perSale)) {
 		out.Leaks = append(out.Leaks, perSale[s])
 	}
