@@ -38,6 +38,13 @@ const (
 	// is not a plausible join time in ms (before the year 2000, or more than a
 	// day ahead of the server's clock).
 	AnomalyQueueBadScore = "queue_bad_score"
+	// AnomalyOddID: a sale or hold is counted (ids are data), but its sale
+	// or user id is one flashtop's own commands refuse as input
+	// (ValidateID: more than 512 bytes, not valid UTF-8, a NUL or another
+	// control character, '{' or '}'), so --sale or --user cannot name it.
+	// The detail says why and gives a redis-cli command line that reads the
+	// key byte for byte (redisops/oddid.go).
+	AnomalyOddID = "odd_id"
 )
 
 // Bounds of a plausible queue score (a join time in ms since the epoch).

@@ -52,6 +52,7 @@ func holdFromHash(ref holdRef, fields []any, pttlMs int64) (Hold, []Anomaly) {
 			h.ReservedAt = unixTime(float64(n))
 		}
 	}
+	anomalies = append(anomalies, oddHoldAnomaly(ref, HoldShapeHash)...)
 	return h, appendTTLAnomaly(anomalies, ref.Key, pttlMs)
 }
 
@@ -84,6 +85,7 @@ func holdFromJSON(ref holdRef, head string, length, pttlMs int64) (Hold, []Anoma
 			}
 		}
 	}
+	anomalies = append(anomalies, oddHoldAnomaly(ref, HoldShapeJSON)...)
 	return h, appendTTLAnomaly(anomalies, ref.Key, pttlMs)
 }
 

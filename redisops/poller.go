@@ -113,13 +113,13 @@ func (s feedSinkOf) pushed(addr string, keys []string, at time.Time) {
 	epoch := p.feed.epoch.Load()
 	sc := p.schema
 	for _, key := range keys {
-		if sale, user, ok := parseIf(sc.Hold, key); ok && validID(sale) && validID(user) {
+		if _, _, ok := parseIf(sc.Hold, key); ok {
 			p.idx.markPushed(key, srv, epoch)
 			continue
 		}
-		if sale, _, ok := parseIf(sc.Stock, key); ok && validID(sale) {
+		if sale, _, ok := parseIf(sc.Stock, key); ok {
 			p.w.noteSale(sale)
-		} else if sale, _, ok := parseIf(sc.Queue, key); ok && validID(sale) {
+		} else if sale, _, ok := parseIf(sc.Queue, key); ok {
 			p.w.noteSale(sale)
 		}
 	}

@@ -235,14 +235,14 @@ func (pl *plan) noteExpireTime(p *Poller) {
 	}
 }
 
-// updateActive keeps the valid ids of flash_sales:active's first page for the
+// updateActive keeps the sale ids of flash_sales:active's first page for the
 // next tick (an error reply, e.g. WRONGTYPE, leaves none).
 func (p *Poller) updateActive(cmd *redis.ScanCmd) {
 	ids, _, err := cmd.Result()
 	active := map[string]bool{}
 	if err == nil {
 		for _, id := range ids {
-			if len(active) < MaxActiveSales && validID(id) {
+			if len(active) < MaxActiveSales && p.schema.isSaleID(id) {
 				active[id] = true
 			}
 		}

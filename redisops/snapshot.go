@@ -94,7 +94,8 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	return snap, nil
 }
 
-// activeSales reads up to MaxActiveSales valid ids of flash_sales:active.
+// activeSales reads up to MaxActiveSales ids of flash_sales:active (those
+// the stock template can name: see Schema.isSaleID).
 // It reads the set with SSCAN (COUNT 1000): a small set comes back whole in
 // one round trip, a huge one is cut at the cap, the same ids every time while
 // it does not change. A key that is not a set is ignored (WRONGTYPE: nothing
@@ -113,7 +114,7 @@ func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
 			return nil, Classify(err)
 		}
 		for _, id := range ids {
-			if len(active) < MaxActiveSales && validID(id) {
+			if len(active) < MaxActiveSales && c.schema.isSaleID(id) {
 				active[id] = true
 			}
 		}
@@ -337,7 +338,7 @@ func (sr saleRead) build(c *Client, nowMs int64) (SaleStats, []QueueEntry, []Ano
 		row.QueueHeadAgeMs = &age
 	}
 	anomalies = append(anomalies, checkQueueScores(s.QueueKey(row.ID), head, scores, nowMs)...)
-	return row, head, anomalies
+	return row, head, append(anomalies, sr.oddSale(s)...)
 }
 
 func memberString(m any) string {

@@ -318,19 +318,19 @@ func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner
 	s := w.schema
 	out := make([]walkKey, 0, len(keys))
 	for _, k := range keys {
-		if sale, _, ok := parseIf(s.Stock, k); ok && validID(sale) {
+		if sale, _, ok := parseIf(s.Stock, k); ok {
 			out = append(out, walkKey{key: k, family: familyStock, sale: sale, typ: pipe.Type(ctx, k)})
 		}
-		if sale, _, ok := parseIf(s.Queue, k); ok && validID(sale) {
+		if sale, _, ok := parseIf(s.Queue, k); ok {
 			out = append(out, walkKey{key: k, family: familyQueue, sale: sale, typ: pipe.Type(ctx, k)})
 		}
-		if sale, user, ok := parseIf(s.Hold, k); ok && validID(sale) && validID(user) {
+		if sale, user, ok := parseIf(s.Hold, k); ok {
 			ref := holdRef{Key: k, Sale: sale, User: user, Shape: p.idx.shape(k)}
 			ph := queueHoldRead(ctx, pipe, ref, at, p.expireTime())
 			ph.clk = clk
 			out = append(out, walkKey{key: k, family: familyHold, sale: sale, hold: ph})
 		}
-		if _, user, ok := parseIf(s.Session, k); ok && validID(user) {
+		if _, _, ok := parseIf(s.Session, k); ok {
 			w.mu.Lock()
 			w.sessions[maphash.String(w.seed, k)] = struct{}{}
 			w.mu.Unlock()
