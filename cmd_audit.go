@@ -166,9 +166,9 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 func addLeaks(perSale map[string]auditLeak, leaks []redisops.WatchedLeak) {
 	for _, l := range leaks {
 		a := perSale[l.Sale]
-		a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, a.Units+l.Quantity
+		a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, redisops.AddSaturating(a.Units, l.Quantity)
 		if l.Class != redisops.LeakVerified {
-			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, a.UnverifiedUnits+l.Quantity
+			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, redisops.AddSaturating(a.UnverifiedUnits, l.Quantity)
 		}
 		perSale[l.Sale] = a
 	}
@@ -204,7 +204,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func printAudit(p printer, a auditJSON) {
 	var holds, units int64
 	for _, l := range a.Leaks {
-		holds, units = holds+l.Holds, units+l.Units
+		holds, units = holds+l.Holds, redisops.AddSaturating(units, l.Units)
 	}
 	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
 		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))

@@ -160,10 +160,10 @@ func (t *Tracker) classify(th trackedHold, v redisops.Vanish) (redisops.Leak, bo
 	l := redisops.Leak{Sale: th.h.Sale, User: th.h.User, Key: th.h.Key, Shape: th.h.Shape, Quantity: th.h.Quantity,
 		Stamp: th.stamp, Deadline: th.deadline, At: v.At, Class: class}
 	tot := t.totals[l.Sale]
-	tot.Units += l.Quantity
+	tot.Units = redisops.AddSaturating(tot.Units, l.Quantity)
 	tot.Holds++
 	if class == redisops.LeakUnverified {
-		tot.UnverifiedUnits += l.Quantity
+		tot.UnverifiedUnits = redisops.AddSaturating(tot.UnverifiedUnits, l.Quantity)
 		tot.UnverifiedHolds++
 	}
 	t.totals[l.Sale] = tot

@@ -46,7 +46,7 @@ const maxLedgerHoldKey = 1024
 
 // maxLedgerInt is the largest quantity and stamp leak.lua accepts (MAXN of
 // scripts/lib.lua).
-const maxLedgerInt = 999_999_999_999_999
+const maxLedgerInt = MaxScriptInt
 
 // LedgerKey is the leak ledger of a sale: a hash with one field per leak,
 // "leak:<hold key>@<stamp>" = "<units> leaked|reclaimed <seen unix s> <class>"

@@ -12,7 +12,7 @@ import (
 )
 
 // totalStats adds up the figures of every node (one node: its own figures).
-// Counters, memory and clients are sums; the ping is the slowest; version,
+// Counters, memory and clients are sums (held at the int64 bounds); the ping is the slowest; version,
 // role and policy are the first node's; a status is "err" when any node's is;
 // the fragmentation ratio is the mean.
 func totalStats(nodes []NodeStats) ServerStats {
@@ -35,18 +35,18 @@ func totalStats(nodes []NodeStats) ServerStats {
 		if i == 0 {
 			continue
 		}
-		t.UsedMemory += s.UsedMemory
-		t.UsedMemoryPeak += s.UsedMemoryPeak
-		t.Maxmemory += s.Maxmemory
-		t.ConnectedClients += s.ConnectedClients
-		t.BlockedClients += s.BlockedClients
-		t.OpsPerSec += s.OpsPerSec
-		t.KeyspaceHits += s.KeyspaceHits
-		t.KeyspaceMisses += s.KeyspaceMisses
-		t.EvictedKeys += s.EvictedKeys
-		t.ExpiredKeys += s.ExpiredKeys
-		t.TotalCommands += s.TotalCommands
-		t.KeysInDB += s.KeysInDB
+		t.UsedMemory = AddSaturating(t.UsedMemory, s.UsedMemory)
+		t.UsedMemoryPeak = AddSaturating(t.UsedMemoryPeak, s.UsedMemoryPeak)
+		t.Maxmemory = AddSaturating(t.Maxmemory, s.Maxmemory)
+		t.ConnectedClients = AddSaturating(t.ConnectedClients, s.ConnectedClients)
+		t.BlockedClients = AddSaturating(t.BlockedClients, s.BlockedClients)
+		t.OpsPerSec = AddSaturating(t.OpsPerSec, s.OpsPerSec)
+		t.KeyspaceHits = AddSaturating(t.KeyspaceHits, s.KeyspaceHits)
+		t.KeyspaceMisses = AddSaturating(t.KeyspaceMisses, s.KeyspaceMisses)
+		t.EvictedKeys = AddSaturating(t.EvictedKeys, s.EvictedKeys)
+		t.ExpiredKeys = AddSaturating(t.ExpiredKeys, s.ExpiredKeys)
+		t.TotalCommands = AddSaturating(t.TotalCommands, s.TotalCommands)
+		t.KeysInDB = AddSaturating(t.KeysInDB, s.KeysInDB)
 	}
 	t.MemFragmentationRatio = frag / float64(len(nodes))
 	t.UsedMemoryHuman = humanBytes(t.UsedMemory)
