@@ -43,11 +43,11 @@ type auditJSON struct {
 // the part whose end was not seen as it happened (they may have been
 // released: reclaim leaves them unless asked).
 type auditLeak struct {
-	Sale            string `json:"sale"`
-	Holds           int64  `json:"holds"`
-	Units           int64  `json:"units"`
-	UnverifiedHolds int64  `json:"unverified_holds"`
-	UnverifiedUnits int64  `json:"unverified_units"`
+	Sale            redisops.ByteString `json:"sale"` // lossless (redisops/jsonbytes.go)
+	Holds           int64               `json:"holds"`
+	Units           int64               `json:"units"`
+	UnverifiedHolds int64               `json:"unverified_holds"`
+	UnverifiedUnits int64               `json:"unverified_units"`
 }
 
 // setWatch parses audit's --watch D (1s to 24h).
@@ -166,7 +166,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 func addLeaks(perSale map[string]auditLeak, leaks []redisops.WatchedLeak) {
 	for _, l := range leaks {
 		a := perSale[l.Sale]
-		a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, redisops.AddSaturating(a.Units, l.Quantity)
+		a.Sale, a.Holds, a.Units = redisops.ByteString(l.Sale), a.Holds+1, redisops.AddSaturating(a.Units, l.Quantity)
 		if l.Class != redisops.LeakVerified {
 			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, redisops.AddSaturating(a.UnverifiedUnits, l.Quantity)
 		}
@@ -213,12 +213,12 @@ func printAudit(p printer, a auditJSON) {
 	}
 	fmt.Fprintln(p.stdout, head)
 	for _, l := range a.Leaks {
-		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", redisops.Sanitize(l.Sale), l.Units, l.Holds)
+		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", redisops.Sanitize(string(l.Sale)), l.Units, l.Holds)
 		if l.UnverifiedHolds > 0 {
 			line += fmt.Sprintf(", of which %d units in %d holds unverified (their end was not seen: they may have been released)",
 				l.UnverifiedUnits, l.UnverifiedHolds)
 		}
-		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, redisops.Sanitize(redisops.LedgerKey(string(l.Sale))))
 	}
 	for _, an := range a.Anomalies {
 		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", redisops.Sanitize(an.Kind), redisops.SanitizeCut(an.Key, 120),

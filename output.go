@@ -28,28 +28,31 @@ type errorJSON struct {
 	Error  string `json:"error"`
 }
 
-// admitJSON always carries "users", even when the queue was empty.
+// admitJSON always carries "users", even when the queue was empty; each is
+// lossless (a string, or {"base64": …} when not valid UTF-8).
 type admitJSON struct {
 	redisops.Result
-	Users []string `json:"users"`
+	Users []redisops.ByteString `json:"users"`
 }
 
-// emit writes v as one JSON object and a newline.
+// emit writes v as one JSON object and a newline. Ids are lossless
+// (redisops/jsonbytes.go) and no byte a terminal acts on is written raw
+// (redisops.TerminalSafeJSON).
 func (p printer) emit(v any) {
 	b, err := json.Marshal(v)
 	if err != nil { // only plain data is marshalled: cannot happen
 		b, _ = json.Marshal(errorJSON{Status: "error", Error: err.Error()})
 	}
-	fmt.Fprintf(p.stdout, "%s\n", b)
+	fmt.Fprintf(p.stdout, "%s\n", redisops.TerminalSafeJSON(b))
 }
 
 // result prints an operation's result and returns its exit code.
 func (p printer) result(cfg config, r redisops.Result) int {
 	switch {
 	case p.json && r.Status == redisops.StatusAdmitted:
-		users := r.Users
+		users := redisops.ByteStrings(r.Users)
 		if users == nil {
-			users = []string{}
+			users = []redisops.ByteString{}
 		}
 		p.emit(admitJSON{Result: r, Users: users})
 	case p.json:
