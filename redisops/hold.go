@@ -234,6 +234,9 @@ func (r *reads) collectHolds(snap *Snapshot) ([]Hold, map[string][2]int64) {
 	holds := make([]Hold, 0, len(r.holds))
 	perSale := map[string][2]int64{}
 	for _, hr := range r.holds {
+		if r.unread.noteCmds(UnreadHolds, hr.cmds()...) {
+			continue // NOPERM and the like: unreadable, never zero
+		}
 		pttl, err := hr.pttl.Result()
 		if err != nil || pttl == -2 {
 			continue

@@ -168,14 +168,14 @@ func (c *Client) LedgerTotals(ctx context.Context, sales []string) (map[string]L
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	cmds := make([]*redis.SliceCmd, len(sales))
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	executed, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, s := range sales {
 			cmds[i] = p.HMGet(ctx, LedgerKey(s), ledgerTotalFields()...)
 		}
 		return nil
 	})
-	if err != nil && !isReplyError(err) {
-		return nil, Classify(err)
+	if err := pipeErr(executed, err); err != nil {
+		return nil, err
 	}
 	for i, s := range sales {
 		vals, err := cmds[i].Result()

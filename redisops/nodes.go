@@ -87,6 +87,7 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 	var mu sync.Mutex
 	var nodes []NodeStats
 	var slow []SlowEntry
+	u := newUnreadSet()
 	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
 		rctx, cancel := c.withTimeout(ctx)
 		defer cancel()
@@ -94,12 +95,14 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		info := pipe.Info(rctx)
 		logs := pipe.SlowLogGet(rctx, n)
 		start := time.Now()
-		if _, err := pipe.Exec(rctx); err != nil && !isReplyError(err) {
+		if err := pipeErr(pipe.Exec(rctx)); err != nil {
 			return err
 		}
 		st := ServerStats{}
 		if text, err := info.Result(); err == nil {
 			st = ParseInfo(text).ServerStats()
+		} else {
+			u.note(UnreadServer, fmt.Errorf("%s: %w", node.Options().Addr, err))
 		}
 		st.PingMs = float64(time.Since(start).Microseconds()) / 1000
 		mu.Lock()
@@ -107,6 +110,8 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		nodes = append(nodes, NodeStats{Addr: node.Options().Addr, ServerStats: st})
 		if l, err := logs.Result(); err == nil {
 			slow = append(slow, SlowEntries(l, c.schema.Session)...)
+		} else {
+			u.note(UnreadSlowlog, fmt.Errorf("%s: %w", node.Options().Addr, err))
 		}
 		return nil
 	})
@@ -119,5 +124,6 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 	snap.Server.PingMs = max(ping, snap.Server.PingMs)
 	slices.SortStableFunc(slow, func(a, b SlowEntry) int { return b.Time.Compare(a.Time) })
 	snap.Slowlog = append([]SlowEntry{}, slow[:min(len(slow), int(n))]...)
+	snap.Unreadable = MergeUnreadable(snap.Unreadable, u.list())
 	return nil
 }

@@ -70,7 +70,8 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	if err != nil {
 		return nil, err
 	}
-	active, err := c.activeSales(ctx)
+	u := newUnreadSet() // what could not be read (unreadable.go)
+	active, err := c.activeSales(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +84,7 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	if err != nil {
 		return nil, err
 	}
+	r.unread = u
 	snap, err := r.assemble(c, o, d)
 	if err != nil {
 		return nil, err
@@ -99,8 +101,8 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 // It reads the set with SSCAN (COUNT 1000): a small set comes back whole in
 // one round trip, a huge one is cut at the cap, the same ids every time while
 // it does not change. A key that is not a set is ignored (WRONGTYPE: nothing
-// is read).
-func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
+// is read); a refusal (NOPERM) is noted in u.
+func (c *Client) activeSales(ctx context.Context, u *unreadSet) (map[string]bool, error) {
 	active := map[string]bool{}
 	var cursor uint64
 	for {
@@ -109,6 +111,7 @@ func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
 		cancel()
 		if err != nil {
 			if isReplyError(err) {
+				u.note(UnreadActive, err)
 				return active, nil
 			}
 			return nil, Classify(err)
@@ -194,12 +197,9 @@ func (b *batcher) flush() error {
 	}
 	rctx, cancel := b.c.withTimeout(b.ctx)
 	defer cancel()
-	_, err := b.pipe.Exec(rctx)
+	cmds, err := b.pipe.Exec(rctx)
 	b.pipe, b.queued = nil, 0
-	if err != nil && !isReplyError(err) {
-		return Classify(err)
-	}
-	return nil
+	return pipeErr(cmds, err)
 }
 
 // reads are the queued commands of one snapshot, filled in by the pipelines.
@@ -210,6 +210,7 @@ type reads struct {
 	sales    []saleRead
 	holds    []holdRead
 	suspects []*redis.StatusCmd
+	unread   *unreadSet // what could not be read (unreadable.go)
 }
 
 type saleRead struct {
@@ -291,15 +292,19 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 	if err != nil && !isReplyError(err) {
 		return nil, Classify(err)
 	} // an error reply (an ACL without +info, a server without INFO sections) leaves the server fields empty
+	r.unread.note(UnreadServer, err)
 	snap := &Snapshot{TakenAt: now, Server: ParseInfo(info).ServerStats(), Sales: []SaleStats{},
 		Reservations: []Hold{}, Queues: map[string][]QueueEntry{}, Sessions: SessionStats{Count: d.sessions},
 		Slowlog: []SlowEntry{}, Anomalies: []Anomaly{}}
-	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: shown empty
+	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: unreadable
 		snap.Slowlog = append(snap.Slowlog, SlowEntries(logs, c.schema.Session)...)
+	} else {
+		r.unread.note(UnreadSlowlog, err)
 	}
 	holds, perSale := r.collectHolds(snap)
 	for _, sr := range r.sales {
 		row, head, anomalies := sr.build(c, now.UnixMilli())
+		r.unread.noteSale(sr)
 		row.Reservations, row.ReservedUnits = perSale[row.ID][0], perSale[row.ID][1]
 		snap.Sales = append(snap.Sales, row)
 		snap.Queues[row.ID] = head
@@ -311,8 +316,10 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 		if a, ok := wrongTypeAnomaly(d.suspects[i].family, d.suspects[i].key, cmd.Val()); ok {
 			snap.Anomalies = append(snap.Anomalies, a)
 		}
+		r.unread.note(unreadFamily(d.suspects[i].family), cmd.Err())
 	}
 	sortAnomalies(snap.Anomalies)
+	snap.Unreadable = r.unread.list()
 	return snap, nil
 }
 

@@ -192,6 +192,9 @@ func TestSnapshotMessyKeyspace(t *testing.T) {
 	if snap.Slowlog == nil {
 		t.Error("Slowlog is nil")
 	}
+	if snap.Unreadable == nil || len(snap.Unreadable) != 0 {
+		t.Errorf("Unreadable = %+v, want [] (everything was read)", snap.Unreadable)
+	}
 }
 
 // messyHolds are the holds of the fixture, soonest-expiring first.
@@ -355,7 +358,7 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 		return list[0].(map[string]any)
 	}
 	queues := doc["queues"].(map[string]any)["s1"].([]any)
-	checkNames(t, "top", doc, "taken_at server sales reservations queues sessions slowlog anomalies", "")
+	checkNames(t, "top", doc, "taken_at server sales reservations queues sessions slowlog anomalies", "unreadable")
 	checkNames(t, "server", doc["server"].(map[string]any), "version role used_memory used_memory_human maxmemory "+
 		"maxmemory_policy mem_fragmentation_ratio connected_clients ops_per_sec ping_ms aof_enabled keyspace_hits "+
 		"keyspace_misses evicted_keys expired_keys",

@@ -70,6 +70,18 @@ type Snapshot struct {
 	// Additive, from the dashboard's poller: how current the hold counts
 	// are (nil from the full read, whose counts are exact as of TakenAt).
 	Feed *FeedStatus `json:"feed,omitempty"`
+	// Additive: what could not be read, and why (an ACL refusal, a proxy's
+	// error reply), by kind (redisops/unreadable.go); empty when everything
+	// was read. A blind read is never reported as empty data: what is listed
+	// is left at zero or null above.
+	Unreadable []Unreadable `json:"unreadable"`
+}
+
+// Unreadable is one kind of data a snapshot could not read, and why.
+type Unreadable struct {
+	What   string `json:"what"`           // UnreadServer, UnreadSlowlog, UnreadActive, UnreadStock, UnreadQueues or UnreadHolds
+	Reason string `json:"reason"`         // the server's error reply (sanitized, cut), e.g. "NOPERM this user has no permissions to access one of the keys used as arguments"
+	Keys   int64  `json:"keys,omitempty"` // for a key family: how many keys could not be read
 }
 
 // Feed states (FeedStatus.State).

@@ -1,0 +1,196 @@
+package redisops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
+)
+
+// nopermKeys is Redis 7's reply to a read of a key the user may not touch.
+const nopermKeys = "NOPERM this user has no permissions to access one of the keys used as arguments"
+
+// writeBlindFixture writes sale s1: stock 10, a queue of 2, 7 holds of 1
+// unit, listed in flash_sales:active, and a slowlog entry.
+func writeBlindFixture(t *testing.T, rdb *redis.Client) {
+	t.Helper()
+	ctx := context.Background()
+	p := rdb.Pipeline()
+	p.Set(ctx, "inventory:s1", "10", 0)
+	p.ZAdd(ctx, "queue:s1", redis.Z{Score: 1_770_000_000_000, Member: "q1"}, redis.Z{Score: 1_770_000_000_001, Member: "q2"})
+	for i := range 7 {
+		key := fmt.Sprintf("reservation:u%d:s1", i)
+		p.HSet(ctx, key, "quantity", 1, "reserved_at", 1_700_000_000, "user_id", fmt.Sprintf("u%d", i))
+		p.Expire(ctx, key, 300*time.Second)
+	}
+	p.SAdd(ctx, ActiveSalesKey, "s1")
+	p.ConfigSet(ctx, "slowlog-log-slower-than", "0")
+	p.Echo(ctx, "slow")
+	if _, err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// aclUser creates an ACL user with rules (as ACL SETUSER name on >pw rules…)
+// and returns a Client logged in as it.
+func aclUser(t *testing.T, srv *redistest.Server, admin *redis.Client, name string, rules ...string) *Client {
+	t.Helper()
+	args := []any{"ACL", "SETUSER", name, "on", ">pw"}
+	for _, r := range rules {
+		args = append(args, r)
+	}
+	if err := admin.Do(context.Background(), args...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{URL: "redis://" + name + ":pw@" + srv.Addr() + "/0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// blindCase is one ACL user and what each read must say.
+type blindCase struct {
+	name   string
+	rules  []string
+	counts map[string][3]int64 // holds, units, queue length per sale
+	stock  *int64              // s1's inventory
+	unread []Unreadable
+}
+
+func blindCases() []blindCase {
+	noperm := func(what string, keys int64) Unreadable {
+		return Unreadable{What: what, Reason: nopermKeys, Keys: keys}
+	}
+	return []blindCase{
+		{"keys-only", []string{"~inventory:*", "~queue:*", "&*", "+@all"}, map[string][3]int64{"s1": {0, 0, 2}}, i64p(10),
+			[]Unreadable{noperm(UnreadActive, 0), noperm(UnreadHolds, 7)}},
+		{"no-keys", []string{"&*", "+@all"}, map[string][3]int64{"s1": {0, 0, 0}}, nil,
+			[]Unreadable{noperm(UnreadActive, 0), noperm(UnreadHolds, 7), noperm(UnreadQueues, 1), noperm(UnreadStock, 1)}},
+		{"no-info-slowlog", []string{"~*", "&*", "+@all", "-info", "-slowlog"}, map[string][3]int64{"s1": {7, 7, 2}}, i64p(10),
+			[]Unreadable{{What: UnreadServer, Reason: "NOPERM this user has no permissions to run the 'info' command"},
+				{What: UnreadSlowlog, Reason: "NOPERM this user has no permissions to run the 'slowlog|get' command"}}},
+	}
+}
+
+// A blind read is never reported as empty data: the full read and the
+// poller say what they could not read, and why, with exact counts of what
+// they could.
+func TestSnapshotUnreadable(t *testing.T) {
+	srv := redistest.Start(t)
+	admin := srv.Client(t)
+	writeBlindFixture(t, admin)
+	for _, bc := range blindCases() {
+		t.Run(bc.name, func(t *testing.T) {
+			c := aclUser(t, srv, admin, bc.name, bc.rules...)
+			check := func(what string, snap *Snapshot) {
+				t.Helper()
+				if got := countsOf(snap); !reflect.DeepEqual(got, bc.counts) {
+					t.Errorf("%s: counts %v, want %v", what, got, bc.counts)
+				}
+				if len(snap.Sales) == 1 && !reflect.DeepEqual(snap.Sales[0].Inventory, bc.stock) {
+					t.Errorf("%s: stock %v, want %v", what, snap.Sales[0].Inventory, bc.stock)
+				}
+				if !reflect.DeepEqual(snap.Unreadable, bc.unread) {
+					t.Errorf("%s: unreadable\n got %+v\nwant %+v", what, snap.Unreadable, bc.unread)
+				}
+			}
+			snap, err := c.Snapshot(context.Background(), SnapshotOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("full read", snap)
+			if bc.name == "no-info-slowlog" && (snap.Server.UsedMemory != 0 || len(snap.Slowlog) != 0) {
+				t.Errorf("unread server figures must stay zero: %+v", snap.Server)
+			}
+			p := NewPoller(c, PollerOptions{})
+			t.Cleanup(func() { _ = p.Close() })
+			check("poller", tickFor(t, p, "the first walk", 10*time.Second, 20*time.Millisecond, func(s *Snapshot) bool {
+				return s.Cost.WalksDone >= 1
+			}))
+		})
+	}
+}
+
+// When nothing can be read — a proxy answering -ERR to everything, a user
+// without client|setname, a password changed under a running poller — the
+// read fails with the error (the dashboard's banner) instead of an empty
+// snapshot of zeros.
+func TestNothingReadableIsAnError(t *testing.T) {
+	ctx := context.Background()
+	proxy, err := New(Options{URL: "redis://" + redistest.StartErrServer(t, "ERR proxy says no") + "/0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proxy.Close() })
+	srv := redistest.Start(t)
+	admin := srv.Client(t)
+	writeBlindFixture(t, admin)
+	noName := aclUser(t, srv, admin, "noname", "~*", "&*", "+@all", "-client|setname")
+	rotated := aclUser(t, srv, admin, "rotated", "~*", "&*", "+@all")
+	rp := NewPoller(rotated, PollerOptions{})
+	t.Cleanup(func() { _ = rp.Close() })
+	if snap, err := rp.Snapshot(ctx, SnapshotOptions{}); err != nil || countsOf(snap)["s1"] != [3]int64{7, 7, 2} {
+		t.Fatalf("before the change: %v %+v", err, snap)
+	}
+	if err := admin.Do(ctx, "ACL", "SETUSER", "rotated", "resetpass", ">new").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Do(ctx, "CLIENT", "KILL", "USER", "rotated").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		read func() (*Snapshot, error)
+		kind error
+		text string
+	}{
+		{"proxy, full read", func() (*Snapshot, error) { return proxy.Snapshot(ctx, SnapshotOptions{}) }, ErrServer, "ERR proxy says no"},
+		{"proxy, poller", pollOnce(t, proxy), ErrServer, "ERR proxy says no"},
+		{"no client|setname, full read", func() (*Snapshot, error) { return noName.Snapshot(ctx, SnapshotOptions{}) }, ErrNoPerm, "client|setname"},
+		{"no client|setname, poller", pollOnce(t, noName), ErrNoPerm, "client|setname"},
+		{"password changed, poller", func() (*Snapshot, error) { return rp.Snapshot(ctx, SnapshotOptions{}) }, ErrAuth, "WRONGPASS"},
+	} {
+		snap, err := c.read()
+		if !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.text) || snap != nil {
+			t.Errorf("%s: %v (snapshot %v), want %v with %q and no snapshot", c.name, err, snap != nil, c.kind, c.text)
+		}
+	}
+}
+
+// pollOnce returns a read by a new poller on c.
+func pollOnce(t *testing.T, c *Client) func() (*Snapshot, error) {
+	return func() (*Snapshot, error) {
+		p := NewPoller(c, PollerOptions{})
+		t.Cleanup(func() { _ = p.Close() })
+		return p.Snapshot(context.Background(), SnapshotOptions{})
+	}
+}
+
+// The poller's unreadable list clears once the permission comes back and
+// a walk passes.
+func TestPollerUnreadableClears(t *testing.T) {
+	srv := redistest.Start(t)
+	admin := srv.Client(t)
+	writeBlindFixture(t, admin)
+	c := aclUser(t, srv, admin, "later", "~inventory:*", "~queue:*", "~flash_sales:*", "&*", "+@all")
+	p := NewPoller(c, PollerOptions{})
+	t.Cleanup(func() { _ = p.Close() })
+	tickFor(t, p, "holds unreadable", 10*time.Second, 20*time.Millisecond, func(s *Snapshot) bool {
+		return s.Cost.WalksDone >= 1 && reflect.DeepEqual(s.Unreadable, []Unreadable{{What: UnreadHolds, Reason: nopermKeys, Keys: 7}})
+	})
+	if err := admin.Do(context.Background(), "ACL", "SETUSER", "later", "~reservation:*").Err(); err != nil {
+		t.Fatal(err)
+	}
+	tickFor(t, p, "holds readable again", 30*time.Second, 20*time.Millisecond, func(s *Snapshot) bool {
+		return len(s.Unreadable) == 0 && countsOf(s)["s1"] == [3]int64{7, 7, 2}
+	})
+}
