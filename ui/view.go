@@ -44,7 +44,7 @@ func (m Model) bodyLines() []string {
 		}
 		band := make([]string, r.h)
 		for _, id := range r.ids { // panels draw exactly their size: lines just concatenate
-			for i, l := range strings.SplitN(m.p.view(id), "\n", r.h) {
+			for i, l := range strings.SplitN(m.withUnreadable(id, m.p.view(id)), "\n", r.h) { // ui/unreadable.go
 				band[i] += l
 			}
 		}
