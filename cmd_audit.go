@@ -24,6 +24,10 @@ const (
 const (
 	statusClean = "clean" // nothing found: exit 0
 	statusFound = "found" // leaks or anomalies: exit 1
+	// statusUnreadable: keys of a family audit checks could not be read
+	// (an ACL refusal): exit 3, never "clean" unseen; what could be read is
+	// still listed.
+	statusUnreadable = "unreadable"
 )
 
 // auditJSON is the --json object of audit.
@@ -37,6 +41,9 @@ type auditJSON struct {
 	// Feed is, with --watch, how the watch saw hold ends: the poller's push
 	// feed state at the end ("live": ends seen as they happened).
 	Feed *redisops.FeedStatus `json:"feed,omitempty"`
+	// Unreadable lists the key families (stock, queues, holds) audit could
+	// not read, and why; present only then (status "unreadable", exit 3).
+	Unreadable []redisops.Unreadable `json:"unreadable,omitempty"`
 }
 
 // auditLeak is one sale's leaks observed while watching; Unverified* are
@@ -66,7 +73,8 @@ func (c *config) setWatch(fs *pflag.FlagSet, r rawFlags) error {
 // runAudit reports the anomalies of one complete snapshot or, with --watch
 // D, the leaks observed by polling every --interval for D and the anomalies
 // of the last poll. Exit 0 when clean, 1 when something was found, 3 when
-// Redis cannot be read. While watching, leaks are recorded in the Redis
+// Redis cannot be read, or keys of a family it checks could not be read
+// (status "unreadable": never "clean" unseen). While watching, leaks are recorded in the Redis
 // ledger when writes are armed (so that reclaim can give them back), in
 // memory otherwise.
 func runAudit(ctx context.Context, cfg config, p printer) int {
@@ -86,17 +94,29 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	out.Anomalies = append(out.Anomalies, snap.Anomalies...)
-	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0
-	out.Status = statusFound
-	if out.OK {
+	for _, u := range snap.Unreadable {
+		if u.KeyFamily() {
+			out.Unreadable = append(out.Unreadable, u)
+		}
+	}
+	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && len(out.Unreadable) == 0
+	switch {
+	case len(out.Unreadable) > 0:
+		out.Status = statusUnreadable
+	case out.OK:
 		out.Status = statusClean
+	default:
+		out.Status = statusFound
 	}
 	if p.json {
 		p.emit(out)
 	} else {
 		printAudit(p, out)
 	}
-	if out.OK {
+	switch {
+	case len(out.Unreadable) > 0:
+		return p.blind("audit", out.Unreadable)
+	case out.OK:
 		return exitOK
 	}
 	return exitRefused
@@ -159,6 +179,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 	if err != nil {
 		return nil, out, err
 	}
+	full.Unreadable = redisops.MergeUnreadable(full.Unreadable, last.Unreadable) // holds the watch could not read
 	return full, out, nil
 }
 
@@ -208,6 +229,10 @@ func printAudit(p printer, a auditJSON) {
 	}
 	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
 		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
+	if len(a.Unreadable) > 0 {
+		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
+			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
+	}
 	if a.Ledger != "" {
 		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
 	}

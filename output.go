@@ -216,13 +216,103 @@ func withEmptyLists(s redisops.Snapshot) redisops.Snapshot {
 	if s.Anomalies == nil {
 		s.Anomalies = []redisops.Anomaly{}
 	}
+	if s.Unreadable == nil {
+		s.Unreadable = []redisops.Unreadable{}
+	}
 	return s
+}
+
+// blind reports, on stderr, what command could not read, and returns its
+// exit code: 0 when it read everything, else 3 (its output, already
+// printed, says what it could read).
+func (p printer) blind(command string, u []redisops.Unreadable) int {
+	if len(u) == 0 {
+		return exitOK
+	}
+	fmt.Fprintf(p.stderr, "flashtop: %s incomplete: cannot read %s\n", command, unreadText(u))
+	return exitRedis
+}
+
+// unreadText is "holds (7 keys): NOPERM …; server: NOPERM …".
+func unreadText(u []redisops.Unreadable) string {
+	parts := make([]string, len(u))
+	for i, e := range u {
+		what := redisops.Sanitize(e.What)
+		switch {
+		case e.Keys == 1:
+			what += " (1 key)"
+		case e.Keys > 1:
+			what += fmt.Sprintf(" (%d keys)", e.Keys)
+		}
+		parts[i] = what + ": " + redisops.Sanitize(e.Reason)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// unread returns the entry of u about what (nil when what was read).
+func unread(u []redisops.Unreadable, what string) *redisops.Unreadable {
+	for i := range u {
+		if u[i].What == what {
+			return &u[i]
+		}
+	}
+	return nil
 }
 
 // writeSnapshot prints a snapshot as a compact text report: the server line,
 // the sales table, holds, queue heads, sessions, slowlog and anomalies.
 func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
+	writeServer(w, s)
+	fmt.Fprintf(w, "taken   %s · sessions %d\n", s.TakenAt.UTC().Format(time.RFC3339), s.Sessions.Count)
+
+	// A family that could not be read is marked "?": its numbers are what
+	// could be read (the CANNOT READ section says what was not).
+	mark := func(what string) string {
+		if unread(s.Unreadable, what) != nil {
+			return "?"
+		}
+		return ""
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nSALE\tSTOCK\tQUEUE\tHEAD AGE\tHOLDS\tHELD\n")
+	for _, sale := range s.Sales {
+		age := "-"
+		if sale.QueueHeadAgeMs != nil {
+			age = (time.Duration(*sale.QueueHeadAgeMs) * time.Millisecond).Round(time.Second).String()
+		}
+		stock := "-" + mark(redisops.UnreadStock)
+		if sale.Inventory != nil {
+			stock = fmt.Sprint(*sale.Inventory)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d%s\t%s\t%d%s\t%d%s\n", redisops.SanitizeCut(sale.ID, 40), stock,
+			sale.QueueLength, mark(redisops.UnreadQueues), age, sale.Reservations, mark(redisops.UnreadHolds),
+			sale.ReservedUnits, mark(redisops.UnreadHolds))
+	}
+	if len(s.Sales) == 0 {
+		fmt.Fprintln(tw, "(no sales found)")
+	}
+	writeHolds(tw, s.Reservations, unread(s.Unreadable, redisops.UnreadHolds))
+	_ = tw.Flush()
+	writeQueues(w, s.Queues, now)
+	if u := unread(s.Unreadable, redisops.UnreadSlowlog); u != nil {
+		fmt.Fprintf(w, "\nSLOWLOG cannot read: %s\n", redisops.Sanitize(u.Reason))
+	} else {
+		writeSlowlog(w, s.Slowlog)
+	}
+	writeAnomalies(w, s.Anomalies)
+	if len(s.Unreadable) > 0 {
+		fmt.Fprintf(w, "\nCANNOT READ (%d): %s\n", len(s.Unreadable), unreadText(s.Unreadable))
+	}
+}
+
+// writeServer writes the server line: its figures, or why they could not
+// be read (an ACL without INFO: never "memory 0B").
+func writeServer(w io.Writer, s *redisops.Snapshot) {
 	sv := s.Server
+	if u := unread(s.Unreadable, redisops.UnreadServer); u != nil {
+		fmt.Fprintf(w, "server  cannot read INFO: %s · ping %.2f ms\n", redisops.Sanitize(u.Reason), sv.PingMs)
+		return
+	}
 	fmt.Fprintf(w, "server  redis %s %s · ping %.2f ms · memory %s", redisops.Sanitize(sv.Version),
 		redisops.Sanitize(sv.Role), sv.PingMs, redisops.Sanitize(sv.UsedMemoryHuman))
 	if sv.Maxmemory > 0 {
@@ -231,35 +321,16 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 	fmt.Fprintf(w, " (%s) · clients %d · ops/s %d · hits %d misses %d · evicted %d expired %d · aof %s\n",
 		redisops.Sanitize(sv.MaxmemoryPolicy), sv.ConnectedClients, sv.OpsPerSec, sv.KeyspaceHits,
 		sv.KeyspaceMisses, sv.EvictedKeys, sv.ExpiredKeys, onOff(sv.AOFEnabled))
-	fmt.Fprintf(w, "taken   %s · sessions %d\n", s.TakenAt.UTC().Format(time.RFC3339), s.Sessions.Count)
-
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nSALE\tSTOCK\tQUEUE\tHEAD AGE\tHOLDS\tHELD\n")
-	for _, sale := range s.Sales {
-		age := "-"
-		if sale.QueueHeadAgeMs != nil {
-			age = (time.Duration(*sale.QueueHeadAgeMs) * time.Millisecond).Round(time.Second).String()
-		}
-		stock := "-"
-		if sale.Inventory != nil {
-			stock = fmt.Sprint(*sale.Inventory)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\n", redisops.SanitizeCut(sale.ID, 40), stock,
-			sale.QueueLength, age, sale.Reservations, sale.ReservedUnits)
-	}
-	if len(s.Sales) == 0 {
-		fmt.Fprintln(tw, "(no sales found)")
-	}
-	writeHolds(tw, s.Reservations)
-	_ = tw.Flush()
-	writeQueues(w, s.Queues, now)
-	writeSlowlog(w, s.Slowlog)
-	writeAnomalies(w, s.Anomalies)
 }
 
-// writeHolds adds the holds section, soonest expiry first as redisops sorts them.
-func writeHolds(tw io.Writer, holds []redisops.Hold) {
-	fmt.Fprintf(tw, "\nHOLDS (%d)\n", len(holds))
+// writeHolds adds the holds section, soonest expiry first as redisops sorts
+// them; u, when not nil, says which holds could not be read.
+func writeHolds(tw io.Writer, holds []redisops.Hold, u *redisops.Unreadable) {
+	if u != nil {
+		fmt.Fprintf(tw, "\nHOLDS (%d; cannot read %d more: %s)\n", len(holds), u.Keys, redisops.Sanitize(u.Reason))
+	} else {
+		fmt.Fprintf(tw, "\nHOLDS (%d)\n", len(holds))
+	}
 	if len(holds) == 0 {
 		return
 	}
