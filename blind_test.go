@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"flashtop/redisops"
 	"flashtop/redisops/redistest"
@@ -18,46 +14,12 @@ import (
 // nopermKeys is Redis 7's reply to a read of a key the user may not touch.
 const nopermKeys = "NOPERM this user has no permissions to access one of the keys used as arguments"
 
-// seedBlind writes sale s1: stock 10, a queue of 2, 7 holds of 1 unit with
-// their TTL, listed in flash_sales:active. Nothing in it is an anomaly.
-func seedBlind(t *testing.T, rdb *redis.Client) {
-	t.Helper()
-	ctx := context.Background()
-	p := rdb.Pipeline()
-	p.Set(ctx, "inventory:s1", "10", 0)
-	p.ZAdd(ctx, "queue:s1", redis.Z{Score: float64(time.Now().UnixMilli()), Member: "q1"},
-		redis.Z{Score: float64(time.Now().UnixMilli()), Member: "q2"})
-	for i := range 7 {
-		key := fmt.Sprintf("reservation:u%d:s1", i)
-		p.HSet(ctx, key, "quantity", 1, "reserved_at", time.Now().Unix(), "user_id", fmt.Sprintf("u%d", i))
-		p.Expire(ctx, key, 300*time.Second)
-	}
-	p.SAdd(ctx, redisops.ActiveSalesKey, "s1")
-	if _, err := p.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// blindUser makes an ACL user and returns the environment that logs in as it.
-func blindUser(t *testing.T, srv *redistest.Server, admin *redis.Client, name string, rules ...string) map[string]string {
-	t.Helper()
-	args := []any{"ACL", "SETUSER", name, "on", ">pw"}
-	for _, r := range rules {
-		args = append(args, r)
-	}
-	if err := admin.Do(context.Background(), args...).Err(); err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{envURL: "redis://" + name + ":pw@" + srv.Addr() + "/0"}
-}
-
 // snapshot and audit never report what they could not read as data: they
 // list it in "unreadable" (JSON) or say "cannot read" (text), and exit 3;
 // audit is never "clean" unseen.
 func TestCLIBlindUsers(t *testing.T) {
 	srv := redistest.Start(t)
-	admin := srv.Client(t)
-	seedBlind(t, admin)
+	redistest.WriteSale(t, srv.Client(t), "s1", 10, 2, 7)
 	holds7 := redisops.Unreadable{What: redisops.UnreadHolds, Reason: nopermKeys, Keys: 7}
 	active := redisops.Unreadable{What: redisops.UnreadActive, Reason: nopermKeys}
 	for _, c := range []struct {
@@ -82,7 +44,7 @@ func TestCLIBlindUsers(t *testing.T) {
 			"s1 10 2 7 7", 0, "clean: 0 leaked holds (0 units) in 0 sales, 0 anomalies"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			env := blindUser(t, srv, admin, c.name, c.rules...)
+			env := map[string]string{envURL: srv.SetUser(t, c.name, "pw", c.rules...)}
 			o := runGuarded(t, env, "snapshot", "--json")
 			var snap redisops.Snapshot
 			if err := json.Unmarshal([]byte(o.stdout), &snap); err != nil || o.code != 3 || !reflect.DeepEqual(snap.Unreadable, c.snapUnread) {

@@ -3,13 +3,10 @@ package redisops
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"flashtop/redisops/redistest"
 )
@@ -17,39 +14,10 @@ import (
 // nopermKeys is Redis 7's reply to a read of a key the user may not touch.
 const nopermKeys = "NOPERM this user has no permissions to access one of the keys used as arguments"
 
-// writeBlindFixture writes sale s1: stock 10, a queue of 2, 7 holds of 1
-// unit, listed in flash_sales:active, and a slowlog entry.
-func writeBlindFixture(t *testing.T, rdb *redis.Client) {
+// aclUser creates an ACL user with rules and returns a Client logged in as it.
+func aclUser(t *testing.T, srv *redistest.Server, name string, rules ...string) *Client {
 	t.Helper()
-	ctx := context.Background()
-	p := rdb.Pipeline()
-	p.Set(ctx, "inventory:s1", "10", 0)
-	p.ZAdd(ctx, "queue:s1", redis.Z{Score: 1_770_000_000_000, Member: "q1"}, redis.Z{Score: 1_770_000_000_001, Member: "q2"})
-	for i := range 7 {
-		key := fmt.Sprintf("reservation:u%d:s1", i)
-		p.HSet(ctx, key, "quantity", 1, "reserved_at", 1_700_000_000, "user_id", fmt.Sprintf("u%d", i))
-		p.Expire(ctx, key, 300*time.Second)
-	}
-	p.SAdd(ctx, ActiveSalesKey, "s1")
-	p.ConfigSet(ctx, "slowlog-log-slower-than", "0")
-	p.Echo(ctx, "slow")
-	if _, err := p.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// aclUser creates an ACL user with rules (as ACL SETUSER name on >pw rules…)
-// and returns a Client logged in as it.
-func aclUser(t *testing.T, srv *redistest.Server, admin *redis.Client, name string, rules ...string) *Client {
-	t.Helper()
-	args := []any{"ACL", "SETUSER", name, "on", ">pw"}
-	for _, r := range rules {
-		args = append(args, r)
-	}
-	if err := admin.Do(context.Background(), args...).Err(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(Options{URL: "redis://" + name + ":pw@" + srv.Addr() + "/0"})
+	c, err := New(Options{URL: srv.SetUser(t, name, "pw", rules...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +55,10 @@ func blindCases() []blindCase {
 func TestSnapshotUnreadable(t *testing.T) {
 	srv := redistest.Start(t)
 	admin := srv.Client(t)
-	writeBlindFixture(t, admin)
+	redistest.WriteSale(t, admin, "s1", 10, 2, 7)
 	for _, bc := range blindCases() {
 		t.Run(bc.name, func(t *testing.T) {
-			c := aclUser(t, srv, admin, bc.name, bc.rules...)
+			c := aclUser(t, srv, bc.name, bc.rules...)
 			check := func(what string, snap *Snapshot) {
 				t.Helper()
 				if got := countsOf(snap); !reflect.DeepEqual(got, bc.counts) {
@@ -133,9 +101,9 @@ func TestNothingReadableIsAnError(t *testing.T) {
 	t.Cleanup(func() { _ = proxy.Close() })
 	srv := redistest.Start(t)
 	admin := srv.Client(t)
-	writeBlindFixture(t, admin)
-	noName := aclUser(t, srv, admin, "noname", "~*", "&*", "+@all", "-client|setname")
-	rotated := aclUser(t, srv, admin, "rotated", "~*", "&*", "+@all")
+	redistest.WriteSale(t, admin, "s1", 10, 2, 7)
+	noName := aclUser(t, srv, "noname", "~*", "&*", "+@all", "-client|setname")
+	rotated := aclUser(t, srv, "rotated", "~*", "&*", "+@all")
 	rp := NewPoller(rotated, PollerOptions{})
 	t.Cleanup(func() { _ = rp.Close() })
 	if snap, err := rp.Snapshot(ctx, SnapshotOptions{}); err != nil || countsOf(snap)["s1"] != [3]int64{7, 7, 2} {
@@ -180,8 +148,8 @@ func pollOnce(t *testing.T, c *Client) func() (*Snapshot, error) {
 func TestPollerUnreadableClears(t *testing.T) {
 	srv := redistest.Start(t)
 	admin := srv.Client(t)
-	writeBlindFixture(t, admin)
-	c := aclUser(t, srv, admin, "later", "~inventory:*", "~queue:*", "~flash_sales:*", "&*", "+@all")
+	redistest.WriteSale(t, admin, "s1", 10, 2, 7)
+	c := aclUser(t, srv, "later", "~inventory:*", "~queue:*", "~flash_sales:*", "&*", "+@all")
 	p := NewPoller(c, PollerOptions{})
 	t.Cleanup(func() { _ = p.Close() })
 	tickFor(t, p, "holds unreadable", 10*time.Second, 20*time.Millisecond, func(s *Snapshot) bool {
