@@ -99,3 +99,15 @@ func saleRow(out, sale string) string {
 	}
 	return ""
 }
+
+// A proxy answering -ERR to everything (here with an escape sequence in
+// its text) makes every read command exit 3 with its reply, escaped: never
+// an empty snapshot or a clean audit.
+func TestCLIRefusingProxyExits3(t *testing.T) {
+	url := "redis://" + redistest.StartErrServer(t, "ERR proxy says no \x1b]0;pwned\x07") + "/0"
+	for _, args := range [][]string{{"snapshot"}, {"snapshot", "--json"}, {"audit"}, {"audit", "--json"}, {"inventory", "get", "--sale", "s1"}} {
+		o := runGuarded(t, nil, append(args, "--redis-url", url)...)
+		checkRedisError(t, o, "flashtop: server error at "+url+`: ERR proxy says no \x1b]0;pwned\x07`, "")
+		checkTerminalSafe(t, strings.Join(args, " "), o.stdout+o.stderr)
+	}
+}
