@@ -24,6 +24,10 @@ const (
 const (
 	statusClean = "clean" // nothing found: exit 0
 	statusFound = "found" // leaks or anomalies: exit 1
+	// statusUnreadable: keys of a family audit checks could not be read
+	// (an ACL refusal): exit 3, never "clean" unseen; what could be read is
+	// still listed.
+	statusUnreadable = "unreadable"
 )
 
 // auditJSON is the --json object of audit.
@@ -37,17 +41,20 @@ type auditJSON struct {
 	// Feed is, with --watch, how the watch saw hold ends: the poller's push
 	// feed state at the end ("live": ends seen as they happened).
 	Feed *redisops.FeedStatus `json:"feed,omitempty"`
+	// Unreadable lists the key families (stock, queues, holds) audit could
+	// not read, and why; present only then (status "unreadable", exit 3).
+	Unreadable []redisops.Unreadable `json:"unreadable,omitempty"`
 }
 
 // auditLeak is one sale's leaks observed while watching; Unverified* are
 // the part whose end was not seen as it happened (they may have been
 // released: reclaim leaves them unless asked).
 type auditLeak struct {
-	Sale            string `json:"sale"`
-	Holds           int64  `json:"holds"`
-	Units           int64  `json:"units"`
-	UnverifiedHolds int64  `json:"unverified_holds"`
-	UnverifiedUnits int64  `json:"unverified_units"`
+	Sale            redisops.ByteString `json:"sale"` // lossless (redisops/jsonbytes.go)
+	Holds           int64               `json:"holds"`
+	Units           int64               `json:"units"`
+	UnverifiedHolds int64               `json:"unverified_holds"`
+	UnverifiedUnits int64               `json:"unverified_units"`
 }
 
 // setWatch parses audit's --watch D (1s to 24h).
@@ -66,7 +73,8 @@ func (c *config) setWatch(fs *pflag.FlagSet, r rawFlags) error {
 // runAudit reports the anomalies of one complete snapshot or, with --watch
 // D, the leaks observed by polling every --interval for D and the anomalies
 // of the last poll. Exit 0 when clean, 1 when something was found, 3 when
-// Redis cannot be read. While watching, leaks are recorded in the Redis
+// Redis cannot be read, or keys of a family it checks could not be read
+// (status "unreadable": never "clean" unseen). While watching, leaks are recorded in the Redis
 // ledger when writes are armed (so that reclaim can give them back), in
 // memory otherwise.
 func runAudit(ctx context.Context, cfg config, p printer) int {
@@ -86,17 +94,29 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	out.Anomalies = append(out.Anomalies, snap.Anomalies...)
-	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0
-	out.Status = statusFound
-	if out.OK {
+	for _, u := range snap.Unreadable {
+		if u.KeyFamily() {
+			out.Unreadable = append(out.Unreadable, u)
+		}
+	}
+	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && len(out.Unreadable) == 0
+	switch {
+	case len(out.Unreadable) > 0:
+		out.Status = statusUnreadable
+	case out.OK:
 		out.Status = statusClean
+	default:
+		out.Status = statusFound
 	}
 	if p.json {
 		p.emit(out)
 	} else {
 		printAudit(p, out)
 	}
-	if out.OK {
+	switch {
+	case len(out.Unreadable) > 0:
+		return p.blind("audit", out.Unreadable)
+	case out.OK:
 		return exitOK
 	}
 	return exitRefused
@@ -169,6 +189,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 	if err != nil {
 		return nil, out, err
 	}
+	full.Unreadable = redisops.MergeUnreadable(full.Unreadable, last.Unreadable) // holds the watch could not read
 	return full, out, nil
 }
 
@@ -176,9 +197,9 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 func addLeaks(perSale map[string]auditLeak, leaks []redisops.WatchedLeak) {
 	for _, l := range leaks {
 		a := perSale[l.Sale]
-		a.Sale, a.Holds, a.Units = l.Sale, a.Holds+1, a.Units+l.Quantity
+		a.Sale, a.Holds, a.Units = redisops.ByteString(l.Sale), a.Holds+1, redisops.AddSaturating(a.Units, l.Quantity)
 		if l.Class != redisops.LeakVerified {
-			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, a.UnverifiedUnits+l.Quantity
+			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, redisops.AddSaturating(a.UnverifiedUnits, l.Quantity)
 		}
 		perSale[l.Sale] = a
 	}
@@ -214,21 +235,25 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func printAudit(p printer, a auditJSON) {
 	var holds, units int64
 	for _, l := range a.Leaks {
-		holds, units = holds+l.Holds, units+l.Units
+		holds, units = holds+l.Holds, redisops.AddSaturating(units, l.Units)
 	}
 	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
 		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
+	if len(a.Unreadable) > 0 {
+		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
+			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
+	}
 	if a.Ledger != "" {
 		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
 	}
 	fmt.Fprintln(p.stdout, head)
 	for _, l := range a.Leaks {
-		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", redisops.Sanitize(l.Sale), l.Units, l.Holds)
+		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", redisops.Sanitize(string(l.Sale)), l.Units, l.Holds)
 		if l.UnverifiedHolds > 0 {
 			line += fmt.Sprintf(", of which %d units in %d holds unverified (their end was not seen: they may have been released)",
 				l.UnverifiedUnits, l.UnverifiedHolds)
 		}
-		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, redisops.Sanitize(redisops.LedgerKey(l.Sale)))
+		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, redisops.Sanitize(redisops.LedgerKey(string(l.Sale))))
 	}
 	for _, an := range a.Anomalies {
 		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", redisops.Sanitize(an.Kind), redisops.SanitizeCut(an.Key, 120),

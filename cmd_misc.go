@@ -65,6 +65,9 @@ func runPing(ctx context.Context, cfg config, p printer) int {
 // runSnapshot takes one complete snapshot (after a PING that fails fast when
 // the server is unreachable) and prints it: every hold unless --hold-limit
 // cuts the list, which the output then says (text and "truncated" in JSON).
+// A snapshot that could not read part of what it reports (an ACL refusal:
+// its "unreadable" list) is still printed, and exits 3 with the reason on
+// stderr.
 func runSnapshot(ctx context.Context, cfg config, p printer) int {
 	client, err := connect(ctx, cfg, true)
 	if err != nil {
@@ -77,8 +80,8 @@ func runSnapshot(ctx context.Context, cfg config, p printer) int {
 	}
 	if p.json {
 		p.emit(withEmptyLists(*snap))
-		return exitOK
+	} else {
+		writeSnapshot(p.stdout, snap, time.Now())
 	}
-	writeSnapshot(p.stdout, snap, time.Now())
-	return exitOK
+	return p.blind("snapshot", snap.Unreadable)
 }

@@ -28,28 +28,31 @@ type errorJSON struct {
 	Error  string `json:"error"`
 }
 
-// admitJSON always carries "users", even when the queue was empty.
+// admitJSON always carries "users", even when the queue was empty; each is
+// lossless (a string, or {"base64": …} when not valid UTF-8).
 type admitJSON struct {
 	redisops.Result
-	Users []string `json:"users"`
+	Users []redisops.ByteString `json:"users"`
 }
 
-// emit writes v as one JSON object and a newline.
+// emit writes v as one JSON object and a newline. Ids are lossless
+// (redisops/jsonbytes.go) and no byte a terminal acts on is written raw
+// (redisops.TerminalSafeJSON).
 func (p printer) emit(v any) {
 	b, err := json.Marshal(v)
 	if err != nil { // only plain data is marshalled: cannot happen
 		b, _ = json.Marshal(errorJSON{Status: "error", Error: err.Error()})
 	}
-	fmt.Fprintf(p.stdout, "%s\n", b)
+	fmt.Fprintf(p.stdout, "%s\n", redisops.TerminalSafeJSON(b))
 }
 
 // result prints an operation's result and returns its exit code.
 func (p printer) result(cfg config, r redisops.Result) int {
 	switch {
 	case p.json && r.Status == redisops.StatusAdmitted:
-		users := r.Users
+		users := redisops.ByteStrings(r.Users)
 		if users == nil {
-			users = []string{}
+			users = []redisops.ByteString{}
 		}
 		p.emit(admitJSON{Result: r, Users: users})
 	case p.json:
@@ -216,13 +219,69 @@ func withEmptyLists(s redisops.Snapshot) redisops.Snapshot {
 	if s.Anomalies == nil {
 		s.Anomalies = []redisops.Anomaly{}
 	}
+	if s.Unreadable == nil {
+		s.Unreadable = []redisops.Unreadable{}
+	}
 	return s
 }
 
 // writeSnapshot prints a snapshot as a compact text report: the server line,
 // the sales table, holds, queue heads, sessions, slowlog and anomalies.
 func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
+	writeServer(w, s)
+	fmt.Fprintf(w, "taken   %s · sessions %d\n", s.TakenAt.UTC().Format(time.RFC3339), s.Sessions.Count)
+
+	// A family that could not be read is marked "?": its numbers are what
+	// could be read (the CANNOT READ section says what was not).
+	mark := func(what string) string {
+		if unread(s.Unreadable, what) != nil {
+			return "?"
+		}
+		return ""
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nSALE\tSTOCK\tQUEUE\tHEAD AGE\tHOLDS\tHELD\n")
+	for _, sale := range s.Sales {
+		age := "-"
+		if sale.QueueHeadAgeMs != nil {
+			age = (time.Duration(*sale.QueueHeadAgeMs) * time.Millisecond).Round(time.Second).String()
+		}
+		stock := "-" + mark(redisops.UnreadStock)
+		if sale.Inventory != nil {
+			stock = fmt.Sprint(*sale.Inventory)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d%s\t%s\t%d%s\t%d%s\n", redisops.SanitizeCut(sale.ID, 40), stock,
+			sale.QueueLength, mark(redisops.UnreadQueues), age, sale.Reservations, mark(redisops.UnreadHolds),
+			sale.ReservedUnits, mark(redisops.UnreadHolds))
+	}
+	if len(s.Sales) == 0 {
+		fmt.Fprintln(tw, "(no sales found)")
+	}
+	if t := s.Truncated; t != nil && t.ActiveSales != nil {
+		fmt.Fprintf(tw, "(%s: %s)\n", cutText(*t.ActiveSales, "ids of "+redisops.ActiveSalesKey+" read"), t.ActiveSales.How)
+	}
+	writeHolds(tw, s.Reservations, s.Truncated, unread(s.Unreadable, redisops.UnreadHolds))
+	_ = tw.Flush()
+	writeQueues(w, s.Queues, now)
+	if u := unread(s.Unreadable, redisops.UnreadSlowlog); u != nil {
+		fmt.Fprintf(w, "\nSLOWLOG cannot read: %s\n", redisops.Sanitize(u.Reason))
+	} else {
+		writeSlowlog(w, s.Slowlog)
+	}
+	writeAnomalies(w, s.Anomalies)
+	if len(s.Unreadable) > 0 {
+		fmt.Fprintf(w, "\nCANNOT READ (%d): %s\n", len(s.Unreadable), unreadText(s.Unreadable))
+	}
+}
+
+// writeServer writes the server line: its figures, or why they could not
+// be read (an ACL without INFO: never "memory 0B").
+func writeServer(w io.Writer, s *redisops.Snapshot) {
 	sv := s.Server
+	if u := unread(s.Unreadable, redisops.UnreadServer); u != nil {
+		fmt.Fprintf(w, "server  cannot read INFO: %s · ping %.2f ms\n", redisops.Sanitize(u.Reason), sv.PingMs)
+		return
+	}
 	fmt.Fprintf(w, "server  redis %s %s · ping %.2f ms · memory %s", redisops.Sanitize(sv.Version),
 		redisops.Sanitize(sv.Role), sv.PingMs, redisops.Sanitize(sv.UsedMemoryHuman))
 	if sv.Maxmemory > 0 {
@@ -231,41 +290,18 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 	fmt.Fprintf(w, " (%s) · clients %d · ops/s %d · hits %d misses %d · evicted %d expired %d · aof %s\n",
 		redisops.Sanitize(sv.MaxmemoryPolicy), sv.ConnectedClients, sv.OpsPerSec, sv.KeyspaceHits,
 		sv.KeyspaceMisses, sv.EvictedKeys, sv.ExpiredKeys, onOff(sv.AOFEnabled))
-	fmt.Fprintf(w, "taken   %s · sessions %d\n", s.TakenAt.UTC().Format(time.RFC3339), s.Sessions.Count)
-
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nSALE\tSTOCK\tQUEUE\tHEAD AGE\tHOLDS\tHELD\n")
-	for _, sale := range s.Sales {
-		age := "-"
-		if sale.QueueHeadAgeMs != nil {
-			age = (time.Duration(*sale.QueueHeadAgeMs) * time.Millisecond).Round(time.Second).String()
-		}
-		stock := "-"
-		if sale.Inventory != nil {
-			stock = fmt.Sprint(*sale.Inventory)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\n", redisops.SanitizeCut(sale.ID, 40), stock,
-			sale.QueueLength, age, sale.Reservations, sale.ReservedUnits)
-	}
-	if len(s.Sales) == 0 {
-		fmt.Fprintln(tw, "(no sales found)")
-	}
-	if t := s.Truncated; t != nil && t.ActiveSales != nil {
-		fmt.Fprintf(tw, "(%s: %s)\n", cutText(*t.ActiveSales, "ids of "+redisops.ActiveSalesKey+" read"), t.ActiveSales.How)
-	}
-	writeHolds(tw, s.Reservations, s.Truncated)
-	_ = tw.Flush()
-	writeQueues(w, s.Queues, now)
-	writeSlowlog(w, s.Slowlog)
-	writeAnomalies(w, s.Anomalies)
 }
 
 // writeHolds adds the holds section, soonest expiry first as redisops sorts
-// them; a limited list says how many it left out and how to get them all.
-func writeHolds(tw io.Writer, holds []redisops.Hold, cut *redisops.Truncation) {
-	if cut != nil && cut.Reservations != nil {
+// them; a limited list says how many it left out and how to get them all,
+// and u, when not nil, says which holds could not be read.
+func writeHolds(tw io.Writer, holds []redisops.Hold, cut *redisops.Truncation, u *redisops.Unreadable) {
+	switch {
+	case u != nil:
+		fmt.Fprintf(tw, "\nHOLDS (%d; cannot read %d more: %s)\n", len(holds), u.Keys, redisops.Sanitize(u.Reason))
+	case cut != nil && cut.Reservations != nil:
 		fmt.Fprintf(tw, "\nHOLDS (%s: %s)\n", cutText(*cut.Reservations, "listed"), cut.Reservations.How)
-	} else {
+	default:
 		fmt.Fprintf(tw, "\nHOLDS (%d)\n", len(holds))
 	}
 	if len(holds) == 0 {

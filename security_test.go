@@ -197,6 +197,8 @@ func TestCLIWatcherACLUser(t *testing.T) {
 		{[]string{"ping"}, 0, "pong"},
 		{[]string{"snapshot"}, 0, "s1"},
 		{[]string{"snapshot", "--json"}, 0, `"id":"s1"`},
+		{[]string{"snapshot", "--json"}, 0, `"unreadable":[]`}, // the README's watcher reads everything
+		{[]string{"audit", "--json"}, 0, `{"ok":true,"status":"clean","watched_ms":0,"leaks":[],"anomalies":[]}`},
 		{[]string{"inventory", "get", "--sale", "s1"}, 0, "stock: sale s1 has 10"},
 		{[]string{"queue", "length", "--sale", "s1"}, 0, "holds 1"},
 		{[]string{"queue", "position", "--sale", "s1", "--user", "u1"}, 0, "position 1"},

@@ -50,10 +50,10 @@ func (m *MemLedger) RecordLeak(_ context.Context, l redisops.Leak) (bool, error)
 	}
 	m.seen[id] = true
 	t := m.totals[l.Sale]
-	t.Units += l.Quantity
+	t.Units = redisops.AddSaturating(t.Units, l.Quantity)
 	t.Holds++
 	if !l.Verified() {
-		t.UnverifiedUnits += l.Quantity
+		t.UnverifiedUnits = redisops.AddSaturating(t.UnverifiedUnits, l.Quantity)
 		t.UnverifiedHolds++
 	}
 	m.totals[l.Sale] = t

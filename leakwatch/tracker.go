@@ -169,10 +169,10 @@ func (t *Tracker) classify(th trackedHold, v redisops.Vanish) (redisops.Leak, bo
 		l.At = before
 	}
 	tot := t.totals[l.Sale]
-	tot.Units += l.Quantity
+	tot.Units = redisops.AddSaturating(tot.Units, l.Quantity)
 	tot.Holds++
 	if class == redisops.LeakUnverified {
-		tot.UnverifiedUnits += l.Quantity
+		tot.UnverifiedUnits = redisops.AddSaturating(tot.UnverifiedUnits, l.Quantity)
 		tot.UnverifiedHolds++
 	}
 	t.totals[l.Sale] = tot

@@ -14,9 +14,10 @@ const (
 	// AnomalyHoldWithoutTTL: a hold key has no TTL (PTTL -1), so its units are
 	// held until someone releases it by hand.
 	AnomalyHoldWithoutTTL = "hold_without_ttl"
-	// AnomalyHoldBadQuantity: a hold's quantity is missing or not a positive
-	// integer (including a string hold that is not JSON, or JSON over
-	// HoldJSONMaxBytes, which is not decoded). Release cannot return its units.
+	// AnomalyHoldBadQuantity: a hold's quantity is missing, not a positive
+	// integer or over MaxScriptInt (including a string hold that is not
+	// JSON, or JSON over HoldJSONMaxBytes, which is not decoded). Release
+	// cannot return its units; the hold counts with 0 units.
 	AnomalyHoldBadQuantity = "hold_bad_quantity"
 	// AnomalyHoldReplaced: a hold key was rewritten before its deadline with
 	// another quantity, stamp, shape or a later deadline (the backend's double
@@ -29,7 +30,8 @@ const (
 	// accepts it) but another TYPE: stock not a string, queue not a sorted
 	// set, hold neither a hash nor a string. The backend's commands fail on it.
 	AnomalyWrongType = "wrong_type"
-	// AnomalyStockInvalid: a stock key is negative or not an integer.
+	// AnomalyStockInvalid: a stock key is negative, not an integer, or over
+	// MaxScriptInt (every write refuses it).
 	AnomalyStockInvalid = "stock_invalid"
 	// AnomalyQueueOverCap: a queue holds more members than the cap
 	// (--max-queue, the backend's REDIS_MAX_QUEUE_LENGTH).
@@ -38,6 +40,13 @@ const (
 	// is not a plausible join time in ms (before the year 2000, or more than a
 	// day ahead of the server's clock).
 	AnomalyQueueBadScore = "queue_bad_score"
+	// AnomalyOddID: a sale or hold is counted (ids are data), but its sale
+	// or user id is one flashtop's own commands refuse as input
+	// (ValidateID: more than 512 bytes, not valid UTF-8, a NUL or another
+	// control character, '{' or '}'), so --sale or --user cannot name it.
+	// The detail says why and gives a redis-cli command line that reads the
+	// key byte for byte (redisops/oddid.go).
+	AnomalyOddID = "odd_id"
 )
 
 // Bounds of a plausible queue score (a join time in ms since the epoch).
@@ -102,6 +111,10 @@ func checkStock(key, raw string) (*int64, []Anomaly) {
 	if n < 0 {
 		return &n, []Anomaly{{Kind: AnomalyStockInvalid, Key: key,
 			Detail: fmt.Sprintf("stock is negative (%d)", n)}}
+	}
+	if n > MaxScriptInt {
+		return &n, []Anomaly{{Kind: AnomalyStockInvalid, Key: key,
+			Detail: fmt.Sprintf("stock %d is over %d, the most flashtop's scripts accept: every write to it is refused", n, int64(MaxScriptInt))}}
 	}
 	return &n, nil
 }

@@ -14,8 +14,9 @@ import (
 const scanCount = 1000
 
 // discovered is what the SCAN of the key families found: only keys whose
-// shape the schema's templates accept, whose ids are valid and whose TYPE fits
-// their family. Session values are never read, only their keys counted.
+// shape the schema's templates accept and whose TYPE fits their family,
+// whatever bytes their ids hold (ids are data: an id --sale or --user would
+// refuse is counted, and flagged odd_id when read). Session values are never read, only their keys counted.
 type discovered struct {
 	sales    map[string]bool // sale ids with a stock (string) or queue (zset) key
 	holds    []holdRef       // hold keys (hash or string), sorted by key
@@ -138,12 +139,9 @@ func (n *nodeScan) jobs() []*scanJob {
 	}
 }
 
-// validID applies ValidateID's rules to an id read from a key.
-func validID(id string) bool { return ValidateID("id", id) == nil }
-
 func (n *nodeScan) saleKey(t Template, family string) func(string) {
 	return func(key string) {
-		if sale, _, ok := t.Parse(key); ok && validID(sale) {
+		if sale, _, ok := t.Parse(key); ok {
 			n.typed[key] = family
 			n.sales[sale] = true
 		}
@@ -153,7 +151,7 @@ func (n *nodeScan) saleKey(t Template, family string) func(string) {
 func (n *nodeScan) holdKey(shape string) func(string) {
 	return func(key string) {
 		sale, user, ok := n.schema.Hold.Parse(key)
-		if _, seen := n.holds[key]; seen || !ok || !validID(sale) || !validID(user) {
+		if _, seen := n.holds[key]; seen || !ok {
 			return
 		}
 		n.typed[key] = familyHold
@@ -164,15 +162,14 @@ func (n *nodeScan) holdKey(shape string) func(string) {
 // sessionKey counts a session key; only a hash of the key is kept (there may
 // be millions), and the value is never read.
 func (n *nodeScan) sessionKey(key string) {
-	if _, user, ok := n.schema.Session.Parse(key); ok && validID(user) {
+	if _, _, ok := n.schema.Session.Parse(key); ok {
 		n.sessions[maphash.String(n.seed, key)] = struct{}{}
 	}
 }
 
 func (n *nodeScan) shapedKey(t Template, family string) func(string) {
 	return func(key string) {
-		sale, user, ok := t.Parse(key)
-		if ok && validID(sale) && (family != familyHold || validID(user)) {
+		if _, _, ok := t.Parse(key); ok {
 			n.shaped[key] = family
 		}
 	}

@@ -24,7 +24,7 @@ func TestDiscoverFamilies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]bool{"s1": true, "s2": true, "s4": true, "s6": true}; !reflect.DeepEqual(d.sales, want) {
+	if want := map[string]bool{"s1": true, "s2": true, "s4": true, "s6": true, messyLongID: true, "{x}": true}; !reflect.DeepEqual(d.sales, want) {
 		t.Errorf("sales = %v, want %v", d.sales, want)
 	}
 	wantHolds := []holdRef{
@@ -42,7 +42,7 @@ func TestDiscoverFamilies(t *testing.T) {
 	if d.sessions != 3 {
 		t.Errorf("sessions = %d, want 3", d.sessions)
 	}
-	wantSuspects := []suspect{{"inventory:s3", familyStock}, {"queue:s7", familyQueue}, {"reservation:u7:s1", familyHold}}
+	wantSuspects := []suspect{{"inventory:bad\x1bid", familyStock}, {"inventory:s3", familyStock}, {"queue:s7", familyQueue}, {"reservation:u7:s1", familyHold}}
 	if !reflect.DeepEqual(d.suspects, wantSuspects) {
 		t.Errorf("suspects = %+v, want %+v", d.suspects, wantSuspects)
 	}

@@ -183,7 +183,7 @@ func (e *events) subscribe(ctx context.Context, nodes []pnode) error {
 // key written makes its sale appear before the walk finds it.
 func (e *events) apply(key, event string) {
 	s := e.p.schema
-	if sale, user, ok := s.Hold.Parse(key); ok && validID(sale) && validID(user) {
+	if _, _, ok := s.Hold.Parse(key); ok {
 		switch event {
 		case "del", "expired", "evicted", "rename_from", "move_from", "unlink":
 			now := time.Now()
@@ -198,10 +198,10 @@ func (e *events) apply(key, event string) {
 		}
 		return
 	}
-	if sale, _, ok := s.Stock.Parse(key); ok && validID(sale) && stockWrite(event) {
+	if sale, _, ok := s.Stock.Parse(key); ok && stockWrite(event) {
 		e.p.w.noteSale(sale)
 	}
-	if sale, _, ok := s.Queue.Parse(key); ok && validID(sale) && (event == "zadd" || event == "zincr") {
+	if sale, _, ok := s.Queue.Parse(key); ok && (event == "zadd" || event == "zincr") {
 		e.p.w.noteSale(sale)
 	}
 }

@@ -42,7 +42,7 @@ func holdFromHash(ref holdRef, fields []any, pttlMs int64) (Hold, []Anomaly) {
 	h := Hold{Sale: ref.Sale, User: ref.User, Key: ref.Key, Shape: HoldShapeHash, TTLMs: pttlMs}
 	var anomalies []Anomaly
 	qty, _ := field(fields, 0)
-	if q, ok := positiveInt(qty); ok {
+	if q, ok := positiveInt(qty); ok && q <= MaxScriptInt {
 		h.Quantity = q
 	} else {
 		anomalies = append(anomalies, badQuantity(ref.Key, qty, fieldPresent(fields, 0)))
@@ -52,6 +52,7 @@ func holdFromHash(ref holdRef, fields []any, pttlMs int64) (Hold, []Anomaly) {
 			h.ReservedAt = unixTime(float64(n))
 		}
 	}
+	anomalies = append(anomalies, oddHoldAnomaly(ref, HoldShapeHash)...)
 	return h, appendTTLAnomaly(anomalies, ref.Key, pttlMs)
 }
 
@@ -72,7 +73,7 @@ func holdFromJSON(ref holdRef, head string, length, pttlMs int64) (Hold, []Anoma
 		anomalies = append(anomalies, Anomaly{Kind: AnomalyHoldBadQuantity, Key: ref.Key,
 			Detail: "string hold is not a JSON object"}) // its text is not quoted: it could be anything
 	default:
-		if q, ok := jsonPositiveInt(doc.Quantity); ok {
+		if q, ok := jsonPositiveInt(doc.Quantity); ok && q <= MaxScriptInt {
 			h.Quantity = q
 		} else {
 			anomalies = append(anomalies, badQuantity(ref.Key, string(doc.Quantity), len(doc.Quantity) > 0 && string(doc.Quantity) != "null"))
@@ -84,12 +85,24 @@ func holdFromJSON(ref holdRef, head string, length, pttlMs int64) (Hold, []Anoma
 			}
 		}
 	}
+	anomalies = append(anomalies, oddHoldAnomaly(ref, HoldShapeJSON)...)
 	return h, appendTTLAnomaly(anomalies, ref.Key, pttlMs)
 }
 
+// badQuantity is the anomaly of a hold whose quantity is missing, not a
+// positive integer, or over MaxScriptInt (release refuses all three; the
+// hold then counts with 0 units).
 func badQuantity(key, raw string, present bool) Anomaly {
 	detail := "hold has no quantity"
-	if present {
+	q, ok := positiveInt(raw) // a hash field
+	if !ok {
+		q, ok = jsonPositiveInt(json.RawMessage(raw)) // a JSON value
+	}
+	switch {
+	case present && ok && q > MaxScriptInt:
+		detail = fmt.Sprintf("hold quantity %d is over %d, the most flashtop's scripts accept: release refuses it (counted as 0 units)",
+			q, int64(MaxScriptInt))
+	case present:
 		detail = fmt.Sprintf("hold quantity %s is not a positive integer", quoteCut(raw))
 	}
 	return Anomaly{Kind: AnomalyHoldBadQuantity, Key: key, Detail: detail}
@@ -221,6 +234,9 @@ func quoteCut(s string) string {
 func (r *reads) collectHolds() {
 	g := &r.got
 	for _, hr := range r.holds {
+		if r.unread.noteCmds(UnreadHolds, hr.cmds()...) {
+			continue // NOPERM and the like: unreadable, never zero
+		}
 		pttl, err := hr.pttl.Result()
 		if err != nil || pttl == -2 {
 			continue
@@ -247,7 +263,7 @@ func (r *reads) collectHolds() {
 		}
 		g.holds = append(g.holds, h)
 		agg := g.perSale[h.Sale]
-		g.perSale[h.Sale] = [2]int64{agg[0] + 1, agg[1] + h.Quantity}
+		g.perSale[h.Sale] = [2]int64{agg[0] + 1, AddSaturating(agg[1], h.Quantity)}
 		g.anomalies = append(g.anomalies, anomalies...)
 	}
 	clear(r.holds) // the commands go now

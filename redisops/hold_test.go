@@ -184,7 +184,7 @@ func TestSnapshotHoldChangedSinceScan(t *testing.T) {
 	rdb.RPush(ctx, "reservation:u1:s1", "x")
 	rdb.HSet(ctx, "reservation:u2:s1", "quantity", 9)
 	o := SnapshotOptions{}.withDefaults()
-	r, err := c.readAll(ctx, o, orderSales(nil, nil, d.sales), d)
+	r, err := c.readAll(ctx, o, orderSales(nil, nil, d.sales), d, newUnreadSet())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ const (
 	holdGone                         // no such key (any more)
 	holdWrongType                    // a key of another TYPE: a wrong_type anomaly
 	holdUnknown                      // an error reply (e.g. the shape changed): read again typeless
+	holdBlind                        // refused (NOPERM, a proxy's -ERR): unreadable, not read again until the walk comes back
 )
 
 // pendingHold is one queued read of a hold key. When the index knows the
@@ -112,6 +113,9 @@ func (ph *pendingHold) deadline() (time.Time, int64, bool, error) {
 
 // result turns the replies into a hold and its anomalies.
 func (ph *pendingHold) result() (Hold, []Anomaly, holdOutcome) {
+	if ph.blindHold() != nil {
+		return Hold{}, nil, holdBlind
+	}
 	shape := ph.ref.Shape
 	if ph.typ != nil {
 		typ, err := ph.typ.Result()
@@ -161,7 +165,8 @@ func (ph *pendingHold) result() (Hold, []Anomaly, holdOutcome) {
 
 // applyHoldRead records a read in the index: a found hold is learned, a gone
 // one removed (a dirty read with the push's time), an unreadable one marked
-// to be read again (typeless).
+// to be read again (typeless); a refused one is left alone (the caller notes
+// it as unreadable).
 func applyHoldRead(idx *holdIndex, ph *pendingHold, walk int64) (Hold, []Anomaly, holdOutcome) {
 	h, an, out := ph.result()
 	switch out {

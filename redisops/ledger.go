@@ -46,7 +46,7 @@ const maxLedgerHoldKey = 1024
 
 // maxLedgerInt is the largest quantity and stamp leak.lua accepts (MAXN of
 // scripts/lib.lua).
-const maxLedgerInt = 999_999_999_999_999
+const maxLedgerInt = MaxScriptInt
 
 // LedgerKey is the leak ledger of a sale: a hash with one field per leak,
 // "leak:<hold key>@<stamp>" = "<units> leaked|reclaimed <seen unix s> <class>"
@@ -168,14 +168,14 @@ func (c *Client) LedgerTotals(ctx context.Context, sales []string) (map[string]L
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	cmds := make([]*redis.SliceCmd, len(sales))
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	executed, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, s := range sales {
 			cmds[i] = p.HMGet(ctx, LedgerKey(s), ledgerTotalFields()...)
 		}
 		return nil
 	})
-	if err != nil && !isReplyError(err) {
-		return nil, Classify(err)
+	if err := pipeErr(executed, err); err != nil {
+		return nil, err
 	}
 	for i, s := range sales {
 		vals, err := cmds[i].Result()

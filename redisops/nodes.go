@@ -12,7 +12,7 @@ import (
 )
 
 // totalStats adds up the figures of every node (one node: its own figures).
-// Counters, memory and clients are sums; the ping is the slowest; version,
+// Counters, memory and clients are sums (held at the int64 bounds); the ping is the slowest; version,
 // role and policy are the first node's; a status is "err" when any node's is;
 // the fragmentation ratio is the mean.
 func totalStats(nodes []NodeStats) ServerStats {
@@ -35,18 +35,18 @@ func totalStats(nodes []NodeStats) ServerStats {
 		if i == 0 {
 			continue
 		}
-		t.UsedMemory += s.UsedMemory
-		t.UsedMemoryPeak += s.UsedMemoryPeak
-		t.Maxmemory += s.Maxmemory
-		t.ConnectedClients += s.ConnectedClients
-		t.BlockedClients += s.BlockedClients
-		t.OpsPerSec += s.OpsPerSec
-		t.KeyspaceHits += s.KeyspaceHits
-		t.KeyspaceMisses += s.KeyspaceMisses
-		t.EvictedKeys += s.EvictedKeys
-		t.ExpiredKeys += s.ExpiredKeys
-		t.TotalCommands += s.TotalCommands
-		t.KeysInDB += s.KeysInDB
+		t.UsedMemory = AddSaturating(t.UsedMemory, s.UsedMemory)
+		t.UsedMemoryPeak = AddSaturating(t.UsedMemoryPeak, s.UsedMemoryPeak)
+		t.Maxmemory = AddSaturating(t.Maxmemory, s.Maxmemory)
+		t.ConnectedClients = AddSaturating(t.ConnectedClients, s.ConnectedClients)
+		t.BlockedClients = AddSaturating(t.BlockedClients, s.BlockedClients)
+		t.OpsPerSec = AddSaturating(t.OpsPerSec, s.OpsPerSec)
+		t.KeyspaceHits = AddSaturating(t.KeyspaceHits, s.KeyspaceHits)
+		t.KeyspaceMisses = AddSaturating(t.KeyspaceMisses, s.KeyspaceMisses)
+		t.EvictedKeys = AddSaturating(t.EvictedKeys, s.EvictedKeys)
+		t.ExpiredKeys = AddSaturating(t.ExpiredKeys, s.ExpiredKeys)
+		t.TotalCommands = AddSaturating(t.TotalCommands, s.TotalCommands)
+		t.KeysInDB = AddSaturating(t.KeysInDB, s.KeysInDB)
 	}
 	t.MemFragmentationRatio = frag / float64(len(nodes))
 	t.UsedMemoryHuman = humanBytes(t.UsedMemory)
@@ -87,6 +87,7 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 	var mu sync.Mutex
 	var nodes []NodeStats
 	var slow []SlowEntry
+	u := newUnreadSet()
 	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
 		rctx, cancel := c.withTimeout(ctx)
 		defer cancel()
@@ -94,12 +95,14 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		info := pipe.Info(rctx)
 		logs := pipe.SlowLogGet(rctx, n)
 		start := time.Now()
-		if _, err := pipe.Exec(rctx); err != nil && !isReplyError(err) {
+		if err := pipeErr(pipe.Exec(rctx)); err != nil {
 			return err
 		}
 		st := ServerStats{}
 		if text, err := info.Result(); err == nil {
 			st = ParseInfo(text).ServerStats()
+		} else {
+			u.note(UnreadServer, fmt.Errorf("%s: %w", node.Options().Addr, err))
 		}
 		st.PingMs = float64(time.Since(start).Microseconds()) / 1000
 		mu.Lock()
@@ -107,6 +110,8 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		nodes = append(nodes, NodeStats{Addr: node.Options().Addr, ServerStats: st})
 		if l, err := logs.Result(); err == nil {
 			slow = append(slow, SlowEntries(l, c.schema.Session)...)
+		} else {
+			u.note(UnreadSlowlog, fmt.Errorf("%s: %w", node.Options().Addr, err))
 		}
 		return nil
 	})
@@ -119,5 +124,6 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 	snap.Server.PingMs = max(ping, snap.Server.PingMs)
 	slices.SortStableFunc(slow, func(a, b SlowEntry) int { return b.Time.Compare(a.Time) })
 	snap.Slowlog = append([]SlowEntry{}, slow[:min(len(slow), int(n))]...)
+	snap.Unreadable = MergeUnreadable(snap.Unreadable, u.list())
 	return nil
 }

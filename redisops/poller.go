@@ -116,13 +116,13 @@ func (s feedSinkOf) pushed(addr string, keys []string, at, floor time.Time) {
 	m := dirtyMark{pushed: true, before: clk.upper(at), notBefore: clk.lower(floor), epoch: p.feed.epoch.Load()}
 	sc := p.schema
 	for _, key := range keys {
-		if sale, user, ok := parseIf(sc.Hold, key); ok && validID(sale) && validID(user) {
+		if _, _, ok := parseIf(sc.Hold, key); ok {
 			p.idx.markPushed(key, m)
 			continue
 		}
-		if sale, _, ok := parseIf(sc.Stock, key); ok && validID(sale) {
+		if sale, _, ok := parseIf(sc.Stock, key); ok {
 			p.w.noteSale(sale)
-		} else if sale, _, ok := parseIf(sc.Queue, key); ok && validID(sale) {
+		} else if sale, _, ok := parseIf(sc.Queue, key); ok {
 			p.w.noteSale(sale)
 		}
 	}
@@ -217,7 +217,7 @@ func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	if err := p.w.tick(ctx, p, nodes, acct); err != nil {
 		return nil, err
 	}
-	if err := p.active.prime(ctx, p.rdb, acct); err != nil {
+	if err := p.active.prime(ctx, p.rdb, acct, p.schema.isSaleID); err != nil {
 		return nil, err
 	}
 	plan, err := p.buildPlan(ctx, o, nodes)

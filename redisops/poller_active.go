@@ -41,7 +41,7 @@ func (a *activeRead) ids() map[string]bool {
 
 // prime reads the first page at the first tick, in a round trip of its own
 // (counted in the tick's cost).
-func (a *activeRead) prime(ctx context.Context, rdb redis.UniversalClient, acct *tickCost) error {
+func (a *activeRead) prime(ctx context.Context, rdb redis.UniversalClient, acct *tickCost, isID func(string) bool) error {
 	if a.primed {
 		return nil
 	}
@@ -54,7 +54,7 @@ func (a *activeRead) prime(ctx context.Context, rdb redis.UniversalClient, acct 
 		return Classify(err)
 	}
 	a.primed = true
-	a.update(page, nil)
+	a.update(page, nil, isID)
 	return nil
 }
 
@@ -63,7 +63,7 @@ func (a *activeRead) prime(ctx context.Context, rdb redis.UniversalClient, acct 
 // from, while no pass had ended before the tick (nil once the rows come
 // from a whole set). An error reply
 // (WRONGTYPE: the key is not a set) means no active sales.
-func (a *activeRead) update(page *redis.ScanCmd, card *redis.IntCmd) *Truncation {
+func (a *activeRead) update(page *redis.ScanCmd, card *redis.IntCmd, isID func(string) bool) *Truncation {
 	wasWhole, shownIDs := a.whole, len(a.ids())
 	ids, next, err := page.Result()
 	if err != nil {
@@ -73,7 +73,7 @@ func (a *activeRead) update(page *redis.ScanCmd, card *redis.IntCmd) *Truncation
 		return nil
 	}
 	for _, id := range ids {
-		if validID(id) {
+		if isID(id) {
 			a.pass[id] = true
 		}
 	}

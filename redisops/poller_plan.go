@@ -3,6 +3,7 @@ package redisops
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -44,11 +45,12 @@ type plan struct {
 	selected string
 	visible  []*pendingHold
 	dirty    []*pendingHold
+	unread   *unreadSet // what this tick could not read (unreadable.go)
 }
 
 // buildPlan queues the tick's commands on each node's pipeline.
 func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode) (*plan, error) {
-	pl := &plan{}
+	pl := &plan{unread: newUnreadSet()}
 	for i, pn := range nodes {
 		np := &nodePlan{pn: pn, pipe: pn.cl.Pipeline(), clk: p.clocks.of(pn.addr)}
 		if i == 0 {
@@ -169,8 +171,11 @@ func (p *Poller) router(ctx context.Context, nodes []*nodePlan) func(key string)
 }
 
 // exec runs every node's pipeline in parallel, each with the client timeout.
+// When every command of every node got an error reply, nothing could be read:
+// that is an error (the dashboard's banner), not an empty snapshot.
 func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 	errs := make([]error, len(pl.nodes))
+	refused := make([]error, len(pl.nodes))
 	var wg sync.WaitGroup
 	for i, np := range pl.nodes {
 		wg.Add(1)
@@ -183,9 +188,11 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 			np.done = time.Now()
 			np.rtt = np.done.Sub(start)
 			acct.add(cmds, np.rtt, true)
-			if err != nil && !isReplyError(err) {
-				errs[i] = Classify(err)
-			} else {
+			errs[i] = pipeErr(cmds, err)
+			if allRefused(cmds) {
+				refused[i] = firstCmdErr(cmds)
+			}
+			if errs[i] == nil {
 				p.planAt.Store(np.pn.addr, np.done)
 			}
 		}()
@@ -196,7 +203,12 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 			return err
 		}
 	}
-	return nil
+	for _, err := range refused {
+		if err == nil {
+			return nil
+		}
+	}
+	return Classify(refused[0])
 }
 
 // assemble builds the snapshot from the replies, the index and the walk.
@@ -216,12 +228,14 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	snap := &Snapshot{TakenAt: now, Sales: []SaleStats{}, Reservations: []Hold{}, Queues: map[string][]QueueEntry{},
 		Sessions: SessionStats{Count: sessions}, Slowlog: []SlowEntry{}, Anomalies: walkAnomalies}
 	pl.server(p, snap)
-	snap.Truncated = p.active.update(pl.active, pl.activeN)
-	for _, ph := range pl.dirty {
-		applyHoldRead(p.idx, ph, 0)
-	}
-	for _, ph := range pl.visible {
-		if h, an, out := applyHoldRead(p.idx, ph, 0); out == holdFound {
+	pl.unread.noteCmds(UnreadActive, pl.active)
+	snap.Truncated = p.active.update(pl.active, pl.activeN, p.schema.isSaleID)
+	for _, ph := range append(pl.dirty, pl.visible...) {
+		h, an, out := applyHoldRead(p.idx, ph, 0)
+		switch {
+		case out == holdBlind:
+			pl.unread.note(UnreadHolds, ph.blindHold())
+		case out == holdFound && ph.mark == nil: // a visible row
 			snap.Reservations = append(snap.Reservations, h)
 			snap.Anomalies = append(snap.Anomalies, an...)
 		}
@@ -230,6 +244,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	at := p.serverNow(time.Now())
 	for _, sr := range pl.sales {
 		row, head, anomalies := sr.build(p.Client, now.UnixMilli())
+		pl.unread.noteSale(sr)
 		c := p.idx.count(row.ID, at)
 		row.Reservations, row.ReservedUnits = c.holds, c.units
 		snap.Sales = append(snap.Sales, row)
@@ -237,6 +252,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 		snap.Anomalies = append(snap.Anomalies, anomalies...)
 	}
 	snap.Anomalies = dedupeAnomalies(snap.Anomalies)
+	snap.Unreadable = MergeUnreadable(pl.unread.list(), p.w.unreadView())
 	return snap, nil
 }
 
@@ -260,17 +276,29 @@ func (pl *plan) server(p *Poller, snap *Snapshot) {
 		st := ServerStats{}
 		if text, err := np.info.Result(); err == nil {
 			st = ParseInfo(text).ServerStats()
+		} else {
+			pl.unread.note(UnreadServer, pl.nodeErr(np, err))
 		}
 		st.PingMs = float64(np.rtt.Microseconds()) / 1000
 		st.NotifyKeyspaceEvent = p.ev.flagsOf(np.pn.addr)
 		stats = append(stats, NodeStats{Addr: np.pn.addr, ServerStats: st})
 		if logs, err := np.slowlog.Result(); err == nil {
 			p.keepSlow(np.pn.addr, SlowEntries(logs, p.schema.Session), int(cap64(np.slowlog)))
+		} else {
+			pl.unread.note(UnreadSlowlog, pl.nodeErr(np, err))
 		}
 	}
 	snap.Nodes = stats
 	snap.Server = totalStats(stats)
 	snap.Slowlog = append(snap.Slowlog, p.kept...)
+}
+
+// nodeErr names the node of err when there are several (a cluster).
+func (pl *plan) nodeErr(np *nodePlan, err error) error {
+	if len(pl.nodes) < 2 {
+		return err
+	}
+	return fmt.Errorf("%s: %w", np.pn.addr, err)
 }
 
 // cap64 is the COUNT a SLOWLOG GET was sent with.

@@ -67,7 +67,8 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	if err != nil {
 		return nil, err
 	}
-	active, err := c.activeSales(ctx)
+	u := newUnreadSet() // what could not be read (unreadable.go)
+	active, err := c.activeSales(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 		return nil, err
 	}
 	sales := orderSales(o.Pins, active, d.sales)
-	r, err := c.readAll(ctx, o, sales, d)
+	r, err := c.readAll(ctx, o, sales, d, u) // holds are collected as the pipelines come back: u first
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +92,12 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	return snap, nil
 }
 
-// activeSales reads every valid id of flash_sales:active with SSCAN (COUNT
-// 1000) to the end: a small set comes back whole in one round trip, a huge
-// one in a round trip per thousand ids. A key that is not a set is ignored
-// (WRONGTYPE: nothing is read).
-func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
+// activeSales reads every id of flash_sales:active that the stock template
+// can name (Schema.isSaleID) with SSCAN (COUNT 1000) to the end: a small set
+// comes back whole in one round trip, a huge one in a round trip per
+// thousand ids. A key that is not a set is ignored (WRONGTYPE: nothing is
+// read); a refusal (NOPERM) is noted in u.
+func (c *Client) activeSales(ctx context.Context, u *unreadSet) (map[string]bool, error) {
 	active := map[string]bool{}
 	var cursor uint64
 	for {
@@ -104,12 +106,13 @@ func (c *Client) activeSales(ctx context.Context) (map[string]bool, error) {
 		cancel()
 		if err != nil {
 			if isReplyError(err) {
+				u.note(UnreadActive, err)
 				return active, nil
 			}
 			return nil, Classify(err)
 		}
 		for _, id := range ids {
-			if validID(id) {
+			if c.schema.isSaleID(id) {
 				active[id] = true
 			}
 		}
@@ -190,10 +193,10 @@ func (b *batcher) flush() error {
 	}
 	rctx, cancel := b.c.withTimeout(b.ctx)
 	defer cancel()
-	_, err := b.pipe.Exec(rctx)
+	cmds, err := b.pipe.Exec(rctx)
 	b.pipe, b.queued = nil, 0
-	if err != nil && !isReplyError(err) {
-		return Classify(err)
+	if err := pipeErr(cmds, err); err != nil {
+		return err
 	}
 	if b.done != nil {
 		b.done()
@@ -212,6 +215,7 @@ type reads struct {
 	holds    []holdRead // queued, not yet collected
 	suspects []*redis.StatusCmd
 	got      collected
+	unread   *unreadSet // what could not be read (unreadable.go)
 }
 
 // collected is what the hold replies gave so far.
@@ -237,8 +241,8 @@ type holdRead struct {
 }
 
 // readAll queues and runs every read of a snapshot.
-func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow, d discovered) (*reads, error) {
-	r := &reads{got: collected{holds: make([]Hold, 0, len(d.holds)), perSale: map[string][2]int64{}}}
+func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow, d discovered, u *unreadSet) (*reads, error) {
+	r := &reads{got: collected{holds: make([]Hold, 0, len(d.holds)), perSale: map[string][2]int64{}}, unread: u}
 	b := &batcher{c: c, ctx: ctx, done: r.collectHolds}
 	s := c.schema
 	if err := b.add(3, func(p redis.Pipeliner) {
@@ -300,16 +304,20 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 	if err != nil && !isReplyError(err) {
 		return nil, Classify(err)
 	} // an error reply (an ACL without +info, a server without INFO sections) leaves the server fields empty
+	r.unread.note(UnreadServer, err)
 	snap := &Snapshot{TakenAt: now, Server: ParseInfo(info).ServerStats(), Sales: []SaleStats{},
 		Reservations: []Hold{}, Queues: map[string][]QueueEntry{}, Sessions: SessionStats{Count: d.sessions},
 		Slowlog: []SlowEntry{}, Anomalies: []Anomaly{}}
-	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: shown empty
+	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: unreadable
 		snap.Slowlog = append(snap.Slowlog, SlowEntries(logs, c.schema.Session)...)
+	} else {
+		r.unread.note(UnreadSlowlog, err)
 	}
 	holds, perSale := r.got.holds, r.got.perSale
 	snap.Anomalies = append(snap.Anomalies, r.got.anomalies...)
 	for _, sr := range r.sales {
 		row, head, anomalies := sr.build(c, now.UnixMilli())
+		r.unread.noteSale(sr)
 		row.Reservations, row.ReservedUnits = perSale[row.ID][0], perSale[row.ID][1]
 		snap.Sales = append(snap.Sales, row)
 		snap.Queues[row.ID] = head
@@ -325,8 +333,10 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 		if a, ok := wrongTypeAnomaly(d.suspects[i].family, d.suspects[i].key, cmd.Val()); ok {
 			snap.Anomalies = append(snap.Anomalies, a)
 		}
+		r.unread.note(unreadFamily(d.suspects[i].family), cmd.Err())
 	}
 	sortAnomalies(snap.Anomalies)
+	snap.Unreadable = r.unread.list()
 	return snap, nil
 }
 
@@ -352,7 +362,7 @@ func (sr saleRead) build(c *Client, nowMs int64) (SaleStats, []QueueEntry, []Ano
 		row.QueueHeadAgeMs = &age
 	}
 	anomalies = append(anomalies, checkQueueScores(s.QueueKey(row.ID), head, scores, nowMs)...)
-	return row, head, anomalies
+	return row, head, append(anomalies, sr.oddSale(s)...)
 }
 
 func memberString(m any) string {

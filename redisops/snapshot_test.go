@@ -27,6 +27,10 @@ type messyKeyspace struct {
 
 const snapSecret = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXNlc3Npb24.sig"
 
+// messyLongID is the fixture's sale id of 600 plain ASCII bytes (over the
+// 512 that --sale takes).
+var messyLongID = strings.Repeat("L", 600)
+
 // writeMessyKeyspace writes the fixture as the backend would.
 func writeMessyKeyspace(t *testing.T, rdb *redis.Client) messyKeyspace {
 	t.Helper()
@@ -70,9 +74,10 @@ func writeMessyKeyspace(t *testing.T, rdb *redis.Client) messyKeyspace {
 	p.Set(ctx, "queue:user:y", "1", 0)
 	p.SAdd(ctx, "active_sales", "s1")
 	p.Set(ctx, "sale:s1", `{"id":"s1"}`, 0)
-	p.Set(ctx, "inventory:"+strings.Repeat("L", 600), "5", 0) // id over 512 bytes
-	p.Set(ctx, "inventory:{x}", "5", 0)                       // braces: not an id
-	p.HSet(ctx, "inventory:bad\x1bid", "a", "b")              // control character: not an id
+	// Ids --sale refuses are data all the same: counted, and flagged odd_id.
+	p.Set(ctx, "inventory:"+messyLongID, "5", 0) // id over 512 bytes
+	p.Set(ctx, "inventory:{x}", "5", 0)          // braces
+	p.HSet(ctx, "inventory:bad\x1bid", "a", "b") // control character, and a hash: wrong_type
 	if _, err := p.Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -147,14 +152,16 @@ func TestSnapshotMessyKeyspace(t *testing.T) {
 		{ID: "s2", Pinned: true, Inventory: i64p(-3), QueueLength: 2, QueueHeadAgeMs: i64p(taken - 12), Reservations: 3, ReservedUnits: 1},
 		{ID: "s1", Active: true, Inventory: i64p(40), QueueLength: 4, QueueHeadAgeMs: i64p(taken - (m.nowMs - 5000)), Reservations: 3, ReservedUnits: 6},
 		{ID: "s5", Active: true},
+		{ID: messyLongID, Inventory: i64p(5)},
 		{ID: "s4"},
 		{ID: "s6", QueueLength: 1, QueueHeadAgeMs: i64p(taken - (m.nowMs - 100))},
+		{ID: "{x}", Inventory: i64p(5)},
 	}
 	if !reflect.DeepEqual(snap.Sales, wantSales) {
 		t.Errorf("Sales:\n got %s\nwant %s", jsonText(snap.Sales), jsonText(wantSales))
 	}
 	wantQueues := map[string][]QueueEntry{
-		"p0": {}, "s5": {}, "s4": {},
+		"p0": {}, "s5": {}, "s4": {}, messyLongID: {}, "{x}": {},
 		"s2": {{User: "uA", Position: 1, JoinedAtMs: 12}, {User: "uB", Position: 2, JoinedAtMs: m.nowMs - 1000}},
 		"s1": {{User: "u1", Position: 1, JoinedAtMs: m.nowMs - 5000}, {User: "u2", Position: 2, JoinedAtMs: m.nowMs - 4000},
 			{User: "u3", Position: 3, JoinedAtMs: m.nowMs - 3000}},
@@ -185,6 +192,9 @@ func TestSnapshotMessyKeyspace(t *testing.T) {
 	if snap.Slowlog == nil {
 		t.Error("Slowlog is nil")
 	}
+	if snap.Unreadable == nil || len(snap.Unreadable) != 0 {
+		t.Errorf("Unreadable = %+v, want [] (everything was read)", snap.Unreadable)
+	}
 }
 
 // messyHolds are the holds of the fixture, soonest-expiring first.
@@ -206,10 +216,14 @@ func messyAnomalies(m messyKeyspace) []Anomaly {
 		{AnomalyHoldBadQuantity, "reservation:u4:s2", `hold quantity "abc" is not a positive integer`},
 		{AnomalyHoldBadQuantity, "reservation:u8:s2", fmt.Sprintf("JSON hold is %d bytes, over the 4096-byte limit: not decoded", m.bigJSON)},
 		{AnomalyHoldWithoutTTL, "reservation:u3:s2", "hold has no TTL: its units stay held until someone releases it"},
+		{AnomalyOddID, "inventory:" + messyLongID, `sale id "` + messyLongID[:40] + `"… is 600 bytes long (at most 512): ` +
+			`flashtop's --sale refuses it; read it with printf '%s\n' 'GET "inventory:` + messyLongID + `"' | redis-cli`},
+		{AnomalyOddID, "inventory:{x}", `sale id "{x}" holds ':', '{' or '}': flashtop's --sale refuses it; read it with printf '%s\n' 'GET "inventory:{x}"' | redis-cli`},
 		{AnomalyQueueBadScore, "queue:s2", "1 of the first 2 members have a score that is not a join time in ms (position 1: 12)"},
 		{AnomalyQueueOverCap, "queue:s1", "queue holds 4 members, over the cap of 3"},
 		{AnomalyStockInvalid, "inventory:s2", "stock is negative (-3)"},
 		{AnomalyStockInvalid, "inventory:s4", `stock "12abc" is not an integer`},
+		{AnomalyWrongType, "inventory:bad\x1bid", "stock key is a hash, not a string"},
 		{AnomalyWrongType, "inventory:s3", "stock key is a list, not a string"},
 		{AnomalyWrongType, "queue:s7", "queue key is a hash, not a zset"},
 		{AnomalyWrongType, "reservation:u7:s1", "hold key is a set, not a hash or a string"},
@@ -242,8 +256,8 @@ func TestSnapshotHoldLimit(t *testing.T) {
 		ids = append(ids, s.ID)
 		units[s.ID] = [2]int64{s.Reservations, s.ReservedUnits}
 	}
-	if want := []string{"s1", "s5", "s2", "s4", "s6"}; !reflect.DeepEqual(ids, want) {
-		t.Errorf("sales = %v, want %v (active first, then scanned, sorted)", ids, want)
+	if want := []string{"s1", "s5", messyLongID, "s2", "s4", "s6", "{x}"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("sales = %v, want %v (active first, then scanned, sorted by bytes)", ids, want)
 	}
 	if units["s1"] != [2]int64{3, 6} || units["s2"] != [2]int64{3, 1} {
 		t.Errorf("counts and units = %v, want s1 [3 6], s2 [3 1]", units)
@@ -349,7 +363,7 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 		return list[0].(map[string]any)
 	}
 	queues := doc["queues"].(map[string]any)["s1"].([]any)
-	checkNames(t, "top", doc, "taken_at server sales reservations queues sessions slowlog anomalies", "")
+	checkNames(t, "top", doc, "taken_at server sales reservations queues sessions slowlog anomalies", "unreadable")
 	checkNames(t, "server", doc["server"].(map[string]any), "version role used_memory used_memory_human maxmemory "+
 		"maxmemory_policy mem_fragmentation_ratio connected_clients ops_per_sec ping_ms aof_enabled keyspace_hits "+
 		"keyspace_misses evicted_keys expired_keys",

@@ -73,6 +73,11 @@ type Snapshot struct {
 	// Additive: what this snapshot left out and how to get it all (nil:
 	// nothing; a snapshot is never cut silently).
 	Truncated *Truncation `json:"truncated,omitempty"`
+	// Additive: what could not be read, and why (an ACL refusal, a proxy's
+	// error reply), by kind (redisops/unreadable.go); empty when everything
+	// was read. A blind read is never reported as empty data: what is listed
+	// is left at zero or null above.
+	Unreadable []Unreadable `json:"unreadable"`
 }
 
 // Truncation says which lists of a snapshot are cut (each nil when whole).
@@ -91,6 +96,13 @@ type Cut struct {
 	Shown int64  `json:"shown"`
 	Total int64  `json:"total"`
 	How   string `json:"how"`
+}
+
+// Unreadable is one kind of data a snapshot could not read, and why.
+type Unreadable struct {
+	What   string `json:"what"`           // UnreadServer, UnreadSlowlog, UnreadActive, UnreadStock, UnreadQueues or UnreadHolds
+	Reason string `json:"reason"`         // the server's error reply (sanitized, cut), e.g. "NOPERM this user has no permissions to access one of the keys used as arguments"
+	Keys   int64  `json:"keys,omitempty"` // for a key family: how many keys could not be read
 }
 
 // Feed states (FeedStatus.State).

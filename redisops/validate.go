@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,26 @@ const (
 	MinTTL      = time.Second   // reserve --ttl
 	MaxTTL      = 30 * 24 * time.Hour
 	DefaultTTL  = 300 * time.Second
+	// MaxScriptInt is the largest number any flashtop script accepts, in
+	// an argument or read from a key (scripts/lib.lua MAXN: 15 digits, so
+	// Lua's doubles stay exact). A stock or hold quantity above it is
+	// refused by every write: the snapshot flags it (stock_invalid,
+	// hold_bad_quantity).
+	MaxScriptInt = 999_999_999_999_999
 )
+
+// AddSaturating is a+b, held at the int64 bounds instead of wrapping: a sum
+// of values read from Redis (units, counters) never turns negative.
+func AddSaturating(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}
 
 // inputErr builds an ErrInput naming the flag or field.
 func inputErr(flag, format string, a ...any) error {

@@ -89,6 +89,9 @@ type walker struct {
 	doneSales     map[string]bool
 	doneSessions  int64
 	doneAnomalies map[string][]Anomaly
+
+	unread     *unreadSet   // what the current walk could not read
+	doneUnread []Unreadable // what the last complete walk could not read
 }
 
 func newWalker(s Schema, o PollerOptions) *walker {
@@ -106,6 +109,7 @@ func (w *walker) reset(now time.Time) {
 	w.mu.Lock()
 	w.sales, w.sessions, w.anomalies = map[string]bool{}, map[uint64]struct{}{}, map[string][]Anomaly{}
 	w.merged = nil
+	w.unread = newUnreadSet()
 	w.mu.Unlock()
 	for _, n := range w.nodes {
 		n.cursor, n.scanned, n.pending, n.tokens = 0, false, nil, 0
@@ -229,6 +233,7 @@ func (w *walker) finish(idx *holdIndex, now, serverNow time.Time) {
 	w.mu.Lock()
 	w.walksDone++
 	w.doneSales, w.doneSessions, w.doneAnomalies = w.sales, int64(len(w.sessions)), w.anomalies
+	w.doneUnread = w.unread.list()
 	w.merged = nil
 	w.mu.Unlock()
 	w.reset(now)
@@ -255,8 +260,8 @@ func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode,
 		rtt := time.Since(start)
 		cancel()
 		acct.add(cmds, rtt, false)
-		if err != nil && !isReplyError(err) {
-			return Classify(err)
+		if err := pipeErr(cmds, err); err != nil {
+			return err
 		}
 		// Never more than a second of debt: a stalled round trip (a server
 		// stopped, a slow network) is not evidence of server time spent.
@@ -318,19 +323,19 @@ func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner
 	s := w.schema
 	out := make([]walkKey, 0, len(keys))
 	for _, k := range keys {
-		if sale, _, ok := parseIf(s.Stock, k); ok && validID(sale) {
+		if sale, _, ok := parseIf(s.Stock, k); ok {
 			out = append(out, walkKey{key: k, family: familyStock, sale: sale, typ: pipe.Type(ctx, k)})
 		}
-		if sale, _, ok := parseIf(s.Queue, k); ok && validID(sale) {
+		if sale, _, ok := parseIf(s.Queue, k); ok {
 			out = append(out, walkKey{key: k, family: familyQueue, sale: sale, typ: pipe.Type(ctx, k)})
 		}
-		if sale, user, ok := parseIf(s.Hold, k); ok && validID(sale) && validID(user) {
+		if sale, user, ok := parseIf(s.Hold, k); ok {
 			ref := holdRef{Key: k, Sale: sale, User: user, Shape: p.idx.shape(k)}
 			ph := queueHoldRead(ctx, pipe, ref, at, p.expireTime())
 			ph.clk = clk
 			out = append(out, walkKey{key: k, family: familyHold, sale: sale, hold: ph})
 		}
-		if _, user, ok := parseIf(s.Session, k); ok && validID(user) {
+		if _, _, ok := parseIf(s.Session, k); ok {
 			w.mu.Lock()
 			w.sessions[maphash.String(w.seed, k)] = struct{}{}
 			w.mu.Unlock()
@@ -356,8 +361,17 @@ func (w *walker) applyReads(idx *holdIndex, keys []walkKey) {
 		if wk.hold != nil {
 			var out holdOutcome
 			_, an, out = applyHoldRead(idx, wk.hold, w.gen)
-			found = out != holdUnknown
-		} else if typ, err := wk.typ.Result(); err == nil {
+			found = out != holdUnknown && out != holdBlind
+			if out == holdBlind {
+				w.unread.note(UnreadHolds, wk.hold.blindHold())
+			}
+		} else if typ, err := wk.typ.Result(); err != nil {
+			if w.unread.note(unreadFamily(wk.family), err) { // the key exists (SCAN said so): its sale is listed, unread
+				w.mu.Lock()
+				w.sales[wk.sale] = true
+				w.mu.Unlock()
+			}
+		} else {
 			found = true
 			if a, bad := wrongTypeAnomaly(wk.family, wk.key, typ); bad {
 				an = append(an, a)

@@ -61,6 +61,14 @@ func (w *walker) view() (sessions int64, anomalies []Anomaly) {
 	return sessions, slices.Clone(w.merged)
 }
 
+// unreadView is what the walk could not read: the last complete walk's
+// and the current one's so far (per kind, the most keys of the two).
+func (w *walker) unreadView() []Unreadable {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return MergeUnreadable(w.doneUnread, w.unread.list())
+}
+
 // noteSale adds a sale a keyspace event showed (its stock or queue key was
 // written) before the walk reaches it.
 func (w *walker) noteSale(sale string) {

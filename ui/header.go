@@ -71,6 +71,9 @@ func (m Model) serverSegments() []segment {
 	if m.snap == nil {
 		return []segment{{key: "redis", value: "—"}}
 	}
+	if segs, ok := m.unreadServerSegments(); ok { // ui/unreadable.go
+		return segs
+	}
 	s := m.snap.Server
 	mem := redisops.SanitizeCut(s.UsedMemoryHuman, 12) + "/"
 	if s.Maxmemory > 0 {
