@@ -101,7 +101,7 @@ func TestFlowReserveAndReleaseChangeRedis(t *testing.T) {
 	}
 
 	tm.wait(t, "1 hold, 3 units") // the holds title: the sale's count, singular
-	tm.Send(special(tea.KeyTab)) // holds panel: under the sales table (tab follows the screen)
+	tm.Send(special(tea.KeyTab))  // holds panel: under the sales table (tab follows the screen)
 	tm.Type("x")
 	tm.wait(t, "Release hold reservation:erin:s1 (3 units")
 	tm.Type("y")

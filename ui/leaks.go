@@ -34,7 +34,6 @@ func (m *Model) logLeaks(s *redisops.Snapshot) {
 	}
 }
 
-
 // appendLogOnce appends e unless the log's last entries already hold it
 // (same time and command; an error: same text as the last entry).
 func (m *Model) appendLogOnce(e panels.LogEntry) {
