@@ -84,6 +84,32 @@ func (x *holdIndex) attach(e *holdEntry) {
 	e.pos = len(s.entries)
 	s.entries = append(s.entries, e)
 	s.account(e, 1)
+	x.bucket(e, true)
+}
+
+// bucket files e under its deadline's second (add) or takes it out, so that
+// upcomingDeadlines reads only the few seconds ahead, not every hold (x.mu
+// held).
+func (x *holdIndex) bucket(e *holdEntry, add bool) {
+	if e.deadline.IsZero() {
+		return
+	}
+	sec := e.deadline.Unix()
+	if x.byDeadline == nil {
+		x.byDeadline = map[int64]map[*holdEntry]struct{}{}
+	}
+	b := x.byDeadline[sec]
+	switch {
+	case add && b == nil:
+		x.byDeadline[sec] = map[*holdEntry]struct{}{e: {}}
+	case add:
+		b[e] = struct{}{}
+	case b != nil:
+		delete(b, e)
+		if len(b) == 0 {
+			delete(x.byDeadline, sec)
+		}
+	}
 }
 
 // detach takes e out of its sale (x.mu held); a sale left with no entries
@@ -99,6 +125,7 @@ func (x *holdIndex) detach(e *holdEntry) {
 	s.entries[last] = nil
 	s.entries = s.entries[:last]
 	s.account(e, -1)
+	x.bucket(e, false)
 	if len(s.entries) == 0 {
 		delete(x.sales, e.ref.Sale)
 	}

@@ -79,6 +79,8 @@ type holdIndex struct {
 	epoch    int64        // the feed's gap count (setFeed)
 	feedOK   bool         // the feed is armed on every master
 	margin   time.Duration
+	// byDeadline files entries by their deadline's unix second (holdcount.go).
+	byDeadline map[int64]map[*holdEntry]struct{}
 }
 
 // replacedHold is a hold_replaced anomaly, shown until until (server time).
@@ -443,14 +445,16 @@ func (x *holdIndex) upcomingDeadlines(from, to time.Time) []time.Time {
 	x.mu.Lock()
 	seen := map[int64]bool{}
 	var out []time.Time
-	for _, e := range x.holds {
-		d := e.deadline
-		if d.IsZero() || !d.After(from) || d.After(to) {
-			continue
-		}
-		if ms := d.UnixMilli(); !seen[ms] {
-			seen[ms] = true
-			out = append(out, time.UnixMilli(ms))
+	for sec := from.Unix(); sec <= to.Unix(); sec++ {
+		for e := range x.byDeadline[sec] {
+			d := e.deadline
+			if !d.After(from) || d.After(to) {
+				continue
+			}
+			if ms := d.UnixMilli(); !seen[ms] {
+				seen[ms] = true
+				out = append(out, time.UnixMilli(ms))
+			}
 		}
 	}
 	x.mu.Unlock()

@@ -263,3 +263,25 @@ func TestHoldIndexFirstPushDatesTheEnd(t *testing.T) {
 		t.Fatalf("ends %+v seen %d: the old hold's end at the release's push, then the new hold", obs.ends, len(obs.seen))
 	}
 }
+
+// upcomingDeadlines lists the distinct deadlines ahead (to the ms) from the
+// per-second buckets, and follows holds as they are re-read and removed.
+func TestHoldIndexUpcomingDeadlines(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	x := newHoldIndex()
+	for i, off := range []time.Duration{500 * time.Millisecond, 500 * time.Millisecond, 1500 * time.Millisecond, 7 * time.Second} {
+		h := Hold{Sale: "s", User: fmt.Sprint(i), Key: fmt.Sprint("k", i), Quantity: 1, TTLMs: off.Milliseconds(), Deadline: t0.Add(off)}
+		x.learn(h, t0, t0, 1)
+	}
+	got := x.upcomingDeadlines(t0, t0.Add(5*time.Second))
+	if len(got) != 2 || !got[0].Equal(t0.Add(500*time.Millisecond)) || !got[1].Equal(t0.Add(1500*time.Millisecond)) {
+		t.Fatalf("deadlines %v", got)
+	}
+	x.remove("k2", t0, Vanish{})
+	h := Hold{Sale: "s", User: "0", Key: "k0", Quantity: 1, TTLMs: 3000, Deadline: t0.Add(3 * time.Second)}
+	x.learn(h, t0.Add(time.Millisecond), t0, 1) // re-read with a later deadline
+	got = x.upcomingDeadlines(t0, t0.Add(5*time.Second))
+	if len(got) != 2 || !got[0].Equal(t0.Add(500*time.Millisecond)) || !got[1].Equal(t0.Add(3*time.Second)) {
+		t.Fatalf("after a removal and a re-read: %v", got)
+	}
+}
