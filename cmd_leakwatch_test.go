@@ -27,9 +27,9 @@ func TestDashboardLeakWatchOutcomes(t *testing.T) {
 func dashboardLeakWatch(t *testing.T, events string) {
 	var srv *redistest.Server
 	if events == "" {
-		srv = redistest.Start(t)
+		srv = redistest.StartLazyExpiry(t)
 	} else {
-		srv = redistest.Start(t, "--notify-keyspace-events", events)
+		srv = redistest.StartLazyExpiry(t, "--notify-keyspace-events", events)
 	}
 	rdb := srv.Client(t)
 	ctx := context.Background()

@@ -62,7 +62,6 @@ func (pg *pinger) now() {
 func (pg *pinger) run(wg *sync.WaitGroup) {
 	defer wg.Done()
 	var plan []time.Time
-	var last time.Time
 	for {
 		wait := time.Hour
 		if len(plan) > 0 {
@@ -78,15 +77,14 @@ func (pg *pinger) run(wg *sync.WaitGroup) {
 			plan = p
 		case <-pg.wake:
 			pg.ping()
-			last = time.Now()
 		case <-t.C:
+			// One PING covers every planned time already due (it is sent
+			// after all of them). It is never skipped for an earlier PING:
+			// that one went before the deadline it must follow.
 			for len(plan) > 0 && !time.Now().Before(plan[0]) {
 				plan = plan[1:]
 			}
-			if time.Since(last) >= pingCoalesce {
-				pg.ping()
-				last = time.Now()
-			}
+			pg.ping()
 		}
 		t.Stop()
 	}

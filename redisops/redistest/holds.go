@@ -46,3 +46,24 @@ func WriteHolds(tb testing.TB, rdb *redis.Client, sale, prefix string, n int, qt
 		tb.Fatal(err)
 	}
 }
+
+// StartLazyExpiry starts a redis-server whose expiries happen only when a
+// key is touched (DEBUG SET-ACTIVE-EXPIRE 0; the debug command enabled for
+// this server only), so that a test decides when a hold expires: Redis's
+// active expiry would otherwise remove it at a random moment in the 100 ms
+// after its deadline.
+func StartLazyExpiry(tb testing.TB, extraArgs ...string) *Server {
+	tb.Helper()
+	s := Start(tb, append([]string{"--enable-debug-command", "yes"}, extraArgs...)...)
+	if err := s.Client(tb).Do(context.Background(), "DEBUG", "SET-ACTIVE-EXPIRE", "0").Err(); err != nil {
+		tb.Fatalf("DEBUG SET-ACTIVE-EXPIRE 0: %v", err)
+	}
+	return s
+}
+
+// ExpireAt touches key at at (EXISTS), so that a server with lazy expiry
+// (StartLazyExpiry) expires it then, if its deadline has passed.
+func ExpireAt(rdb *redis.Client, key string, at time.Time) {
+	time.Sleep(time.Until(at))
+	rdb.Exists(context.Background(), key)
+}
