@@ -205,18 +205,28 @@ func tlsConfig(o Options) (*tls.Config, error) {
 // name can be spelled like it.
 const UnixSocketHost = "unix:socket"
 
-// URLHosts returns the hosts named by a Redis URL (UnixSocketHost for a socket).
+// URLHosts returns the hosts named by a Redis URL (UnixSocketHost for a
+// socket), or an ErrConfig error naming the bad part (checkURLParts).
 func URLHosts(raw string) ([]string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --redis-url is not a URL: %s", ErrConfig, RedactURL(raw))
+		why := "not a URL"
+		var ue *url.Error
+		if errors.As(err, &ue) { // e.g. invalid port ":abc" after host
+			why = ue.Err.Error()
+		}
+		return nil, fmt.Errorf("%w: --redis-url: %s: %s", ErrConfig, why, shownURL(raw))
 	}
 	switch u.Scheme {
-	case "unix":
-		return []string{UnixSocketHost}, nil
-	case "redis", "rediss":
+	case "unix", "redis", "rediss":
 	default:
-		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %q)", ErrConfig, u.Scheme)
+		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %s)", ErrConfig, shownURL(raw))
+	}
+	if err := checkURLParts(u, raw); err != nil {
+		return nil, err
+	}
+	if u.Scheme == "unix" {
+		return []string{UnixSocketHost}, nil
 	}
 	host := u.Hostname()
 	if host == "" {
