@@ -1,8 +1,14 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"flashtop/redisops/redistest"
 )
 
 // noRawControl fails the test when out holds a raw ESC or BEL byte (an
@@ -46,5 +52,95 @@ func TestCLIBadURLParts(t *testing.T) {
 	o := runCLI(t, nil, "ping", "--json", "--redis-url", "redis://localhost:99999/0")
 	if o.code != 2 || o.stdout != `{"ok":false,"status":"error","error":"--redis-url: port \"99999\" is not a port number from 1 to 65535: \"redis://localhost:99999/0\""}`+"\n" {
 		t.Errorf("--json: %+v", o)
+	}
+}
+
+// passwordWarningFor is the warning of a password given in a flag.
+func passwordWarningFor(flag string) string {
+	return "flashtop: warning: the password given in " + flag + " is visible to every local user in the process list;" +
+		" give it in REDIS_PASSWORD or with --password-file FILE instead\n"
+}
+
+// TestCLIPasswordOnTheCommandLineIsWarned: --password and a password in a
+// --redis-url flag are warned about on stderr (never quoting the password);
+// REDIS_PASSWORD, a password in REDIS_URL and --password-file are not.
+func TestCLIPasswordOnTheCommandLineIsWarned(t *testing.T) {
+	const pw = "Wr0ng-Secr3t"
+	srv := redistest.Start(t, "--requirepass", pw)
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pwFile, []byte(pw+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	withPW := "redis://:" + pw + "@" + srv.Addr() + "/0"
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		warn string
+	}{
+		{"--password", nil, []string{"--redis-url", srv.URL(), "--password", pw}, passwordWarningFor("--password")},
+		{"--redis-url user info", nil, []string{"--redis-url", withPW}, passwordWarningFor("--redis-url")},
+		{"REDIS_PASSWORD", map[string]string{envURL: srv.URL(), envPassword: pw}, nil, ""},
+		{"REDIS_URL", map[string]string{envURL: withPW}, nil, ""},
+		{"--password-file", nil, []string{"--redis-url", srv.URL(), "--password-file", pwFile}, ""},
+	} {
+		o := runCLI(t, c.env, append([]string{"ping"}, c.args...)...)
+		if o.code != 0 || o.stderr != c.warn || !strings.HasPrefix(o.stdout, "pong: ") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 0, pong and stderr %q", c.name, o.code, o.stdout, o.stderr, c.warn)
+		}
+		if strings.Contains(o.stdout+o.stderr, pw) {
+			t.Errorf("%s: the password shown", c.name)
+		}
+	}
+}
+
+// TestCLIPasswordFile: --password-file reads one line (one trailing newline
+// dropped) from a file or a pipe, wins over REDIS_PASSWORD, excludes
+// --password, and refuses what is not a password file with exit 2.
+func TestCLIPasswordFile(t *testing.T) {
+	srv := redistest.Start(t, "--requirepass", "filepw")
+	dir := t.TempDir()
+	file := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	crlf := file("crlf", "filepw\r\n")
+	env := map[string]string{envURL: srv.URL(), envPassword: "wrong"}
+	if o := runCLI(t, env, "ping", "--password-file", crlf); o.code != 0 || o.stderr != "" {
+		t.Errorf("a CRLF file over a wrong REDIS_PASSWORD: %+v", o)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() { // the writer of a pipe, like <(pass show redis)
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			_, _ = f.WriteString("filepw\n")
+			_ = f.Close()
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the writer is blocked in open: the read finds it
+	if o := runGuarded(t, env, "ping", "--password-file", fifo); o.code != 0 {
+		t.Errorf("a pipe: %+v", o)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--password-file", file("empty", "\n")}, "--password-file: " + dir + "/empty is empty"},
+		{[]string{"--password-file", file("two", "a\nb\n")}, "--password-file: " + dir + "/two holds more than one line: the password is the first and only line"},
+		{[]string{"--password-file", file("big", strings.Repeat("x", 5000))}, "--password-file: " + dir + "/big holds more than 4096 bytes: not a password file"},
+		{[]string{"--password-file", dir}, "--password-file: " + dir + " is a directory, not a regular file"},
+		{[]string{"--password-file", "/dev/zero"}, "--password-file: /dev/zero is a device, not a regular file"},
+		{[]string{"--password-file", crlf, "--password", "pw-flag-9"}, "--password and --password-file exclude each other"},
+		{[]string{"--password-file", filepath.Join(dir, "missing")}, "--password-file: open " + dir + "/missing: no such file or directory"},
+	} {
+		o := runCLI(t, env, append([]string{"ping"}, c.args...)...)
+		if want := "flashtop: " + c.want + "\n" + usageHint + "\n"; o.code != 2 || o.stderr != want {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, o.code, o.stderr, want)
+		}
 	}
 }
