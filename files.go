@@ -24,8 +24,14 @@ import (
 // is.
 func openRegular(path string, flag int) (*os.File, error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return nil, notRegular(path, st.Mode()) // the clear message; the check below is the safe one
+		return nil, notRegular(path, st.Mode()) // the clear message; openChecked is the safe check
 	}
+	return openChecked(path, flag)
+}
+
+// openChecked opens path without blocking and keeps it only when the opened
+// file is a regular one (the path may have been replaced since a Stat).
+func openChecked(path string, flag int) (*os.File, error) {
 	f, err := os.OpenFile(path, flag|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0o600)
 	if err != nil {
 		return nil, err
