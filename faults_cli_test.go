@@ -38,7 +38,7 @@ func TestCLIBadURLParts(t *testing.T) {
 		{map[string]string{envURL: "redis://localhost:99999"}, []string{"ping"},
 			`flashtop: REDIS_URL: --redis-url: port "99999" is not a port number from 1 to 65535: "redis://localhost:99999"`},
 		{nil, []string{"ping", "--redis-url", "redis://\x1b]0;pwned\x07h:1/0"},
-			`flashtop: --redis-url: net/url: invalid control character in URL: "redis://\x1b]0;pwned\ah:1/0"`},
+			`flashtop: --redis-url is not a URL (net/url: invalid control character in URL): "redis://\x1b]0;pwned\ah:1/0"`},
 	} {
 		o := runCLI(t, c.env, c.args...)
 		if want := c.want + "\n" + usageHint + "\n"; o.code != 2 || o.stderr != want || o.stdout != "" {

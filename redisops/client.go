@@ -210,12 +210,12 @@ const UnixSocketHost = "unix:socket"
 func URLHosts(raw string) ([]string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		why := "not a URL"
+		why := ""
 		var ue *url.Error
 		if errors.As(err, &ue) { // e.g. invalid port ":abc" after host
-			why = ue.Err.Error()
+			why = " (" + ue.Err.Error() + ")"
 		}
-		return nil, fmt.Errorf("%w: --redis-url: %s: %s", ErrConfig, why, shownURL(raw))
+		return nil, fmt.Errorf("%w: --redis-url is not a URL%s: %s", ErrConfig, why, shownURL(raw))
 	}
 	switch u.Scheme {
 	case "unix", "redis", "rediss":

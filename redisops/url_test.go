@@ -22,8 +22,8 @@ func TestURLHostsNamesTheBadPart(t *testing.T) {
 		{"garbage", `--redis-url must start with redis://, rediss:// or unix:// (got "garbage")`},
 		{"localhost:6379", `--redis-url must start with redis://, rediss:// or unix:// (got "localhost:6379")`},
 		{"http://u:pw@x", `--redis-url must start with redis://, rediss:// or unix:// (got "http://u:***@x")`},
-		{"redis://localhost:abc/0", `--redis-url: invalid port ":abc" after host: "redis://localhost:abc/0"`},
-		{"redis://h\x1b]0;x\x07:1/0", `--redis-url: net/url: invalid control character in URL: "redis://h\x1b]0;x\a:1/0"`},
+		{"redis://localhost:abc/0", `--redis-url is not a URL (invalid port ":abc" after host): "redis://localhost:abc/0"`},
+		{"redis://h\x1b]0;x\x07:1/0", `--redis-url is not a URL (net/url: invalid control character in URL): "redis://h\x1b]0;x\a:1/0"`},
 	} {
 		_, err := URLHosts(c.url)
 		if !errors.Is(err, ErrConfig) || err.Error() != ErrConfig.Error()+": "+c.want {
