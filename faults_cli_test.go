@@ -144,3 +144,34 @@ func TestCLIPasswordFile(t *testing.T) {
 		}
 	}
 }
+
+// TestCLITLSMismatchIsNamed: rediss:// to a plain server and redis:// to a
+// TLS-only one are named as such, each within a second or so (measured and
+// logged; asserted under 5 s), exit 3, for a read, a write and --json.
+func TestCLITLSMismatchIsNamed(t *testing.T) {
+	plain := redistest.Start(t)
+	tlsOnly, certs := redistest.StartTLS(t, false)
+	toPlain := "rediss://" + plain.Addr() + "/0"
+	for _, c := range []struct {
+		url  string
+		tls  []string
+		want string
+	}{
+		{toPlain, []string{"--tls-ca", certs.CA}, "flashtop: cannot reach Redis at " + toPlain + ": the server does not speak TLS (use redis:// instead of rediss://)"},
+		{tlsOnly.URL(), nil, "flashtop: cannot reach Redis at " + tlsOnly.URL() + ": the server speaks only TLS (use rediss:// instead of redis://, with --tls-ca for its CA)"},
+	} {
+		for _, args := range [][]string{{"ping"}, {"reserve", "--sale", "s1", "--user", "u1"}, {"snapshot", "--json"}} {
+			args = append(append(args, "--redis-url", c.url), c.tls...)
+			start := time.Now()
+			o := runGuarded(t, nil, args...)
+			took := time.Since(start)
+			if o.code != 3 || o.stderr != c.want+"\n" {
+				t.Errorf("%q: exit %d, stderr %q; want exit 3 and %q", args, o.code, o.stderr, c.want)
+			}
+			if took > 5*time.Second {
+				t.Errorf("%q: named after %s", args, took)
+			}
+			t.Logf("%q: named in %s", args, took.Round(time.Millisecond))
+		}
+	}
+}

@@ -116,6 +116,7 @@ func newClusterClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, err
 	if tlsCfg != nil {
 		co.TLSConfig = tlsCfg
 	}
+	co.Dialer, co.DialerRetries = dialer(o.Timeout, co.TLSConfig), dialOnce
 	return redis.NewClusterClient(co), nil
 }
 
@@ -132,6 +133,7 @@ func newFailoverClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, er
 	if fo.TLSConfig == nil {
 		fo.TLSConfig = so.TLSConfig
 	}
+	fo.Dialer, fo.DialerRetries = dialer(o.Timeout, fo.TLSConfig), dialOnce
 	return redis.NewFailoverClient(fo), nil
 }
 
@@ -150,8 +152,15 @@ func newStandaloneClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, 
 	if tlsCfg != nil {
 		so.TLSConfig = tlsCfg
 	}
+	so.Dialer, so.DialerRetries = dialer(o.Timeout, so.TLSConfig), dialOnce
 	return redis.NewClient(so), nil
 }
+
+// dialOnce is go-redis's DialerRetries for every client: one dial per
+// connection, not five 100 ms apart. A server that refuses is reported at
+// once (a command exits 3 without waiting, bench stops, the dashboard
+// retries at its next poll); reads are still retried once (MaxRetries).
+const dialOnce = 1
 
 func applyCommon(user, pass, name *string, dial, read, write *time.Duration, o Options) {
 	if o.Username != "" {
