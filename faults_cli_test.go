@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,4 +175,52 @@ func TestCLITLSMismatchIsNamed(t *testing.T) {
 			t.Logf("%q: named in %s", args, took.Round(time.Millisecond))
 		}
 	}
+}
+
+// TestCLIUnknownOutcomeSaysMayHaveBeenApplied: a write whose connection
+// breaks after it was sent says its outcome is unknown and names the read
+// that tells, in text and in JSON ("outcome": "unknown"), exit 3; it was
+// sent once (a retry could have applied it twice).
+func TestCLIUnknownOutcomeSaysMayHaveBeenApplied(t *testing.T) {
+	for _, c := range []struct {
+		args        []string
+		cause, read string
+	}{
+		{[]string{"reserve", "--sale", "s1", "--user", "u1"}, "EOF", "flashtop snapshot --sale s1"},
+		{[]string{"inventory", "restock", "--sale", "s1", "--qty", "5"}, "EOF", "flashtop inventory get --sale s1"},
+		{[]string{"queue", "join", "--sale", "s1", "--user", "u1"}, "EOF", "flashtop queue position --sale s1 --user u1"},
+		{[]string{"queue", "admit", "--sale", "s1"}, "EOF", "flashtop queue length --sale s1"},
+	} {
+		srv := redistest.StartBroken(t, redistest.DropOnScript)
+		want := "flashtop: " + cmdName(c.args) + ": outcome unknown: no reply from Redis at " + srv.URL() +
+			" after the command was sent (" + c.cause + "); it may have been applied: check with `" + c.read + "`"
+		o := runGuarded(t, map[string]string{envURL: srv.URL()}, c.args...)
+		if o.code != 3 || o.stderr != want+"\n" || o.stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 3 and %q", c.args, o.code, o.stdout, o.stderr, want)
+		}
+		o = runGuarded(t, map[string]string{envURL: srv.URL()}, append(c.args, "--json")...)
+		var e errorJSON
+		if err := json.Unmarshal([]byte(o.stdout), &e); err != nil || o.code != 3 || e.OK || e.Status != "error" ||
+			e.Outcome != "unknown" || e.Check != c.read || "flashtop: "+e.Error != want {
+			t.Errorf("%q --json: exit %d, stdout %q", c.args, o.code, o.stdout)
+		}
+		if n := srv.Scripts(); n != 2 {
+			t.Errorf("%q: %d scripts sent in two runs, want 2 (once each)", c.args, n)
+		}
+	}
+	srv := redistest.StartBroken(t, redistest.SilentOnScript)
+	o := runGuarded(t, nil, "inventory", "take", "--sale", "s1", "--qty", "1", "--timeout", "300ms", "--redis-url", srv.URL())
+	if o.code != 3 || !strings.Contains(o.stderr, "i/o timeout") ||
+		!strings.HasSuffix(o.stderr, "; it may have been applied: check with `flashtop inventory get --sale s1`\n") {
+		t.Errorf("a server that never answers the write: %+v", o)
+	}
+	noRawControl(t, "take", o.stderr)
+}
+
+// cmdName is the command name of args: "reserve", "inventory restock".
+func cmdName(args []string) string {
+	if args[0] == "inventory" || args[0] == "queue" {
+		return args[0] + " " + args[1]
+	}
+	return args[0]
 }
