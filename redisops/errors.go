@@ -138,7 +138,7 @@ func mayHaveBeenSent(err error) bool {
 	var op *net.OpError
 	var mismatch *mismatchError
 	switch {
-	case errors.As(err, &mismatch):
+	case errors.As(err, &mismatch), strings.Contains(err.Error(), "redis: Conn is in a bad state"): // a Conn failed before: not sent
 		return false
 	case errors.As(err, &op):
 		return op.Op != "dial"
