@@ -3,7 +3,6 @@ package redisops
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -58,23 +57,7 @@ func TestDialNamesTLSMismatch(t *testing.T) {
 // once, speaking no TLS either, still reads as a plain EOF (unreachable),
 // not as a TLS server.
 func TestPlainConnKeepsOtherEOFs(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	defer func() { _ = ln.Close(); <-done }()
-	client, err := New(Options{URL: "redis://" + ln.Addr().String() + "/0"})
+	client, err := New(Options{URL: redistest.StartBroken(t, redistest.DropAtOnce).URL()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // show on cue (it is no model of Redis: it knows the connection handshake
 // and counts scripts). It answers HELLO with an error (the client falls
 // back to RESP2), PING with PONG and every other command with OK, and
-// breaks on every script (EVAL, EVALSHA) in the way of its mode.
+// breaks on every script (EVAL, EVALSHA) in the way of its mode, or at once.
 type Broken struct {
 	ln      net.Listener
 	mode    BreakMode
@@ -30,9 +30,10 @@ type BreakMode string
 
 // The ways a Broken server fails a script.
 const (
-	DropOnScript   BreakMode = "drop"   // close the connection: the client reads EOF
-	HalfReply      BreakMode = "half"   // write half a reply, then close
-	SilentOnScript BreakMode = "silent" // never answer: the client times out
+	DropOnScript   BreakMode = "drop"    // close the connection: the client reads EOF
+	HalfReply      BreakMode = "half"    // write half a reply, then close
+	SilentOnScript BreakMode = "silent"  // never answer: the client times out
+	DropAtOnce     BreakMode = "at once" // close every connection before reading from it
 )
 
 // StartBroken listens on a free loopback port; it stops when the test ends.
@@ -81,6 +82,9 @@ func (b *Broken) stop() {
 // serve answers one connection until a script breaks it.
 func (b *Broken) serve(c net.Conn) {
 	defer c.Close()
+	if b.mode == DropAtOnce {
+		return
+	}
 	r := bufio.NewReader(c)
 	for {
 		args, err := readCommand(r)
