@@ -130,7 +130,7 @@ func TestBadRecordings(t *testing.T) {
 		"object":    {"{}\n", `object line 1 is not a snapshot: missing "taken_at", "server", "sales", "reservations", "queues", "sessions", "slowlog", "anomalies" (a snapshot has all of taken_at, server, sales, reservations, queues, sessions, slowlog, anomalies)`},
 		"time only": {`{"taken_at":"2026-01-01T00:00:00Z"}` + "\n", `time only line 1 is not a snapshot: missing "server", "sales", "reservations", "queues", "sessions", "slowlog", "anomalies" (a snapshot has all of taken_at, server, sales, reservations, queues, sessions, slowlog, anomalies)`},
 		"zero time": {strings.Replace(one, t0.Format(time.RFC3339), "0001-01-01T00:00:00Z", 1), `zero time line 1 is not a snapshot: "taken_at" is not a time`},
-		"bad type":  {strings.Replace(one, `"sales":[`, `"sales":"x","x":[`, 1), "bad type line 1 is not a snapshot: json: cannot unmarshal string into Go struct field Snapshot.sales of type []redisops.SaleStats"},
+		"bad type":  {strings.Replace(one, `"sales":[`, `"sales":"x","x":[`, 1), "bad type line 1 is not a snapshot: json: cannot unmarshal string into Go struct field …"}, // the rest names decoding internals
 		"cut":       {one[:len(one)-10], "cut line 1 is not a snapshot: unexpected end of JSON input"},
 	} {
 		path := filepath.Join(dir, name)
@@ -138,10 +138,14 @@ func TestBadRecordings(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := ErrRecording.Error() + ": " + filepath.Join(dir, c.want)
-		if _, err := load(t, path); !errors.Is(err, ErrRecording) || err.Error() != want {
+		says := func(err error) bool { // exactly want, or its start when it ends with …
+			prefix, cut := strings.CutSuffix(want, "…")
+			return err != nil && (err.Error() == want || cut && strings.HasPrefix(err.Error(), prefix))
+		}
+		if _, err := load(t, path); !errors.Is(err, ErrRecording) || !says(err) {
 			t.Errorf("%s: %v\nwant %s", name, err, want)
 		}
-		if _, err := New(strings.NewReader(c.body), dir+"/"+name, redisops.DefaultSchema(), nil); err == nil || err.Error() != want {
+		if _, err := New(strings.NewReader(c.body), dir+"/"+name, redisops.DefaultSchema(), nil); !says(err) {
 			t.Errorf("%s from a stream: %v", name, err)
 		}
 	}

@@ -18,6 +18,9 @@ func TestUnknownOutcomeIsLoggedAsSuch(t *testing.T) {
 	h.press("i")
 	h.typeText("u1")
 	h.press("enter")
+	if h.m.mode == modeConfirm { // where writes ask y/n first
+		h.press("y")
+	}
 	const want = "may have been applied: check with `flashtop queue position --sale s1 --user u1`"
 	if e := h.m.log[0]; e.OK || e.Status != "outcome unknown" || !strings.HasPrefix(e.Err, want+"; no reply: read tcp") {
 		t.Fatalf("log entry %+v, want %q", e, want)
