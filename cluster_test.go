@@ -72,7 +72,7 @@ func TestClusterCommands(t *testing.T) {
 		t.Fatalf("keys on %d masters, want all 3 (pick other sale ids)", used)
 	}
 	checkClusterSnapshot(t, env, sales)
-	cli(0, `"reserved":50,"reserved_units":50`, "bench", "--sale", "cb", "--stock", "50", "--attempts", "300", "--buyers", "20")
+	cli(0, `"reserved_units":50,"stock_left":0,"oversold":0`, "bench", "--sale", "cb", "--stock", "50", "--attempts", "300", "--buyers", "20")
 	cli(0, `"oversold":0`, "bench", "--sale", "cb", "--stock", "10", "--attempts", "30", "--qty", "2", "--force")
 	if v := rdb.Get(ctx, "inventory:{cb}").Val(); v != "0" {
 		t.Fatalf("bench left inventory:{cb} = %q, want 0", v)

@@ -45,9 +45,21 @@ type benchJSON struct {
 	redisops.BenchResult
 }
 
+// benchStoppedJSON is the --json object of a bench run that stopped early:
+// what it did (no read back), why it stopped, and the read that tells what
+// Redis holds.
+type benchStoppedJSON struct {
+	OK     bool   `json:"ok"`
+	Status string `json:"status"` // "stopped"
+	Error  string `json:"error"`
+	Check  string `json:"check"`
+	redisops.BenchRun
+}
+
 // Status words of bench (beyond the scripts').
 const (
 	statusBenched    = "benched"
+	statusStopped    = "stopped"
 	statusOversold   = "oversold"
 	statusSaleExists = "sale_exists"
 )
@@ -62,7 +74,9 @@ func benchProcs(cpus int) int { return max(1, cpus/2) }
 
 // runBench races --attempts reserves from --buyers connections against
 // --stock units of a new sale and reads Redis back. Exit 1 when anything was
-// oversold or the sale exists (without --force), 3 when attempts failed.
+// oversold or the sale exists (without --force), 3 when attempts failed, and
+// 3 when the run stopped early (the server gone, an interrupt), after the
+// report of what was done so far.
 func runBench(ctx context.Context, cfg config, p printer) int {
 	if err := checkArmed(cfg); err != nil {
 		return p.fail(cfg, err)
@@ -84,6 +98,10 @@ func runBench(ctx context.Context, cfg config, p printer) int {
 			p.emit(errorJSON{Status: statusSaleExists, Error: msg})
 		}
 		return exitRefused
+	}
+	var stopped *redisops.BenchStoppedError
+	if errors.As(err, &stopped) {
+		return benchStopped(cfg, p, r.BenchRun, stopped)
 	}
 	if err != nil {
 		return p.fail(cfg, err)
@@ -108,12 +126,56 @@ func runBench(ctx context.Context, cfg config, p printer) int {
 	return exitOK
 }
 
+// benchStopped reports a run that stopped early: the text or JSON report of
+// what it did, and on stderr why it stopped and how to see what Redis holds
+// (the holds it made are there; attempts whose outcome is unknown may have
+// made more). Exit 3.
+func benchStopped(cfg config, p printer, r redisops.BenchRun, e *redisops.BenchStoppedError) int {
+	why := "interrupted"
+	if !errors.Is(e.Cause, context.Canceled) {
+		cause := e.Cause
+		var oe *redisops.OutcomeError
+		if errors.As(cause, &oe) {
+			cause = oe.Err
+		}
+		_, why = describe(cfg, cause)
+	}
+	check := "flashtop snapshot --sale " + cfg.sale()
+	msg := fmt.Sprintf("bench: stopped after %d of %d attempts: %s; nothing was read back: see what it reserved with `%s`",
+		e.Done, e.Attempts, why, check)
+	if r.Unknown > 0 {
+		msg = fmt.Sprintf("bench: stopped after %d of %d attempts: %s; %d attempts with an unknown outcome may have been applied: check with `%s`",
+			e.Done, e.Attempts, why, r.Unknown, check)
+	}
+	msg = redisops.Sanitize(redact(msg, cfg))
+	if p.json {
+		p.emit(benchStoppedJSON{Status: statusStopped, Error: msg, Check: check, BenchRun: r})
+	} else {
+		fmt.Fprint(p.stdout, benchRunText(r, "not read back (the run stopped)"))
+		fmt.Fprintf(p.stdout, "  throughput      %.0f reserves/s over %.0f ms\n  latency         p50 %d µs, p99 %d µs\n",
+			r.OpsPerSec, r.ElapsedMs, r.P50Us, r.P99Us)
+	}
+	fmt.Fprintln(p.stderr, "flashtop: "+msg)
+	return exitRedis
+}
+
 // benchText is the text report of a bench run.
 func benchText(r redisops.BenchResult) string {
 	var b strings.Builder
+	b.WriteString(benchRunText(r.BenchRun, fmt.Sprintf("%d units held (read back)", r.ReservedUnits)))
+	fmt.Fprintf(&b, "  stock left      %d\n  oversold        %d\n  unaccounted     %d\n", r.StockLeft, r.Oversold, r.Unaccounted)
+	fmt.Fprintf(&b, "  throughput      %.0f reserves/s over %.0f ms\n  latency         p50 %d µs, p99 %d µs\n",
+		r.OpsPerSec, r.ElapsedMs, r.P50Us, r.P99Us)
+	return b.String()
+}
+
+// benchRunText is the head of a bench report: the run and its replies;
+// held says what is known of the units held.
+func benchRunText(r redisops.BenchRun, held string) string {
+	var b strings.Builder
 	fmt.Fprintf(&b, "bench %s (run %s): stock %d, %d buyers, %d attempts of %d unit(s)\n",
 		redisops.Sanitize(r.Sale), r.RunID, r.Stock, r.Buyers, r.Attempts, r.Qty)
-	fmt.Fprintf(&b, "  reserved        %d attempts, %d units held (read back)\n", r.Reserved, r.ReservedUnits)
+	fmt.Fprintf(&b, "  reserved        %d attempts, %s\n", r.Reserved, held)
 	words := make([]string, 0, len(r.Refused))
 	for w := range r.Refused {
 		words = append(words, w)
@@ -122,11 +184,11 @@ func benchText(r redisops.BenchResult) string {
 	for _, w := range words {
 		fmt.Fprintf(&b, "  %-15s %d\n", w, r.Refused[w])
 	}
-	if r.Errors > 0 {
+	switch {
+	case r.Unknown > 0:
+		fmt.Fprintf(&b, "  errors          %d (%d with an unknown outcome: they may have reserved)\n", r.Errors, r.Unknown)
+	case r.Errors > 0:
 		fmt.Fprintf(&b, "  errors          %d\n", r.Errors)
 	}
-	fmt.Fprintf(&b, "  stock left      %d\n  oversold        %d\n  unaccounted     %d\n", r.StockLeft, r.Oversold, r.Unaccounted)
-	fmt.Fprintf(&b, "  throughput      %.0f reserves/s over %.0f ms\n  latency         p50 %d µs, p99 %d µs\n",
-		r.OpsPerSec, r.ElapsedMs, r.P50Us, r.P99Us)
 	return b.String()
 }

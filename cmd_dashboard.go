@@ -35,7 +35,8 @@ func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int
 
 // showDashboard fills the common fields of uc from cfg and runs the UI until
 // the user quits or ctx ends. --debug FILE appends a log there, because the
-// dashboard owns the terminal.
+// dashboard owns the terminal; like --record FILE it must be a regular file
+// (openRegular: never a FIFO that would block before the UI starts).
 func showDashboard(ctx context.Context, cfg config, p printer, uc ui.Config) int {
 	uc.Pins, uc.Interval, uc.Version = cfg.Sales, cfg.Interval, version
 	if uc.Player == nil { // a live server: the leak watch and --record (cmd_leakwatch.go)
@@ -46,7 +47,7 @@ func showDashboard(ctx context.Context, cfg config, p printer, uc ui.Config) int
 		defer closeRec()
 	}
 	if cfg.Debug != "" {
-		f, err := os.OpenFile(cfg.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		f, err := openRegular(cfg.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND)
 		if err != nil {
 			return p.fail(cfg, usagef("--debug: %v", err))
 		}

@@ -20,12 +20,13 @@ type holdObserved interface {
 // --record FILE, the recorder (leakwatch.Backend). With writes armed, leaks are
 // recorded in the Redis ledger (flashtop:leaks:{sale}) and the reclaim key
 // works; otherwise they are kept in memory. It returns what closes the
-// recording.
+// recording. The recording must be a regular file (created when missing): a
+// FIFO, a device or a directory is bad usage.
 func watchLeaks(cfg config, uc *ui.Config) (func(), error) {
 	var rec io.Writer
 	closeRec := func() {}
 	if cfg.Record != "" {
-		f, err := os.OpenFile(cfg.Record, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		f, err := openRegular(cfg.Record, os.O_CREATE|os.O_WRONLY|os.O_APPEND) // a FIFO would block the dashboard
 		if err != nil {
 			return nil, usagef("--record: %v", err)
 		}

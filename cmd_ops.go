@@ -22,7 +22,10 @@ func runOp(ctx context.Context, cfg config, p printer) int {
 			return p.fail(cfg, err)
 		}
 	}
-	client, err := connect(ctx, cfg, false)
+	// A write pings first: a server that cannot be reached fails there, known
+	// not to have run it, and the write then goes over a connection already
+	// set up, so that a failure during it is one of its own outcome unknown.
+	client, err := connect(ctx, cfg, sp.write)
 	if err != nil {
 		return p.fail(cfg, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -59,6 +60,8 @@ type simJSON struct {
 
 // runSimulate drives simulated buyers against the configured Redis until
 // --duration passes or the user interrupts, printing a progress line a second.
+// When the server stops answering (watchServer) it stops within a few
+// seconds with what was done, exit 3.
 func runSimulate(ctx context.Context, cfg config, p printer) int {
 	if err := checkArmed(cfg); err != nil {
 		return p.fail(cfg, err)
@@ -78,21 +81,52 @@ func runSimulate(ctx context.Context, cfg config, p printer) int {
 		ctx, stop = context.WithTimeout(ctx, cfg.Duration)
 		defer stop()
 	}
+	ctx, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
+	go watchServer(ctx, client, progressTick, lost)
 	done := make(chan error, 1)
 	go func() { done <- sim.Run(ctx) }()
 	progress(ctx, p.stderr, sim)
 	<-done
 	st := sim.Stats()
+	status := "simulated"
+	if cause := context.Cause(ctx); errors.Is(cause, redisops.ErrUnreachable) {
+		status = "stopped" // the server went away: reported last, exit 3
+		defer func() {
+			_, why := describe(cfg, cause)
+			fmt.Fprintln(p.stderr, "flashtop: simulate: stopped: "+redisops.Sanitize(redact(why, cfg)))
+		}()
+	}
 	if p.json {
-		p.emit(simJSON{OK: st.Errors == 0, Status: "simulated", Seed: seed, Stats: st, Sales: cfg.Sales, Errors: st.Errors, Last: st.LastErr})
+		p.emit(simJSON{OK: st.Errors == 0 && status == "simulated", Status: status, Seed: seed, Stats: st, Sales: cfg.Sales, Errors: st.Errors, Last: st.LastErr})
 	} else {
 		fmt.Fprintf(p.stdout, "simulated %s on %s (seed %d): %s\n", st.Virtual.Round(time.Second), strings.Join(cfg.Sales, ", "), seed, statsLine(st))
 	}
-	if st.Errors > 0 {
+	if st.Errors > 0 || status != "simulated" {
 		fmt.Fprintf(p.stderr, "flashtop: simulate: %d operations failed; last: %s\n", st.Errors, redisops.Sanitize(st.LastErr))
 		return exitRedis
 	}
 	return exitOK
+}
+
+// watchServer PINGs the server every period until ctx ends and calls lost
+// with the error of the first PING that fails (no answer within --timeout
+// is unreachable, as for every command): a run against a dead or stopped
+// server stops within period + --timeout.
+func watchServer(ctx context.Context, c *redisops.Client, period time.Duration, lost context.CancelCauseFunc) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := c.Ping(ctx); err != nil && ctx.Err() == nil {
+			lost(err)
+			return
+		}
+	}
 }
 
 // simConfig builds the simulator's sales from the command line.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -72,6 +73,7 @@ type config struct {
 	Topic   string // command the help is about ("" for all)
 
 	RedisURL, Username, Password string
+	PasswordFile                 string // --password-file: where Password was read from
 	Cluster                      bool
 	SentinelMaster               string
 	TLSCA, TLSCert, TLSKey       string
@@ -145,6 +147,7 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&c.RedisURL, "redis-url", redisops.DefaultURL, "")
 	fs.StringVar(&c.Username, "username", "", "")
 	fs.StringVar(&c.Password, "password", "", "")
+	fs.StringVar(&c.PasswordFile, "password-file", "", "")
 	fs.BoolVar(&c.Cluster, "cluster", false, "")
 	fs.StringVar(&c.SentinelMaster, "sentinel-master", "", "")
 	fs.StringVar(&c.TLSCA, "tls-ca", "", "")
@@ -211,7 +214,39 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if c.TLSInsecure {
 		fmt.Fprintln(stderr, "flashtop: warning: --tls-insecure: the server's TLS certificate is not verified")
 	}
+	if w := passwordWarning(fs, c); w != "" {
+		fmt.Fprintln(stderr, w)
+	}
 	return c, nil
+}
+
+// passwordWarning is the warning for a password given on the command line
+// (--password, or in a --redis-url flag), "" when there is none: every local
+// user can read a command line in the process list (ps, /proc), while the
+// environment and a file are the user's own. It never quotes the password.
+func passwordWarning(fs *pflag.FlagSet, c config) string {
+	where := ""
+	switch {
+	case fs.Changed("password") && c.Password != "":
+		where = "--password"
+	case fs.Changed("redis-url") && urlHasPassword(c.RedisURL):
+		where = "--redis-url"
+	default:
+		return ""
+	}
+	return "flashtop: warning: the password given in " + where + " is visible to every local user in the process list;" +
+		" give it in REDIS_PASSWORD or with --password-file FILE instead"
+}
+
+// urlHasPassword reports whether a Redis URL carries a password (user info
+// or ?password=).
+func urlHasPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	pw, _ := u.User.Password()
+	return pw != "" || u.Query().Get("password") != ""
 }
 
 // setCommand reads the command and its action from the positional arguments.
@@ -269,6 +304,16 @@ func (c *config) setGlobals(fs *pflag.FlagSet, r rawFlags, getenv func(string) s
 	}
 	if !fs.Changed("password") && getenv(envPassword) != "" {
 		c.Password = getenv(envPassword)
+	}
+	if fs.Changed("password-file") {
+		if fs.Changed("password") {
+			return usagef("--password and --password-file exclude each other")
+		}
+		pw, err := readPasswordFile(c.PasswordFile)
+		if err != nil {
+			return usagef("--password-file: %v", err)
+		}
+		c.Password = pw
 	}
 	if _, err := redisops.URLHosts(c.RedisURL); err != nil {
 		if !fs.Changed("redis-url") && getenv(envURL) != "" {

@@ -12,7 +12,9 @@ const usageHint = "Run 'flashtop help' for usage."
 const globalHelp = `Global flags (environment fallback in brackets):
   --redis-url URL         [REDIS_URL] redis://, rediss:// (TLS) or unix:// (default redis://localhost:6379/0)
   --username NAME         ACL user (or in the URL)
-  --password PW           [REDIS_PASSWORD] password (or in the URL); never shown
+  --password PW           [REDIS_PASSWORD] password (or in the URL); never shown. On the command line
+                          every local user can read it (warned): prefer REDIS_PASSWORD or
+  --password-file FILE    the password, read from FILE (one line; a file or a pipe such as <(pass show redis))
   --cluster               Redis Cluster (key templates must make the sale the hash tag: {{sale}})
   --sentinel-master NAME  connect through Sentinel to this master
   --tls-ca FILE, --tls-cert FILE, --tls-key FILE, --tls-insecure (no certificate check: warned)

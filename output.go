@@ -21,11 +21,15 @@ type printer struct {
 	json           bool
 }
 
-// errorJSON is the --json object of a failed command.
+// errorJSON is the --json object of a failed command. A write whose outcome
+// is unknown (redisops.OutcomeError) adds "outcome": "unknown" and the
+// command that tells ("check").
 type errorJSON struct {
-	OK     bool   `json:"ok"`
-	Status string `json:"status"`
-	Error  string `json:"error"`
+	OK      bool   `json:"ok"`
+	Status  string `json:"status"`
+	Error   string `json:"error"`
+	Outcome string `json:"outcome,omitempty"`
+	Check   string `json:"check,omitempty"`
 }
 
 // admitJSON always carries "users", even when the queue was empty; each is
@@ -76,7 +80,12 @@ func (p printer) fail(cfg config, err error) int {
 	msg = redisops.Sanitize(redact(msg, cfg))
 	fmt.Fprintln(p.stderr, "flashtop: "+msg)
 	if p.json {
-		p.emit(errorJSON{Status: "error", Error: msg})
+		e := errorJSON{Status: "error", Error: msg}
+		var oe *redisops.OutcomeError
+		if errors.As(err, &oe) {
+			e.Outcome, e.Check = "unknown", redisops.Sanitize(oe.Check)
+		}
+		p.emit(e)
 	}
 	return code
 }
@@ -84,7 +93,11 @@ func (p printer) fail(cfg config, err error) int {
 // describe maps an error to its exit code and message (without "flashtop: ").
 func describe(cfg config, err error) (int, string) {
 	where := redisops.RedactURL(cfg.RedisURL)
+	var oe *redisops.OutcomeError
 	switch {
+	case errors.As(err, &oe): // before ErrUnreachable, which it wraps
+		return exitRedis, fmt.Sprintf("%s: outcome unknown: no reply from Redis at %s after the command was sent (%s); it %s",
+			cfg.name(), where, reason(oe.Err, redisops.ErrUnreachable), oe.Hint())
 	case errors.Is(err, errUsage):
 		return exitUsage, err.Error()
 	case errors.Is(err, redisops.ErrInput), errors.Is(err, redisops.ErrConfig), errors.Is(err, redisops.ErrTemplate):

@@ -212,9 +212,9 @@ func TestBenchAttemptBoundedWithoutDeadline(t *testing.T) {
 	if err := o.check(); err != nil {
 		t.Fatal(err)
 	}
-	reserve, release := c.benchBuyer(o)
-	defer release()
-	if r, err := reserve(ctx, "u-before"); err != nil || r.Status != StatusReserved {
+	buyer := c.benchBuyer(o)
+	defer buyer.close()
+	if r, err := buyer.reserve(ctx, "u-before"); err != nil || r.Status != StatusReserved {
 		t.Fatalf("before the pause: %+v %v", r, err)
 	}
 	admin := srv.Client(t)
@@ -222,11 +222,83 @@ func TestBenchAttemptBoundedWithoutDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Do(ctx, "CLIENT", "UNPAUSE")
-	_, err := reserve(ctx, "u-paused")
-	if !errors.Is(err, ErrUnreachable) {
-		t.Fatalf("attempt on a paused server: %v, want ErrUnreachable (a socket timeout)", err)
+	_, err := buyer.reserve(ctx, "u-paused")
+	if !errors.Is(err, ErrUnknownOutcome) || !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("attempt on a paused server: %v, want an unknown outcome (a socket timeout after sending)", err)
 	}
 	if err := admin.Do(ctx, "CLIENT", "UNPAUSE").Err(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// benchUntilStopped runs a long bench in the background and returns its
+// result channel once the stock has started to fall.
+func benchUntilStopped(t *testing.T, ctx context.Context, c *Client, rdb *redis.Client, sale string) <-chan benchOutcome {
+	t.Helper()
+	out := make(chan benchOutcome, 1)
+	go func() {
+		r, err := c.Bench(ctx, BenchOptions{Sale: sale, Stock: 1_000_000, Buyers: 8, Attempts: MaxBenchAttempts})
+		out <- benchOutcome{r, err}
+	}()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if v, _ := rdb.Get(context.Background(), "inventory:"+sale).Int64(); v > 0 && v < 1_000_000-100 {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the bench never started reserving")
+		}
+	}
+}
+
+type benchOutcome struct {
+	r   BenchResult
+	err error
+}
+
+// TestBenchStopsWhenTheServerDies: kill -9 of the server mid-run stops the
+// bench within a few seconds (measured, logged, asserted under 5 s) with
+// the run so far: attempts made, reserved, errors, no read back.
+func TestBenchStopsWhenTheServerDies(t *testing.T) {
+	srv, c := newTestServerClient(t, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
+	rdb := srv.Client(t)
+	out := benchUntilStopped(t, context.Background(), c, rdb, "dies")
+	killed := time.Now()
+	srv.Kill()
+	var o benchOutcome
+	select {
+	case o = <-out:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the bench did not stop within 60 s of the server dying")
+	}
+	took := time.Since(killed)
+	t.Logf("stopped %s after kill -9, after %d attempts (%d reserved, %d errors, %d unknown)", took.Round(time.Millisecond),
+		o.r.Done, o.r.Reserved, o.r.Errors, o.r.Unknown)
+	var stopped *BenchStoppedError
+	if !errors.As(o.err, &stopped) || !errors.Is(o.err, ErrUnreachable) || stopped.Done != o.r.Done {
+		t.Fatalf("err %v, want a BenchStoppedError on ErrUnreachable", o.err)
+	}
+	refused := int64(0)
+	for _, n := range o.r.Refused {
+		refused += n
+	}
+	if o.r.Reserved < 100 || o.r.Done != o.r.Reserved+refused+o.r.Errors || o.r.Done >= MaxBenchAttempts ||
+		o.r.Errors > 8 || o.r.Unknown > o.r.Errors || o.r.StockLeft != 0 || o.r.ReservedUnits != 0 {
+		t.Fatalf("run so far %+v", o.r)
+	}
+	if took > 5*time.Second {
+		t.Errorf("stopped %s after the server died", took)
+	}
+}
+
+// TestBenchStopsOnInterrupt: a cancelled context stops the run at once with
+// what was done, the cause context.Canceled.
+func TestBenchStopsOnInterrupt(t *testing.T) {
+	srv, c := newTestServerClient(t, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
+	ctx, cancel := context.WithCancel(context.Background())
+	out := benchUntilStopped(t, ctx, c, srv.Client(t), "ctrlc")
+	cancel()
+	o := <-out
+	if !errors.Is(o.err, ErrBenchStopped) || !errors.Is(o.err, context.Canceled) || o.r.Reserved < 100 || o.r.Errors != 0 {
+		t.Fatalf("interrupted: %+v %v", o.r, o.err)
 	}
 }

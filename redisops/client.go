@@ -116,6 +116,7 @@ func newClusterClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, err
 	if tlsCfg != nil {
 		co.TLSConfig = tlsCfg
 	}
+	co.Dialer, co.DialerRetries = dialer(o.Timeout, co.TLSConfig), dialOnce
 	return redis.NewClusterClient(co), nil
 }
 
@@ -132,6 +133,7 @@ func newFailoverClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, er
 	if fo.TLSConfig == nil {
 		fo.TLSConfig = so.TLSConfig
 	}
+	fo.Dialer, fo.DialerRetries = dialer(o.Timeout, fo.TLSConfig), dialOnce
 	return redis.NewFailoverClient(fo), nil
 }
 
@@ -150,8 +152,15 @@ func newStandaloneClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, 
 	if tlsCfg != nil {
 		so.TLSConfig = tlsCfg
 	}
+	so.Dialer, so.DialerRetries = dialer(o.Timeout, so.TLSConfig), dialOnce
 	return redis.NewClient(so), nil
 }
+
+// dialOnce is go-redis's DialerRetries for every client: one dial per
+// connection, not five 100 ms apart. A server that refuses is reported at
+// once (a command exits 3 without waiting, bench stops, the dashboard
+// retries at its next poll); reads are still retried once (MaxRetries).
+const dialOnce = 1
 
 func applyCommon(user, pass, name *string, dial, read, write *time.Duration, o Options) {
 	if o.Username != "" {
@@ -205,18 +214,28 @@ func tlsConfig(o Options) (*tls.Config, error) {
 // name can be spelled like it.
 const UnixSocketHost = "unix:socket"
 
-// URLHosts returns the hosts named by a Redis URL (UnixSocketHost for a socket).
+// URLHosts returns the hosts named by a Redis URL (UnixSocketHost for a
+// socket), or an ErrConfig error naming the bad part (checkURLParts).
 func URLHosts(raw string) ([]string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --redis-url is not a URL: %s", ErrConfig, RedactURL(raw))
+		why := ""
+		var ue *url.Error
+		if errors.As(err, &ue) { // e.g. invalid port ":abc" after host
+			why = " (" + ue.Err.Error() + ")"
+		}
+		return nil, fmt.Errorf("%w: --redis-url is not a URL%s: %s", ErrConfig, why, shownURL(raw))
 	}
 	switch u.Scheme {
-	case "unix":
-		return []string{UnixSocketHost}, nil
-	case "redis", "rediss":
+	case "unix", "redis", "rediss":
 	default:
-		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %q)", ErrConfig, u.Scheme)
+		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %s)", ErrConfig, shownURL(raw))
+	}
+	if err := checkURLParts(u, raw); err != nil {
+		return nil, err
+	}
+	if u.Scheme == "unix" {
+		return []string{UnixSocketHost}, nil
 	}
 	host := u.Hostname()
 	if host == "" {

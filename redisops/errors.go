@@ -5,8 +5,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
+	"syscall"
 )
 
 // Error kinds. Every error a Client returns from Redis wraps exactly one of
@@ -79,3 +81,70 @@ func tlsHint(err error) (string, bool) {
 
 // ErrInput is wrapped by errors in arguments checked before anything is sent.
 var ErrInput = errors.New("redisops: bad input")
+
+// ErrUnknownOutcome is wrapped by the error of a write that may have reached
+// the server and got no reply: its connection timed out or broke after the
+// command could have been written, so it may have been applied (a stopped
+// server runs it when it resumes). Such an error wraps ErrUnreachable too
+// (exit 3). Writes are never retried on such a failure (a retry could apply
+// them twice); the error names the read that tells (OutcomeError.Check).
+var ErrUnknownOutcome = errors.New("redisops: outcome unknown")
+
+// OutcomeError is the error of a write whose outcome is unknown.
+type OutcomeError struct {
+	// Check is the command that tells whether the write was applied, e.g.
+	// "flashtop inventory get --sale s1"; "" when there is none.
+	Check string
+	// Err is the classified cause, an ErrUnreachable error.
+	Err error
+}
+
+// Error says that the write may have been applied and how to check, then why.
+func (e *OutcomeError) Error() string {
+	return ErrUnknownOutcome.Error() + ": " + e.Hint() + "; no reply: " + strings.TrimPrefix(e.Err.Error(), ErrUnreachable.Error()+": ")
+}
+
+// Hint is "may have been applied: check with `<Check>`".
+func (e *OutcomeError) Hint() string {
+	if e.Check == "" {
+		return "may have been applied"
+	}
+	return "may have been applied: check with `" + e.Check + "`"
+}
+
+// Unwrap gives ErrUnknownOutcome and the cause (so errors.Is finds
+// ErrUnreachable).
+func (e *OutcomeError) Unwrap() []error { return []error{ErrUnknownOutcome, e.Err} }
+
+// classifyWrite classifies the error of a write (Classify) and, when the
+// command may have been sent (mayHaveBeenSent), makes it an OutcomeError
+// naming check.
+func classifyWrite(err error, check string) error {
+	c := Classify(err)
+	if err == nil || !mayHaveBeenSent(err) {
+		return c
+	}
+	return &OutcomeError{Check: check, Err: c}
+}
+
+// mayHaveBeenSent reports whether a failed call may have reached the
+// server: a read or write on its connection failed (a timeout, a reset, an
+// EOF mid-reply). A failed dial, a full pool, a closed client, an
+// interrupt before sending, a TLS mismatch and any reply from the server
+// (an error reply is an outcome: a script that errors writes nothing) are
+// outcomes known not to have applied the write. When it cannot tell, it
+// says yes: "may have been applied" is the safe answer.
+func mayHaveBeenSent(err error) bool {
+	var op *net.OpError
+	var mismatch *mismatchError
+	switch {
+	case errors.As(err, &mismatch), strings.Contains(err.Error(), "redis: Conn is in a bad state"): // a Conn failed before: not sent
+		return false
+	case errors.As(err, &op):
+		return op.Op != "dial"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
+		return true
+	}
+	return false
+}

@@ -104,7 +104,7 @@ func (c *Client) RecordLeak(ctx context.Context, l Leak) (bool, error) {
 		return false, err
 	}
 	key := LedgerKey(l.Sale)
-	r, err := c.runScript(ctx, scripts.Leak, key, []string{key},
+	r, err := c.runScript(ctx, scripts.Leak, key, "", []string{key}, // keyed by hold and stamp: recording again is harmless
 		[]any{l.Key, l.Stamp, l.Quantity, leakSeenAt(l.At), ledgerClass(l)},
 		replyShape{status: StatusRecorded, fields: []replyField{fieldQuantity, fieldLength}},
 		replyShape{status: StatusAlreadyRecorded, fields: []replyField{fieldQuantity, fieldLength}})
@@ -134,7 +134,7 @@ func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUn
 		all = "1"
 	}
 	ledger, stock := LedgerKey(sale), c.schema.StockKey(sale)
-	r, err := c.runScript(ctx, scripts.Reclaim, ledger, []string{ledger, stock}, []any{m, all},
+	r, err := c.runScript(ctx, scripts.Reclaim, ledger, tellStock(sale), []string{ledger, stock}, []any{m, all},
 		replyShape{status: StatusReclaimed, fields: []replyField{fieldQuantity, fieldStock, fieldUnverified}},
 		replyShape{status: StatusNothingToReclaim, fields: []replyField{fieldUnverified}},
 		replyShape{status: StatusMaxExceeded, fields: []replyField{fieldStock}})

@@ -48,19 +48,28 @@ func isOK(status string) bool {
 }
 
 // runScript runs s and parses its reply against the shapes it may take.
-// key is the main key touched, recorded in the Result.
-func (c *Client) runScript(ctx context.Context, s *redis.Script, key string, keys []string, args []any, shapes ...replyShape) (Result, error) {
+// key is the main key touched, recorded in the Result; check is the command
+// that tells whether the write was applied, named when its outcome is
+// unknown (classifyWrite).
+func (c *Client) runScript(ctx context.Context, s *redis.Script, key, check string, keys []string, args []any, shapes ...replyShape) (Result, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	return runScriptOn(ctx, c.rdb, s, key, keys, args, shapes)
+	return runScriptOn(ctx, c.rdb, s, key, check, keys, args, shapes)
 }
 
-// runScriptOn is runScript over sc (the client, or one connection of its
-// pool) under ctx as given: the caller bounds the call.
-func runScriptOn(ctx context.Context, sc redis.Scripter, s *redis.Script, key string, keys []string, args []any, shapes []replyShape) (Result, error) {
-	raw, err := s.Run(ctx, sc, keys, args...).Result()
+// scriptRunner is what runs scripts: the client, or one connection of its
+// pool.
+type scriptRunner interface {
+	redis.Scripter
+	Process(ctx context.Context, cmd redis.Cmder) error
+}
+
+// runScriptOn is runScript over sc under ctx as given: the caller bounds the
+// call. The script's commands are never retried by go-redis (onceScripter).
+func runScriptOn(ctx context.Context, sc scriptRunner, s *redis.Script, key, check string, keys []string, args []any, shapes []replyShape) (Result, error) {
+	raw, err := s.Run(ctx, onceScripter{sc}, keys, args...).Result()
 	if err != nil {
-		return Result{}, Classify(err)
+		return Result{}, classifyWrite(err, check)
 	}
 	r, err := parseReply(raw, shapes)
 	if err != nil {
@@ -163,13 +172,13 @@ func (c *Client) Reserve(ctx context.Context, sale, user string, qty int64, ttl 
 // reserveOn is Reserve over sc (the client, or one connection of its pool)
 // under ctx as given: the caller bounds the call (Reserve with the client's
 // timeout, bench with the connection's socket timeouts).
-func (c *Client) reserveOn(ctx context.Context, sc redis.Scripter, sale, user string, qty int64, ttl time.Duration) (Result, error) {
+func (c *Client) reserveOn(ctx context.Context, sc scriptRunner, sale, user string, qty int64, ttl time.Duration) (Result, error) {
 	if err := firstErr(ValidateID("--sale", sale), ValidateID("--user", user),
 		CheckIntIn("--qty", qty, 1, MaxQuantity), CheckTTL("--ttl", ttl)); err != nil {
 		return Result{}, err
 	}
 	stock, hold := c.schema.StockKey(sale), c.schema.HoldKey(user, sale)
-	return runScriptOn(ctx, sc, scripts.Reserve, hold, []string{stock, hold},
+	return runScriptOn(ctx, sc, scripts.Reserve, hold, tellSnapshot(sale), []string{stock, hold},
 		[]any{qty, int64(ttl / time.Second), user}, []replyShape{
 			{status: StatusReserved, fields: []replyField{fieldRemaining}},
 			{status: StatusAlreadyReserved, fields: []replyField{fieldQuantity}},
@@ -187,7 +196,7 @@ func (c *Client) Release(ctx context.Context, sale, user string, max *int64) (Re
 		return Result{}, err
 	}
 	stock, hold := c.schema.StockKey(sale), c.schema.HoldKey(user, sale)
-	return c.runScript(ctx, scripts.Release, hold, []string{hold, stock}, []any{m},
+	return c.runScript(ctx, scripts.Release, hold, tellSnapshot(sale), []string{hold, stock}, []any{m},
 		replyShape{status: StatusReleased, fields: []replyField{fieldQuantity, fieldStock}},
 		replyShape{status: StatusNotFound},
 		replyShape{status: StatusMaxExceeded, fields: []replyField{fieldStock}})
@@ -199,7 +208,7 @@ func (c *Client) SetStock(ctx context.Context, sale string, n int64) (Result, er
 		return Result{}, err
 	}
 	stock := c.schema.StockKey(sale)
-	return c.runScript(ctx, scripts.Set, stock, []string{stock}, []any{n},
+	return c.runScript(ctx, scripts.Set, stock, tellStock(sale), []string{stock}, []any{n},
 		replyShape{status: StatusSet, fields: []replyField{fieldStock}})
 }
 
@@ -212,7 +221,7 @@ func (c *Client) Restock(ctx context.Context, sale string, qty int64, max *int64
 		return Result{}, err
 	}
 	stock := c.schema.StockKey(sale)
-	return c.runScript(ctx, scripts.Restock, stock, []string{stock}, []any{qty, m},
+	return c.runScript(ctx, scripts.Restock, stock, tellStock(sale), []string{stock}, []any{qty, m},
 		replyShape{status: StatusRestocked, fields: []replyField{fieldStock}},
 		replyShape{status: StatusMaxExceeded, fields: []replyField{fieldStock}})
 }
@@ -224,7 +233,7 @@ func (c *Client) Take(ctx context.Context, sale string, qty int64) (Result, erro
 		return Result{}, err
 	}
 	stock := c.schema.StockKey(sale)
-	return c.runScript(ctx, scripts.Take, stock, []string{stock}, []any{qty},
+	return c.runScript(ctx, scripts.Take, stock, tellStock(sale), []string{stock}, []any{qty},
 		replyShape{status: StatusTaken, fields: []replyField{fieldStock}},
 		replyShape{status: StatusInsufficientStock, fields: []replyField{fieldStock}},
 		replyShape{status: StatusNoInventory})

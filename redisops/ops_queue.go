@@ -19,7 +19,7 @@ func (c *Client) Join(ctx context.Context, sale, user string) (Result, error) {
 		return Result{}, err
 	}
 	q := c.schema.QueueKey(sale)
-	return c.runScript(ctx, scripts.Join, q, []string{q}, []any{user, c.maxQueue},
+	return c.runScript(ctx, scripts.Join, q, tellPosition(sale, user), []string{q}, []any{user, c.maxQueue},
 		replyShape{status: StatusJoined, fields: []replyField{fieldPosition}},
 		replyShape{status: StatusAlreadyQueued, fields: []replyField{fieldPosition}},
 		replyShape{status: StatusQueueFull, fields: []replyField{fieldLength}})
@@ -31,7 +31,7 @@ func (c *Client) Leave(ctx context.Context, sale, user string) (Result, error) {
 		return Result{}, err
 	}
 	q := c.schema.QueueKey(sale)
-	return c.runScript(ctx, scripts.Leave, q, []string{q}, []any{user},
+	return c.runScript(ctx, scripts.Leave, q, tellPosition(sale, user), []string{q}, []any{user},
 		replyShape{status: StatusLeft}, replyShape{status: StatusNotQueued})
 }
 
@@ -42,7 +42,7 @@ func (c *Client) Admit(ctx context.Context, sale string, n int64) (Result, error
 		return Result{}, err
 	}
 	q := c.schema.QueueKey(sale)
-	return c.runScript(ctx, scripts.Admit, q, []string{q}, []any{n},
+	return c.runScript(ctx, scripts.Admit, q, tellLength(sale), []string{q}, []any{n},
 		replyShape{status: StatusAdmitted, users: true})
 }
 

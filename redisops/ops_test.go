@@ -360,7 +360,7 @@ func TestMalformedRepliesAreServerErrors(t *testing.T) {
 		"return 1", "return {}", "return {1, 2}", "return {'surprise', 1}", "return {'reserved'}",
 		"return {'reserved', 'x'}", "return {'reserved', 1, 2}", "return {'admitted', 'a', 7}",
 	} {
-		r, err := c.runScript(context.Background(), redis.NewScript(body), "k", []string{"k"}, nil, shapes...)
+		r, err := c.runScript(context.Background(), redis.NewScript(body), "k", "", []string{"k"}, nil, shapes...)
 		if !errors.Is(err, ErrServer) {
 			t.Errorf("%s: result %s, err %v; want ErrServer", body, fmtResult(r), err)
 		}

@@ -12,7 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"sync"
 	"time"
 
@@ -38,7 +38,8 @@ type Player struct {
 	name   string
 	schema redisops.Schema
 	clock  func() time.Time
-	frames [][]byte    // one snapshot's JSON each
+	src    io.ReaderAt // the frames' bytes: the recording file, or a copy in memory
+	frames []span      // where each snapshot's JSON is in src
 	times  []time.Time // their taken_at
 
 	mu     sync.Mutex
@@ -49,44 +50,55 @@ type Player struct {
 	speed  float64
 }
 
-// Open loads a recording file. clock is the wall clock (time.Now when nil).
-func Open(path string, schema redisops.Schema, clock func() time.Time) (*Player, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrRecording, err)
-	}
-	defer f.Close()
-	return New(f, path, schema, clock)
+// span is where one frame is in the player's source.
+type span struct{ off, length int64 }
+
+// Load reads a recording file through r (a regular file, kept open while the
+// player is used): every line is checked as it is read (scan), and only
+// where each frame is and its time are kept, so memory does not grow with
+// the file. name says where it comes from; clock is the wall clock
+// (time.Now when nil). An interrupt (ctx) stops the reading.
+func Load(ctx context.Context, r io.ReaderAt, name string, schema redisops.Schema, clock func() time.Time) (*Player, error) {
+	p := newPlayer(name, schema, clock)
+	p.src = r
+	err := scan(ctx, bufio.NewReaderSize(io.NewSectionReader(r, 0, math.MaxInt64), 64<<10), name,
+		func(off int64, frame []byte, at time.Time) {
+			p.frames, p.times = append(p.frames, span{off, int64(len(frame))}), append(p.times, at)
+		})
+	return p.ready(err)
 }
 
-// New loads a recording from r; name says where it comes from.
+// New loads a recording from a stream r, the frames kept in memory (tests,
+// a recording in a buffer); lines are checked as by Load.
 func New(r io.Reader, name string, schema redisops.Schema, clock func() time.Time) (*Player, error) {
+	p := newPlayer(name, schema, clock)
+	var mem []byte
+	err := scan(context.Background(), bufio.NewReaderSize(r, 64<<10), name, func(_ int64, frame []byte, at time.Time) {
+		p.frames, p.times = append(p.frames, span{int64(len(mem)), int64(len(frame))}), append(p.times, at)
+		mem = append(mem, frame...)
+	})
+	p.src = bytes.NewReader(mem)
+	return p.ready(err)
+}
+
+// newPlayer is a player with no frames yet, at speed 1.
+func newPlayer(name string, schema redisops.Schema, clock func() time.Time) *Player {
 	if clock == nil {
 		clock = time.Now
 	}
-	p := &Player{name: name, schema: schema, clock: clock, speed: 1}
-	br := bufio.NewReader(r)
-	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: %s: %w", ErrRecording, name, err)
-		}
-		if b = bytes.TrimSpace(b); len(b) > 0 {
-			var s redisops.Snapshot
-			if jerr := json.Unmarshal(b, &s); jerr != nil {
-				return nil, fmt.Errorf("%w: %s line %d is not a snapshot: %w", ErrRecording, name, line, jerr)
-			}
-			p.frames = append(p.frames, b)
-			p.times = append(p.times, s.TakenAt)
-		}
-		if err != nil {
-			break
-		}
+	return &Player{name: name, schema: schema, clock: clock, speed: 1}
+}
+
+// ready ends the loading: err, or none of the lines was a snapshot, fails
+// it; otherwise the first frame is shown.
+func (p *Player) ready(err error) (*Player, error) {
+	if err != nil {
+		return nil, err
 	}
 	if len(p.frames) == 0 {
-		return nil, fmt.Errorf("%w: %s holds no snapshot", ErrRecording, name)
+		return nil, fmt.Errorf("%w: %s holds no snapshot", ErrRecording, p.name)
 	}
-	p.pos, p.anchor = p.times[0], clock()
+	p.pos, p.anchor = p.times[0], p.clock()
 	return p, nil
 }
 
@@ -110,11 +122,15 @@ func (p *Player) advance() {
 func (p *Player) Snapshot(context.Context, redisops.SnapshotOptions) (*redisops.Snapshot, error) {
 	p.mu.Lock()
 	p.advance()
-	raw := p.frames[p.idx]
+	f := p.frames[p.idx]
 	p.mu.Unlock()
+	raw := make([]byte, f.length)
+	if _, err := p.src.ReadAt(raw, f.off); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrRecording, p.name, err)
+	}
 	var s redisops.Snapshot
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrRecording, err)
+	if err := json.Unmarshal(raw, &s); err != nil { // the file changed since it was loaded
+		return nil, fmt.Errorf("%w: %s: %w", ErrRecording, p.name, err)
 	}
 	return &s, nil
 }

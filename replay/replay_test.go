@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -104,31 +105,122 @@ func TestPlayerServesCopies(t *testing.T) {
 	}
 }
 
+// load opens path and loads it as cmd_replay does; the file is closed when
+// the test ends.
+func load(t *testing.T, path string) (*Player, error) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return Load(context.Background(), f, path, redisops.DefaultSchema(), nil)
+}
+
 func TestBadRecordings(t *testing.T) {
 	dir := t.TempDir()
-	for name, body := range map[string]string{
-		"empty":   "",
-		"blank":   "\n\n",
-		"garbage": recording(t, 1) + "not json\n",
+	one := recording(t, 1)
+	for name, c := range map[string]struct{ body, want string }{
+		"empty":     {"", "empty holds no snapshot"},
+		"blank":     {"\n \n\t\n", "blank holds no snapshot"},
+		"garbage":   {one + "not json\n", "garbage line 2 is not a snapshot: invalid character 'o' in literal null (expecting 'u')"},
+		"null":      {one + "\n null \n", "null line 3 is not a snapshot: a JSON null, not an object"},
+		"array":     {"[1]\n", "array line 1 is not a snapshot: a JSON array, not an object"},
+		"number":    {one + one + "7\n", "number line 3 is not a snapshot: a JSON number, not an object"},
+		"object":    {"{}\n", `object line 1 is not a snapshot: missing "taken_at", "server", "sales", "reservations", "queues", "sessions", "slowlog", "anomalies" (a snapshot has all of taken_at, server, sales, reservations, queues, sessions, slowlog, anomalies)`},
+		"time only": {`{"taken_at":"2026-01-01T00:00:00Z"}` + "\n", `time only line 1 is not a snapshot: missing "server", "sales", "reservations", "queues", "sessions", "slowlog", "anomalies" (a snapshot has all of taken_at, server, sales, reservations, queues, sessions, slowlog, anomalies)`},
+		"zero time": {strings.Replace(one, t0.Format(time.RFC3339), "0001-01-01T00:00:00Z", 1), `zero time line 1 is not a snapshot: "taken_at" is not a time`},
+		"bad type":  {strings.Replace(one, `"sales":[`, `"sales":"x","x":[`, 1), "bad type line 1 is not a snapshot: json: cannot unmarshal string into Go struct field …"}, // the rest names decoding internals
+		"cut":       {one[:len(one)-10], "cut line 1 is not a snapshot: unexpected end of JSON input"},
 	} {
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		if err := os.WriteFile(path, []byte(c.body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Open(path, redisops.DefaultSchema(), nil); !errors.Is(err, ErrRecording) {
-			t.Errorf("%s: %v, want ErrRecording", name, err)
+		want := ErrRecording.Error() + ": " + filepath.Join(dir, c.want)
+		says := func(err error) bool { // exactly want, or its start when it ends with …
+			prefix, cut := strings.CutSuffix(want, "…")
+			return err != nil && (err.Error() == want || cut && strings.HasPrefix(err.Error(), prefix))
+		}
+		if _, err := load(t, path); !errors.Is(err, ErrRecording) || !says(err) {
+			t.Errorf("%s: %v\nwant %s", name, err, want)
+		}
+		if _, err := New(strings.NewReader(c.body), dir+"/"+name, redisops.DefaultSchema(), nil); !says(err) {
+			t.Errorf("%s from a stream: %v", name, err)
 		}
 	}
-	if _, err := Open(filepath.Join(dir, "missing"), redisops.DefaultSchema(), nil); !errors.Is(err, ErrRecording) {
-		t.Errorf("missing file: %v", err)
-	}
 	path := filepath.Join(dir, "ok")
-	_ = os.WriteFile(path, []byte(recording(t, 3)), 0o600)
-	p, err := Open(path, redisops.DefaultSchema(), nil)
+	_ = os.WriteFile(path, []byte("\n"+recording(t, 3)+"\n\n"), 0o600)
+	p, err := load(t, path)
 	if err != nil || p.URL() != "replay of "+path {
 		t.Fatalf("ok file: %v", err)
 	}
+	if i, n := p.Position(); i != 1 || n != 3 || frame(t, p) != 0 {
+		t.Fatalf("ok file: frame %d/%d", i, n)
+	}
+	p.Step(2)
+	if frame(t, p) != 2 {
+		t.Fatal("the last frame of the file is not the last one recorded")
+	}
 	if _, err := p.Take(context.Background(), "s1", 1); !errors.Is(err, ErrReadOnly) {
 		t.Fatalf("take: %v", err)
+	}
+}
+
+// TestLongLinesAreNotReadWhole: a 1 GiB sparse file (zeros, no newline) and
+// an endless stream of zeros (/dev/zero) are refused at line 1 once the line
+// passes MaxLine, having allocated a small multiple of MaxLine, not the file.
+func TestLongLinesAreNotReadWhole(t *testing.T) {
+	sparse := filepath.Join(t.TempDir(), "sparse.jsonl")
+	f, err := os.Create(sparse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	want := func(name string) string {
+		return ErrRecording.Error() + ": " + name + " line 1 is longer than 16 MiB: not a recording (one line is one snapshot)"
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err = load(t, sparse)
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if err == nil || err.Error() != want(sparse) {
+		t.Fatalf("sparse file: %v", err)
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 8*MaxLine {
+		t.Errorf("a 1 GiB line allocated %d MiB (at most %d expected)", alloc>>20, 8*MaxLine>>20)
+	}
+	t.Logf("1 GiB sparse file refused in %s, %d MiB allocated", took, alloc>>20)
+	if _, err := New(zeros{}, "/dev/zero", redisops.DefaultSchema(), nil); err == nil || err.Error() != want("/dev/zero") {
+		t.Fatalf("endless zeros: %v", err)
+	}
+	exact := strings.Repeat(" ", MaxLine) + "\n" + recording(t, 1) // a line of exactly MaxLine bytes is blank, not too long
+	if p, err := New(strings.NewReader(exact), "r", redisops.DefaultSchema(), nil); err != nil || frame(t, p) != 0 {
+		t.Fatalf("a line of MaxLine bytes: %v", err)
+	}
+}
+
+// zeros reads as an endless run of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
+}
+
+// TestLoadStopsOnInterrupt: a cancelled context stops the reading of a long
+// file of blank lines.
+func TestLoadStopsOnInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Load(ctx, strings.NewReader(strings.Repeat("\n", 10_000)+recording(t, 1)), "r", redisops.DefaultSchema(), nil)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrRecording) {
+		t.Fatalf("cancelled: %v", err)
 	}
 }

@@ -275,7 +275,7 @@ func (m Model) handleOpResultMsg(msg opResultMsg) (tea.Model, tea.Cmd) {
 	e := panels.LogEntry{At: m.now, Command: commandLine(msg.req), Status: msg.res.Status, OK: msg.res.OK}
 	switch {
 	case msg.err != nil:
-		e.Status, e.OK, e.Err = "", false, redisops.Sanitize(msg.err.Error()) // the status bar draws it as is
+		e.Status, e.OK, e.Err = errStatus(msg.err), false, errText(msg.err) // the status bar draws it as is
 		m.setStatus(statusErr, e.Command+": "+e.Err)
 	case msg.res.OK:
 		m.setStatus(statusOK, e.Command+": "+describe(msg.res))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,4 +64,30 @@ func describe(res redisops.Result) string {
 		parts = append(parts, "users=["+strings.Join(users, ",")+"]")
 	}
 	return strings.Join(parts, " ")
+}
+
+// outcomeUnknown is the command log's status of a write that may have been
+// applied (redisops.OutcomeError).
+const outcomeUnknown = "outcome unknown"
+
+// errStatus is the command log's status word of a failed write: "outcome
+// unknown" when it may have been applied, "" (drawn as "error") otherwise.
+func errStatus(err error) string {
+	var oe *redisops.OutcomeError
+	if errors.As(err, &oe) {
+		return outcomeUnknown
+	}
+	return ""
+}
+
+// errText is the sanitized text of a failed write for the command log and
+// the status bar. A write whose outcome is unknown leads with what to do
+// ("may have been applied: check with `flashtop …`"), the cause after it, so
+// that a cut line still says it.
+func errText(err error) string {
+	var oe *redisops.OutcomeError
+	if errors.As(err, &oe) {
+		return redisops.Sanitize(oe.Hint() + "; no reply: " + strings.TrimPrefix(oe.Err.Error(), redisops.ErrUnreachable.Error()+": "))
+	}
+	return redisops.Sanitize(err.Error())
 }

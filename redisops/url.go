@@ -1,0 +1,82 @@
+package redisops
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// maxShownURL is how much of a bad URL an error quotes, in bytes.
+const maxShownURL = 200
+
+// checkURLParts refuses the parts of a parsed Redis URL that go-redis would
+// accept but that can never work, naming the bad part: a port outside 1 to
+// 65535 (go-redis dials it and times out), a database below 0 (go-redis
+// sends SELECT -1), a path that is not /DB, a bad db= or addr= query value.
+// raw is the URL as given, quoted (redacted) in the error.
+func checkURLParts(u *url.URL, raw string) error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: --redis-url: %s: %s", ErrConfig, fmt.Sprintf(format, a...), shownURL(raw))
+	}
+	if p := u.Port(); p != "" { // "" (also "host:"): the default, 6379
+		if err := checkPort(p); err != nil {
+			return bad("%v", err)
+		}
+	}
+	q := u.Query()
+	for _, a := range q["addr"] { // extra cluster seed nodes: host:port
+		_, p, err := net.SplitHostPort(a)
+		if err == nil {
+			err = checkPort(p)
+		}
+		if err != nil {
+			return bad("addr=%q: want host:port with a port from 1 to 65535", a)
+		}
+	}
+	if u.Scheme != "unix" {
+		switch segs := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' }); len(segs) {
+		case 0:
+		case 1:
+			if err := checkDB(segs[0]); err != nil {
+				return bad("database %v", err)
+			}
+		default:
+			return bad("the path must be /DB, one database number (got %q)", u.Path)
+		}
+	}
+	if q.Has("db") {
+		if err := checkDB(q.Get("db")); err != nil {
+			return bad("db= %v", err)
+		}
+	}
+	return nil
+}
+
+// checkPort checks a TCP port number: 1 to 65535.
+func checkPort(p string) error {
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q is not a port number from 1 to 65535", p)
+	}
+	return nil
+}
+
+// checkDB checks a database number: a whole number, 0 or more.
+func checkDB(s string) error {
+	if n, err := strconv.Atoi(s); err != nil || n < 0 {
+		return fmt.Errorf("%q is not a database number (a whole number, 0 or more)", s)
+	}
+	return nil
+}
+
+// shownURL is a URL as an error quotes it: password hidden, cut, quoted
+// with Go's escapes (so no control character reaches a terminal).
+func shownURL(raw string) string {
+	s := RedactURL(raw)
+	if len(s) > maxShownURL {
+		s = s[:maxShownURL] + Ellipsis
+	}
+	return strconv.Quote(s)
+}
