@@ -30,12 +30,7 @@ func auditHold(t *testing.T, rdb *redis.Client, sale, user string, qty int64, tt
 func TestCLIAuditWatchOutcomes(t *testing.T) {
 	for _, events := range []string{"", "Kgx$he"} {
 		t.Run("events="+events, func(t *testing.T) {
-			var srv *redistest.Server
-			if events == "" {
-				srv = redistest.StartLazyExpiry(t)
-			} else {
-				srv = redistest.StartLazyExpiry(t, "--notify-keyspace-events", events)
-			}
+			srv := redistest.StartLazyExpiry(t, redistest.EventsArgs(events)...)
 			env := map[string]string{envURL: srv.URL()}
 			rdb := srv.Client(t)
 			ctx := context.Background()

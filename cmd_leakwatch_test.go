@@ -25,12 +25,7 @@ func TestDashboardLeakWatchOutcomes(t *testing.T) {
 }
 
 func dashboardLeakWatch(t *testing.T, events string) {
-	var srv *redistest.Server
-	if events == "" {
-		srv = redistest.StartLazyExpiry(t)
-	} else {
-		srv = redistest.StartLazyExpiry(t, "--notify-keyspace-events", events)
-	}
+	srv := redistest.StartLazyExpiry(t, redistest.EventsArgs(events)...)
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	cfg, err := parseFlags([]string{"--redis-url", srv.URL()}, func(string) string { return "" }, io.Discard)

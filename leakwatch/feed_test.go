@@ -164,12 +164,7 @@ func leakUsers(leaks []redisops.Leak) string {
 func TestFeedOutcomes(t *testing.T) {
 	for _, events := range []string{"", "Kgx$he"} {
 		t.Run("events="+events, func(t *testing.T) {
-			var srv *redistest.Server
-			if events == "" {
-				srv = redistest.StartLazyExpiry(t)
-			} else {
-				srv = redistest.StartLazyExpiry(t, "--notify-keyspace-events", events)
-			}
+			srv := redistest.StartLazyExpiry(t, redistest.EventsArgs(events)...)
 			before, err := srv.Client(t).ConfigGet(context.Background(), "notify-keyspace-events").Result()
 			if err != nil {
 				t.Fatal(err)

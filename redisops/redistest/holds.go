@@ -67,3 +67,12 @@ func ExpireAt(rdb *redis.Client, key string, at time.Time) {
 	time.Sleep(time.Until(at))
 	rdb.Exists(context.Background(), key)
 }
+
+// EventsArgs are the server arguments that set notify-keyspace-events to
+// flags ("" leaves the server's default: none).
+func EventsArgs(flags string) []string {
+	if flags == "" {
+		return nil
+	}
+	return []string{"--notify-keyspace-events", flags}
+}
