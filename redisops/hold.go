@@ -100,7 +100,7 @@ func badQuantity(key, raw string, present bool) Anomaly {
 	}
 	switch {
 	case present && ok && q > MaxScriptInt:
-		detail = fmt.Sprintf("hold quantity %d is over %d, the most flashtop's scripts accept: release refuses it (counted as 0 units)",
+		detail = fmt.Sprintf("hold quantity %d is over %d, the scripts' limit: release refuses it (counts 0 units)",
 			q, int64(MaxScriptInt))
 	case present:
 		detail = fmt.Sprintf("hold quantity %s is not a positive integer", quoteCut(raw))

@@ -79,7 +79,7 @@ func TestQuantitiesWritesRefuse(t *testing.T) {
 	want := map[string][3]int64{"s1": {5, 1, 0}, "s2": {9300, math.MaxInt64, 0}}
 	over := func(key, q string) Anomaly {
 		return Anomaly{AnomalyHoldBadQuantity, key, "hold quantity " + q +
-			" is over 999999999999999, the most flashtop's scripts accept: release refuses it (counted as 0 units)"}
+			" is over 999999999999999, the scripts' limit: release refuses it (counts 0 units)"}
 	}
 	wantAn := []Anomaly{
 		over("reservation:a:s1", "9223372036854775807"), over("reservation:b:s1", "9223372036854775807"),
