@@ -17,6 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+go mod tidy -diff # direct dependencies marked direct, nothing stale
 go vet ./...
 go test -race -count=1 -timeout 12m ./...
 
