@@ -224,7 +224,10 @@ func (d *demoRun) checkMoving() {
 		for sale, r := range rows {
 			f := first[sale]
 			f.selected = r.selected
-			if r == f || r.stock >= seeded[sale] {
+			// Every sale sold from its seed; one not sold out yet still
+			// moves. A sold-out sale may rest (stock 0, its last holds
+			// waiting to end): that is not a frozen screen.
+			if r.stock >= seeded[sale] || (r == f && r.stock != 0) {
 				return false
 			}
 		}
