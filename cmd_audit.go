@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -12,6 +13,7 @@ import (
 
 	"flashtop/leakwatch"
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // Limits of audit --watch.
@@ -30,6 +32,11 @@ const (
 	statusUnreadable = "unreadable"
 )
 
+// Status "stopped" (statusStopped, bench's word too): audit --watch lost
+// Redis (it died, stalled past --timeout, or refused) after at least one
+// poll: the leaks seen until then are reported, the anomalies were not
+// checked; exit 3.
+
 // auditJSON is the --json object of audit.
 type auditJSON struct {
 	OK        bool               `json:"ok"`
@@ -44,6 +51,8 @@ type auditJSON struct {
 	// Unreadable lists the key families (stock, queues, holds) audit could
 	// not read, and why; present only then (status "unreadable", exit 3).
 	Unreadable []redisops.Unreadable `json:"unreadable,omitempty"`
+	// Error is, with status "stopped", why the watch stopped early.
+	Error string `json:"error,omitempty"`
 }
 
 // auditLeak is one sale's leaks observed while watching; Unverified* are
@@ -89,6 +98,10 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 		snap, out, err = auditWatch(ctx, cfg, client, out)
 	} else {
 		snap, err = auditSnapshot(ctx, cfg, client)
+	}
+	var stopped *watchStoppedError
+	if errors.As(err, &stopped) {
+		return auditStopped(cfg, p, out, stopped)
 	}
 	if err != nil {
 		return p.fail(cfg, err)
@@ -154,6 +167,9 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 			if ctx.Err() != nil && last != nil {
 				break // interrupted: report what was seen
 			}
+			if last != nil { // Redis lost mid-watch: report what was seen
+				return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
+			}
 			return nil, out, err
 		}
 		last = snap
@@ -177,20 +193,56 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		}
 		cancel()
 	}
+	out = watchReport(out, perSale, start, last)
+	if ctx.Err() != nil {
+		return last, out, nil // interrupted: the last poll's anomalies
+	}
+	full, err := auditSnapshot(ctx, cfg, c)
+	if err != nil && ctx.Err() == nil {
+		return nil, out, &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
+	}
+	if err != nil {
+		return last, out, nil // interrupted during the final read
+	}
+	full.Unreadable = redisops.MergeUnreadable(full.Unreadable, last.Unreadable) // holds the watch could not read
+	return full, out, nil
+}
+
+// watchReport puts the leaks seen per sale and how long the watch ran into
+// out.
+func watchReport(out auditJSON, perSale map[string]auditLeak, start time.Time, last *redisops.Snapshot) auditJSON {
 	for _, s := range slices.Sorted(maps.Keys(perSale)) {
 		out.Leaks = append(out.Leaks, perSale[s])
 	}
 	out.WatchedMs = time.Since(start).Milliseconds()
 	out.Feed = last.Feed
-	if ctx.Err() != nil {
-		return last, out, nil // interrupted: the last poll's anomalies
+	return out
+}
+
+// watchStoppedError: audit --watch lost Redis after Watched of Of.
+type watchStoppedError struct {
+	Watched, Of time.Duration
+	Err         error
+}
+
+func (e *watchStoppedError) Error() string { return e.Err.Error() }
+func (e *watchStoppedError) Unwrap() error { return e.Err }
+
+// auditStopped reports a watch that lost Redis: the leaks seen until then
+// (text or JSON, status "stopped") and, on stderr, why it stopped and that
+// the anomalies were not checked. Exit 3.
+func auditStopped(cfg config, p printer, out auditJSON, e *watchStoppedError) int {
+	_, why := describe(cfg, e.Err)
+	msg := textsafe.String(redact(fmt.Sprintf("audit: stopped after %s of --watch %s: %s; the leaks seen until then are listed, anomalies were not checked",
+		e.Watched.Round(100*time.Millisecond), e.Of, why), cfg))
+	out.OK, out.Status, out.Error = false, statusStopped, msg
+	if p.json {
+		p.emit(out)
+	} else {
+		printAudit(p, out)
 	}
-	full, err := auditSnapshot(ctx, cfg, c)
-	if err != nil {
-		return nil, out, err
-	}
-	full.Unreadable = redisops.MergeUnreadable(full.Unreadable, last.Unreadable) // holds the watch could not read
-	return full, out, nil
+	fmt.Fprintln(p.stderr, "flashtop: "+msg)
+	return exitRedis
 }
 
 // addLeaks adds leaks to their sales' totals.
@@ -213,7 +265,7 @@ func feedWords(f *redisops.FeedStatus) string {
 	case f.State == redisops.FeedLive:
 		return "push feed live: ends seen as they happened"
 	case f.Reason != "":
-		return "push feed " + f.State + ": " + redisops.Sanitize(f.Reason)
+		return "push feed " + f.State + ": " + textsafe.String(f.Reason)
 	}
 	return "push feed " + f.State
 }
@@ -239,7 +291,11 @@ func printAudit(p printer, a auditJSON) {
 	}
 	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
 		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
-	if len(a.Unreadable) > 0 {
+	switch {
+	case a.Status == statusStopped:
+		head = fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales seen before Redis was lost; anomalies not checked",
+			a.Status, holds, units, len(a.Leaks))
+	case len(a.Unreadable) > 0:
 		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
 			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
 	}
@@ -248,15 +304,15 @@ func printAudit(p printer, a auditJSON) {
 	}
 	fmt.Fprintln(p.stdout, head)
 	for _, l := range a.Leaks {
-		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", redisops.Sanitize(string(l.Sale)), l.Units, l.Holds)
+		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", textsafe.String(string(l.Sale)), l.Units, l.Holds)
 		if l.UnverifiedHolds > 0 {
 			line += fmt.Sprintf(", of which %d units in %d holds unverified (their end was not seen: they may have been released)",
 				l.UnverifiedUnits, l.UnverifiedHolds)
 		}
-		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, redisops.Sanitize(redisops.LedgerKey(string(l.Sale))))
+		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, textsafe.String(redisops.LedgerKey(string(l.Sale))))
 	}
 	for _, an := range a.Anomalies {
-		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", redisops.Sanitize(an.Kind), redisops.SanitizeCut(an.Key, 120),
-			redisops.SanitizeCut(an.Detail, 200))
+		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", textsafe.String(an.Kind), textsafe.Cut(an.Key, 120),
+			textsafe.Cut(an.Detail, 200))
 	}
 }

@@ -163,3 +163,50 @@ func startReleases(t *testing.T, rdb *redis.Client) (wait func()) {
 	}
 	return wg.Wait
 }
+
+// TestCLIAuditWatchStopsWithWhatItSawWhenRedisDies: audit --watch 60s sees
+// a hold expire unreleased, then redis-server is killed: the watch stops
+// (exit 3, well before its 60 s) with status "stopped", the leak it saw, and
+// on stderr why and that the anomalies were not checked.
+func TestCLIAuditWatchStopsWithWhatItSawWhenRedisDies(t *testing.T) {
+	srv := redistest.StartLazyExpiry(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	rdb.Set(ctx, "inventory:s1", 100, 0)
+	done := make(chan outcome, 1)
+	go func() {
+		var out, errOut strings.Builder
+		code := run(ctx, []string{"audit", "--watch", "60s", "--interval", "250ms", "--json", "--redis-url", srv.URL()},
+			strings.NewReader(""), &out, &errOut, envOf(nil))
+		done <- outcome{code, out.String(), errOut.String()}
+	}()
+	time.Sleep(500 * time.Millisecond) // the watch is armed
+	deadline := auditHold(t, rdb, "s1", "gone", 3, time.Second)
+	time.Sleep(time.Until(deadline) + 1500*time.Millisecond) // expired and seen
+	srv.Kill()
+	var o outcome
+	select {
+	case o = <-done:
+	case <-time.After(guard):
+		t.Fatalf("audit --watch did not stop within %s of the server's death", guard)
+	}
+	var a struct {
+		auditOut
+		Error     string `json:"error"`
+		WatchedMs int64  `json:"watched_ms"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &a); err != nil {
+		t.Fatalf("%v: %q (stderr %q)", err, o.stdout, o.stderr)
+	}
+	if o.code != exitRedis || a.Status != "stopped" || len(a.Leaks) != 1 || a.Leaks[0].Holds != 1 || a.Leaks[0].Units != 3 {
+		t.Fatalf("exit %d, %+v, stderr %q: want stopped with the one leak seen", o.code, a, o.stderr)
+	}
+	if !strings.HasPrefix(o.stderr, "flashtop: audit: stopped after ") || !strings.Contains(o.stderr, "of --watch 1m0s: cannot reach Redis at "+srv.URL()) ||
+		!strings.Contains(o.stderr, "anomalies were not checked") || "flashtop: "+a.Error+"\n" != o.stderr {
+		t.Errorf("stderr %q, error %q", o.stderr, a.Error)
+	}
+	if a.WatchedMs > 30_000 {
+		t.Errorf("watched %d ms: it ran on long after the server died", a.WatchedMs)
+	}
+	waitRedialerGone(t)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // defaultBuyers is bench's --buyers when not given.
@@ -120,7 +121,7 @@ func runBench(ctx context.Context, cfg config, p printer) int {
 		fmt.Fprintf(p.stderr, "flashtop: bench: OVERSOLD by %d units\n", r.Oversold)
 		return exitRefused
 	case r.Errors > 0:
-		fmt.Fprintf(p.stderr, "flashtop: bench: %d attempts failed; last: %s\n", r.Errors, redact(redisops.Sanitize(r.LastError), cfg))
+		fmt.Fprintf(p.stderr, "flashtop: bench: %d attempts failed; last: %s\n", r.Errors, redact(textsafe.String(r.LastError), cfg))
 		return exitRedis
 	}
 	return exitOK
@@ -147,7 +148,7 @@ func benchStopped(cfg config, p printer, r redisops.BenchRun, e *redisops.BenchS
 		msg = fmt.Sprintf("bench: stopped after %d of %d attempts: %s; %d attempts with an unknown outcome may have been applied: check with `%s`",
 			e.Done, e.Attempts, why, r.Unknown, check)
 	}
-	msg = redisops.Sanitize(redact(msg, cfg))
+	msg = textsafe.String(redact(msg, cfg))
 	if p.json {
 		p.emit(benchStoppedJSON{Status: statusStopped, Error: msg, Check: check, BenchRun: r})
 	} else {
@@ -174,7 +175,7 @@ func benchText(r redisops.BenchResult) string {
 func benchRunText(r redisops.BenchRun, held string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "bench %s (run %s): stock %d, %d buyers, %d attempts of %d unit(s)\n",
-		redisops.Sanitize(r.Sale), r.RunID, r.Stock, r.Buyers, r.Attempts, r.Qty)
+		textsafe.String(r.Sale), r.RunID, r.Stock, r.Buyers, r.Attempts, r.Qty)
 	fmt.Fprintf(&b, "  reserved        %d attempts, %s\n", r.Reserved, held)
 	words := make([]string, 0, len(r.Refused))
 	for w := range r.Refused {

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // statusNotConfirmed is reclaim's outcome when the operator does not answer
@@ -91,11 +92,11 @@ func confirmUnverified(ctx context.Context, cfg config, c *redisops.Client, in i
 	t := tot[cfg.sale()]
 	if t.UnverifiedUnits <= 0 {
 		fmt.Fprintf(out, "flashtop: no unverified leak is waiting in %s: reclaiming the verified ones only\n",
-			redisops.Sanitize(redisops.LedgerKey(cfg.sale())))
+			textsafe.String(redisops.LedgerKey(cfg.sale())))
 		return false, true, nil
 	}
 	fmt.Fprintf(out, "Give back %d units to %s (ledger %s), of which %d were not seen to expire (they may have been sold)? [y/N] ",
-		t.Units, redisops.Sanitize(cfg.Schema.StockKey(cfg.sale())), redisops.Sanitize(redisops.LedgerKey(cfg.sale())), t.UnverifiedUnits)
+		t.Units, textsafe.String(cfg.Schema.StockKey(cfg.sale())), textsafe.String(redisops.LedgerKey(cfg.sale())), t.UnverifiedUnits)
 	answer := make(chan string, 1)
 	go func() { // abandoned on ctrl+c: the process is about to exit
 		line, _ := bufio.NewReader(in).ReadString('\n')
@@ -118,7 +119,7 @@ func notConfirmed(cfg config, p printer) int {
 		p.emit(redisops.Result{Status: statusNotConfirmed})
 	} else {
 		fmt.Fprintf(p.stdout, "%s: nothing given back; the ledger %s is unchanged\n", statusNotConfirmed,
-			redisops.Sanitize(redisops.LedgerKey(cfg.sale())))
+			textsafe.String(redisops.LedgerKey(cfg.sale())))
 	}
 	return exitRefused
 }
@@ -129,7 +130,7 @@ func notConfirmed(cfg config, p printer) int {
 func unverifiedLeft(ctx context.Context, cfg config, c *redisops.Client) string {
 	tot, err := c.LedgerTotals(ctx, []string{cfg.sale()})
 	if err != nil {
-		return "; unverified units left: unknown (" + redisops.Sanitize(err.Error()) + ")"
+		return "; unverified units left: unknown (" + textsafe.String(err.Error()) + ")"
 	}
 	if n := tot[cfg.sale()].UnverifiedUnits; n > 0 {
 		return fmt.Sprintf("; %d unverified units left (not seen to expire: they may have been sold): %s gives them back",
@@ -141,8 +142,8 @@ func unverifiedLeft(ctx context.Context, cfg config, c *redisops.Client) string 
 // reclaimText is the text line of a reclaim result; all says whether it
 // included the unverified leaks.
 func reclaimText(cfg config, r redisops.Result, all bool) string {
-	sale := redisops.Sanitize(cfg.sale())
-	ledger := redisops.Sanitize(redisops.LedgerKey(cfg.sale()))
+	sale := textsafe.String(cfg.sale())
+	ledger := textsafe.String(redisops.LedgerKey(cfg.sale()))
 	unverified := int64(0)
 	if r.UnverifiedUnits != nil {
 		unverified = *r.UnverifiedUnits

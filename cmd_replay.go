@@ -7,6 +7,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/replay"
+	"flashtop/textsafe"
 	"flashtop/ui"
 )
 
@@ -31,6 +32,6 @@ func runReplay(ctx context.Context, cfg config, p printer) int {
 		Backend: player,
 		Player:  player,
 		Clock:   player.Now,
-		Arming:  redisops.Arming{Armed: false, Reason: "read-only (replay of " + redisops.Sanitize(cfg.File) + ")"},
+		Arming:  redisops.Arming{Armed: false, Reason: "read-only (replay of " + textsafe.String(cfg.File) + ")"},
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"flashtop/demo"
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // Limits of the simulate flags.
@@ -94,7 +95,7 @@ func runSimulate(ctx context.Context, cfg config, p printer) int {
 		status = "stopped" // the server went away: reported last, exit 3
 		defer func() {
 			_, why := describe(cfg, cause)
-			fmt.Fprintln(p.stderr, "flashtop: simulate: stopped: "+redisops.Sanitize(redact(why, cfg)))
+			fmt.Fprintln(p.stderr, "flashtop: simulate: stopped: "+textsafe.String(redact(why, cfg)))
 		}()
 	}
 	if p.json {
@@ -103,7 +104,7 @@ func runSimulate(ctx context.Context, cfg config, p printer) int {
 		fmt.Fprintf(p.stdout, "simulated %s on %s (seed %d): %s\n", st.Virtual.Round(time.Second), strings.Join(cfg.Sales, ", "), seed, statsLine(st))
 	}
 	if st.Errors > 0 || status != "simulated" {
-		fmt.Fprintf(p.stderr, "flashtop: simulate: %d operations failed; last: %s\n", st.Errors, redisops.Sanitize(st.LastErr))
+		fmt.Fprintf(p.stderr, "flashtop: simulate: %d operations failed; last: %s\n", st.Errors, textsafe.String(st.LastErr))
 		return exitRedis
 	}
 	return exitOK

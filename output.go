@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // printer writes a command's outcome: text by default, one JSON object on
@@ -47,7 +48,7 @@ func (p printer) emit(v any) {
 	if err != nil { // only plain data is marshalled: cannot happen
 		b, _ = json.Marshal(errorJSON{Status: "error", Error: err.Error()})
 	}
-	fmt.Fprintf(p.stdout, "%s\n", redisops.TerminalSafeJSON(b))
+	fmt.Fprintf(p.stdout, "%s\n", textsafe.JSON(b))
 }
 
 // result prints an operation's result and returns its exit code.
@@ -77,13 +78,13 @@ func (p printer) fail(cfg config, err error) int {
 	// Error text may quote Redis data or a server's reply (a Lua error
 	// quoting a stock value, an -ERR of a hostile proxy): it is untrusted and
 	// never reaches the terminal raw.
-	msg = redisops.Sanitize(redact(msg, cfg))
+	msg = textsafe.String(redact(msg, cfg))
 	fmt.Fprintln(p.stderr, "flashtop: "+msg)
 	if p.json {
 		e := errorJSON{Status: "error", Error: msg}
 		var oe *redisops.OutcomeError
 		if errors.As(err, &oe) {
-			e.Outcome, e.Check = "unknown", redisops.Sanitize(oe.Check)
+			e.Outcome, e.Check = "unknown", textsafe.String(oe.Check)
 		}
 		p.emit(e)
 	}
@@ -124,25 +125,24 @@ func reason(err, sentinel error) string {
 	return strings.TrimPrefix(err.Error(), sentinel.Error()+": ")
 }
 
-// redact hides every password the config knows of (flag, environment, URL).
+// redact hides every password the config knows of (flag, environment, URL),
+// as textsafe.Redact does.
 func redact(msg string, cfg config) string {
-	msg = redisops.RedactError(errors.New(msg), cfg.Password)
+	secrets := []string{cfg.Password}
 	if u, err := url.Parse(cfg.RedisURL); err == nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "***")
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw)
 		}
-		if pw := u.Query().Get("password"); pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "***")
-		}
+		secrets = append(secrets, u.Query().Get("password"))
 	}
-	return msg
+	return textsafe.Redact(msg, secrets...)
 }
 
 // resultText is the one-line text of an operation's result. Every value
-// that comes from Redis goes through redisops.Sanitize.
+// that comes from Redis goes through textsafe.String.
 func resultText(cfg config, r redisops.Result) string {
-	sale, user := redisops.Sanitize(cfg.sale()), redisops.Sanitize(cfg.User)
-	s := redisops.Sanitize(r.Status)
+	sale, user := textsafe.String(cfg.sale()), textsafe.String(cfg.User)
+	s := textsafe.String(r.Status)
 	switch r.Status {
 	case redisops.StatusReserved:
 		return fmt.Sprintf("%s: %d units of sale %s for user %s (remaining %s)", s, cfg.Qty, sale, user, num(r.Remaining))
@@ -151,7 +151,7 @@ func resultText(cfg config, r redisops.Result) string {
 	case redisops.StatusInsufficientStock:
 		return fmt.Sprintf("%s: sale %s has %s left", s, sale, num(r.Stock))
 	case redisops.StatusNoInventory:
-		return fmt.Sprintf("%s: sale %s has no stock key (%s)", s, sale, redisops.Sanitize(cfg.Schema.StockKey(cfg.sale())))
+		return fmt.Sprintf("%s: sale %s has no stock key (%s)", s, sale, textsafe.String(cfg.Schema.StockKey(cfg.sale())))
 	case redisops.StatusReleased:
 		return fmt.Sprintf("%s: %s units of sale %s from user %s (stock %s)", s, num(r.Quantity), sale, user, num(r.Stock))
 	case redisops.StatusNotFound:
@@ -182,7 +182,7 @@ func resultText(cfg config, r redisops.Result) string {
 func admittedText(users []string) string {
 	clean := make([]string, len(users))
 	for i, u := range users {
-		clean[i] = redisops.Sanitize(u)
+		clean[i] = textsafe.String(u)
 	}
 	noun := "users"
 	if len(users) == 1 {
@@ -263,7 +263,7 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 		if sale.Inventory != nil {
 			stock = fmt.Sprint(*sale.Inventory)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d%s\t%s\t%d%s\t%d%s\n", redisops.SanitizeCut(sale.ID, 40), stock,
+		fmt.Fprintf(tw, "%s\t%s\t%d%s\t%s\t%d%s\t%d%s\n", textsafe.Cut(sale.ID, 40), stock,
 			sale.QueueLength, mark(redisops.UnreadQueues), age, sale.Reservations, mark(redisops.UnreadHolds),
 			sale.ReservedUnits, mark(redisops.UnreadHolds))
 	}
@@ -277,7 +277,7 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 	_ = tw.Flush()
 	writeQueues(w, s.Queues, now)
 	if u := unread(s.Unreadable, redisops.UnreadSlowlog); u != nil {
-		fmt.Fprintf(w, "\nSLOWLOG cannot read: %s\n", redisops.Sanitize(u.Reason))
+		fmt.Fprintf(w, "\nSLOWLOG cannot read: %s\n", textsafe.String(u.Reason))
 	} else {
 		writeSlowlog(w, s.Slowlog)
 	}
@@ -292,16 +292,16 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 func writeServer(w io.Writer, s *redisops.Snapshot) {
 	sv := s.Server
 	if u := unread(s.Unreadable, redisops.UnreadServer); u != nil {
-		fmt.Fprintf(w, "server  cannot read INFO: %s · ping %.2f ms\n", redisops.Sanitize(u.Reason), sv.PingMs)
+		fmt.Fprintf(w, "server  cannot read INFO: %s · ping %.2f ms\n", textsafe.String(u.Reason), sv.PingMs)
 		return
 	}
-	fmt.Fprintf(w, "server  redis %s %s · ping %.2f ms · memory %s", redisops.Sanitize(sv.Version),
-		redisops.Sanitize(sv.Role), sv.PingMs, redisops.Sanitize(sv.UsedMemoryHuman))
+	fmt.Fprintf(w, "server  redis %s %s · ping %.2f ms · memory %s", textsafe.String(sv.Version),
+		textsafe.String(sv.Role), sv.PingMs, textsafe.String(sv.UsedMemoryHuman))
 	if sv.Maxmemory > 0 {
 		fmt.Fprintf(w, " of %d bytes", sv.Maxmemory)
 	}
 	fmt.Fprintf(w, " (%s) · clients %d · ops/s %d · hits %d misses %d · evicted %d expired %d · aof %s\n",
-		redisops.Sanitize(sv.MaxmemoryPolicy), sv.ConnectedClients, sv.OpsPerSec, sv.KeyspaceHits,
+		textsafe.String(sv.MaxmemoryPolicy), sv.ConnectedClients, sv.OpsPerSec, sv.KeyspaceHits,
 		sv.KeyspaceMisses, sv.EvictedKeys, sv.ExpiredKeys, onOff(sv.AOFEnabled))
 }
 
@@ -311,7 +311,7 @@ func writeServer(w io.Writer, s *redisops.Snapshot) {
 func writeHolds(tw io.Writer, holds []redisops.Hold, cut *redisops.Truncation, u *redisops.Unreadable) {
 	switch {
 	case u != nil:
-		fmt.Fprintf(tw, "\nHOLDS (%d; cannot read %d more: %s)\n", len(holds), u.Keys, redisops.Sanitize(u.Reason))
+		fmt.Fprintf(tw, "\nHOLDS (%d; cannot read %d more: %s)\n", len(holds), u.Keys, textsafe.String(u.Reason))
 	case cut != nil && cut.Reservations != nil:
 		fmt.Fprintf(tw, "\nHOLDS (%s: %s)\n", cutText(*cut.Reservations, "listed"), cut.Reservations.How)
 	default:
@@ -333,8 +333,8 @@ func writeHolds(tw io.Writer, holds []redisops.Hold, cut *redisops.Truncation, u
 		if h.TTLMs >= 0 {
 			ttl = (time.Duration(h.TTLMs) * time.Millisecond).Round(time.Second).String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", redisops.SanitizeCut(h.Sale, 40),
-			redisops.SanitizeCut(h.User, 40), h.Quantity, at, ttl)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", textsafe.Cut(h.Sale, 40),
+			textsafe.Cut(h.User, 40), h.Quantity, at, ttl)
 	}
 }
 
@@ -363,12 +363,12 @@ func writeQueues(w io.Writer, queues map[string][]redisops.QueueEntry, now time.
 				break
 			}
 			waited := max(now.Sub(time.UnixMilli(e.JoinedAtMs)).Round(time.Second), 0)
-			parts = append(parts, fmt.Sprintf("%d %s (%s)", e.Position, redisops.SanitizeCut(e.User, 40), waited))
+			parts = append(parts, fmt.Sprintf("%d %s (%s)", e.Position, textsafe.Cut(e.User, 40), waited))
 		}
 		if len(parts) == 0 {
 			parts = append(parts, "(empty)")
 		}
-		fmt.Fprintf(w, "%s: %s\n", redisops.SanitizeCut(sale, 40), strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s: %s\n", textsafe.Cut(sale, 40), strings.Join(parts, ", "))
 	}
 }
 
@@ -381,7 +381,7 @@ func writeSlowlog(w io.Writer, slow []redisops.SlowEntry) {
 			break
 		}
 		fmt.Fprintf(w, "#%d %s %dµs %s\n", e.ID, e.Time.UTC().Format(time.RFC3339), e.DurationUs,
-			redisops.SanitizeCut(strings.Join(e.Args, " "), maxTextArgs))
+			textsafe.Cut(strings.Join(e.Args, " "), maxTextArgs))
 	}
 }
 
@@ -389,8 +389,8 @@ func writeSlowlog(w io.Writer, slow []redisops.SlowEntry) {
 func writeAnomalies(w io.Writer, an []redisops.Anomaly) {
 	fmt.Fprintf(w, "\nANOMALIES (%d)\n", len(an))
 	for _, a := range an {
-		fmt.Fprintf(w, "%s %s: %s\n", redisops.Sanitize(a.Kind), redisops.SanitizeCut(a.Key, maxTextArgs),
-			redisops.SanitizeCut(a.Detail, maxTextDetail))
+		fmt.Fprintf(w, "%s %s: %s\n", textsafe.String(a.Kind), textsafe.Cut(a.Key, maxTextArgs),
+			textsafe.Cut(a.Detail, maxTextDetail))
 	}
 }
 

@@ -439,3 +439,27 @@ func TestCLIErrorTextIsSanitized(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIShortPasswordRedactedNotWords: a one-letter password is hidden
+// where the error quotes it, and the words of the message stay whole (no
+// "e***clude" out of "exclude" or "unre***achable").
+func TestCLIShortPasswordRedactedNotWords(t *testing.T) {
+	srv := redistest.Start(t, "--requirepass", "e")
+	for _, args := range [][]string{
+		{"ping", "--redis-url", "redis://:e@127.0.0.1:99999/0"}, // bad usage: the URL is quoted
+		{"ping", "--redis-url", "redis://:e-wrong@" + srv.Addr() + "/0"},
+		{"ping", "--redis-url", srv.URL(), "--password", "e"},
+	} {
+		o := runGuarded(t, nil, args...)
+		all := o.stdout + o.stderr
+		if strings.Contains(all, ":e@") || strings.Contains(all, ":e-wrong@") {
+			t.Errorf("%q: the password shown:\n%s", args, all)
+		}
+		if strings.Contains(all, "***r") || strings.Contains(all, "r***") || strings.Contains(all, "s***") {
+			t.Errorf("%q: a word cut by redaction:\n%s", args, all)
+		}
+		if o.code == 0 && args[2] != srv.URL() {
+			t.Errorf("%q: exit 0", args)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // What snapshot and audit could not read (their "unreadable" list) is said,
@@ -25,14 +26,14 @@ func (p printer) blind(command string, u []redisops.Unreadable) int {
 func unreadText(u []redisops.Unreadable) string {
 	parts := make([]string, len(u))
 	for i, e := range u {
-		what := redisops.Sanitize(e.What)
+		what := textsafe.String(e.What)
 		switch {
 		case e.Keys == 1:
 			what += " (1 key)"
 		case e.Keys > 1:
 			what += fmt.Sprintf(" (%d keys)", e.Keys)
 		}
-		parts[i] = what + ": " + redisops.Sanitize(e.Reason)
+		parts[i] = what + ": " + textsafe.String(e.Reason)
 	}
 	return strings.Join(parts, "; ")
 }

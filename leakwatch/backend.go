@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // Inner is the backend the dashboard's leak watch wraps. Its method set is
@@ -123,8 +124,10 @@ func (b *Backend) Wake() <-chan struct{} {
 	return nil
 }
 
-// recorder appends snapshots to a recording, one JSON line each. After a
-// failed write it stops and reports that error once.
+// recorder appends snapshots to a recording, one JSON line each, as
+// terminal-safe JSON (textsafe.JSON: no byte a terminal acts on, the same
+// values when decoded), so that `tail` of a recording never hijacks a
+// terminal. After a failed write it stops and reports that error once.
 type recorder struct {
 	mu     sync.Mutex
 	w      io.Writer
@@ -139,7 +142,7 @@ func (r *recorder) write(s *redisops.Snapshot) error {
 	}
 	line, err := json.Marshal(s)
 	if err == nil {
-		_, err = r.w.Write(append(line, '\n'))
+		_, err = r.w.Write(append(textsafe.JSON(line), '\n')) // lossless, and safe to cat
 	}
 	if err != nil {
 		r.failed = true

@@ -3,6 +3,7 @@ package leakwatch
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -160,5 +161,30 @@ func TestBackendReclaimAndWake(t *testing.T) {
 	ch := make(chan struct{})
 	if got := NewBackend(wakingInner{in, ch}, nil, nil, nil).Wake(); got != ch {
 		t.Fatal("the inner backend's wake was not passed on")
+	}
+}
+
+// TestRecordingIsTerminalSafe: a hold whose user id carries an OSC title
+// sequence, BEL, DEL, an 8-bit CSI, a bidi override and a byte that is not
+// UTF-8 is recorded with none of them raw (a `tail` of the recording cannot
+// act on the terminal), and the line decodes to the same bytes.
+func TestRecordingIsTerminalSafe(t *testing.T) {
+	const user = "u\x1b]0;pwned\a\x7f\u009b2J\u202e\xff"
+	h := trackedHoldAt("s1", user, 2, 2*time.Minute, t0)
+	var buf bytes.Buffer
+	b := NewBackend(&fakeInner{snap: holdSnapshot(t0, h)}, nil, nil, &buf)
+	s, err := b.Snapshot(context.Background(), redisops.SnapshotOptions{})
+	if err != nil || s.RecordErr != "" {
+		t.Fatalf("snapshot: %v %q", err, s.RecordErr)
+	}
+	line := buf.Bytes()
+	for _, raw := range []string{"\x1b", "\a", "\x7f", "\u009b", "\u202e", "\xff"} {
+		if bytes.Contains(line, []byte(raw)) {
+			t.Errorf("%q written raw: %s", raw, line)
+		}
+	}
+	var back redisops.Snapshot
+	if err := json.Unmarshal(line, &back); err != nil || len(back.Reservations) != 1 || back.Reservations[0].User != user {
+		t.Fatalf("the recording does not decode to the same user: %v %+v\n%s", err, back.Reservations, line)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"flashtop/textsafe"
 	"fmt"
 	"net"
 	"net/url"
@@ -286,16 +287,12 @@ func RedactURL(raw string) string {
 	return s
 }
 
-// RedactError returns err's text with the password replaced by ***.
+// RedactError returns err's text with the password hidden (textsafe.Redact).
 func RedactError(err error, password string) string {
 	if err == nil {
 		return ""
 	}
-	s := err.Error()
-	if password != "" {
-		s = strings.ReplaceAll(s, password, "***")
-	}
-	return s
+	return textsafe.Redact(err.Error(), password)
 }
 
 // Redis returns the underlying go-redis client.

@@ -6,6 +6,7 @@ package redisops
 import (
 	"context"
 	"errors"
+	"flashtop/textsafe"
 	"fmt"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ func feedRefusal(err error) (string, bool) {
 	if !errors.As(err, &re) {
 		return "", false
 	}
-	msg := Sanitize(string(re))
+	msg := textsafe.String(string(re))
 	switch {
 	case strings.HasPrefix(msg, "NOPERM"):
 		return "ACL refused the feed (" + msg + ")", true

@@ -6,12 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // Seed corpora live in testdata/fuzz/<FuzzName>/; run e.g.
-// go test ./redisops/ -run '^$' -fuzz FuzzSanitize -fuzztime 30s
+// go test ./redisops/ -run '^$' -fuzz FuzzParseInfo -fuzztime 30s
 
 // FuzzParseInfo: ParseInfo never panics, and what it returns is consistent
 // and encodable whatever the text.
@@ -82,35 +80,6 @@ func parseAnyTemplate(raw string) (Template, bool) {
 		}
 	}
 	return Template{}, false
-}
-
-// FuzzSanitize: the output never holds a control byte, DEL, a C1 rune or
-// invalid UTF-8, and printable ASCII passes unchanged.
-func FuzzSanitize(f *testing.F) {
-	f.Add("\x1b[2J\x1b]52;c;aGk=\a")
-	f.Add("\u009b31m\xff\xfe\u202e")
-	f.Add("在庫🙂 plain")
-	f.Fuzz(func(t *testing.T, s string) {
-		got := Sanitize(s)
-		if !isTerminalSafe(got) {
-			t.Errorf("Sanitize(%q) = %q is not terminal-safe", s, got)
-		}
-		if isPlainASCII(s) && got != s {
-			t.Errorf("Sanitize changed printable ASCII %q to %q", s, got)
-		}
-		if Sanitize(got) != got {
-			t.Errorf("Sanitize is not idempotent on %q", s)
-		}
-		for _, w := range []int{1, 2, 5, 17} {
-			cut := SanitizeCut(s, w)
-			if !isTerminalSafe(cut) || ansi.StringWidth(cut) > w {
-				t.Errorf("SanitizeCut(%q, %d) = %q is not terminal-safe or too wide", s, w, cut)
-			}
-			if cut != got && (!strings.HasSuffix(cut, Ellipsis) || !strings.HasPrefix(got, strings.TrimSuffix(cut, Ellipsis))) {
-				t.Errorf("SanitizeCut(%q, %d) = %q is not a cut of %q", s, w, cut, got)
-			}
-		}
-	})
 }
 
 // FuzzParseTTL: an accepted TTL is whole seconds from 1 s to 30 days.

@@ -3,6 +3,7 @@ package redisops
 import (
 	"bytes"
 	"encoding/json"
+	"flashtop/textsafe"
 	"reflect"
 	"strings"
 	"testing"
@@ -91,27 +92,6 @@ func TestSnapshotJSONRoundTripsIDs(t *testing.T) {
 	}
 }
 
-func TestTerminalSafeJSON(t *testing.T) {
-	in := map[string]string{"k\u009b": "a\x7fb\u009b31m\u202ec\u0085 é ✓ 👍🏽 \U000e0001 \ufffd"}
-	b, _ := json.Marshal(in)
-	out := TerminalSafeJSON(b)
-	for _, raw := range []string{"\x7f", "\u009b", "\u202e", "\u0085", "\U000e0001"} {
-		if bytes.Contains(out, []byte(raw)) {
-			t.Errorf("%q written raw: %s", raw, out)
-		}
-	}
-	if !bytes.Contains(out, []byte(`é ✓ 👍🏽`)) || !bytes.Contains(out, []byte(`\udb40\udc01`)) {
-		t.Errorf("printable runes must stay, others be escaped: %s", out)
-	}
-	var back map[string]string
-	if err := json.Unmarshal(out, &back); err != nil || !reflect.DeepEqual(back, in) {
-		t.Errorf("%s decodes to %q (%v), want %q", out, back, err, in)
-	}
-	if plain := []byte(`{"a":"b"}`); &TerminalSafeJSON(plain)[0] != &plain[0] {
-		t.Error("plain ASCII JSON should be returned as it is")
-	}
-}
-
 // FuzzByteStringRoundTrip: every byte string survives its JSON, and the
 // JSON is valid, terminal-safe text that decodes to the same bytes.
 func FuzzByteStringRoundTrip(f *testing.F) {
@@ -123,7 +103,7 @@ func FuzzByteStringRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b = TerminalSafeJSON(b)
+		b = textsafe.JSON(b)
 		if !json.Valid(b) || !utf8.Valid(b) {
 			t.Fatalf("%q: invalid JSON %s", id, b)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"flashtop/scripts"
+	"flashtop/textsafe"
 )
 
 // The leak ledger in Redis: the operations of the Client on it (RecordLeak,
@@ -58,9 +59,9 @@ func LedgerKey(sale string) string { return LedgerKeyPrefix + "{" + sale + "}" }
 
 // ReclaimUnverifiedCommand is the command line that gives a sale's
 // unverified leaks back too, for the hints of the CLI and the dashboard (the
-// sale passes Sanitize).
+// sale passes textsafe.String).
 func ReclaimUnverifiedCommand(sale string) string {
-	return "flashtop reclaim --sale " + Sanitize(sale) + " --include-unverified"
+	return "flashtop reclaim --sale " + textsafe.String(sale) + " --include-unverified"
 }
 
 // ValidateLeak checks a leak before it is recorded (ErrInput): a sale id a

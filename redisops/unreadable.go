@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"cmp"
+	"flashtop/textsafe"
 	"slices"
 	"strings"
 	"sync"
@@ -107,7 +108,7 @@ func (u *unreadSet) note(what string, err error) bool {
 	defer u.mu.Unlock()
 	e := u.m[what]
 	if e == nil {
-		e = &Unreadable{What: what, Reason: SanitizeCut(err.Error(), unreadReasonMax)}
+		e = &Unreadable{What: what, Reason: textsafe.Cut(err.Error(), unreadReasonMax)}
 		u.m[what] = e
 	}
 	if e.KeyFamily() {

@@ -1,6 +1,7 @@
 package redisops
 
 import (
+	"flashtop/textsafe"
 	"fmt"
 	"net"
 	"net/url"
@@ -76,7 +77,7 @@ func checkDB(s string) error {
 func shownURL(raw string) string {
 	s := RedactURL(raw)
 	if len(s) > maxShownURL {
-		s = s[:maxShownURL] + Ellipsis
+		s = s[:maxShownURL] + textsafe.Ellipsis
 	}
 	return strconv.Quote(s)
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/forms"
 )
 
@@ -17,7 +18,7 @@ import (
 
 // openConfirm opens the y/n of req, carrying the command that runs it.
 func (m Model) openConfirm(req opRequest) Model {
-	m.confirm = forms.NewConfirm(opName(req.kind)+" · sale "+redisops.SanitizeCut(req.sale, maxDialogWidth),
+	m.confirm = forms.NewConfirm(opName(req.kind)+" · sale "+textsafe.Cut(req.sale, maxDialogWidth),
 		m.confirmPrompt(req), m.runOp(req), m.fst)
 	m.confirm.SetWidth(dialogWidth(m.width))
 	m.mode = modeConfirm
@@ -27,8 +28,8 @@ func (m Model) openConfirm(req opRequest) Model {
 // confirmPrompt is the question of req's confirm.
 func (m Model) confirmPrompt(r opRequest) string {
 	sch := m.cfg.Backend.Schema()
-	k, u := redisops.Sanitize(r.key), redisops.Sanitize(r.user)
-	stockKey := redisops.Sanitize(sch.StockKey(r.sale))
+	k, u := textsafe.String(r.key), textsafe.String(r.user)
+	stockKey := textsafe.String(sch.StockKey(r.sale))
 	stock := m.saleStock(r.sale)
 	switch r.kind {
 	case opReserve:
@@ -68,7 +69,7 @@ func (m Model) confirmPrompt(r opRequest) string {
 // queuePrompt is the confirm of join, leave and admit: the queue key and its
 // length before → after.
 func (m Model) queuePrompt(r opRequest) string {
-	k, u := redisops.Sanitize(r.key), redisops.Sanitize(r.user)
+	k, u := textsafe.String(r.key), textsafe.String(r.user)
 	length := m.queueLength(r.sale)
 	switch r.kind {
 	case opJoin:

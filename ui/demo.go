@@ -1,12 +1,11 @@
 package ui
 
 import (
+	"flashtop/textsafe"
 	"fmt"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"flashtop/redisops"
 )
 
 // Simulator is the demo's traffic simulator as the dashboard drives it
@@ -57,8 +56,8 @@ func (m *Model) rush() {
 		return
 	}
 	if err := m.cfg.Sim.Rush(sale); err != nil {
-		m.setStatus(statusErr, redisops.Sanitize(err.Error()))
+		m.setStatus(statusErr, textsafe.String(err.Error()))
 		return
 	}
-	m.setStatus(statusInfo, "rush: a crowd of buyers is joining "+redisops.SanitizeCut(sale, maxDialogWidth))
+	m.setStatus(statusInfo, "rush: a crowd of buyers is joining "+textsafe.Cut(sale, maxDialogWidth))
 }

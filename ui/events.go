@@ -6,7 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flashtop/leakwatch"
-	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/forms"
 	"flashtop/ui/panels"
 )
@@ -43,19 +43,19 @@ func (c eventsChange) undoText() string {
 	if c.undo == "" {
 		return eventsUndoUnknown
 	}
-	return redisops.Sanitize(c.undo)
+	return textsafe.String(c.undo)
 }
 
 // prompt is the question of the E confirm.
 func (c eventsChange) prompt() string {
-	return "Run " + redisops.Sanitize(c.command) + " on every master? Holds then update as they change " +
+	return "Run " + textsafe.String(c.command) + " on every master? Holds then update as they change " +
 		"(the server publishes an event per write). The setting is server-wide and outlives flashtop. " +
 		"To undo it: " + c.undoText()
 }
 
 // logCommand is the command log's (and the status bar's) line for the change.
 func (c eventsChange) logCommand() string {
-	return redisops.Sanitize(c.command) + " (" + eventsOutlives + "; undo: " + c.undoText() + ")"
+	return textsafe.String(c.command) + " (" + eventsOutlives + "; undo: " + c.undoText() + ")"
 }
 
 // eventsResultMsg is the outcome of EnableKeyspaceEvents.
@@ -115,7 +115,7 @@ func (m Model) handleEventsResultMsg(msg eventsResultMsg) (tea.Model, tea.Cmd) {
 	e := panels.LogEntry{At: m.now, Command: msg.change.logCommand(), Status: eventsOnStatus, OK: true}
 	var cmd tea.Cmd
 	if msg.err != nil {
-		e.Status, e.OK, e.Err = "", false, redisops.Sanitize(msg.err.Error())
+		e.Status, e.OK, e.Err = "", false, textsafe.String(msg.err.Error())
 		m.setStatus(statusErr, "keyspace events: "+e.Err)
 	} else {
 		m.setStatus(statusOK, "keyspace events on ("+eventsOutlives+"; undo: "+msg.change.undoText()+")")

@@ -1,13 +1,12 @@
 package ui
 
 import (
+	"flashtop/textsafe"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"flashtop/redisops"
 )
 
 // Filters: `/` filters the focused panel only, each panel keeps its own
@@ -42,7 +41,7 @@ func (f filters) summary(order []panelID) string {
 	}
 	for _, id := range order {
 		if f[id] != "" {
-			parts = append(parts, panelName(id)+": "+redisops.Sanitize(f[id]))
+			parts = append(parts, panelName(id)+": "+textsafe.String(f[id]))
 		}
 	}
 	return strings.Join(parts, " · ")

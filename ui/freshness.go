@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // Freshness of the hold counts: the status bar always says whether the
@@ -53,7 +54,7 @@ func holdsFreshness(s *redisops.Snapshot, stale bool, loc *time.Location) freshn
 		}
 		return " (" + walk + " " + strconv.Itoa(int(min(max(s.Cost.ScanProgress, 0), 1)*100)) + "%)"
 	}
-	reason := redisops.SanitizeCut(f.Reason, maxReasonWidth)
+	reason := textsafe.Cut(f.Reason, maxReasonWidth)
 	if f.State == redisops.FeedVerifying {
 		return freshness{tiers: tiers(holdsVerifying, progress("repair walk"), prefixed(freshSep, reason))}
 	}
@@ -61,7 +62,7 @@ func holdsFreshness(s *redisops.Snapshot, stale bool, loc *time.Location) freshn
 	if f.AsOf.IsZero() {
 		head = holdsIncomplete + progress("walk")
 	}
-	state := "feed " + redisops.SanitizeCut(f.State, maxReasonWidth) // a state this dashboard does not know: named
+	state := "feed " + textsafe.Cut(f.State, maxReasonWidth) // a state this dashboard does not know: named
 	switch f.State {
 	case redisops.FeedOff:
 		state = feedWalkOnly

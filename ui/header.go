@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
 
@@ -37,7 +37,7 @@ func (m Model) headerSegments() (app, server []segment) {
 		app = append(app, segment{key: "buyers", value: m.cfg.Sim.Summary()})
 	}
 	if m.cfg.Backend != nil {
-		app = append(app, segment{value: redisops.SanitizeCut(m.cfg.Backend.URL(), maxURLWidth)})
+		app = append(app, segment{value: textsafe.Cut(m.cfg.Backend.URL(), maxURLWidth)})
 	}
 	if m.poll.paused {
 		app = append(app, segment{value: "PAUSED", style: &m.st.Paused})
@@ -75,14 +75,14 @@ func (m Model) serverSegments() []segment {
 		return segs
 	}
 	s := m.snap.Server
-	mem := redisops.SanitizeCut(s.UsedMemoryHuman, 12) + "/"
+	mem := textsafe.Cut(s.UsedMemoryHuman, 12) + "/"
 	if s.Maxmemory > 0 {
 		mem += panels.FormatBytes(s.Maxmemory)
 	} else {
 		mem += "no limit"
 	}
 	return []segment{
-		{key: "redis", value: redisops.SanitizeCut(s.Version+" "+s.Role, 30)},
+		{key: "redis", value: textsafe.Cut(s.Version+" "+s.Role, 30)},
 		{key: "ping", value: fmt.Sprintf("%.2fms", s.PingMs)},
 		{key: "mem", value: mem},
 		{key: "ops/s", value: panels.FormatCount(s.OpsPerSec)},

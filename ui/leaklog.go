@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
 
@@ -62,12 +63,12 @@ func leakEntries(leaks []redisops.WatchedLeak) []panels.LogEntry {
 // text is the group's log line.
 func (g *leakGroup) text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s expired, %s lost", redisops.Sanitize(g.sale), counted(g.holds, "hold"), counted(g.units, "unit"))
+	fmt.Fprintf(&b, "%s: %s expired, %s lost", textsafe.String(g.sale), counted(g.holds, "hold"), counted(g.units, "unit"))
 	if g.unverified > 0 {
 		fmt.Fprintf(&b, " (%d unverified)", g.unverified)
 	}
 	if g.holds == 1 {
-		b.WriteString(" · " + redisops.Sanitize(g.key))
+		b.WriteString(" · " + textsafe.String(g.key))
 	}
 	if g.recordedBefore > 0 {
 		fmt.Fprintf(&b, " · %d recorded first by another flashtop", g.recordedBefore)

@@ -6,6 +6,7 @@ import (
 
 	"flashtop/leakwatch"
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
 
@@ -29,7 +30,7 @@ func (m *Model) logLeaks(s *redisops.Snapshot) {
 	}
 	for _, e := range []string{s.LeakErr, s.RecordErr} {
 		if e != "" {
-			m.appendLogOnce(panels.LogEntry{At: s.TakenAt, Command: "leak watch", Err: redisops.Sanitize(e)})
+			m.appendLogOnce(panels.LogEntry{At: s.TakenAt, Command: "leak watch", Err: textsafe.String(e)})
 		}
 	}
 }
@@ -61,7 +62,7 @@ func (m *Model) appendLog(e panels.LogEntry) {
 // was not seen to expire (it may have been sold: DESIGN.md §6).
 func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
 	row, _ := m.saleRow(req.sale) // ui/confirm.go
-	sale := redisops.SanitizeCut(req.sale, maxDialogWidth/2)
+	sale := textsafe.Cut(req.sale, maxDialogWidth/2)
 	verified := row.LeakedUnits - row.LeakedUnverifiedUnits
 	switch {
 	case row.LeakedUnits == 0:
@@ -82,7 +83,7 @@ func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
 // e.g. "inventory:s1 97 → 98") and the unverified units it leaves.
 func reclaimPrompt(r opRequest, stock string) string {
 	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s (%s)?",
-		redisops.Sanitize(r.key), r.n, redisops.Sanitize(r.sale), stock)
+		textsafe.String(r.key), r.n, textsafe.String(r.sale), stock)
 	if r.unverified == 0 {
 		return p + " No unverified leak is waiting."
 	}

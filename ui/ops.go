@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/forms"
 	"flashtop/ui/panels"
 )
@@ -233,8 +234,8 @@ func (m Model) formTitle(r opRequest) string {
 	if r.kind == opJoin || r.kind == opAdmit {
 		k = sch.QueueKey(r.sale)
 	}
-	return opName(r.kind) + " · sale " + redisops.SanitizeCut(r.sale, maxDialogWidth) + " · " +
-		redisops.SanitizeCut(k, maxDialogWidth) // the form cuts the line at its width: the key's end goes first
+	return opName(r.kind) + " · sale " + textsafe.Cut(r.sale, maxDialogWidth) + " · " +
+		textsafe.Cut(k, maxDialogWidth) // the form cuts the line at its width: the key's end goes first
 }
 
 // runOp runs a write in a command that captures the request, never the model.

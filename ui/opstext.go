@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // commandLine writes a request as the equivalent flashtop command, for the
 // command log and the status bar.
 func commandLine(r opRequest) string {
-	sale := " --sale " + redisops.Sanitize(r.sale)
-	user := " --user " + redisops.Sanitize(r.user)
+	sale := " --sale " + textsafe.String(r.sale)
+	user := " --user " + textsafe.String(r.user)
 	switch r.kind {
 	case opReserve:
 		return fmt.Sprintf("reserve%s%s --qty %d --ttl %s", sale, user, r.n, fmtTTL(r))
@@ -59,7 +60,7 @@ func describe(res redisops.Result) string {
 	if res.Users != nil {
 		users := make([]string, len(res.Users))
 		for i, u := range res.Users {
-			users[i] = redisops.Sanitize(u)
+			users[i] = textsafe.String(u)
 		}
 		parts = append(parts, "users=["+strings.Join(users, ",")+"]")
 	}
@@ -87,7 +88,7 @@ func errStatus(err error) string {
 func errText(err error) string {
 	var oe *redisops.OutcomeError
 	if errors.As(err, &oe) {
-		return redisops.Sanitize(oe.Hint() + "; no reply: " + strings.TrimPrefix(oe.Err.Error(), redisops.ErrUnreachable.Error()+": "))
+		return textsafe.String(oe.Hint() + "; no reply: " + strings.TrimPrefix(oe.Err.Error(), redisops.ErrUnreachable.Error()+": "))
 	}
-	return redisops.Sanitize(err.Error())
+	return textsafe.String(err.Error())
 }

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // Timeouts of the dashboard's I/O commands.
@@ -171,7 +172,7 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	wasDown := m.disconnected()
 	var retry, debug tea.Cmd
 	if msg.err != nil {
-		debug = m.debugCmd("poll %d: %s", msg.id, redisops.Sanitize(msg.err.Error()))
+		debug = m.debugCmd("poll %d: %s", msg.id, msg.err.Error())
 		now := m.cfg.Clock()
 		if !wasDown {
 			m.poll.downSince = now
@@ -282,5 +283,5 @@ func (m Model) bannerText() string {
 		}
 	}
 	return fmt.Sprintf("disconnected since %s — %s: %s", m.poll.downSince.In(m.now.Location()).Format("15:04:05"),
-		when, redisops.Sanitize(strings.TrimPrefix(m.poll.lastErr.Error(), "redisops: ")))
+		when, textsafe.String(strings.TrimPrefix(m.poll.lastErr.Error(), "redisops: ")))
 }

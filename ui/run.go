@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // renderFPS is the most redraws per second: the data changes once per poll
@@ -74,13 +75,14 @@ func Run(ctx context.Context, cfg Config) error {
 
 // debugCmd is a command that writes one line to the debug log (nil when
 // there is none): the line is formatted now, written off the event loop, so
-// that a slow --debug file never blocks Update.
+// that a slow --debug file never blocks Update. The line is escaped
+// (textsafe.String): a `cat` or `tail -f` of the log is as safe as the screen.
 func (m Model) debugCmd(format string, a ...any) tea.Cmd {
 	w := m.cfg.Debug
 	if w == nil {
 		return nil
 	}
-	line := m.now.Format("15:04:05.000") + " " + fmt.Sprintf(format, a...) + "\n"
+	line := m.now.Format("15:04:05.000") + " " + textsafe.String(fmt.Sprintf(format, a...)) + "\n" // Redis' bytes and error texts, escaped
 	return func() tea.Msg {
 		_, _ = io.WriteString(w, line) // best effort: the debug log has nowhere to report its own failure
 		return nil

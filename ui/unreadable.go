@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // What the poller could not read is never drawn as data (CONVENTIONS.md 20):
@@ -59,11 +60,11 @@ func (m Model) unreadNote(id panelID) string {
 		if !slices.Contains(kinds, u.What) {
 			continue
 		}
-		what := redisops.Sanitize(u.What)
+		what := textsafe.String(u.What)
 		if u.Keys > 0 {
 			what += fmt.Sprintf(" (%d keys)", u.Keys)
 		}
-		parts = append(parts, what+": "+redisops.Sanitize(u.Reason))
+		parts = append(parts, what+": "+textsafe.String(u.Reason))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -133,7 +134,7 @@ func (m Model) unreadServerSegments() ([]segment, bool) {
 	for _, u := range m.snap.Unreadable {
 		if u.What == redisops.UnreadServer {
 			return []segment{
-				{key: "redis", value: "cannot read INFO: " + redisops.SanitizeCut(u.Reason, 40), style: &m.st.Bad},
+				{key: "redis", value: "cannot read INFO: " + textsafe.Cut(u.Reason, 40), style: &m.st.Bad},
 				{key: "ping", value: fmt.Sprintf("%.2fms", m.snap.Server.PingMs)},
 				{key: "sessions", value: fmt.Sprint(m.snap.Sessions.Count)},
 			}, true

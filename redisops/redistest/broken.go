@@ -12,14 +12,17 @@ import (
 	"testing"
 )
 
-// Broken is a small fake server for faults a real one cannot be made to
-// show on cue (it is no model of Redis: it knows the connection handshake
-// and counts scripts). It answers HELLO with an error (the client falls
-// back to RESP2), PING with PONG and every other command with OK, and
-// breaks on every script (EVAL, EVALSHA) in the way of its mode, or at once.
+// Broken is the one fake server of the tests, for faults a real one cannot
+// be made to show on cue (it is no model of Redis: it knows the connection
+// handshake and counts scripts). In the script modes it answers HELLO with
+// an error (the client falls back to RESP2), PING with PONG and every other
+// command with OK, and breaks on every script (EVAL, EVALSHA) in the way of
+// its mode, or at once. In ErrorReply mode (StartErrServer) it answers every
+// command with one error reply.
 type Broken struct {
 	ln      net.Listener
 	mode    BreakMode
+	errLine string // ErrorReply: the reply to every command
 	scripts atomic.Int64
 	conns   sync.Map
 	wg      sync.WaitGroup
@@ -34,16 +37,31 @@ const (
 	HalfReply      BreakMode = "half"    // write half a reply, then close
 	SilentOnScript BreakMode = "silent"  // never answer: the client times out
 	DropAtOnce     BreakMode = "at once" // close every connection before reading from it
+	ErrorReply     BreakMode = "error"   // answer every command, pipelines included, with one error reply
 )
 
 // StartBroken listens on a free loopback port; it stops when the test ends.
 func StartBroken(tb testing.TB, mode BreakMode) *Broken {
 	tb.Helper()
+	return startBroken(tb, mode, "")
+}
+
+// StartErrServer starts a Broken server in ErrorReply mode: every command is
+// answered with the error reply "-<reply>" (a proxy that refuses
+// everything, a server whose password was rotated), one reply per command,
+// pipelines included. It returns the address.
+func StartErrServer(tb testing.TB, reply string) string {
+	tb.Helper()
+	return startBroken(tb, ErrorReply, reply).ln.Addr().String()
+}
+
+func startBroken(tb testing.TB, mode BreakMode, reply string) *Broken {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	b := &Broken{ln: ln, mode: mode}
+	b := &Broken{ln: ln, mode: mode, errLine: "-" + strings.NewReplacer("\r", " ", "\n", " ").Replace(reply) + "\r\n"}
 	b.wg.Add(1)
 	go b.accept()
 	tb.Cleanup(b.stop)
@@ -91,6 +109,12 @@ func (b *Broken) serve(c net.Conn) {
 		if err != nil {
 			return
 		}
+		if b.mode == ErrorReply {
+			if _, err := io.WriteString(c, b.errLine); err != nil {
+				return
+			}
+			continue
+		}
 		switch strings.ToUpper(args[0]) {
 		case "HELLO":
 			_, _ = io.WriteString(c, "-ERR unknown command 'HELLO'\r\n")
@@ -111,11 +135,18 @@ func (b *Broken) serve(c net.Conn) {
 	}
 }
 
-// readCommand reads one command: a RESP array of bulk strings.
+// readCommand reads one command: a RESP array of bulk strings, or an inline
+// command line.
 func readCommand(r *bufio.Reader) ([]string, error) {
 	line, err := r.ReadString('\n')
 	if err != nil {
 		return nil, err
+	}
+	if !strings.HasPrefix(line, "*") {
+		if f := strings.Fields(line); len(f) > 0 {
+			return f, nil
+		}
+		return []string{""}, nil // an empty inline line
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "*")))
 	if err != nil || n < 1 || n > 1024 {

@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/theme"
 )
 
@@ -150,7 +150,7 @@ func (m CmdLog) statusWidth() int {
 func (m CmdLog) shortestFit() int {
 	w := 0
 	for i := m.list.offset; i < len(m.rows) && i < m.list.offset+m.page(); i++ {
-		cmd := redisops.Sanitize(m.rows[i].Command)
+		cmd := textsafe.String(m.rows[i].Command)
 		if !strings.Contains(cmd, flagMark) {
 			continue
 		}
@@ -169,9 +169,9 @@ func (m CmdLog) shortestFit() int {
 // commandText is the command column's text of an entry: the command, and
 // after a failure its error.
 func commandText(e LogEntry) string {
-	text := redisops.Sanitize(e.Command)
+	text := textsafe.String(e.Command)
 	if e.Err != "" {
-		text += errSep + redisops.Sanitize(e.Err)
+		text += errSep + textsafe.String(e.Err)
 	}
 	return text
 }
@@ -181,7 +181,7 @@ func statusText(e LogEntry) string {
 	if e.Err != "" && e.Status == "" {
 		return errorWord
 	}
-	return redisops.Sanitize(e.Status)
+	return textsafe.String(e.Status)
 }
 
 // cells returns the cells of one log entry, the command fitted to w cells.
@@ -235,7 +235,7 @@ func fitTokens(s string, w int) string {
 	}
 	out := strings.Join(tokens, " ")
 	if ansi.StringWidth(out) > w {
-		out = ansi.Truncate(out, w, redisops.Ellipsis)
+		out = ansi.Truncate(out, w, textsafe.Ellipsis)
 	}
 	return out
 }
@@ -249,5 +249,5 @@ func cutMiddle(s string, w int) string {
 	}
 	head := (w - 1 + 1) / 2
 	tail := w - 1 - head
-	return ansi.Truncate(s, head, "") + redisops.Ellipsis + ansi.TruncateLeft(s, n-tail, "")
+	return ansi.Truncate(s, head, "") + textsafe.Ellipsis + ansi.TruncateLeft(s, n-tail, "")
 }

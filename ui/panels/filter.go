@@ -1,9 +1,8 @@
 package panels
 
 import (
+	"flashtop/textsafe"
 	"strings"
-
-	"flashtop/redisops"
 )
 
 // Each panel that lists rows is filtered by its own Data.Filter (the root
@@ -33,5 +32,5 @@ func (f frame) filterSuffix(filter string) string {
 	if filter == "" {
 		return ""
 	}
-	return f.st.Dim.Render(filterPrefix + redisops.SanitizeCut(filter, max(f.w/2, 1)))
+	return f.st.Dim.Render(filterPrefix + textsafe.Cut(filter, max(f.w/2, 1)))
 }

@@ -8,13 +8,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // View draws the holds panel in exactly the size set.
 func (m Holds) View() string {
 	after := ""
 	if m.data.Filter != "" {
-		after += m.st.Dim.Render(filterPrefix + redisops.SanitizeCut(m.data.Filter, m.w))
+		after += m.st.Dim.Render(filterPrefix + textsafe.Cut(m.data.Filter, m.w))
 	}
 	after += m.st.Stale.Render(staleSuffix(m.data))
 	var forms []string
@@ -121,7 +122,7 @@ func saleInTitle(f frame, prefix, sale, after string, forms []string) string {
 		shortest = forms[len(forms)-1]
 	}
 	room := iw - 3 - ansi.StringWidth(prefix+titleSep) - ansi.StringWidth(shortest) - ansi.StringWidth(after)
-	return prefix + titleSep + redisops.SanitizeCut(sale, max(room, titleSaleMin))
+	return prefix + titleSep + textsafe.Cut(sale, max(room, titleSaleMin))
 }
 
 // titleSaleMin is the fewest cells a sale id is cut to in a panel title.

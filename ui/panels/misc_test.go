@@ -1,12 +1,11 @@
 package panels
 
 import (
+	"flashtop/textsafe"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"flashtop/redisops"
 )
 
 func TestSlowlogNewestFirst(t *testing.T) {
@@ -31,7 +30,7 @@ func TestSlowlogNewestFirst(t *testing.T) {
 func TestJoinArgsBounded(t *testing.T) {
 	huge := strings.Repeat("é", 50_000)
 	got := joinArgs([]string{"SET", huge, "x"}, 100)
-	if len(got) > 100+len(redisops.Ellipsis) || !strings.HasPrefix(got, "SET éé") || !strings.HasSuffix(got, "é"+redisops.Ellipsis) {
+	if len(got) > 100+len(textsafe.Ellipsis) || !strings.HasPrefix(got, "SET éé") || !strings.HasSuffix(got, "é"+textsafe.Ellipsis) {
 		t.Fatalf("joinArgs = %q (%d bytes)", got, len(got))
 	}
 	if got := joinArgs([]string{"GET", "k"}, 100); got != "GET k" {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/theme"
 )
 
@@ -198,7 +199,7 @@ func (m *Sales) rebuild() {
 	m.idWidth = minIDWidth
 	m.numWidth = [salesColTrend + 1]int{}
 	for _, r := range m.rows {
-		m.idWidth = max(m.idWidth, min(ansi.StringWidth(redisops.Sanitize(r.s.ID)), maxIDWidth))
+		m.idWidth = max(m.idWidth, min(ansi.StringWidth(textsafe.String(r.s.ID)), maxIDWidth))
 		m.measure(r)
 	}
 	slices.SortStableFunc(m.rows, m.compare)

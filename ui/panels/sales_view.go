@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // Colour thresholds of the sales table (the README's column legend gives the
@@ -32,7 +33,7 @@ func (m Sales) View() string {
 	}
 	suffix := m.st.Dim.Render(sortPrefix + m.SortName())
 	if m.data.Filter != "" {
-		suffix += m.st.Dim.Render(filterPrefix + redisops.SanitizeCut(m.data.Filter, m.w))
+		suffix += m.st.Dim.Render(filterPrefix + textsafe.Cut(m.data.Filter, m.w))
 	}
 	if s := staleSuffix(m.data); s != "" {
 		suffix += m.st.Stale.Render(s)

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/theme"
 )
 
@@ -81,7 +82,7 @@ func (m Server) View() string {
 		if n := len(m.data.Snap.Nodes); n > 1 { // the node count first: a narrow title keeps it
 			id = strconv.Itoa(n) + " nodes" + valueSep + id
 		}
-		suffix = m.st.Dim.Render(valueSep + redisops.SanitizeCut(id, max(m.w/2, 1)))
+		suffix = m.st.Dim.Render(valueSep + textsafe.Cut(id, max(m.w/2, 1)))
 	}
 	suffix += m.st.Stale.Render(staleSuffix(m.data))
 	if m.data.Snap == nil {
@@ -102,14 +103,14 @@ func (m Server) lines() []string {
 		out = append(out, m.nodeTable(iw)...)
 		return append(out, m.rest(s, vw)...)
 	}
-	return append([]string{m.line("memory", m.memory(s)), m.line("policy", redisops.SanitizeCut(s.MaxmemoryPolicy, vw)),
+	return append([]string{m.line("memory", m.memory(s)), m.line("policy", textsafe.Cut(s.MaxmemoryPolicy, vw)),
 		m.line("ops/s", m.opsLine(s, vw))}, m.rest(s, vw)[1:]...)
 }
 
 // rest is the lines after memory and ops/s: policy first.
 func (m Server) rest(s redisops.ServerStats, vw int) []string {
 	return []string{
-		m.line("policy", redisops.SanitizeCut(s.MaxmemoryPolicy, vw)),
+		m.line("policy", textsafe.Cut(s.MaxmemoryPolicy, vw)),
 		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
 		m.line("hits", m.hits(s)),
 		m.line("evicted", m.count(s.EvictedKeys, &m.st.Warn)),
@@ -190,7 +191,7 @@ func (m Server) aof(s redisops.ServerStats, vw int) string {
 	if st == "" {
 		return "on"
 	}
-	w := redisops.SanitizeCut(st, max(vw-len("on · last write "), 1))
+	w := textsafe.Cut(st, max(vw-len("on · last write "), 1))
 	if st != statusOK {
 		return "on" + valueSep + m.st.Bad.Render("last write "+w)
 	}

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/theme"
 )
 
@@ -151,7 +152,7 @@ func joinArgs(args []string, limit int) string {
 				a = a[:len(a)-1]
 			}
 			b.WriteString(a)
-			b.WriteString(redisops.Ellipsis)
+			b.WriteString(textsafe.Ellipsis)
 			break
 		}
 		b.WriteString(a)

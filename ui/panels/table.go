@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/theme"
 )
 
@@ -183,9 +183,9 @@ func (t table) row(st *theme.Styles, cells []cell, rowStyle *lipgloss.Style) str
 		w := t.widths[k]
 		text := c.text
 		if c.raw {
-			text = redisops.SanitizeCut(text, w)
+			text = textsafe.Cut(text, w)
 		} else if ansi.StringWidth(text) > w {
-			text = ansi.Truncate(text, w, redisops.Ellipsis)
+			text = ansi.Truncate(text, w, textsafe.Ellipsis)
 		}
 		text = align(text, w, t.cols[i].right)
 		if cs := styleOf(st, c.tone); cs != nil && rowStyle == nil {

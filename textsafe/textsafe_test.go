@@ -1,4 +1,4 @@
-package redisops
+package textsafe
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-func TestSanitize(t *testing.T) {
+func TestString(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
@@ -45,9 +45,9 @@ func TestSanitize(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Sanitize(tc.in)
+			got := String(tc.in)
 			if got != tc.want {
-				t.Errorf("Sanitize(%q) = %q, want %q", tc.in, got, tc.want)
+				t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 			checkTerminalSafe(t, got)
 		})
@@ -76,7 +76,7 @@ func isTerminalSafe(s string) bool {
 	return true
 }
 
-func TestSanitizeCut(t *testing.T) {
+func TestCut(t *testing.T) {
 	tests := []struct {
 		in    string
 		width int
@@ -102,33 +102,33 @@ func TestSanitizeCut(t *testing.T) {
 		{"\xff\xfe", 5, `\xff…`},
 	}
 	for _, tc := range tests {
-		got := SanitizeCut(tc.in, tc.width)
+		got := Cut(tc.in, tc.width)
 		if got != tc.want {
-			t.Errorf("SanitizeCut(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+			t.Errorf("Cut(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
 		}
 	}
 }
 
-// TestSanitizeCutFits checks every width of a few hostile strings: the result
+// TestCutFits checks every width of a few hostile strings: the result
 // fits, is terminal-safe, and is a prefix of the sanitized text (plus "…").
-func TestSanitizeCutFits(t *testing.T) {
+func TestCutFits(t *testing.T) {
 	inputs := []string{"plain ascii text", "在庫あり在庫あり", "a🙂b🙂c", "\x1b]52;c;eA==\a\u009b\xff", "cafe\u0301 \u202e"}
 	for _, in := range inputs {
-		full := Sanitize(in)
+		full := String(in)
 		for w := -1; w <= ansi.StringWidth(full)+2; w++ {
-			got := SanitizeCut(in, w)
+			got := Cut(in, w)
 			if gw := ansi.StringWidth(got); gw > max(w, 0) {
-				t.Errorf("SanitizeCut(%q, %d) = %q is %d cells wide", in, w, got, gw)
+				t.Errorf("Cut(%q, %d) = %q is %d cells wide", in, w, got, gw)
 			}
 			checkTerminalSafe(t, got)
 			if got == full {
 				continue
 			}
 			if w > 0 && (!strings.HasSuffix(got, Ellipsis) || !strings.HasPrefix(full, strings.TrimSuffix(got, Ellipsis))) {
-				t.Errorf("SanitizeCut(%q, %d) = %q: not a cut of %q", in, w, got, full)
+				t.Errorf("Cut(%q, %d) = %q: not a cut of %q", in, w, got, full)
 			}
 			if w >= ansi.StringWidth(full) {
-				t.Errorf("SanitizeCut(%q, %d) = %q cut a string that fits", in, w, got)
+				t.Errorf("Cut(%q, %d) = %q cut a string that fits", in, w, got)
 			}
 		}
 	}

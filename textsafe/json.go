@@ -1,4 +1,4 @@
-package redisops
+package textsafe
 
 import (
 	"fmt"
@@ -6,13 +6,13 @@ import (
 	"unicode/utf8"
 )
 
-// TerminalSafeJSON rewrites JSON text (as encoding/json writes it: valid
+// JSON rewrites JSON text (as encoding/json writes it: valid
 // UTF-8, only ASCII outside strings) so that it carries no byte a terminal
 // acts on: DEL, the C1 controls (8-bit CSI is U+009B) and the other
-// non-printable runes Sanitize escapes (bidi overrides, …) become \uXXXX
+// non-printable runes String escapes (bidi overrides, …) become \uXXXX
 // escapes inside their strings, which decode to the same runes.
 // encoding/json already escapes the C0 controls.
-func TerminalSafeJSON(b []byte) []byte {
+func JSON(b []byte) []byte {
 	i := 0
 	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
 		i++

@@ -1,4 +1,12 @@
-package redisops
+// Package textsafe makes untrusted text safe to show: every byte read from
+// Redis (ids, values, SLOWLOG arguments) and every server error text passes
+// String (or Cut) before it reaches a terminal, stderr, a log or a text
+// file; JSON output passes JSON, which keeps it lossless (DESIGN §2). Redact
+// hides secrets in text about to be shown.
+//
+// The package depends on nothing of flashtop's: redisops, the command line
+// and the UI all use it.
+package textsafe
 
 import (
 	"fmt"
@@ -9,10 +17,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Ellipsis ends a string cut by SanitizeCut.
+// Ellipsis ends a string cut by Cut.
 const Ellipsis = "…"
 
-// Sanitize makes untrusted text (anything read from Redis) safe to write to a
+// String makes untrusted text (anything read from Redis) safe to write to a
 // terminal. Printable Unicode, including wide runes and combining marks, is
 // kept; everything else is shown escaped, so no escape sequence, control
 // character or bidi override ever reaches the terminal:
@@ -26,7 +34,7 @@ const Ellipsis = "…"
 //	\xNN                      for each byte that is not valid UTF-8
 //
 // Backslashes themselves are kept as they are.
-func Sanitize(s string) string {
+func String(s string) string {
 	if isPlainASCII(s) {
 		return s
 	}
@@ -72,13 +80,13 @@ func isPlainASCII(s string) bool {
 	return true
 }
 
-// SanitizeCut sanitizes s and cuts it to at most width terminal cells, ending
+// Cut sanitizes s (String) and cuts it to at most width terminal cells, ending
 // it with "…" when it was cut. A width of 0 or less gives "".
-func SanitizeCut(s string, width int) string {
+func Cut(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	s = Sanitize(s)
+	s = String(s)
 	if ansi.StringWidth(s) <= width {
 		return s
 	}
