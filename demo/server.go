@@ -11,7 +11,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"flashtop/redisops/localserver"
+	"flashtop/localserver"
 )
 
 // Backend kinds of a demo server.

@@ -11,7 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"flashtop/redisops/localserver"
+	"flashtop/localserver"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -23,7 +23,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"flashtop/redisops/localserver"
+	"flashtop/localserver"
 )
 
 // harness is one run's settings and the server it owns.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"flashtop/redisops/localserver"
+	"flashtop/localserver"
 )
 
 // InstallHint is printed when redis-server cannot be found.

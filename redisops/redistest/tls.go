@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"flashtop/redisops/localserver"
+	"flashtop/localserver"
 )
 
 // Certs are PEM files made for one test: a CA, a server certificate for
