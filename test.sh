@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# flashtop's whole test suite, in one command: installs redis-server when it is
-# missing (apt-get; sudo when not root), then runs go vet and every test with
-# the race detector against real redis-server processes.
+# flashtop's whole test suite, in one command: installs redis-server,
+# valkey-server (Debian 12: from bookworm-backports, added as an apt source)
+# and tmux when they are missing (apt-get; sudo when not root), then runs go
+# vet and every test with the race detector against real redis-server and
+# valkey-server processes.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,12 +11,28 @@ need() { ! command -v "$1" >/dev/null 2>&1 && [ ! -x "/usr/bin/$1" ]; }
 missing=()
 need redis-server && missing+=(redis-server)
 need tmux && missing+=(tmux)
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} with apt-get" >&2
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Valkey 8: Debian 12 (bookworm) has it in bookworm-backports only; other
+# releases (trixie and later) have it in their main suite.
+if need valkey-server; then
+  . /etc/os-release
+  if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+    echo "test.sh: adding bookworm-backports and installing valkey-server from it" >&2
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+      $sudo tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -t bookworm-backports valkey-server >/dev/null
+  else
+    echo "test.sh: installing valkey-server with apt-get" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq valkey-server >/dev/null
+  fi
 fi
 
 go mod tidy -diff # direct dependencies marked direct, nothing stale

@@ -1,6 +1,7 @@
-// Package localserver runs a throwaway redis-server process on a free
-// loopback port in a directory of the caller's, without persistence. The
-// test harness (redistest) and the demo mode both build on it.
+// Package localserver runs a throwaway redis-server (or valkey-server)
+// process on a free loopback port in a directory of the caller's, without
+// persistence. The test harness (redistest) and the demo mode both build on
+// it.
 package localserver
 
 import (
@@ -21,8 +22,74 @@ import (
 // InstallHint is the error text when redis-server cannot be found.
 const InstallHint = "redis-server not found on PATH: install it with `sudo apt-get install -y redis-server` (Debian/Ubuntu), or run ./test.sh which installs it"
 
-// ErrNotInstalled is returned when no redis-server binary exists.
+// ValkeyInstallHint is the error text when valkey-server cannot be found.
+// Debian 12 has Valkey 8 in bookworm-backports only.
+const ValkeyInstallHint = "valkey-server not found on PATH: install it on Debian 12 with " +
+	"`echo 'deb http://deb.debian.org/debian bookworm-backports main' | sudo tee /etc/apt/sources.list.d/bookworm-backports.list && " +
+	"sudo apt-get update && sudo apt-get install -y -t bookworm-backports valkey-server`, or run ./test.sh which installs it"
+
+// ErrNotInstalled is returned when no redis-server binary exists; a
+// missing valkey-server is a NotInstalledError that matches it (errors.Is).
 var ErrNotInstalled = errors.New(InstallHint)
+
+// Kind is a server program: Redis or Valkey. Both take the same arguments.
+type Kind string
+
+// The server programs.
+const (
+	Redis  Kind = "redis-server"
+	Valkey Kind = "valkey-server"
+)
+
+// Name is "redis" or "valkey" (what INFO's server_name says).
+func (k Kind) Name() string { return strings.TrimSuffix(string(k), "-server") }
+
+// InstallHint says how to install the program.
+func (k Kind) InstallHint() string {
+	if k == Valkey {
+		return ValkeyInstallHint
+	}
+	return InstallHint
+}
+
+// NotInstalledError: the program of Kind is not on PATH.
+type NotInstalledError struct{ Kind Kind }
+
+func (e *NotInstalledError) Error() string { return e.Kind.InstallHint() }
+
+// Is makes every NotInstalledError match ErrNotInstalled.
+func (e *NotInstalledError) Is(target error) bool { return target == ErrNotInstalled }
+
+// Binary returns the path of the program found on PATH, or an error
+// matching ErrNotInstalled that says how to install it.
+func (k Kind) Binary() (string, error) {
+	if k == Redis {
+		return Binary()
+	}
+	p, err := exec.LookPath(string(k))
+	if err != nil {
+		return "", &NotInstalledError{Kind: k}
+	}
+	return p, nil
+}
+
+// Start runs the program in dir as the package's Start does.
+func (k Kind) Start(dir string, extraArgs ...string) (*Server, error) {
+	bin, err := k.Binary()
+	if err != nil {
+		return nil, err
+	}
+	return StartBinary(bin, dir, extraArgs...)
+}
+
+// StartTLS runs the program in dir as the package's StartTLS does.
+func (k Kind) StartTLS(dir string, extraArgs ...string) (*Server, error) {
+	bin, err := k.Binary()
+	if err != nil {
+		return nil, err
+	}
+	return start(&Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin, TLS: true})
+}
 
 const (
 	readyTimeout = 10 * time.Second
@@ -74,13 +141,7 @@ func StartBinary(bin, dir string, extraArgs ...string) (*Server, error) {
 // StartTLS is Start for a TLS-only server: the chosen port is its
 // --tls-port (the plain port is off); extraArgs must name the certificate
 // files (--tls-cert-file, --tls-key-file, --tls-ca-cert-file, ...).
-func StartTLS(dir string, extraArgs ...string) (*Server, error) {
-	bin, err := Binary()
-	if err != nil {
-		return nil, err
-	}
-	return start(&Server{Host: "127.0.0.1", Dir: dir, args: extraArgs, bin: bin, TLS: true})
-}
+func StartTLS(dir string, extraArgs ...string) (*Server, error) { return Redis.StartTLS(dir, extraArgs...) }
 
 func start(s *Server) (*Server, error) {
 	var err error
@@ -93,7 +154,7 @@ func start(s *Server) (*Server, error) {
 			return s, nil
 		}
 	}
-	return nil, fmt.Errorf("localserver: redis-server did not start: %w", lastErr)
+	return nil, fmt.Errorf("localserver: %s did not start: %w", filepath.Base(s.bin), lastErr)
 }
 
 // FreePort asks the kernel for a free loopback TCP port.

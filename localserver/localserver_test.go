@@ -31,6 +31,9 @@ func TestBinaryOnlySearchesPath(t *testing.T) {
 	if p, err := Binary(); !errors.Is(err, ErrNotInstalled) {
 		t.Fatalf("Binary() with PATH=%s = %q, %v; want ErrNotInstalled", empty, p, err)
 	}
+	if p, err := Valkey.Binary(); !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "-t bookworm-backports valkey-server") {
+		t.Fatalf("Valkey.Binary() with PATH=%s = %q, %v; want ErrNotInstalled with the backports hint", empty, p, err)
+	}
 	dir := t.TempDir()
 	fake := filepath.Join(dir, "redis-server")
 	if err := os.WriteFile(fake, []byte("#!/bin/sh\n"), 0o755); err != nil {

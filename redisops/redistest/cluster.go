@@ -18,13 +18,19 @@ type Cluster struct {
 	Nodes []*Server
 }
 
-// StartCluster starts n masters in cluster mode, splits the hash slots
-// evenly between them, joins them, and waits until the cluster is ok.
+// StartCluster starts n Redis masters in cluster mode, splits the hash
+// slots evenly between them, joins them, and waits until the cluster is ok.
 func StartCluster(tb testing.TB, n int) *Cluster {
+	tb.Helper()
+	return Redis.StartCluster(tb, n)
+}
+
+// StartCluster is the package's StartCluster with servers of kind k.
+func (k Kind) StartCluster(tb testing.TB, n int) *Cluster {
 	tb.Helper()
 	c := &Cluster{}
 	for i := 0; i < n; i++ {
-		c.Nodes = append(c.Nodes, Start(tb, "--cluster-enabled", "yes",
+		c.Nodes = append(c.Nodes, k.Start(tb, "--cluster-enabled", "yes",
 			"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"))
 	}
 	ctx := context.Background()

@@ -54,7 +54,13 @@ func WriteHolds(tb testing.TB, rdb *redis.Client, sale, prefix string, n int, qt
 // after its deadline.
 func StartLazyExpiry(tb testing.TB, extraArgs ...string) *Server {
 	tb.Helper()
-	s := Start(tb, append([]string{"--enable-debug-command", "yes"}, extraArgs...)...)
+	return Redis.StartLazyExpiry(tb, extraArgs...)
+}
+
+// StartLazyExpiry is the package's StartLazyExpiry with a server of kind k.
+func (k Kind) StartLazyExpiry(tb testing.TB, extraArgs ...string) *Server {
+	tb.Helper()
+	s := k.Start(tb, append([]string{"--enable-debug-command", "yes"}, extraArgs...)...)
 	if err := s.Client(tb).Do(context.Background(), "DEBUG", "SET-ACTIVE-EXPIRE", "0").Err(); err != nil {
 		tb.Fatalf("DEBUG SET-ACTIVE-EXPIRE 0: %v", err)
 	}

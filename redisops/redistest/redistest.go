@@ -1,7 +1,9 @@
-// Package redistest starts real redis-server processes for tests: each on a
-// free loopback port, in its own temporary directory, without persistence,
-// stopped by PID when the test ends. It never mocks Redis: a machine without
-// redis-server fails the test with a hint on how to install it.
+// Package redistest starts real redis-server and valkey-server processes for
+// tests: each on a free loopback port, in its own temporary directory,
+// without persistence, stopped by PID when the test ends. It never mocks
+// Redis: a machine without the server program fails the test with a hint on
+// how to install it. The package functions run Redis; Kind's methods run
+// either (Valkey.Start, EachKind).
 package redistest
 
 import (
@@ -20,7 +22,8 @@ const InstallHint = localserver.InstallHint
 // Server is one running redis-server process owned by a test.
 type Server struct {
 	*localserver.Server
-	tb testing.TB
+	tb   testing.TB
+	Kind Kind // the program: Redis or Valkey
 }
 
 // Binary returns the path of redis-server, or an error with InstallHint.
@@ -34,13 +37,7 @@ func FreePort() (int, error) { return localserver.FreePort() }
 // redis-server fails the test with InstallHint.
 func Start(tb testing.TB, extraArgs ...string) *Server {
 	tb.Helper()
-	ls, err := localserver.Start(tb.TempDir(), extraArgs...)
-	if err != nil {
-		tb.Fatalf("redistest: %v", err)
-	}
-	s := &Server{Server: ls, tb: tb}
-	tb.Cleanup(s.Stop)
-	return s
+	return Redis.Start(tb, extraArgs...)
 }
 
 // Restart starts the server again on the same port; failure fails the test.

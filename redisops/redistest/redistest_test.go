@@ -19,9 +19,17 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func alive(pid int) bool { return pid > 0 && syscall.Kill(pid, 0) == nil }
 
 func TestStartServesAndStops(t *testing.T) {
-	s := Start(t)
+	EachKind(t, testStartServesAndStops)
+}
+
+func testStartServesAndStops(t *testing.T, k Kind) {
+	s := k.Start(t)
 	c := s.Client(t)
 	ctx := context.Background()
+	if info := c.Info(ctx, "server").Val(); k == Valkey && !strings.Contains(info, "server_name:valkey\r\n") ||
+		k == Redis && !strings.Contains(info, "redis_version:") {
+		t.Fatalf("%s: INFO server does not say it is %s:\n%s", k.Name(), k.Name(), info)
+	}
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,17 +87,23 @@ func TestServerDirIsTemporary(t *testing.T) {
 }
 
 func TestBinaryIsFound(t *testing.T) {
-	bin, err := Binary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("Binary() = %q: %v", bin, err)
+	for _, k := range Kinds {
+		bin, err := k.Binary()
+		if err != nil {
+			t.Fatal(err) // the install hint: never a skip
+		}
+		if _, err := os.Stat(bin); err != nil {
+			t.Fatalf("%s: Binary() = %q: %v", k.Name(), bin, err)
+		}
 	}
 }
 
 func TestClusterOfThreeServesEverySlot(t *testing.T) {
-	c := StartCluster(t, 3)
+	EachKind(t, testClusterOfThreeServesEverySlot)
+}
+
+func testClusterOfThreeServesEverySlot(t *testing.T, k Kind) {
+	c := k.StartCluster(t, 3)
 	cl := c.Client(t)
 	ctx := context.Background()
 	for i := 0; i < 50; i++ {

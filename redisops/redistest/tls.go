@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"flashtop/localserver"
 )
 
 // Certs are PEM files made for one test: a CA, a server certificate for
@@ -98,6 +96,12 @@ func writePEM(tb testing.TB, path, typ string, der []byte) {
 // With clientCerts the server demands a client certificate signed by the CA.
 func StartTLS(tb testing.TB, clientCerts bool, extraArgs ...string) (*Server, Certs) {
 	tb.Helper()
+	return Redis.StartTLS(tb, clientCerts, extraArgs...)
+}
+
+// StartTLS is the package's StartTLS with a server of kind k.
+func (k Kind) StartTLS(tb testing.TB, clientCerts bool, extraArgs ...string) (*Server, Certs) {
+	tb.Helper()
 	dir := tb.TempDir()
 	certs := MakeCerts(tb, dir)
 	auth := "no"
@@ -106,11 +110,11 @@ func StartTLS(tb testing.TB, clientCerts bool, extraArgs ...string) (*Server, Ce
 	}
 	args := append([]string{"--tls-cert-file", certs.ServerCert, "--tls-key-file", certs.ServerKey,
 		"--tls-ca-cert-file", certs.CA, "--tls-auth-clients", auth}, extraArgs...)
-	ls, err := localserver.StartTLS(dir, args...)
+	ls, err := k.Kind.StartTLS(dir, args...)
 	if err != nil {
 		tb.Fatalf("redistest: %v", err)
 	}
-	s := &Server{Server: ls, tb: tb}
+	s := &Server{Server: ls, tb: tb, Kind: k}
 	tb.Cleanup(s.Stop)
 	return s, certs
 }
