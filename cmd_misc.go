@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 )
 
 // version is flashtop's version; release builds set it with
@@ -27,6 +28,16 @@ type pingJSON struct {
 	Status string  `json:"status"`
 	URL    string  `json:"url"`
 	PingMs float64 `json:"ping_ms"`
+	// Server is the server program and its own version ("valkey", "8.0.1");
+	// ServerUnreadable says why they could not be read (an ACL without INFO).
+	Server           *pingServer `json:"server,omitempty"`
+	ServerUnreadable string      `json:"server_unreadable,omitempty"`
+}
+
+// pingServer is the server a ping reached.
+type pingServer struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
 }
 
 // runVersion prints "flashtop <version>" and the Go version.
@@ -40,7 +51,9 @@ func runVersion(p printer) int {
 	return exitOK
 }
 
-// runPing sends one PING and prints the round trip.
+// runPing sends one PING and prints the round trip, then which server
+// answered (INFO server: its name and own version; "unreadable" and why
+// when INFO is refused, which does not fail the ping).
 func runPing(ctx context.Context, cfg config, p printer) int {
 	client, err := connect(ctx, cfg, false) // the PING below is the command itself
 	if err != nil {
@@ -54,11 +67,20 @@ func runPing(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	ms := float64(rtt.Microseconds()) / 1000
+	out := pingJSON{OK: true, Status: redisops.StatusPong, URL: client.URL(), PingMs: ms}
+	who := ""
+	if name, version, err := client.Identify(pctx); err != nil {
+		out.ServerUnreadable = textsafe.Cut(redact(err.Error(), cfg), 200)
+		who = " (server version unreadable: " + out.ServerUnreadable + ")"
+	} else {
+		out.Server = &pingServer{Name: name, Version: version}
+		who = " (" + textsafe.String(name+" "+version) + ")"
+	}
 	if p.json {
-		p.emit(pingJSON{OK: true, Status: redisops.StatusPong, URL: client.URL(), PingMs: ms})
+		p.emit(out)
 		return exitOK
 	}
-	fmt.Fprintf(p.stdout, "pong: %s answered in %.2f ms\n", client.URL(), ms)
+	fmt.Fprintf(p.stdout, "pong: %s answered in %.2f ms%s\n", client.URL(), ms, who)
 	return exitOK
 }
 

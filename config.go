@@ -355,8 +355,8 @@ func (c *config) setConnection() error {
 		return usagef("--cluster and --sentinel-master exclude each other")
 	}
 	if c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSInsecure {
-		if !strings.HasPrefix(c.RedisURL, "rediss://") {
-			return usagef("--tls-* flags need a rediss:// URL (got %s)", redisops.RedactURL(c.RedisURL))
+		if !redisops.IsTLSURL(c.RedisURL) {
+			return usagef("--tls-* flags need a rediss:// (or valkeys://) URL (got %s)", redisops.RedactURL(c.RedisURL))
 		}
 		if (c.TLSCert == "") != (c.TLSKey == "") {
 			return usagef("--tls-cert and --tls-key go together")

@@ -35,7 +35,7 @@ func TestCLIBadURLParts(t *testing.T) {
 		{nil, []string{"snapshot", "--redis-url", "redis://:pw@localhost:6379/-1"},
 			`flashtop: --redis-url: database "-1" is not a database number (a whole number, 0 or more): "redis://:***@localhost:6379/-1"`},
 		{nil, []string{"ping", "--redis-url", "garbage"},
-			`flashtop: --redis-url must start with redis://, rediss:// or unix:// (got "garbage")`},
+			`flashtop: --redis-url must start with redis://, rediss://, valkey://, valkeys:// or unix:// (got "garbage")`},
 		{map[string]string{envURL: "redis://localhost:99999"}, []string{"ping"},
 			`flashtop: REDIS_URL: --redis-url: port "99999" is not a port number from 1 to 65535: "redis://localhost:99999"`},
 		{nil, []string{"ping", "--redis-url", "redis://\x1b]0;pwned\x07h:1/0"},

@@ -295,7 +295,7 @@ func writeServer(w io.Writer, s *redisops.Snapshot) {
 		fmt.Fprintf(w, "server  cannot read INFO: %s · ping %.2f ms\n", textsafe.String(u.Reason), sv.PingMs)
 		return
 	}
-	fmt.Fprintf(w, "server  redis %s %s · ping %.2f ms · memory %s", textsafe.String(sv.Version),
+	fmt.Fprintf(w, "server  %s %s %s · ping %.2f ms · memory %s", textsafe.String(sv.Program()), textsafe.String(sv.Version),
 		textsafe.String(sv.Role), sv.PingMs, textsafe.String(sv.UsedMemoryHuman))
 	if sv.Maxmemory > 0 {
 		fmt.Fprintf(w, " of %d bytes", sv.Maxmemory)

@@ -62,11 +62,14 @@ type Client struct {
 }
 
 // New builds a client without touching the network (connections are made on
-// first use). The URL may be redis://, rediss:// or unix://.
+// first use). The URL may be redis://, rediss:// (valkey://, valkeys://: the
+// same) or unix://.
 func New(o Options) (*Client, error) {
 	if o.URL == "" {
 		o.URL = DefaultURL
 	}
+	shown := o.URL
+	o.URL = goRedisURL(o.URL) // go-redis parses redis:// and rediss:// only
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
@@ -98,7 +101,7 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: o.URL, hosts: hosts}, nil
+	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key
@@ -138,7 +141,8 @@ func newFailoverClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, er
 	return redis.NewFailoverClient(fo), nil
 }
 
-// newStandaloneClient connects to one server (redis://, rediss:// or unix://).
+// newStandaloneClient connects to one server (redis://, rediss:// or
+// unix://; New spelled valkey:// and valkeys:// so).
 func newStandaloneClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
 	so, err := redis.ParseURL(o.URL)
 	if err != nil {
@@ -175,9 +179,9 @@ func applyCommon(user, pass, name *string, dial, read, write *time.Duration, o O
 }
 
 func tlsConfig(o Options) (*tls.Config, error) {
-	secure := strings.HasPrefix(o.URL, "rediss://")
+	secure := IsTLSURL(o.URL)
 	if !secure && (o.TLSCA != "" || o.TLSCert != "" || o.TLSKey != "" || o.TLSInsecure) {
-		return nil, fmt.Errorf("%w: --tls-* flags need a rediss:// URL", ErrConfig)
+		return nil, fmt.Errorf("%w: --tls-* flags need a rediss:// (or valkeys://) URL", ErrConfig)
 	}
 	if !secure {
 		return nil, nil
@@ -228,9 +232,9 @@ func URLHosts(raw string) ([]string, error) {
 		return nil, fmt.Errorf("%w: --redis-url is not a URL%s: %s", ErrConfig, why, shownURL(raw))
 	}
 	switch u.Scheme {
-	case "unix", "redis", "rediss":
+	case "unix", "redis", "rediss", "valkey", "valkeys":
 	default:
-		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss:// or unix:// (got %s)", ErrConfig, shownURL(raw))
+		return nil, fmt.Errorf("%w: --redis-url must start with redis://, rediss://, valkey://, valkeys:// or unix:// (got %s)", ErrConfig, shownURL(raw))
 	}
 	if err := checkURLParts(u, raw); err != nil {
 		return nil, err
@@ -293,6 +297,21 @@ func RedactError(err error, password string) string {
 		return ""
 	}
 	return textsafe.Redact(err.Error(), password)
+}
+
+// Identify reads which server program this is and its own version (INFO
+// server: "valkey" and valkey_version on Valkey, "redis" and redis_version
+// on Redis). Errors wrap one of the error kinds of errors.go (an ACL
+// without INFO gives ErrNoPerm).
+func (c *Client) Identify(ctx context.Context) (name, version string, err error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	text, err := c.rdb.Info(ctx, "server").Result()
+	if err != nil {
+		return "", "", Classify(err)
+	}
+	s := ParseInfo(text).Server
+	return s.Name, s.Version, nil
 }
 
 // Redis returns the underlying go-redis client.

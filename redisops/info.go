@@ -25,10 +25,23 @@ type Info struct {
 	Fields map[string]string
 }
 
+// The server programs, as ServerStats.Name and InfoServer.Name say them.
+const (
+	ServerRedis  = "redis"
+	ServerValkey = "valkey"
+)
+
 // InfoServer holds fields of the "server" section, and the replication role.
 type InfoServer struct {
-	Version       string // redis_version (valkey_version when redis_version is absent)
-	Mode          string // redis_mode: standalone, cluster or sentinel
+	// Name is the server program: ServerValkey when server_name says so
+	// (or only valkey_version is given), else ServerRedis (Redis 7.0 has no
+	// server_name field).
+	Name string
+	// Version is the server's own version: valkey_version on Valkey (which
+	// reports redis_version:7.2.4 for compatibility), redis_version on
+	// Redis.
+	Version       string
+	Mode          string // server_mode (Valkey 8), else redis_mode: standalone, cluster or sentinel
 	OS            string // os
 	ArchBits      int64  // arch_bits
 	ProcessID     int64  // process_id
@@ -149,8 +162,15 @@ func infoServer(f map[string]string) InfoServer {
 		TCPPort: infoInt(f, "tcp_port"), UptimeSeconds: infoInt(f, "uptime_in_seconds"),
 		ConfigFile: f["config_file"], Role: f["role"], ConnectedReplicas: infoInt(f, "connected_slaves"),
 	}
-	if s.Version == "" {
-		s.Version = f["valkey_version"]
+	s.Name = ServerRedis
+	if strings.EqualFold(f["server_name"], ServerValkey) || f["redis_version"] == "" && f["valkey_version"] != "" {
+		s.Name = ServerValkey
+	}
+	if v := f["valkey_version"]; s.Name == ServerValkey && v != "" {
+		s.Version = v
+	}
+	if m := f["server_mode"]; m != "" {
+		s.Mode = m
 	}
 	return s
 }
@@ -230,6 +250,7 @@ func (i Info) ServerStats() ServerStats {
 		keys += db.Keys
 	}
 	return ServerStats{
+		Name:                  i.Server.Name,
 		Version:               i.Server.Version,
 		Role:                  i.Server.Role,
 		UsedMemory:            i.Memory.Used,

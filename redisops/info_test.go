@@ -34,7 +34,7 @@ func TestParseInfoTestdata(t *testing.T) {
 	}
 	info := ParseInfo(text)
 
-	wantServer := InfoServer{Version: "7.0.15", Mode: "standalone", OS: "Linux 6.18.44-fc-v595 x86_64",
+	wantServer := InfoServer{Name: "redis", Version: "7.0.15", Mode: "standalone", OS: "Linux 6.18.44-fc-v595 x86_64",
 		ArchBits: 64, TCPPort: 40929, UptimeSeconds: 0, Role: "master", ConnectedReplicas: 0}
 	got := info.Server
 	got.ProcessID, got.RunID, got.ConfigFile = 0, "", "" // vary per run; checked below
@@ -96,7 +96,7 @@ func TestInfoServerStats(t *testing.T) {
 	}
 	got := ParseInfo(string(raw)).ServerStats()
 	got.UptimeSeconds = 0
-	want := ServerStats{Version: "7.0.15", Role: "master", UsedMemory: 1079624, UsedMemoryHuman: "1.03M",
+	want := ServerStats{Name: "redis", Version: "7.0.15", Role: "master", UsedMemory: 1079624, UsedMemoryHuman: "1.03M",
 		Maxmemory: 67108864, MaxmemoryPolicy: "allkeys-lru", MemFragmentationRatio: 13.87, ConnectedClients: 2,
 		OpsPerSec: 0, AOFEnabled: true, KeyspaceHits: 1, KeyspaceMisses: 1, UsedMemoryPeak: 1079624,
 		AOFLastWriteStatus: "ok", TotalCommands: 16, RDBLastSaveStatus: "ok", KeysInDB: 9}
@@ -148,8 +148,16 @@ func TestParseInfoTolerant(t *testing.T) {
 
 // TestClientInfoLive checks Info against a live server, cross-checking the
 // typed fields with CONFIG GET, DBSIZE and counters moved by the test.
+// TestClientInfoLive: INFO as parsed agrees with the server itself (CONFIG
+// GET, DBSIZE, its PID and port, and the version its binary prints), on
+// Redis and on Valkey (whose redis_version is a compatibility 7.2.4: the
+// name and version are Valkey's own).
 func TestClientInfoLive(t *testing.T) {
-	srv := redistest.Start(t, "--maxmemory", "50000000", "--maxmemory-policy", "volatile-ttl", "--appendonly", "yes")
+	redistest.EachKind(t, testClientInfoLive)
+}
+
+func testClientInfoLive(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t, "--maxmemory", "50000000", "--maxmemory-policy", "volatile-ttl", "--appendonly", "yes")
 	ctx := context.Background()
 	rdb := srv.Client(t)
 	c, err := New(Options{URL: srv.URL()})
@@ -181,8 +189,9 @@ func TestClientInfoLive(t *testing.T) {
 		t.Errorf("expired_keys = %d, want 1", info.Stats.ExpiredKeys)
 	}
 	checkInfoAgainstServer(t, srv, rdb, info)
-	if ss := info.ServerStats(); ss.KeysInDB != 5 || ss.ConnectedClients < 2 || ss.UsedMemory <= 0 || ss.UsedMemoryHuman == "" {
-		t.Errorf("ServerStats %+v: want keys 5, >= 2 clients, memory used", ss)
+	if ss := info.ServerStats(); ss.KeysInDB != 5 || ss.ConnectedClients < 2 || ss.UsedMemory <= 0 || ss.UsedMemoryHuman == "" ||
+		ss.Name != k.Name() || ss.Version != info.Server.Version {
+		t.Errorf("ServerStats %+v: want %s, keys 5, >= 2 clients, memory used", ss, k.Name())
 	}
 }
 
@@ -223,8 +232,8 @@ func checkInfoAgainstServer(t *testing.T, srv *redistest.Server, rdb *redis.Clie
 	if info.Server.TCPPort != int64(srv.Port) || info.Server.Role != "master" || info.Server.Mode != "standalone" {
 		t.Errorf("server = %+v, want port %d master standalone", info.Server, srv.Port)
 	}
-	if want := serverVersion(t); info.Server.Version != want {
-		t.Errorf("version %q, redis-server --version says %q", info.Server.Version, want)
+	if want := serverVersion(t, srv.Kind); info.Server.Version != want || info.Server.Name != srv.Kind.Name() {
+		t.Errorf("server %q %q, %s --version says %q", info.Server.Name, info.Server.Version, srv.Kind.Kind, want)
 	}
 	if info.Server.ProcessID != int64(srv.PID()) {
 		t.Errorf("process_id %d, redistest PID %d", info.Server.ProcessID, srv.PID())
@@ -234,9 +243,9 @@ func checkInfoAgainstServer(t *testing.T, srv *redistest.Server, rdb *redis.Clie
 	}
 }
 
-func serverVersion(t *testing.T) string {
+func serverVersion(t *testing.T, k redistest.Kind) string {
 	t.Helper()
-	bin, err := redistest.Binary()
+	bin, err := k.Binary()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,5 +270,27 @@ func TestClientInfoUnreachable(t *testing.T) {
 	srv.Kill()
 	if _, err := c.Info(context.Background()); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("Info on a killed server: %v, want ErrUnreachable", err)
+	}
+}
+
+// TestParseInfoValkey: INFO everything of valkey-server 8.0.1 (captured with
+// valkey-cli from a server started with --save '' --appendonly no, one key)
+// says redis_version:7.2.4 for compatibility; the name is valkey, the version
+// its own 8.0.1, and the mode comes from server_mode (Valkey 8 has no
+// redis_mode).
+func TestParseInfoValkey(t *testing.T) {
+	raw, err := os.ReadFile("testdata/info-valkey-8.0-standalone.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := ParseInfo(string(raw))
+	if info.Fields["redis_version"] != "7.2.4" || info.Fields["redis_mode"] != "" {
+		t.Fatalf("testdata is not what this test is about: %q %q", info.Fields["redis_version"], info.Fields["redis_mode"])
+	}
+	if s := info.Server; s.Name != ServerValkey || s.Version != "8.0.1" || s.Mode != "standalone" || s.Role != "master" {
+		t.Errorf("Server = %+v, want valkey 8.0.1 standalone master", s)
+	}
+	if ss := info.ServerStats(); ss.Name != "valkey" || ss.Version != "8.0.1" || ss.KeysInDB != 1 {
+		t.Errorf("ServerStats %+v", ss)
 	}
 }

@@ -163,6 +163,9 @@ type PollCost struct {
 
 // ServerStats are the server fields of a snapshot, from INFO and PING.
 type ServerStats struct {
+	// Name is the server program, "redis" or "valkey" (additive, DESIGN
+	// §5); Version is that program's own version.
+	Name                  string  `json:"name"`
 	Version               string  `json:"version"`
 	Role                  string  `json:"role"`
 	UsedMemory            int64   `json:"used_memory"`
@@ -187,6 +190,15 @@ type ServerStats struct {
 	RDBLastSaveStatus   string `json:"rdb_last_bgsave_status"`
 	KeysInDB            int64  `json:"keys"`
 	NotifyKeyspaceEvent string `json:"-"`
+}
+
+// Program is the server program, Name or, when it was not read (a recording
+// made before flashtop read it), "redis".
+func (s ServerStats) Program() string {
+	if s.Name == "" {
+		return ServerRedis
+	}
+	return s.Name
 }
 
 // SaleStats is one row of the sales table.

@@ -81,3 +81,34 @@ func shownURL(raw string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// The URL schemes of Valkey (what valkey-cli accepts): the same as redis://
+// and rediss:// (TLS).
+const (
+	valkeyScheme  = "valkey://"
+	valkeysScheme = "valkeys://"
+)
+
+// goRedisURL is raw with a valkey:// or valkeys:// scheme spelled redis://
+// or rediss://, the only ones go-redis parses; other URLs are unchanged.
+func goRedisURL(raw string) string {
+	switch {
+	case hasSchemeFold(raw, valkeyScheme):
+		return "redis://" + raw[len(valkeyScheme):]
+	case hasSchemeFold(raw, valkeysScheme):
+		return "rediss://" + raw[len(valkeysScheme):]
+	}
+	return raw
+}
+
+// IsTLSURL reports whether a server URL asks for TLS: rediss:// or
+// valkeys://.
+func IsTLSURL(raw string) bool {
+	return hasSchemeFold(raw, "rediss://") || hasSchemeFold(raw, valkeysScheme)
+}
+
+// hasSchemeFold reports whether raw starts with scheme, in any case (URL
+// schemes are case-insensitive).
+func hasSchemeFold(raw, scheme string) bool {
+	return len(raw) >= len(scheme) && strings.EqualFold(raw[:len(scheme)], scheme)
+}

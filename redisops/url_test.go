@@ -19,9 +19,9 @@ func TestURLHostsNamesTheBadPart(t *testing.T) {
 		{"redis://localhost/0?db=-2", `--redis-url: db= "-2" is not a database number (a whole number, 0 or more): "redis://localhost/0?db=-2"`},
 		{"unix:///tmp/redis.sock?db=-1", `--redis-url: db= "-1" is not a database number (a whole number, 0 or more): "unix:///tmp/redis.sock?db=-1"`},
 		{"redis://h:1/0?addr=h2:99999", `--redis-url: addr="h2:99999": want host:port with a port from 1 to 65535: "redis://h:1/0?addr=h2:99999"`},
-		{"garbage", `--redis-url must start with redis://, rediss:// or unix:// (got "garbage")`},
-		{"localhost:6379", `--redis-url must start with redis://, rediss:// or unix:// (got "localhost:6379")`},
-		{"http://u:pw@x", `--redis-url must start with redis://, rediss:// or unix:// (got "http://u:***@x")`},
+		{"garbage", `--redis-url must start with redis://, rediss://, valkey://, valkeys:// or unix:// (got "garbage")`},
+		{"localhost:6379", `--redis-url must start with redis://, rediss://, valkey://, valkeys:// or unix:// (got "localhost:6379")`},
+		{"http://u:pw@x", `--redis-url must start with redis://, rediss://, valkey://, valkeys:// or unix:// (got "http://u:***@x")`},
 		{"redis://localhost:abc/0", `--redis-url is not a URL (invalid port ":abc" after host): "redis://localhost:abc/0"`},
 		{"redis://h\x1b]0;x\x07:1/0", `--redis-url is not a URL (net/url: invalid control character in URL): "redis://h\x1b]0;x\a:1/0"`},
 	} {

@@ -82,7 +82,7 @@ func (m Model) serverSegments() []segment {
 		mem += "no limit"
 	}
 	return []segment{
-		{key: "redis", value: textsafe.Cut(s.Version+" "+s.Role, 30)},
+		{key: textsafe.Cut(s.Program(), 12), value: textsafe.Cut(s.Version+" "+s.Role, 30)},
 		{key: "ping", value: fmt.Sprintf("%.2fms", s.PingMs)},
 		{key: "mem", value: mem},
 		{key: "ops/s", value: panels.FormatCount(s.OpsPerSec)},

@@ -78,7 +78,7 @@ func (m Server) View() string {
 	suffix := ""
 	if m.data.Snap != nil {
 		s := m.data.Snap.Server
-		id := strings.TrimSpace("redis " + s.Version + " " + s.Role)
+		id := strings.TrimSpace(s.Program() + " " + s.Version + " " + s.Role)
 		if n := len(m.data.Snap.Nodes); n > 1 { // the node count first: a narrow title keeps it
 			id = strconv.Itoa(n) + " nodes" + valueSep + id
 		}
