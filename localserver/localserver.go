@@ -141,7 +141,9 @@ func StartBinary(bin, dir string, extraArgs ...string) (*Server, error) {
 // StartTLS is Start for a TLS-only server: the chosen port is its
 // --tls-port (the plain port is off); extraArgs must name the certificate
 // files (--tls-cert-file, --tls-key-file, --tls-ca-cert-file, ...).
-func StartTLS(dir string, extraArgs ...string) (*Server, error) { return Redis.StartTLS(dir, extraArgs...) }
+func StartTLS(dir string, extraArgs ...string) (*Server, error) {
+	return Redis.StartTLS(dir, extraArgs...)
+}
 
 func start(s *Server) (*Server, error) {
 	var err error
