@@ -274,7 +274,7 @@ func TestClientInfoUnreachable(t *testing.T) {
 }
 
 // TestParseInfoValkey: INFO everything of valkey-server 8.0.1 (captured with
-// valkey-cli from a server started with --save ” --appendonly no, one key)
+// valkey-cli from a server started with no persistence and one key)
 // says redis_version:7.2.4 for compatibility; the name is valkey, the version
 // its own 8.0.1, and the mode comes from server_mode (Valkey 8 has no
 // redis_mode).
