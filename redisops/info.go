@@ -23,6 +23,10 @@ type Info struct {
 	Keyspace map[int]KeyspaceDB
 	// Fields holds every field of every section, raw and untrusted.
 	Fields map[string]string
+	// Sections are the section headers seen ("# Latencystats" as
+	// "latencystats"): a section that is absent is not reported, which is
+	// not the same as a section without lines.
+	Sections map[string]bool
 }
 
 // The server programs, as ServerStats.Name and InfoServer.Name say them.
@@ -115,10 +119,16 @@ type KeyspaceDB struct {
 // ends, section headers ("# Memory"), blank, unknown and garbled lines are all
 // accepted, and it never panics. Fields are read whatever section they are in.
 func ParseInfo(text string) Info {
-	info := Info{Keyspace: map[int]KeyspaceDB{}, Fields: map[string]string{}}
+	info := Info{Keyspace: map[int]KeyspaceDB{}, Fields: map[string]string{}, Sections: map[string]bool{}}
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, "\r")
-		if line == "" || line[0] == '#' {
+		if line == "" {
+			continue
+		}
+		if line[0] == '#' {
+			if name := strings.ToLower(strings.TrimSpace(line[1:])); name != "" && len(name) <= 64 {
+				info.Sections[name] = true
+			}
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")
@@ -250,6 +260,8 @@ func (i Info) ServerStats() ServerStats {
 		keys += db.Keys
 	}
 	return ServerStats{
+		ScriptLatencyUs:       i.ScriptLatency(),
+		Errors:                i.ErrorCounts(),
 		Name:                  i.Server.Name,
 		Version:               i.Server.Version,
 		Role:                  i.Server.Role,

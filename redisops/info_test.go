@@ -99,8 +99,9 @@ func TestInfoServerStats(t *testing.T) {
 	want := ServerStats{Name: "redis", Version: "7.0.15", Role: "master", UsedMemory: 1079624, UsedMemoryHuman: "1.03M",
 		Maxmemory: 67108864, MaxmemoryPolicy: "allkeys-lru", MemFragmentationRatio: 13.87, ConnectedClients: 2,
 		OpsPerSec: 0, AOFEnabled: true, KeyspaceHits: 1, KeyspaceMisses: 1, UsedMemoryPeak: 1079624,
-		AOFLastWriteStatus: "ok", TotalCommands: 16, RDBLastSaveStatus: "ok", KeysInDB: 9}
-	if got != want {
+		AOFLastWriteStatus: "ok", TotalCommands: 16, RDBLastSaveStatus: "ok", KeysInDB: 9,
+		ScriptLatencyUs: map[string]Percentiles{}, Errors: map[string]int64{"ERR": 4}}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ServerStats =\n%+v\nwant\n%+v", got, want)
 	}
 }

@@ -35,6 +35,7 @@ func totalStats(nodes []NodeStats) ServerStats {
 		if i == 0 {
 			continue
 		}
+		mergeHealth(&t, s)
 		t.UsedMemory = AddSaturating(t.UsedMemory, s.UsedMemory)
 		t.UsedMemoryPeak = AddSaturating(t.UsedMemoryPeak, s.UsedMemoryPeak)
 		t.Maxmemory = AddSaturating(t.Maxmemory, s.Maxmemory)

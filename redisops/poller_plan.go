@@ -23,6 +23,7 @@ type nodePlan struct {
 	pipe    redis.Pipeliner
 	time    *redis.TimeCmd // the first node only
 	info    *redis.StringCmd
+	latency *redis.StringCmd // INFO latencystats (not a default section)
 	slowlog *redis.SlowLogCmd
 	rtt     time.Duration
 	done    time.Time // when the pipeline's replies arrived
@@ -57,6 +58,7 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 			np.time = np.pipe.Time(ctx)
 		}
 		np.info = np.pipe.Info(ctx)
+		np.latency = np.pipe.Info(ctx, "latencystats")
 		np.slowlog = np.pipe.SlowLogGet(ctx, o.SlowlogN)
 		pl.nodes = append(pl.nodes, np)
 	}
@@ -275,7 +277,7 @@ func (pl *plan) server(p *Poller, snap *Snapshot) {
 	for _, np := range pl.nodes {
 		st := ServerStats{}
 		if text, err := np.info.Result(); err == nil {
-			st = ParseInfo(text).ServerStats()
+			st = ParseInfo(withLatency(text, np.latency)).ServerStats()
 		} else {
 			pl.unread.note(UnreadServer, pl.nodeErr(np, err))
 		}

@@ -210,6 +210,7 @@ func (b *batcher) flush() error {
 type reads struct {
 	time     *redis.TimeCmd
 	info     *redis.StringCmd
+	latency  *redis.StringCmd // INFO latencystats (not a default section)
 	slowlog  *redis.SlowLogCmd
 	sales    []saleRead
 	holds    []holdRead // queued, not yet collected
@@ -245,9 +246,10 @@ func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow
 	r := &reads{got: collected{holds: make([]Hold, 0, len(d.holds)), perSale: map[string][2]int64{}}, unread: u}
 	b := &batcher{c: c, ctx: ctx, done: r.collectHolds}
 	s := c.schema
-	if err := b.add(3, func(p redis.Pipeliner) {
+	if err := b.add(4, func(p redis.Pipeliner) {
 		r.time = p.Time(ctx)
 		r.info = p.Info(ctx) // the default sections: everything shown, without commandstats
+		r.latency = p.Info(ctx, "latencystats")
 		r.slowlog = p.SlowLogGet(ctx, o.SlowlogN)
 	}); err != nil {
 		return nil, err
@@ -305,7 +307,7 @@ func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot,
 		return nil, Classify(err)
 	} // an error reply (an ACL without +info, a server without INFO sections) leaves the server fields empty
 	r.unread.note(UnreadServer, err)
-	snap := &Snapshot{TakenAt: now, Server: ParseInfo(info).ServerStats(), Sales: []SaleStats{},
+	snap := &Snapshot{TakenAt: now, Server: ParseInfo(withLatency(info, r.latency)).ServerStats(), Sales: []SaleStats{},
 		Reservations: []Hold{}, Queues: map[string][]QueueEntry{}, Sessions: SessionStats{Count: d.sessions},
 		Slowlog: []SlowEntry{}, Anomalies: []Anomaly{}}
 	if logs, err := r.slowlog.Result(); err == nil { // an ACL may forbid SLOWLOG: unreadable

@@ -367,7 +367,8 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 	checkNames(t, "server", doc["server"].(map[string]any), "version role used_memory used_memory_human maxmemory "+
 		"maxmemory_policy mem_fragmentation_ratio connected_clients ops_per_sec ping_ms aof_enabled keyspace_hits "+
 		"keyspace_misses evicted_keys expired_keys",
-		"used_memory_peak aof_last_write_status uptime_in_seconds total_commands_processed blocked_clients rdb_last_bgsave_status keys")
+		"used_memory_peak aof_last_write_status uptime_in_seconds total_commands_processed blocked_clients rdb_last_bgsave_status keys "+
+			"name script_latency_us errors")
 	checkNames(t, "sales", first("sales"), "id inventory queue_length queue_head_age_ms reservations reserved_units", "active pinned leaked_units leaked_holds leaked_unverified_units")
 	checkNames(t, "reservations", first("reservations"), "sale user quantity reserved_at ttl_ms", "key shape")
 	checkNames(t, "queues", queues[0].(map[string]any), "user position joined_at_ms", "")

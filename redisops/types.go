@@ -190,6 +190,15 @@ type ServerStats struct {
 	RDBLastSaveStatus   string `json:"rdb_last_bgsave_status"`
 	KeysInDB            int64  `json:"keys"`
 	NotifyKeyspaceEvent string `json:"-"`
+	// ScriptLatencyUs is, per script command that ran (eval, evalsha,
+	// fcall, their _ro forms), its latency percentiles in µs since the
+	// server started (INFO latencystats); null when the server does not
+	// report them. In a cluster's totals: the worst node's figures.
+	ScriptLatencyUs map[string]Percentiles `json:"script_latency_us"`
+	// Errors are the error replies by kind since the server started (INFO
+	// errorstats: "NOSCRIPT": 3); null when not reported, {} when none. In
+	// a cluster's totals: summed over the nodes.
+	Errors map[string]int64 `json:"errors"`
 }
 
 // Program is the server program, Name or, when it was not read (a recording

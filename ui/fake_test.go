@@ -118,6 +118,7 @@ func testSnapshot(at time.Time) *redisops.Snapshot {
 		TakenAt: at,
 		Server: redisops.ServerStats{Version: "7.2.4", Role: "master", UsedMemory: 1 << 20, UsedMemoryHuman: "1.00M",
 			Maxmemory: 256 << 20, MaxmemoryPolicy: "noeviction", ConnectedClients: 3, OpsPerSec: 42, PingMs: 0.25,
+			ScriptLatencyUs: map[string]redisops.Percentiles{"evalsha": {P50: 41, P99: 180, P999: 950}}, Errors: map[string]int64{},
 			KeyspaceHits: 90, KeyspaceMisses: 10, UptimeSeconds: 3600},
 		Sales: []redisops.SaleStats{
 			{ID: "s1", Inventory: i64(97), QueueLength: 2, QueueHeadAgeMs: i64(30000), Reservations: 2, ReservedUnits: 3},

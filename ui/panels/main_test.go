@@ -51,6 +51,8 @@ func fixture(at time.Time) *redisops.Snapshot {
 			ConnectedClients: 14, OpsPerSec: 1234, KeyspaceHits: 900, KeyspaceMisses: 100,
 			EvictedKeys: 0, ExpiredKeys: 42, AOFEnabled: true, AOFLastWriteStatus: "ok",
 			KeysInDB: 1500, UptimeSeconds: 3700,
+			ScriptLatencyUs: map[string]redisops.Percentiles{"evalsha": {P50: 16.063, P99: 76.3, P999: 80.1}, "eval": {P50: 40, P99: 50, P999: 60}},
+			Errors:          map[string]int64{"NOSCRIPT": 3, "ERR": 1},
 		},
 		Sales: []redisops.SaleStats{
 			{ID: "sale-b", Inventory: i64(40), QueueLength: 3, QueueHeadAgeMs: i64(65_000), Reservations: 3, ReservedUnits: 8},

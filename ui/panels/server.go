@@ -37,13 +37,14 @@ type Server struct {
 	KeyMap    KeyMap
 	data      Data
 	ops       *series
+	errs      *errorHistory // error counts of the last minute (server_health.go)
 	lastTaken time.Time
 }
 
 // NewServer returns an empty server panel drawn with st.
 func NewServer(st theme.Styles) Server {
 	return Server{frame: frame{st: st}, KeyMap: DefaultKeyMap(),
-		ops: &series{window: opsWindow, limit: opsLimit}}
+		ops: &series{window: opsWindow, limit: opsLimit}, errs: &errorHistory{}}
 }
 
 // SetSize sets the outer size, border included.
@@ -66,8 +67,12 @@ func (m *Server) SetData(d Data) {
 	if m.ops == nil {
 		m.ops = &series{window: opsWindow, limit: opsLimit}
 	}
+	if m.errs == nil {
+		m.errs = &errorHistory{}
+	}
 	if d.Snap != nil && !d.Snap.TakenAt.Equal(m.lastTaken) {
 		m.lastTaken = d.Snap.TakenAt
+		m.errs.add(d.Snap.TakenAt, d.Snap.Server.Errors)
 		m.ops.add(d.Snap.TakenAt, float64(d.Snap.Server.OpsPerSec))
 	}
 	m.data = d
@@ -111,6 +116,8 @@ func (m Server) lines() []string {
 func (m Server) rest(s redisops.ServerStats, vw int) []string {
 	return []string{
 		m.line("policy", textsafe.Cut(s.MaxmemoryPolicy, vw)),
+		m.line("scripts", m.scriptsLine(s)),
+		m.line("errors", m.errorsLine(s)),
 		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
 		m.line("hits", m.hits(s)),
 		m.line("evicted", m.count(s.EvictedKeys, &m.st.Warn)),

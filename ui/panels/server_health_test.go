@@ -1,0 +1,54 @@
+package panels
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"flashtop/redisops"
+)
+
+// TestServerHealthLines: script latency names the worst command and says
+// the figures are since start; error counts show their change per minute
+// once ten seconds of history exist, fastest-growing first; a section the
+// server does not give says "not reported", never 0.
+func TestServerHealthLines(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	m := NewServer(asciiStyles())
+	m.SetSize(100, 20)
+	show := func(at time.Time, errs map[string]int64) string {
+		snap := fixture(at)
+		snap.Server.Errors = errs
+		m.SetData(Data{Snap: snap, Now: at})
+		return ansi.Strip(m.View())
+	}
+	v := show(t0, map[string]int64{"NOSCRIPT": 0, "ERR": 5})
+	if !strings.Contains(v, "scripts  evalsha p50 16µs · p99 76µs · p99.9 80µs (since start)") {
+		t.Errorf("script line:\n%s", v)
+	}
+	if !strings.Contains(v, "errors   ERR 5 · NOSCRIPT 0") || strings.Contains(v, "/min") {
+		t.Errorf("no rate without history:\n%s", v)
+	}
+	show(t0.Add(30*time.Second), map[string]int64{"NOSCRIPT": 3, "ERR": 5})
+	v = show(t0.Add(60*time.Second), map[string]int64{"NOSCRIPT": 12, "ERR": 5})
+	if !strings.Contains(v, "errors   NOSCRIPT 12 +12/min · ERR 5") {
+		t.Errorf("NOSCRIPT grew by 12 in a minute:\n%s", v)
+	}
+	v = show(t0.Add(90*time.Second), map[string]int64{"NOSCRIPT": 1, "ERR": 5}) // a restart: counts went down
+	if strings.Contains(v, "/min") {
+		t.Errorf("a rate across a counter reset:\n%s", v)
+	}
+	snap := fixture(t0.Add(2 * time.Minute))
+	snap.Server.Errors, snap.Server.ScriptLatencyUs = nil, nil
+	m.SetData(Data{Snap: snap, Now: snap.TakenAt})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "scripts  not reported") || !strings.Contains(v, "errors   not reported") {
+		t.Errorf("sections not given by the server:\n%s", v)
+	}
+	snap.Server.Errors, snap.Server.ScriptLatencyUs = map[string]int64{}, map[string]redisops.Percentiles{}
+	m.SetData(Data{Snap: snap, Now: snap.TakenAt})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "no script run since start") || !strings.Contains(v, "errors   none since start") {
+		t.Errorf("sections without entries:\n%s", v)
+	}
+}
