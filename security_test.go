@@ -158,7 +158,8 @@ func keyDump(t *testing.T, rc *redis.Client) []string {
 	return out
 }
 
-// watcherACL is the read-only user of the README, word for word.
+// watcherACL is the read-only user of docs/cluster.md, word for word
+// (TestDocsKeepTheWatcherACL checks it).
 const watcherACL = "ACL SETUSER watcher on >pw ~* &* -@all +@read +info +ping +slowlog|get +slowlog|len +client|setname +hello +config|get +time +client|id +client|tracking +client|trackinginfo +subscribe"
 
 func seedSale(t *testing.T, rc *redis.Client) {
@@ -197,7 +198,7 @@ func TestCLIWatcherACLUser(t *testing.T) {
 		{[]string{"ping"}, 0, "pong"},
 		{[]string{"snapshot"}, 0, "s1"},
 		{[]string{"snapshot", "--json"}, 0, `"id":"s1"`},
-		{[]string{"snapshot", "--json"}, 0, `"unreadable":[]`}, // the README's watcher reads everything
+		{[]string{"snapshot", "--json"}, 0, `"unreadable":[]`}, // the documented watcher reads everything
 		{[]string{"audit", "--json"}, 0, `{"ok":true,"status":"clean","watched_ms":0,"leaks":[],"anomalies":[]}`},
 		{[]string{"inventory", "get", "--sale", "s1"}, 0, "stock: sale s1 has 10"},
 		{[]string{"queue", "length", "--sale", "s1"}, 0, "holds 1"},

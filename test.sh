@@ -41,7 +41,7 @@ go test -race -count=1 -timeout 12m ./...
 
 # demo.tape must parse. vhs v0.10.0 is installed with go install when missing
 # (about 40 s on a clean module and build cache); validate only parses, it does
-# not render (rendering needs ttyd and ffmpeg, see the README). vhs validate
+# not render (rendering needs ttyd and ffmpeg, see docs/architecture.md). vhs validate
 # passes on a missing file, hence the test -f.
 gobin="$(go env GOBIN)"
 [ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures flashtop's performance targets (README, Performance): builds
+# Measures flashtop's performance targets (docs/performance.md): builds
 # flashtop and the harness, which starts its own redis-server, loads
 # 1,000,000 keys and prints a table of figures against targets (exit 1 when
 # one is missed, 3 when the harness itself failed). Needs redis-server,

@@ -26,7 +26,7 @@ type leakGroup struct {
 // counted nouns, the figures first (a narrow log cuts the end): "s1: 3 holds
 // expired, 7 units lost (2 unverified)". A single hold names its key; leaks
 // another flashtop recorded first are counted. (The ledger is
-// flashtop:leaks:{sale}, as the README says: not repeated on every line.)
+// flashtop:leaks:{sale}, as docs/leaks.md says: not repeated on every line.)
 func leakEntries(leaks []redisops.WatchedLeak) []panels.LogEntry {
 	groups := map[string]*leakGroup{}
 	for _, l := range leaks {
