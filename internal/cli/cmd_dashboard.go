@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"flashtop/redisops"
+	"flashtop/ui"
+)
+
+// runDashboard runs the terminal dashboard. The client is built like every
+// other command's (config.options, redisops.New) without touching the
+// network: an unreachable server opens the dashboard anyway, with the
+// disconnected banner, and every poll retries. --demo runs it on a
+// throwaway server with simulated buyers instead (cmd_demo.go).
+func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
+	p := printer{stdout: stdout, stderr: stderr}
+	if cfg.Demo {
+		return runDemo(ctx, cfg, p)
+	}
+	client, err := connect(ctx, cfg, false)
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	defer client.Close()
+	poller := redisops.NewPoller(client, redisops.PollerOptions{ScanBudget: cfg.ScanBudget}) // incremental: cost independent of the keyspace
+	defer poller.Close()
+	return showDashboard(ctx, cfg, p, ui.Config{
+		Backend: poller,
+		Arming:  redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, false),
+	})
+}
+
+// showDashboard fills the common fields of uc from cfg and runs the UI until
+// the user quits or ctx ends. --debug FILE appends a log there, because the
+// dashboard owns the terminal; like --record FILE it must be a regular file
+// (openRegular: never a FIFO that would block before the UI starts).
+func showDashboard(ctx context.Context, cfg config, p printer, uc ui.Config) int {
+	uc.Pins, uc.Interval, uc.Version = cfg.Sales, cfg.Interval, version
+	if uc.Player == nil { // a live server: the leak watch and --record (cmd_leakwatch.go)
+		closeRec, err := watchLeaks(cfg, &uc)
+		if err != nil {
+			return p.fail(cfg, err)
+		}
+		defer closeRec()
+	}
+	if cfg.Debug != "" {
+		f, err := openRegular(cfg.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND)
+		if err != nil {
+			return p.fail(cfg, usagef("--debug: %v", err))
+		}
+		defer f.Close()
+		uc.Debug = f
+	}
+	if err := ui.Run(ctx, uc); err != nil {
+		return p.fail(cfg, fmt.Errorf("dashboard: %w", err))
+	}
+	return exitOK
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"flashtop/redisops"
+)
+
+// version is flashtop's version; release builds set it with
+// -ldflags "-X flashtop/internal/cli.version=v1.2.3". It is never changed at run time.
+var version = "dev"
+
+// versionJSON is the --json object of the version command.
+type versionJSON struct {
+	OK      bool   `json:"ok"`
+	Status  string `json:"status"`
+	Version string `json:"version"`
+	Go      string `json:"go"`
+}
+
+// pingJSON is the --json object of the ping command.
+type pingJSON struct {
+	OK     bool    `json:"ok"`
+	Status string  `json:"status"`
+	URL    string  `json:"url"`
+	PingMs float64 `json:"ping_ms"`
+}
+
+// runVersion prints "flashtop <version>" and the Go version.
+func runVersion(p printer) int {
+	goVersion := runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+	if p.json {
+		p.emit(versionJSON{OK: true, Status: "version", Version: version, Go: goVersion})
+		return exitOK
+	}
+	fmt.Fprintf(p.stdout, "flashtop %s (%s)\n", version, goVersion)
+	return exitOK
+}
+
+// runPing sends one PING and prints the round trip.
+func runPing(ctx context.Context, cfg config, p printer) int {
+	client, err := connect(ctx, cfg, false) // the PING below is the command itself
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	defer client.Close()
+	pctx, cancel := context.WithTimeout(ctx, 2*cfg.Timeout)
+	defer cancel()
+	rtt, err := client.Ping(pctx)
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	ms := float64(rtt.Microseconds()) / 1000
+	if p.json {
+		p.emit(pingJSON{OK: true, Status: redisops.StatusPong, URL: client.URL(), PingMs: ms})
+		return exitOK
+	}
+	fmt.Fprintf(p.stdout, "pong: %s answered in %.2f ms\n", client.URL(), ms)
+	return exitOK
+}
+
+// runSnapshot takes one complete snapshot (after a PING that fails fast when
+// the server is unreachable) and prints it: every hold unless --hold-limit
+// cuts the list, which the output then says (text and "truncated" in JSON).
+// A snapshot that could not read part of what it reports (an ACL refusal:
+// its "unreadable" list) is still printed, and exits 3 with the reason on
+// stderr.
+func runSnapshot(ctx context.Context, cfg config, p printer) int {
+	client, err := connect(ctx, cfg, true)
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	defer client.Close()
+	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: cfg.HoldLimit})
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	if p.json {
+		p.emit(withEmptyLists(*snap))
+	} else {
+		writeSnapshot(p.stdout, snap, time.Now())
+	}
+	return p.blind("snapshot", snap.Unreadable)
+}
