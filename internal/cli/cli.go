@@ -36,35 +36,18 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return code
 	}
 	if cfg.Help {
-		if err := printHelp(stdout, cfg.Topic); err != nil {
-			code := p.fail(cfg, err)
-			fmt.Fprintln(stderr, usageHint)
-			return code
+		return runHelp(cfg, p)
+	}
+	cmd, ok := lookupCommand(cfg.name())
+	if !ok { // parseFlags found it: cannot happen
+		return p.fail(cfg, usagef("unknown command %q", cfg.name()))
+	}
+	if cmd.write {
+		if err := checkArmed(cfg); err != nil {
+			return p.fail(cfg, err)
 		}
-		return exitOK
 	}
-	switch cfg.Command {
-	case "":
-		return runDashboard(ctx, cfg, stdout, stderr)
-	case "version":
-		return runVersion(p)
-	case "ping":
-		return runPing(ctx, cfg, p)
-	case "snapshot":
-		return runSnapshot(ctx, cfg, p)
-	case "simulate":
-		return runSimulate(ctx, cfg, p)
-	case "bench":
-		return runBench(ctx, cfg, p)
-	case "reclaim":
-		return runReclaim(ctx, cfg, p, stdin)
-	case "audit":
-		return runAudit(ctx, cfg, p)
-	case "replay":
-		return runReplay(ctx, cfg, p)
-	default:
-		return runOp(ctx, cfg, p)
-	}
+	return cmd.run(ctx, cfg, p, stdin)
 }
 
 // jsonAsked reports whether --json appears in args, so that an error found

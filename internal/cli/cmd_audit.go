@@ -66,6 +66,13 @@ type auditLeak struct {
 	UnverifiedUnits int64               `json:"unverified_units"`
 }
 
+// auditCommand is the row of audit.
+func auditCommand() command {
+	return command{name: "audit", args: "[--watch D] [--json]",
+		about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
+		flags: []string{"watch"}, check: (*config).setWatch, run: noStdin(runAudit)}
+}
+
 // setWatch parses audit's --watch D (1s to 24h).
 func (c *config) setWatch(fs *pflag.FlagSet, r rawFlags) error {
 	if !fs.Changed("watch") {

@@ -17,12 +17,16 @@ import (
 // defaultBuyers is bench's --buyers when not given.
 const defaultBuyers = 50
 
-// setBench parses --stock, --buyers and --attempts (bench only; the spec
-// check has already refused them on other commands).
+// benchCommand is the row of bench.
+func benchCommand() command {
+	return command{name: "bench", args: "--sale S --stock N --attempts A [--buyers 50] [--qty 1] [--ttl 300s] [--force]",
+		about: "set stock N, race A reserve attempts from concurrent buyers, read Redis back; exit 1 if oversold",
+		flags: []string{"stock", "buyers", "attempts", "qty", "ttl", "force"}, need: []string{"stock", "attempts"},
+		sales: oneSale, write: true, check: (*config).setBench, run: noStdin(runBench)}
+}
+
+// setBench parses --stock, --buyers and --attempts.
 func (c *config) setBench(fs *pflag.FlagSet, r rawFlags) error {
-	if c.Command != "bench" {
-		return nil
-	}
 	var err error
 	if c.Stock, err = redisops.ParseIntIn("--stock", r.stock, 0, redisops.MaxStockSet); err != nil {
 		return err
@@ -79,9 +83,6 @@ func benchProcs(cpus int) int { return max(1, cpus/2) }
 // 3 when the run stopped early (the server gone, an interrupt), after the
 // report of what was done so far.
 func runBench(ctx context.Context, cfg config, p printer) int {
-	if err := checkArmed(cfg); err != nil {
-		return p.fail(cfg, err)
-	}
 	o := cfg.options()
 	o.PoolSize = cfg.Buyers
 	client, err := redisops.New(o)

@@ -10,6 +10,15 @@ import (
 	"flashtop/ui"
 )
 
+// dashboardCommand is the row of the dashboard (no command name); --demo
+// is a mode of it.
+func dashboardCommand() command {
+	return command{args: "[flags]", about: "the dashboard", modes: []string{"demo"},
+		run: func(ctx context.Context, cfg config, p printer, _ io.Reader) int {
+			return runDashboard(ctx, cfg, p.stdout, p.stderr)
+		}}
+}
+
 // runDashboard runs the terminal dashboard. The client is built like every
 // other command's (config.options, redisops.New) without touching the
 // network: an unreachable server opens the dashboard anyway, with the

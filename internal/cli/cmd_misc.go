@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"flashtop/redisops"
 )
 
@@ -27,6 +29,17 @@ type pingJSON struct {
 	Status string  `json:"status"`
 	URL    string  `json:"url"`
 	PingMs float64 `json:"ping_ms"`
+}
+
+// pingCommand is the row of ping.
+func pingCommand() command {
+	return command{name: "ping", about: "PING the server and print the round trip", run: noStdin(runPing)}
+}
+
+// versionCommand is the row of version.
+func versionCommand() command {
+	return command{name: "version", about: "print the version of flashtop and of Go",
+		run: noStdin(func(_ context.Context, _ config, p printer) int { return runVersion(p) })}
 }
 
 // runVersion prints "flashtop <version>" and the Go version.
@@ -60,6 +73,26 @@ func runPing(ctx context.Context, cfg config, p printer) int {
 	}
 	fmt.Fprintf(p.stdout, "pong: %s answered in %.2f ms\n", client.URL(), ms)
 	return exitOK
+}
+
+// snapshotCommand is the row of snapshot.
+func snapshotCommand() command {
+	return command{name: "snapshot", args: "[--sale S]... [--hold-limit N] [--json]",
+		about: "print one complete snapshot (full discovery, every hold), then exit",
+		flags: []string{"hold-limit"}, check: (*config).setHoldLimit, run: noStdin(runSnapshot)}
+}
+
+// setHoldLimit parses snapshot's --hold-limit N (0: every hold).
+func (c *config) setHoldLimit(fs *pflag.FlagSet, r rawFlags) error {
+	if !fs.Changed("hold-limit") {
+		return nil
+	}
+	n, err := redisops.ParseIntIn("--hold-limit", r.holdLimit, 0, maxHoldLimit)
+	if err != nil {
+		return err
+	}
+	c.HoldLimit = int(n)
+	return nil
 }
 
 // runSnapshot takes one complete snapshot (after a PING that fails fast when

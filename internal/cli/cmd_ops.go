@@ -2,30 +2,94 @@ package cli
 
 import (
 	"context"
-	"strings"
-
-	"github.com/spf13/pflag"
+	"io"
 
 	"flashtop/redisops"
 )
 
+// opFunc is the redisops call of an operation command, given its validated
+// config.
+type opFunc func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error)
+
+// opCommands are the rows of the operation commands: reserve, release, and
+// the actions of inventory and queue.
+func opCommands() []command {
+	return []command{
+		op(command{name: "reserve", args: "--sale S --user U [--qty N] [--ttl 300s]",
+			about: "hold N units (default 1) of a sale for a user for --ttl (default 300s)",
+			flags: []string{"user", "qty", "ttl"}, need: []string{"user"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Reserve(ctx, cfg.sale(), cfg.User, cfg.Qty, cfg.TTL)
+			}),
+		op(command{name: "release", args: "--sale S --user U [--max N]",
+			about: "return a user's held units to stock (refused past --max) and delete the hold",
+			flags: []string{"user", "max"}, need: []string{"user"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Release(ctx, cfg.sale(), cfg.User, cfg.Max)
+			}),
+		op(command{name: "inventory get", args: "--sale S", about: "print the stock of a sale", sales: oneSale},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.GetStock(ctx, cfg.sale())
+			}),
+		op(command{name: "inventory set", args: "--sale S --qty N", about: "set the stock of a sale to N (0 or more)",
+			flags: []string{"qty"}, need: []string{"qty"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.SetStock(ctx, cfg.sale(), cfg.Qty)
+			}),
+		op(command{name: "inventory restock", args: "--sale S --qty N [--max N]", about: "add N units to the stock (refused past --max)",
+			flags: []string{"qty", "max"}, need: []string{"qty"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Restock(ctx, cfg.sale(), cfg.Qty, cfg.Max)
+			}),
+		op(command{name: "inventory take", args: "--sale S --qty N", about: "remove N units from the stock when it holds that many",
+			flags: []string{"qty"}, need: []string{"qty"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Take(ctx, cfg.sale(), cfg.Qty)
+			}),
+		op(command{name: "queue join", args: "--sale S --user U",
+			about: "put a user in the queue of a sale (refused when the queue holds --max-queue)",
+			flags: []string{"user"}, need: []string{"user"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Join(ctx, cfg.sale(), cfg.User)
+			}),
+		op(command{name: "queue leave", args: "--sale S --user U", about: "take a user out of the queue",
+			flags: []string{"user"}, need: []string{"user"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Leave(ctx, cfg.sale(), cfg.User)
+			}),
+		op(command{name: "queue position", args: "--sale S --user U", about: "print a user's position in the queue (1 is the head)",
+			flags: []string{"user"}, need: []string{"user"}, sales: oneSale},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Position(ctx, cfg.sale(), cfg.User)
+			}),
+		op(command{name: "queue length", args: "--sale S", about: "print how many users the queue holds", sales: oneSale},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Length(ctx, cfg.sale())
+			}),
+		op(command{name: "queue admit", args: "--sale S [--count N]", about: "admit the first N users (default 10) of the queue, in order",
+			flags: []string{"count"}, sales: oneSale, write: true},
+			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
+				return c.Admit(ctx, cfg.sale(), cfg.Count)
+			}),
+	}
+}
+
+// op makes a row run its operation: runOp with do.
+func op(cmd command, do opFunc) command {
+	write := cmd.write
+	cmd.run = func(ctx context.Context, cfg config, p printer, _ io.Reader) int {
+		return runOp(ctx, cfg, p, write, do)
+	}
+	return cmd
+}
+
 // runOp runs one operation command (reserve, release, inventory …, queue …).
-// Everything was validated by parseFlags; a write is refused here, before any
-// connection, unless writes are armed (DESIGN.md §6).
-func runOp(ctx context.Context, cfg config, p printer) int {
-	sp, ok := lookupSpec(cfg.name())
-	if !ok {
-		return p.fail(cfg, usagef("unknown command %q", cfg.name()))
-	}
-	if sp.write {
-		if err := checkArmed(cfg); err != nil {
-			return p.fail(cfg, err)
-		}
-	}
+// Everything was validated by parseFlags, and a write is armed (Run).
+func runOp(ctx context.Context, cfg config, p printer, write bool, do opFunc) int {
 	// A write pings first: a server that cannot be reached fails there, known
 	// not to have run it, and the write then goes over a connection already
 	// set up, so that a failure during it is one of its own outcome unknown.
-	client, err := connect(ctx, cfg, sp.write)
+	client, err := connect(ctx, cfg, write)
 	if err != nil {
 		return p.fail(cfg, err)
 	}
@@ -33,7 +97,7 @@ func runOp(ctx context.Context, cfg config, p printer) int {
 	// Each call is bounded by --timeout inside redisops; this bounds retries too.
 	ctx, cancel := context.WithTimeout(ctx, 2*cfg.Timeout)
 	defer cancel()
-	r, err := doOp(ctx, client, cfg)
+	r, err := do(ctx, client, cfg)
 	if err != nil {
 		return p.fail(cfg, err)
 	}
@@ -68,220 +132,4 @@ func connect(ctx context.Context, cfg config, ping bool) (*redisops.Client, erro
 		return nil, err
 	}
 	return client, nil
-}
-
-// doOp calls the redisops operation of the command.
-func doOp(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-	sale, user := cfg.sale(), cfg.User
-	switch cfg.name() {
-	case "reserve":
-		return c.Reserve(ctx, sale, user, cfg.Qty, cfg.TTL)
-	case "release":
-		return c.Release(ctx, sale, user, cfg.Max)
-	case "inventory get":
-		return c.GetStock(ctx, sale)
-	case "inventory set":
-		return c.SetStock(ctx, sale, cfg.Qty)
-	case "inventory restock":
-		return c.Restock(ctx, sale, cfg.Qty, cfg.Max)
-	case "inventory take":
-		return c.Take(ctx, sale, cfg.Qty)
-	case "queue join":
-		return c.Join(ctx, sale, user)
-	case "queue leave":
-		return c.Leave(ctx, sale, user)
-	case "queue position":
-		return c.Position(ctx, sale, user)
-	case "queue length":
-		return c.Length(ctx, sale)
-	case "queue admit":
-		return c.Admit(ctx, sale, cfg.Count)
-	}
-	return redisops.Result{}, usagef("unknown command %q", cfg.name())
-}
-
-// spec describes one command: its usage, the command flags it takes and
-// whether it writes. Help text and flag validation both come from it.
-type spec struct {
-	name  string   // "reserve", "inventory set"
-	usage string   // synopsis after "flashtop "
-	about string   // one line
-	flags []string // command flags it takes: user, qty, ttl, max, count
-	need  []string // command flags it requires
-	sale  bool     // needs exactly one --sale
-	sales bool     // needs one or more --sale
-	write bool     // needs writes armed
-}
-
-// commandFlags are the flags that belong to commands rather than globally.
-func commandFlags() []string {
-	return []string{"user", "qty", "ttl", "max", "count", "rate", "duration", "stock", "buyers", "attempts", "force", "watch",
-		"include-unverified", "yes", "hold-limit"}
-}
-
-// specs lists the commands of this build (built afresh: no shared state).
-func specs() []spec {
-	return []spec{
-		{name: "snapshot", usage: "snapshot [--sale S]... [--hold-limit N] [--json]", about: "print one complete snapshot (full discovery, every hold), then exit",
-			flags: []string{"hold-limit"}},
-		{name: "reserve", usage: "reserve --sale S --user U [--qty N] [--ttl 300s]", about: "hold N units (default 1) of a sale for a user for --ttl (default 300s)",
-			flags: []string{"user", "qty", "ttl"}, need: []string{"user"}, sale: true, write: true},
-		{name: "release", usage: "release --sale S --user U [--max N]", about: "return a user's held units to stock (refused past --max) and delete the hold",
-			flags: []string{"user", "max"}, need: []string{"user"}, sale: true, write: true},
-		{name: "inventory get", usage: "inventory get --sale S", about: "print the stock of a sale", sale: true},
-		{name: "inventory set", usage: "inventory set --sale S --qty N", about: "set the stock of a sale to N (0 or more)",
-			flags: []string{"qty"}, need: []string{"qty"}, sale: true, write: true},
-		{name: "inventory restock", usage: "inventory restock --sale S --qty N [--max N]", about: "add N units to the stock (refused past --max)",
-			flags: []string{"qty", "max"}, need: []string{"qty"}, sale: true, write: true},
-		{name: "inventory take", usage: "inventory take --sale S --qty N", about: "remove N units from the stock when it holds that many",
-			flags: []string{"qty"}, need: []string{"qty"}, sale: true, write: true},
-		{name: "queue join", usage: "queue join --sale S --user U", about: "put a user in the queue of a sale (refused when the queue holds --max-queue)",
-			flags: []string{"user"}, need: []string{"user"}, sale: true, write: true},
-		{name: "queue leave", usage: "queue leave --sale S --user U", about: "take a user out of the queue",
-			flags: []string{"user"}, need: []string{"user"}, sale: true, write: true},
-		{name: "queue position", usage: "queue position --sale S --user U", about: "print a user's position in the queue (1 is the head)",
-			flags: []string{"user"}, need: []string{"user"}, sale: true},
-		{name: "queue length", usage: "queue length --sale S", about: "print how many users the queue holds", sale: true},
-		{name: "queue admit", usage: "queue admit --sale S [--count N]", about: "admit the first N users (default 10) of the queue, in order",
-			flags: []string{"count"}, sale: true, write: true},
-		{name: "simulate", usage: "simulate --sale S [--sale S2]... [--rate N/s] [--duration D] [--seed N]",
-			about: "simulated buyers on existing sales: join, admission, reserve, checkout/release/expire; ctrl+c stops",
-			flags: []string{"rate", "duration"}, sales: true, write: true},
-		{name: "bench", usage: "bench --sale S --stock N --attempts A [--buyers 50] [--qty 1] [--ttl 300s] [--force]",
-			about: "set stock N, race A reserve attempts from concurrent buyers, read Redis back; exit 1 if oversold",
-			flags: []string{"stock", "buyers", "attempts", "qty", "ttl", "force"}, need: []string{"stock", "attempts"}, sale: true, write: true},
-		{name: "reclaim", usage: "reclaim --sale S [--max N] [--include-unverified [--yes]]",
-			about: "give the verified leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once; --include-unverified: the unverified ones too, after a confirm",
-			flags: []string{"max", "include-unverified", "yes"}, sale: true, write: true},
-		{name: "audit", usage: "audit [--watch D] [--json]", about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
-			flags: []string{"watch"}},
-		{name: "replay", usage: "replay FILE", about: "the dashboard over a recording made with --record FILE, read-only (space, ←/→, </>)"},
-		{name: "ping", usage: "ping", about: "PING the server and print the round trip"},
-		{name: "version", usage: "version", about: "print the version of flashtop and of Go"},
-	}
-}
-
-// lookupSpec finds the spec of a command name such as "queue admit".
-func lookupSpec(name string) (spec, bool) {
-	for _, s := range specs() {
-		if s.name == name {
-			return s, true
-		}
-	}
-	return spec{}, false
-}
-
-// isCommand reports whether name is a command of this build.
-func isCommand(name string) bool {
-	if name == "inventory" || name == "queue" {
-		return true
-	}
-	_, ok := lookupSpec(name)
-	return ok
-}
-
-// actions lists the actions of the inventory and queue commands.
-func actions(cmd string) []string {
-	var out []string
-	for _, s := range specs() {
-		if a, ok := strings.CutPrefix(s.name, cmd+" "); ok {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// setCommandFlags checks the command flags against the command's spec and
-// parses them; the sales are checked here too.
-func (c *config) setCommandFlags(fs *pflag.FlagSet, r rawFlags) error {
-	sp, _ := lookupSpec(c.name()) // the dashboard has the zero spec
-	label := "the dashboard"
-	if c.Command != "" {
-		label = "'" + c.name() + "'"
-	}
-	for _, f := range commandFlags() {
-		if fs.Changed(f) && !contains(sp.flags, f) {
-			return usagef("--%s: not used by %s", f, label)
-		}
-	}
-	for _, f := range sp.need {
-		if !fs.Changed(f) {
-			return usagef("%s: missing --%s", c.name(), f)
-		}
-	}
-	if c.Demo && c.Command != "" {
-		return usagef("--demo: runs the dashboard on a throwaway server; it does not go with %s", label)
-	}
-	if c.Record != "" && c.Command != "" {
-		return usagef("--record: records the dashboard's snapshots; it does not go with %s", label)
-	}
-	if sp.sales && len(c.Sales) == 0 {
-		return usagef("%s: missing --sale", c.name())
-	}
-	if sp.sale && len(c.Sales) != 1 {
-		if len(c.Sales) == 0 {
-			return usagef("%s: missing --sale", c.name())
-		}
-		return usagef("--sale: %s takes exactly one sale (got %d)", label, len(c.Sales))
-	}
-	for _, s := range c.Sales {
-		if err := redisops.ValidateID("--sale", s); err != nil {
-			return usageFrom("", err)
-		}
-	}
-	if fs.Changed("user") {
-		if err := redisops.ValidateID("--user", c.User); err != nil {
-			return usageFrom("", err)
-		}
-	}
-	if err := c.setNumbers(fs, r); err != nil {
-		return usageFrom("", err)
-	}
-	if err := c.setWatch(fs, r); err != nil { // cmd_audit.go
-		return usageFrom("", err)
-	}
-	return nil
-}
-
-// setNumbers parses --qty, --ttl, --max and --count (defaults 1, 300s, none, 10).
-func (c *config) setNumbers(fs *pflag.FlagSet, r rawFlags) error {
-	var err error
-	c.Qty, c.TTL, c.Count = 1, redisops.DefaultTTL, defaultCount
-	switch {
-	case fs.Changed("qty") && c.name() == "inventory set":
-		c.Qty, err = redisops.ParseIntIn("--qty", r.qty, 0, redisops.MaxStockSet)
-	case fs.Changed("qty"):
-		c.Qty, err = redisops.ParseQuantity("--qty", r.qty)
-	}
-	if err != nil {
-		return err
-	}
-	if fs.Changed("ttl") {
-		if c.TTL, err = redisops.ParseTTL("--ttl", r.ttl); err != nil {
-			return err
-		}
-	}
-	if fs.Changed("max") {
-		n, err := redisops.ParseMax("--max", r.max)
-		if err != nil {
-			return err
-		}
-		c.Max = &n
-	}
-	if fs.Changed("count") {
-		if c.Count, err = redisops.ParseCount("--count", r.count); err != nil {
-			return err
-		}
-	}
-	if fs.Changed("hold-limit") {
-		n, err := redisops.ParseIntIn("--hold-limit", r.holdLimit, 0, maxHoldLimit)
-		if err != nil {
-			return err
-		}
-		c.HoldLimit = int(n)
-	}
-	if err := c.setSimulate(fs, r); err != nil {
-		return err
-	}
-	return c.setBench(fs, r)
 }

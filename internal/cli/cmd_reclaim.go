@@ -18,18 +18,23 @@ import (
 // y to the --include-unverified confirm: nothing was written (exit 1).
 const statusNotConfirmed = "not_confirmed"
 
+// reclaimCommand is the row of reclaim.
+func reclaimCommand() command {
+	return command{name: "reclaim", args: "--sale S [--max N] [--include-unverified [--yes]]",
+		about: "give the verified leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once; " +
+			"--include-unverified: the unverified ones too, after a confirm",
+		flags: []string{"max", "include-unverified", "yes"}, sales: oneSale, write: true, run: runReclaim}
+}
+
 // runReclaim gives the verified leaked units of a sale's leak ledger
 // (flashtop:leaks:{sale}) back to its stock, in one script: reclaimed (exit
 // 0), nothing_to_reclaim or max_exceeded (exit 1). Concurrent calls reclaim
 // once. With --include-unverified it gives back the unverified leaks too
 // (they may have been released and sold: DESIGN.md §6), after a y on a
 // terminal or with --yes; without a terminal and without --yes it is a usage
-// error (exit 2) before anything is sent. A write: refused unless writes are
-// armed.
+// error (exit 2) before anything is sent. A write: Run has refused it unless
+// writes are armed.
 func runReclaim(ctx context.Context, cfg config, p printer, stdin io.Reader) int {
-	if err := checkArmed(cfg); err != nil {
-		return p.fail(cfg, err)
-	}
 	ask := cfg.IncludeUnverified && !cfg.Yes
 	if ask && !isTerminal(stdin) {
 		return p.fail(cfg, usagef("reclaim --include-unverified: not sent: stdin is not a terminal, so the give-back of "+

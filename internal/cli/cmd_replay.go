@@ -11,6 +11,24 @@ import (
 	"flashtop/ui"
 )
 
+// replayCommand is the row of replay: its one operand is the FILE.
+func replayCommand() command {
+	return command{name: "replay", args: "FILE",
+		about:    "the dashboard over a recording made with --record FILE, read-only (space, ←/→, </>)",
+		operands: replayFile, run: noStdin(runReplay)}
+}
+
+// replayFile takes replay's FILE; --help needs none.
+func replayFile(c *config, pos []string) ([]string, error) {
+	if len(pos) != 1 && !c.Help {
+		return nil, usagef("replay needs one FILE: a recording made with --record FILE")
+	}
+	if len(pos) == 1 {
+		c.File, pos = pos[0], nil
+	}
+	return pos, nil
+}
+
 // runReplay opens the dashboard over a recording made with --record FILE:
 // read-only, its clock the recorded time, with the replay keys (space
 // pause/play, ←/, and →/. step, > and < speed). A file that cannot be read

@@ -26,11 +26,17 @@ const (
 	progressTick = time.Second
 )
 
+// simulateCommand is the row of simulate.
+func simulateCommand() command {
+	return command{name: "simulate", args: "--sale S [--sale S2]... [--rate N/s] [--duration D] [--seed N]",
+		about: "simulated buyers on existing sales: join, admission, reserve, checkout/release/expire; ctrl+c stops",
+		flags: []string{"rate", "duration"}, sales: someSales, write: true,
+		check: (*config).setSimulate, run: noStdin(runSimulate)}
+}
+
 // setSimulate parses --rate ("5", "5/s", "2.5/s") and --duration.
 func (c *config) setSimulate(fs *pflag.FlagSet, r rawFlags) error {
-	if c.Command == "simulate" {
-		c.Rate = defaultRate
-	}
+	c.Rate = defaultRate
 	if fs.Changed("rate") {
 		v, err := strconv.ParseFloat(strings.TrimSuffix(r.rate, "/s"), 64)
 		if err != nil || math.IsNaN(v) || v < minRate || v > maxRate {
@@ -64,9 +70,6 @@ type simJSON struct {
 // When the server stops answering (watchServer) it stops within a few
 // seconds with what was done, exit 3.
 func runSimulate(ctx context.Context, cfg config, p printer) int {
-	if err := checkArmed(cfg); err != nil {
-		return p.fail(cfg, err)
-	}
 	client, err := connect(ctx, cfg, true)
 	if err != nil {
 		return p.fail(cfg, err)

@@ -114,14 +114,6 @@ type config struct {
 	Yes               bool // confirm --include-unverified without asking
 }
 
-// rawFlags holds flag values as typed, before validation.
-type rawFlags struct {
-	maxQueue, interval, scanBudget, timeout, seed string
-	qty, ttl, max, count, rate, duration          string
-	stock, buyers, attempts                       string
-	watch, holdLimit                              string
-}
-
 // options are the redisops connection options of a config.
 func (c config) options() redisops.Options {
 	return redisops.Options{URL: c.RedisURL, Username: c.Username, Password: c.Password,
@@ -136,57 +128,6 @@ func (c config) sale() string {
 		return ""
 	}
 	return c.Sales[0]
-}
-
-// newFlagSet defines every flag, global and per command, on a fresh set.
-func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("flashtop", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	fs.SortFlags = false
-	fs.StringVar(&c.RedisURL, "redis-url", redisops.DefaultURL, "")
-	fs.StringVar(&c.Username, "username", "", "")
-	fs.StringVar(&c.Password, "password", "", "")
-	fs.StringVar(&c.PasswordFile, "password-file", "", "")
-	fs.BoolVar(&c.Cluster, "cluster", false, "")
-	fs.StringVar(&c.SentinelMaster, "sentinel-master", "", "")
-	fs.StringVar(&c.TLSCA, "tls-ca", "", "")
-	fs.StringVar(&c.TLSCert, "tls-cert", "", "")
-	fs.StringVar(&c.TLSKey, "tls-key", "", "")
-	fs.BoolVar(&c.TLSInsecure, "tls-insecure", false, "")
-	fs.StringArrayVar(&c.Sales, "sale", nil, "")
-	fs.StringVar(&c.InventoryKey, "inventory-key", redisops.DefaultStockTemplate, "")
-	fs.StringVar(&c.QueueKey, "queue-key", redisops.DefaultQueueTemplate, "")
-	fs.StringVar(&c.ReservationKey, "reservation-key", redisops.DefaultHoldTemplate, "")
-	fs.StringVar(&c.SessionKey, "session-key", redisops.DefaultSessionTemplate, "")
-	fs.StringVar(&r.maxQueue, "max-queue", strconv.Itoa(redisops.DefaultMaxQueue), "")
-	fs.StringVar(&r.interval, "interval", defaultInterval.String(), "")
-	fs.StringVar(&r.scanBudget, "scan-budget", defaultScanBudget.String(), "")
-	fs.StringVar(&r.timeout, "timeout", redisops.DefaultTimeout.String(), "")
-	fs.BoolVar(&c.ReadOnly, "read-only", false, "")
-	fs.BoolVar(&c.AllowWrites, "allow-writes", false, "")
-	fs.BoolVar(&c.JSON, "json", false, "")
-	fs.StringVar(&c.Record, "record", "", "")
-	fs.StringVar(&c.Debug, "debug", "", "")
-	fs.BoolVar(&c.Demo, "demo", false, "")
-	fs.StringVar(&r.seed, "seed", "", "")
-	fs.StringVar(&c.User, "user", "", "")
-	fs.StringVar(&r.qty, "qty", "", "")
-	fs.StringVar(&r.ttl, "ttl", "", "")
-	fs.StringVar(&r.max, "max", "", "")
-	fs.StringVar(&r.count, "count", "", "")
-	fs.StringVar(&r.rate, "rate", "", "")
-	fs.StringVar(&r.duration, "duration", "", "")
-	fs.StringVar(&r.stock, "stock", "", "")
-	fs.StringVar(&r.buyers, "buyers", "", "")
-	fs.StringVar(&r.attempts, "attempts", "", "")
-	fs.BoolVar(&c.Force, "force", false, "")
-	fs.StringVar(&r.watch, "watch", "", "")
-	fs.StringVar(&r.holdLimit, "hold-limit", "", "")
-	fs.BoolVar(&c.IncludeUnverified, "include-unverified", false, "")
-	fs.BoolVar(&c.Yes, "yes", false, "")
-	fs.BoolVarP(&c.Help, "help", "h", false, "")
-	return fs
 }
 
 // parseFlags parses the command line (without the program name) into a
@@ -220,6 +161,140 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	return c, nil
 }
 
+// setCommand reads the command and its action from the positional
+// arguments, as the command table says.
+func (c *config) setCommand(pos []string) error {
+	if len(pos) == 0 {
+		return nil
+	}
+	c.Command, pos = pos[0], pos[1:]
+	if isGroup(c.Command) {
+		if len(pos) == 0 {
+			if c.Help {
+				c.Topic = c.Command
+				return nil
+			}
+			return usagef("%s needs an action: %s", c.Command, strings.Join(actions(c.Command), ", "))
+		}
+		c.Action, pos = pos[0], pos[1:]
+		if !contains(actions(c.Command), c.Action) {
+			return usagef("unknown %s action %q (want %s)", c.Command, c.Action, strings.Join(actions(c.Command), ", "))
+		}
+	}
+	cmd, ok := lookupCommand(c.name())
+	if !ok || cmd.name == "" { // "" is the dashboard's row, not a name to type
+		return usagef("unknown command %q", c.Command)
+	}
+	c.Topic = c.name()
+	if cmd.operands != nil {
+		var err error
+		if pos, err = cmd.operands(c, pos); err != nil {
+			return err
+		}
+	}
+	if len(pos) > 0 {
+		return usagef("%s: unexpected argument %q", c.name(), pos[0])
+	}
+	return nil
+}
+
+// name is the command with its action, e.g. "inventory set".
+func (c config) name() string {
+	if c.Action != "" {
+		return c.Command + " " + c.Action
+	}
+	return c.Command
+}
+
+// setCommandFlags makes the checks every command shares, from its row of
+// the command table: the command flags it takes and needs, its sales, the
+// ids and the shared numbers; then the row's own check.
+func (c *config) setCommandFlags(fs *pflag.FlagSet, r rawFlags) error {
+	cmd, _ := lookupCommand(c.name()) // "" is the dashboard's row
+	label := "the dashboard"
+	if c.Command != "" {
+		label = "'" + c.name() + "'"
+	}
+	for _, f := range commandFlags(fs) {
+		if fs.Changed(f) && !contains(cmd.flags, f) {
+			return usagef("--%s: not used by %s", f, label)
+		}
+	}
+	for _, f := range cmd.need {
+		if !fs.Changed(f) {
+			return usagef("%s: missing --%s", c.name(), f)
+		}
+	}
+	if c.Demo && c.Command != "" {
+		return usagef("--demo: runs the dashboard on a throwaway server; it does not go with %s", label)
+	}
+	if c.Record != "" && c.Command != "" {
+		return usagef("--record: records the dashboard's snapshots; it does not go with %s", label)
+	}
+	if cmd.sales == someSales && len(c.Sales) == 0 {
+		return usagef("%s: missing --sale", c.name())
+	}
+	if cmd.sales == oneSale && len(c.Sales) != 1 {
+		if len(c.Sales) == 0 {
+			return usagef("%s: missing --sale", c.name())
+		}
+		return usagef("--sale: %s takes exactly one sale (got %d)", label, len(c.Sales))
+	}
+	for _, s := range c.Sales {
+		if err := redisops.ValidateID("--sale", s); err != nil {
+			return usageFrom("", err)
+		}
+	}
+	if fs.Changed("user") {
+		if err := redisops.ValidateID("--user", c.User); err != nil {
+			return usageFrom("", err)
+		}
+	}
+	if err := c.setNumbers(fs, r); err != nil {
+		return usageFrom("", err)
+	}
+	if cmd.check != nil {
+		if err := cmd.check(c, fs, r); err != nil {
+			return usageFrom("", err)
+		}
+	}
+	return nil
+}
+
+// setNumbers parses the numbers several commands share: --qty, --ttl, --max
+// and --count (defaults 1, 300s, none, 10).
+func (c *config) setNumbers(fs *pflag.FlagSet, r rawFlags) error {
+	var err error
+	c.Qty, c.TTL, c.Count = 1, redisops.DefaultTTL, defaultCount
+	switch {
+	case fs.Changed("qty") && c.name() == "inventory set":
+		c.Qty, err = redisops.ParseIntIn("--qty", r.qty, 0, redisops.MaxStockSet)
+	case fs.Changed("qty"):
+		c.Qty, err = redisops.ParseQuantity("--qty", r.qty)
+	}
+	if err != nil {
+		return err
+	}
+	if fs.Changed("ttl") {
+		if c.TTL, err = redisops.ParseTTL("--ttl", r.ttl); err != nil {
+			return err
+		}
+	}
+	if fs.Changed("max") {
+		n, err := redisops.ParseMax("--max", r.max)
+		if err != nil {
+			return err
+		}
+		c.Max = &n
+	}
+	if fs.Changed("count") {
+		if c.Count, err = redisops.ParseCount("--count", r.count); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // passwordWarning is the warning for a password given on the command line
 // (--password, or in a --redis-url flag), "" when there is none: every local
 // user can read a command line in the process list (ps, /proc), while the
@@ -247,54 +322,6 @@ func urlHasPassword(raw string) bool {
 	}
 	pw, _ := u.User.Password()
 	return pw != "" || u.Query().Get("password") != ""
-}
-
-// setCommand reads the command and its action from the positional arguments.
-func (c *config) setCommand(pos []string) error {
-	if len(pos) == 0 {
-		return nil
-	}
-	c.Command, pos = pos[0], pos[1:]
-	switch {
-	case c.Command == "help":
-		c.Help = true
-		c.Topic = strings.Join(pos, " ")
-		return nil
-	case c.Command == "replay": // cmd_replay.go
-		if len(pos) != 1 && !c.Help {
-			return usagef("replay needs one FILE: a recording made with --record FILE")
-		}
-		if len(pos) == 1 {
-			c.File, pos = pos[0], nil
-		}
-	case c.Command == "inventory" || c.Command == "queue":
-		if len(pos) == 0 {
-			if c.Help {
-				c.Topic = c.Command
-				return nil
-			}
-			return usagef("%s needs an action: %s", c.Command, strings.Join(actions(c.Command), ", "))
-		}
-		c.Action, pos = pos[0], pos[1:]
-		if !contains(actions(c.Command), c.Action) {
-			return usagef("unknown %s action %q (want %s)", c.Command, c.Action, strings.Join(actions(c.Command), ", "))
-		}
-	case !isCommand(c.Command):
-		return usagef("unknown command %q", c.Command)
-	}
-	if len(pos) > 0 {
-		return usagef("%s: unexpected argument %q", c.name(), pos[0])
-	}
-	c.Topic = c.name()
-	return nil
-}
-
-// name is the command with its action, e.g. "inventory set".
-func (c config) name() string {
-	if c.Action != "" {
-		return c.Command + " " + c.Action
-	}
-	return c.Command
 }
 
 // setGlobals validates the global flags and applies the environment fallbacks.

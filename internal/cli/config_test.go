@@ -204,30 +204,6 @@ func TestParseFlagsHelp(t *testing.T) {
 	}
 }
 
-// TestHelpListsEveryCommandFlag: each command's help describes every
-// command flag it takes, under "Command flags:".
-func TestHelpListsEveryCommandFlag(t *testing.T) {
-	for _, s := range specs() {
-		var out bytes.Buffer
-		if err := printHelp(&out, s.name); err != nil {
-			t.Fatalf("help %s: %v", s.name, err)
-		}
-		help := out.String()
-		want := append([]string{}, s.flags...)
-		if s.sale || s.sales {
-			want = append(want, "sale")
-		}
-		if len(want) > 0 && !strings.Contains(help, "\nCommand flags:\n") {
-			t.Errorf("help %s has no \"Command flags:\" section:\n%s", s.name, help)
-		}
-		for _, f := range want {
-			if !strings.Contains(help, "\n  --"+f+" ") {
-				t.Errorf("help %s does not describe --%s:\n%s", s.name, f, help)
-			}
-		}
-	}
-}
-
 // badArgs are invalid command lines, each with the text its error must name.
 // They are shared with the end-to-end test that proves nothing is sent.
 func badArgs() []struct {

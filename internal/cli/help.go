@@ -4,113 +4,104 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // usageHint follows every usage error on stderr.
 const usageHint = "Run 'flashtop help' for usage."
 
-const globalHelp = `Global flags (environment fallback in brackets):
-  --redis-url URL         [REDIS_URL] redis://, rediss:// (TLS) or unix:// (default redis://localhost:6379/0)
-  --username NAME         ACL user (or in the URL)
-  --password PW           [REDIS_PASSWORD] password (or in the URL); never shown. On the command line
-                          every local user can read it (warned): prefer REDIS_PASSWORD or
-  --password-file FILE    the password, read from FILE (one line; a file or a pipe such as <(pass show redis))
-  --cluster               Redis Cluster (key templates must make the sale the hash tag: {{sale}})
-  --sentinel-master NAME  connect through Sentinel to this master
-  --tls-ca FILE, --tls-cert FILE, --tls-key FILE, --tls-insecure (no certificate check: warned)
-  --sale ID               the dashboard and snapshot: pin this sale (repeatable); commands: the sale
-  --inventory-key T, --queue-key T, --reservation-key T, --session-key T
-                          key templates (defaults inventory:{sale}, queue:{sale},
-                          reservation:{user}:{sale}, session:{user})
-  --max-queue N           [REDIS_MAX_QUEUE_LENGTH] queue cap used by join (default 10000)
-  --interval D            dashboard refresh, 250ms to 1m (default 1s)
-  --scan-budget D         server time per second (per node) the dashboard may spend discovering keys (default 10ms)
-  --timeout D             per Redis call, 100ms to 1m (default 2s)
-  --read-only             never write; --allow-writes arms writes against a non-loopback host
-  --json                  print one JSON object
-  --record FILE, --debug FILE, --demo, --seed N   (the dashboard)
-`
-
 const exitHelp = `Exit codes: 0 done · 1 refused by a business rule · 2 bad usage or input (nothing sent) ·
 3 Redis unreachable, authentication or permission denied, or a server error.
 `
 
-// printHelp writes the usage of a topic ("" for everything) to w. It returns
-// an error for an unknown topic.
+// writeNote is the line help adds under a write command.
+const writeNote = "a write: armed against loopback servers, elsewhere only with --allow-writes"
+
+// runHelp prints the help of cfg.Topic: exit 0, or 2 for an unknown topic.
+func runHelp(cfg config, p printer) int {
+	if err := printHelp(p.stdout, cfg.Topic); err != nil {
+		code := p.fail(cfg, err)
+		fmt.Fprintln(p.stderr, usageHint)
+		return code
+	}
+	return exitOK
+}
+
+// printHelp writes the usage of a topic ("" for everything, "queue" for
+// every queue action) to w, generated from the command table and the usage
+// text of the flags. It returns an error for an unknown topic.
 func printHelp(w io.Writer, topic string) error {
+	fs := newFlagSet(&config{}, &rawFlags{})
 	if topic == "" {
 		fmt.Fprintln(w, "flashtop: a terminal dashboard and command line for the Redis of a flash sale.")
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Usage:")
-		line := func(usage, about string) { fmt.Fprintf(w, "  flashtop %s\n      %s\n", usage, about) }
-		line("[flags]", "the dashboard")
-		line("--demo [flags]", "the dashboard on a throwaway Redis with simulated buyers")
-		for _, s := range specs() {
-			line(s.usage, s.about)
+		for _, c := range commands() {
+			writeUsage(w, fs, c, false)
 		}
-		line("help [command]", "this help, or a command's")
 		fmt.Fprintln(w)
-		fmt.Fprint(w, globalHelp, "\n", exitHelp)
+		fmt.Fprint(w, globalFlagHelp(fs), "\n", exitHelp)
 		return nil
 	}
-	var found []spec
-	for _, s := range specs() {
-		if s.name == topic || strings.HasPrefix(s.name, topic+" ") {
-			found = append(found, s)
+	var found []command
+	for _, c := range commands() {
+		if c.name != "" && (c.name == topic || strings.HasPrefix(c.name, topic+" ")) {
+			found = append(found, c)
 		}
 	}
 	if len(found) == 0 {
 		return usagef("help: unknown command %q", topic)
 	}
 	fmt.Fprintln(w, "Usage:")
-	for _, s := range found {
-		fmt.Fprintf(w, "  flashtop %s\n      %s\n", s.usage, s.about)
-		if s.write {
-			fmt.Fprintln(w, "      a write: armed against loopback servers, elsewhere only with --allow-writes")
-		}
+	for _, c := range found {
+		writeUsage(w, fs, c, true)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprint(w, commandFlagHelp(found), globalHelp, "\n", exitHelp)
+	fmt.Fprint(w, commandFlagHelp(fs, found), globalFlagHelp(fs), "\n", exitHelp)
 	return nil
 }
 
-// commandFlagHelp describes the command flags the given commands take.
-func commandFlagHelp(found []spec) string {
-	about := map[string]string{
-		"user":     "  --user ID               the user (no ':', '{', '}'; at most 512 bytes)\n",
-		"qty":      "  --qty N                 units: 1 to 1000000 (inventory set: 0 to 1000000000)\n",
-		"ttl":      "  --ttl D                 hold time: 300, 300s, 5m, 2h or 1d; 1s to 30d (default 300s)\n",
-		"max":      "  --max N                 refuse when the stock would pass N (0 to 1000000000)\n",
-		"count":    "  --count N               how many users to admit: 1 to 10000 (default 10)\n",
-		"rate":     "  --rate N                simulate: buyer arrivals per second per sale, 0.1 to 1000, like 5 or 5/s (default 5)\n",
-		"duration": "  --duration D            simulate: stop after D, 1s to 24h (default: until interrupted)\n",
-		"stock":    "  --stock N               bench: the stock set before the run, 0 to 1000000000\n",
-		"buyers":   "  --buyers N              bench: concurrent buyers (connections), 1 to 10000 (default 50)\n",
-		"attempts": "  --attempts N            bench: reserve attempts in total, each by a user of its own\n",
-		"force":    "  --force                 bench: run on a sale that has a stock or queue key (resets its stock)\n",
-		"watch":    "  --watch D               audit: poll every --interval for D (1s to 24h) and report the holds that expire\n",
-		"hold-limit": "  --hold-limit N          snapshot: list only the N holds soonest to expire (0, the default: every hold);\n" +
-			"                          the counts still cover every hold, and the output says how many were left out\n",
-		"include-unverified": "  --include-unverified    reclaim: also give back the leaks not seen to expire (they may have been\n" +
-			"                          released and sold: an oversell); asks y/N on a terminal\n",
-		"yes": "  --yes                   reclaim --include-unverified: confirm without asking (needed when stdin is\n" +
-			"                          not a terminal)\n",
+// writeUsage writes the synopsis lines of a command, each with its one-line
+// about; notes adds whether it writes.
+func writeUsage(w io.Writer, fs *pflag.FlagSet, c command, notes bool) {
+	line := func(synopsis, about string) { fmt.Fprintf(w, "  flashtop %s\n      %s\n", synopsis, about) }
+	line(strings.TrimSpace(c.name+" "+c.args), c.about)
+	for _, m := range c.modes {
+		line(strings.TrimSpace("--"+m+" "+c.args), fs.Lookup(m).Usage)
 	}
+	if notes && c.write {
+		fmt.Fprintln(w, "      "+writeNote)
+	}
+}
+
+// globalFlagHelp describes every flag that no command claims.
+func globalFlagHelp(fs *pflag.FlagSet) string {
+	cmdFlags := commandFlags(fs)
 	var b strings.Builder
-	for _, s := range found {
-		if s.sale {
-			b.WriteString("  --sale ID               the sale (exactly one)\n")
-			break
+	b.WriteString("Global flags (environment fallback in brackets):\n")
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !contains(cmdFlags, f.Name) {
+			b.WriteString(flagHelp(f))
 		}
-		if s.sales {
-			b.WriteString("  --sale ID               a sale (repeatable: one or more)\n")
+	})
+	return b.String()
+}
+
+// commandFlagHelp describes the command flags the given commands take:
+// --sale when they act on sales, then the flags of their rows.
+func commandFlagHelp(fs *pflag.FlagSet, found []command) string {
+	var b strings.Builder
+	for _, c := range found {
+		if about := c.sales.help(); about != "" {
+			b.WriteString(flagLine("--sale "+annotation(fs.Lookup("sale"), annValue), about))
 			break
 		}
 	}
-	for _, f := range commandFlags() {
-		for _, s := range found {
-			if contains(s.flags, f) {
-				b.WriteString(about[f])
+	for _, f := range commandFlags(fs) {
+		for _, c := range found {
+			if contains(c.flags, f) {
+				b.WriteString(flagHelp(fs.Lookup(f)))
 				break
 			}
 		}
@@ -119,4 +110,50 @@ func commandFlagHelp(found []spec) string {
 		return ""
 	}
 	return "Command flags:\n" + b.String() + "\n"
+}
+
+// help is what --sale means to a command of this rule ("" for the pins,
+// which the global --sale describes).
+func (r saleRule) help() string {
+	switch r {
+	case oneSale:
+		return "the sale (exactly one)"
+	case someSales:
+		return "a sale (repeatable: one or more)"
+	}
+	return ""
+}
+
+// flagHelp is the help of one flag: its name and value, then its
+// environment fallback, its pflag usage and its default.
+func flagHelp(f *pflag.Flag) string {
+	left := "--" + f.Name
+	if f.Shorthand != "" {
+		left = "-" + f.Shorthand + ", " + left
+	}
+	if v := annotation(f, annValue); v != "" {
+		left += " " + v
+	}
+	about := f.Usage
+	if env := annotation(f, annEnv); env != "" {
+		about = "[" + env + "] " + about
+	}
+	if f.Value.Type() == "string" && f.DefValue != "" {
+		about += " (default " + f.DefValue + ")"
+	}
+	return flagLine(left, about)
+}
+
+// flagLine lays out one flag: the name in a column of its own, the about
+// beside it; each line after the first of a multi-line about is indented
+// under the first.
+func flagLine(left, about string) string {
+	const indent = "                          " // 2 + 22 + 2: under the about
+	lines := strings.Split(about, "\n")
+	var b strings.Builder
+	fmt.Fprintf(&b, "  %-22s  %s\n", left, lines[0])
+	for _, l := range lines[1:] {
+		b.WriteString(indent + l + "\n")
+	}
+	return b.String()
 }
