@@ -4,10 +4,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops"
 )
 
 // Exit codes (DESIGN.md §5).
@@ -17,6 +21,35 @@ const (
 	exitUsage   = 2 // bad usage or input; nothing was sent
 	exitRedis   = 3 // Redis unreachable, authentication or ACL denied, or a server error
 )
+
+// errUsage is wrapped by every command-line error (exit code 2).
+var errUsage = errors.New("flashtop: bad usage")
+
+// usageError is a command-line error: Error() is the message shown after
+// "flashtop: " and it unwraps to errUsage and to the cause, if any.
+type usageError struct {
+	msg   string
+	cause error
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func (e *usageError) Unwrap() []error { return []error{errUsage, e.cause} }
+
+// usagef builds a usageError.
+func usagef(format string, a ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, a...)}
+}
+
+// usageFrom turns a redisops error into a usageError, dropping the
+// "redisops: ...: " sentinel prefix so the message starts with the flag.
+func usageFrom(prefix string, err error) error {
+	msg := err.Error()
+	for _, s := range []error{redisops.ErrInput, redisops.ErrConfig, redisops.ErrTemplate} {
+		msg = strings.TrimPrefix(msg, s.Error()+": ")
+	}
+	return &usageError{msg: prefix + msg, cause: err}
+}
 
 // QuietRedis stops go-redis's own log lines (dial failures on stderr):
 // flashtop reports every error itself, once, with the password redacted.

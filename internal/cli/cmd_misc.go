@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"time"
-
-	"github.com/spf13/pflag"
 
 	"flashtop/redisops"
 )
@@ -73,48 +70,4 @@ func runPing(ctx context.Context, cfg config, p printer) int {
 	}
 	fmt.Fprintf(p.stdout, "pong: %s answered in %.2f ms\n", client.URL(), ms)
 	return exitOK
-}
-
-// snapshotCommand is the row of snapshot.
-func snapshotCommand() command {
-	return command{name: "snapshot", args: "[--sale S]... [--hold-limit N] [--json]",
-		about: "print one complete snapshot (full discovery, every hold), then exit",
-		flags: []string{"hold-limit"}, check: (*config).setHoldLimit, run: noStdin(runSnapshot)}
-}
-
-// setHoldLimit parses snapshot's --hold-limit N (0: every hold).
-func (c *config) setHoldLimit(fs *pflag.FlagSet, r rawFlags) error {
-	if !fs.Changed("hold-limit") {
-		return nil
-	}
-	n, err := redisops.ParseIntIn("--hold-limit", r.holdLimit, 0, maxHoldLimit)
-	if err != nil {
-		return err
-	}
-	c.HoldLimit = int(n)
-	return nil
-}
-
-// runSnapshot takes one complete snapshot (after a PING that fails fast when
-// the server is unreachable) and prints it: every hold unless --hold-limit
-// cuts the list, which the output then says (text and "truncated" in JSON).
-// A snapshot that could not read part of what it reports (an ACL refusal:
-// its "unreadable" list) is still printed, and exits 3 with the reason on
-// stderr.
-func runSnapshot(ctx context.Context, cfg config, p printer) int {
-	client, err := connect(ctx, cfg, true)
-	if err != nil {
-		return p.fail(cfg, err)
-	}
-	defer client.Close()
-	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: cfg.HoldLimit})
-	if err != nil {
-		return p.fail(cfg, err)
-	}
-	if p.json {
-		p.emit(withEmptyLists(*snap))
-	} else {
-		writeSnapshot(p.stdout, snap, time.Now())
-	}
-	return p.blind("snapshot", snap.Unreadable)
 }
