@@ -5,27 +5,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
-	"github.com/redis/go-redis/v9"
-)
-
-// Exit codes (DESIGN.md §5).
-const (
-	exitOK      = 0 // done
-	exitRefused = 1 // refused by a business rule (a non-success status word)
-	exitUsage   = 2 // bad usage or input; nothing was sent
-	exitRedis   = 3 // Redis unreachable, authentication or ACL denied, or a server error
+	"flashtop/internal/cli"
 )
 
 func main() {
-	// go-redis logs dial failures to stderr; flashtop reports every error
-	// itself, once, with the password redacted.
-	redis.SetLogger(quietLogger{})
+	cli.QuietRedis()
 	// SIGHUP too: a closed terminal must still stop the demo's server and
 	// remove its directory (the deferred clean-ups run only on a return).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
@@ -34,71 +22,7 @@ func main() {
 	// see it; a second signal ends the program at once (the default action
 	// is restored after the first).
 	context.AfterFunc(ctx, stop)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
-
-// run is the whole program: it parses args (without the program name),
-// dispatches to the command and returns the exit code. getenv supplies
-// REDIS_URL, REDIS_PASSWORD and REDIS_MAX_QUEUE_LENGTH; stdin is read only
-// by a confirm on a terminal (reclaim --include-unverified).
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := parseFlags(args, getenv, stderr)
-	p := printer{stdout: stdout, stderr: stderr, json: cfg.JSON || jsonAsked(args)}
-	if err != nil {
-		code := p.fail(cfg, err)
-		fmt.Fprintln(stderr, usageHint)
-		return code
-	}
-	if cfg.Help {
-		if err := printHelp(stdout, cfg.Topic); err != nil {
-			code := p.fail(cfg, err)
-			fmt.Fprintln(stderr, usageHint)
-			return code
-		}
-		return exitOK
-	}
-	switch cfg.Command {
-	case "":
-		return runDashboard(ctx, cfg, stdout, stderr)
-	case "version":
-		return runVersion(p)
-	case "ping":
-		return runPing(ctx, cfg, p)
-	case "snapshot":
-		return runSnapshot(ctx, cfg, p)
-	case "simulate":
-		return runSimulate(ctx, cfg, p)
-	case "bench":
-		return runBench(ctx, cfg, p)
-	case "reclaim":
-		return runReclaim(ctx, cfg, p, stdin)
-	case "audit":
-		return runAudit(ctx, cfg, p)
-	case "replay":
-		return runReplay(ctx, cfg, p)
-	default:
-		return runOp(ctx, cfg, p)
-	}
-}
-
-// jsonAsked reports whether --json appears in args, so that an error found
-// before the flags were all parsed is still printed as JSON.
-func jsonAsked(args []string) bool {
-	for _, a := range args {
-		switch a {
-		case "--":
-			return false
-		case "--json", "--json=true", "--json=1":
-			return true
-		}
-	}
-	return false
-}
-
-// quietLogger drops go-redis's internal log lines.
-type quietLogger struct{}
-
-// Printf discards the line.
-func (quietLogger) Printf(context.Context, string, ...any) {}

@@ -32,8 +32,8 @@
 //     in a snapshot's sale rows. The dashboard and audit --watch run it each
 //     poll.
 //   - Backend (backend.go): the dashboard's backend with the watch around it
-//     (cmd_leakwatch.go builds it). Each snapshot is fed to the Watch and,
-//     with --record, appended to the recording; releases go through
+//     (internal/cli/cmd_leakwatch.go builds it). Each snapshot is fed to the
+//     Watch and, with --record, appended to the recording; releases go through
 //     Tracker.Own and Settle, so flashtop's own are never leaks; Reclaim goes
 //     to the Redis ledger (a Reclaimer) or is refused (ErrNoLedger); Wake
 //     passes the push feed's wake on. It wraps an Inner, whose method set is

@@ -20,7 +20,7 @@ import (
 // with another package's).
 
 // feedPoller is a poller on srv, built from o, with a tracker listening to
-// its hold index, as the dashboard's leak watch does (cmd_leakwatch.go).
+// its hold index, as the dashboard's leak watch does (internal/cli/cmd_leakwatch.go).
 func feedPoller(t *testing.T, srv *redistest.Server, o redisops.Options) (*redisops.Poller, *Tracker) {
 	t.Helper()
 	c := newClient(t, srv, o)

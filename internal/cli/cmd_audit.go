@@ -1,0 +1,325 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"flashtop/leakwatch"
+	"flashtop/redisops"
+	"flashtop/textsafe"
+)
+
+// Limits of audit --watch.
+const (
+	minWatch = time.Second
+	maxWatch = 24 * time.Hour
+)
+
+// Audit status words (text and JSON).
+const (
+	statusClean = "clean" // nothing found: exit 0
+	statusFound = "found" // leaks or anomalies: exit 1
+	// statusUnreadable: keys of a family audit checks could not be read
+	// (an ACL refusal): exit 3, never "clean" unseen; what could be read is
+	// still listed.
+	statusUnreadable = "unreadable"
+)
+
+// Status "stopped" (statusStopped, bench's word too): audit --watch lost
+// Redis (it died, stalled past --timeout, or refused) after at least one
+// poll: the leaks seen until then are reported, the anomalies were not
+// checked; exit 3.
+
+// auditJSON is the --json object of audit.
+type auditJSON struct {
+	OK        bool               `json:"ok"`
+	Status    string             `json:"status"`
+	WatchedMs int64              `json:"watched_ms"`
+	Ledger    string             `json:"ledger,omitempty"` // with --watch: "redis" (armed) or "memory"
+	Leaks     []auditLeak        `json:"leaks"`
+	Anomalies []redisops.Anomaly `json:"anomalies"`
+	// Feed is, with --watch, how the watch saw hold ends: the poller's push
+	// feed state at the end ("live": ends seen as they happened).
+	Feed *redisops.FeedStatus `json:"feed,omitempty"`
+	// Unreadable lists the key families (stock, queues, holds) audit could
+	// not read, and why; present only then (status "unreadable", exit 3).
+	Unreadable []redisops.Unreadable `json:"unreadable,omitempty"`
+	// Error is, with status "stopped", why the watch stopped early.
+	Error string `json:"error,omitempty"`
+}
+
+// auditLeak is one sale's leaks observed while watching; Unverified* are
+// the part whose end was not seen as it happened (they may have been
+// released: reclaim leaves them unless asked).
+type auditLeak struct {
+	Sale            redisops.ByteString `json:"sale"` // lossless (redisops/jsonbytes.go)
+	Holds           int64               `json:"holds"`
+	Units           int64               `json:"units"`
+	UnverifiedHolds int64               `json:"unverified_holds"`
+	UnverifiedUnits int64               `json:"unverified_units"`
+}
+
+// auditCommand is the row of audit.
+func auditCommand() command {
+	return command{name: "audit", args: "[--watch D] [--json]",
+		about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
+		flags: []string{"watch"}, check: (*config).setWatch, run: noStdin(runAudit)}
+}
+
+// setWatch parses audit's --watch D (1s to 24h).
+func (c *config) setWatch(fs *pflag.FlagSet, r rawFlags) error {
+	if !fs.Changed("watch") {
+		return nil
+	}
+	d, err := parseDuration("--watch", r.watch, minWatch, maxWatch)
+	if err != nil {
+		return err
+	}
+	c.Watch = d
+	return nil
+}
+
+// runAudit reports the anomalies of one complete snapshot or, with --watch
+// D, the leaks observed by polling every --interval for D and the anomalies
+// of the last poll. Exit 0 when clean, 1 when something was found, 3 when
+// Redis cannot be read, or keys of a family it checks could not be read
+// (status "unreadable": never "clean" unseen). While watching, leaks are recorded in the Redis
+// ledger when writes are armed (so that reclaim can give them back), in
+// memory otherwise.
+func runAudit(ctx context.Context, cfg config, p printer) int {
+	client, err := connect(ctx, cfg, false)
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	defer client.Close()
+	out := auditJSON{Leaks: []auditLeak{}, Anomalies: []redisops.Anomaly{}}
+	var snap *redisops.Snapshot
+	if cfg.Watch > 0 {
+		snap, out, err = auditWatch(ctx, cfg, client, out)
+	} else {
+		snap, err = auditSnapshot(ctx, cfg, client)
+	}
+	var stopped *watchStoppedError
+	if errors.As(err, &stopped) {
+		return auditStopped(cfg, p, out, stopped)
+	}
+	if err != nil {
+		return p.fail(cfg, err)
+	}
+	out.Anomalies = append(out.Anomalies, snap.Anomalies...)
+	for _, u := range snap.Unreadable {
+		if u.KeyFamily() {
+			out.Unreadable = append(out.Unreadable, u)
+		}
+	}
+	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && len(out.Unreadable) == 0
+	switch {
+	case len(out.Unreadable) > 0:
+		out.Status = statusUnreadable
+	case out.OK:
+		out.Status = statusClean
+	default:
+		out.Status = statusFound
+	}
+	if p.json {
+		p.emit(out)
+	} else {
+		printAudit(p, out)
+	}
+	switch {
+	case len(out.Unreadable) > 0:
+		return p.blind("audit", out.Unreadable)
+	case out.OK:
+		return exitOK
+	}
+	return exitRefused
+}
+
+// auditSnapshot reads one complete snapshot, every hold listed.
+func auditSnapshot(ctx context.Context, cfg config, c *redisops.Client) (*redisops.Snapshot, error) {
+	ctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
+	defer cancel()
+	return c.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: math.MaxInt32})
+}
+
+// auditWatch watches for cfg.Watch with the dashboard's poller (the same
+// push feed, hold index and classification), ticking every --interval, and
+// adds the leaks seen; the anomalies come from one complete snapshot at the
+// end. An interrupt ends the watch early with what was seen so far.
+func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJSON) (*redisops.Snapshot, auditJSON, error) {
+	w := leakwatch.Watch{Tracker: leakwatch.NewTracker(redisops.DefaultLeakSkew), Ledger: leakwatch.NewMemLedger(), Indexed: true}
+	out.Ledger = "memory"
+	if checkArmed(cfg) == nil {
+		w.Ledger, out.Ledger = c, "redis"
+	}
+	p := redisops.NewPoller(c, redisops.PollerOptions{ScanBudget: cfg.ScanBudget})
+	defer p.Close()
+	p.SetHoldObserver(w.Tracker)
+	start := time.Now()
+	end := start.Add(cfg.Watch)
+	perSale := map[string]auditLeak{}
+	var last *redisops.Snapshot
+	for {
+		tctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
+		snap, err := p.Snapshot(tctx, redisops.SnapshotOptions{Pins: cfg.Sales})
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil && last != nil {
+				break // interrupted: report what was seen
+			}
+			if last != nil { // Redis lost mid-watch: report what was seen
+				return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
+			}
+			return nil, out, err
+		}
+		last = snap
+		leaks, err := w.Feed(ctx, snap)
+		if err != nil {
+			return nil, out, err
+		}
+		addLeaks(perSale, leaks)
+		remaining := time.Until(end)
+		if remaining <= 0 || !sleepCtx(ctx, min(cfg.Interval, remaining)) {
+			break // done, or interrupted: report what was seen
+		}
+	}
+	if ctx.Err() == nil { // one more tick: the pushes of the watch's last moments are read, not dropped
+		tctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
+		if snap, err := p.Snapshot(tctx, redisops.SnapshotOptions{Pins: cfg.Sales}); err == nil {
+			last = snap
+			if leaks, err := w.Feed(ctx, snap); err == nil {
+				addLeaks(perSale, leaks)
+			}
+		}
+		cancel()
+	}
+	out = watchReport(out, perSale, start, last)
+	if ctx.Err() != nil {
+		return last, out, nil // interrupted: the last poll's anomalies
+	}
+	full, err := auditSnapshot(ctx, cfg, c)
+	if err != nil && ctx.Err() == nil {
+		return nil, out, &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
+	}
+	if err != nil {
+		return last, out, nil // interrupted during the final read
+	}
+	full.Unreadable = redisops.MergeUnreadable(full.Unreadable, last.Unreadable) // holds the watch could not read
+	return full, out, nil
+}
+
+// watchReport puts the leaks seen per sale and how long the watch ran into
+// out.
+func watchReport(out auditJSON, perSale map[string]auditLeak, start time.Time, last *redisops.Snapshot) auditJSON {
+	for _, s := range slices.Sorted(maps.Keys(perSale)) {
+		out.Leaks = append(out.Leaks, perSale[s])
+	}
+	out.WatchedMs = time.Since(start).Milliseconds()
+	out.Feed = last.Feed
+	return out
+}
+
+// watchStoppedError: audit --watch lost Redis after Watched of Of.
+type watchStoppedError struct {
+	Watched, Of time.Duration
+	Err         error
+}
+
+func (e *watchStoppedError) Error() string { return e.Err.Error() }
+func (e *watchStoppedError) Unwrap() error { return e.Err }
+
+// auditStopped reports a watch that lost Redis: the leaks seen until then
+// (text or JSON, status "stopped") and, on stderr, why it stopped and that
+// the anomalies were not checked. Exit 3.
+func auditStopped(cfg config, p printer, out auditJSON, e *watchStoppedError) int {
+	_, why := describe(cfg, e.Err)
+	msg := textsafe.String(redact(fmt.Sprintf("audit: stopped after %s of --watch %s: %s; the leaks seen until then are listed, anomalies were not checked",
+		e.Watched.Round(100*time.Millisecond), e.Of, why), cfg))
+	out.OK, out.Status, out.Error = false, statusStopped, msg
+	if p.json {
+		p.emit(out)
+	} else {
+		printAudit(p, out)
+	}
+	fmt.Fprintln(p.stderr, "flashtop: "+msg)
+	return exitRedis
+}
+
+// addLeaks adds leaks to their sales' totals.
+func addLeaks(perSale map[string]auditLeak, leaks []redisops.WatchedLeak) {
+	for _, l := range leaks {
+		a := perSale[l.Sale]
+		a.Sale, a.Holds, a.Units = redisops.ByteString(l.Sale), a.Holds+1, redisops.AddSaturating(a.Units, l.Quantity)
+		if l.Class != redisops.LeakVerified {
+			a.UnverifiedHolds, a.UnverifiedUnits = a.UnverifiedHolds+1, redisops.AddSaturating(a.UnverifiedUnits, l.Quantity)
+		}
+		perSale[l.Sale] = a
+	}
+}
+
+// feedWords says how the watch saw hold ends.
+func feedWords(f *redisops.FeedStatus) string {
+	switch {
+	case f == nil:
+		return "no watch"
+	case f.State == redisops.FeedLive:
+		return "push feed live: ends seen as they happened"
+	case f.Reason != "":
+		return "push feed " + f.State + ": " + textsafe.String(f.Reason)
+	}
+	return "push feed " + f.State
+}
+
+// sleepCtx waits d, or less when ctx ends (then it reports false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(max(d, 0))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// printAudit writes the audit as text: a verdict line, then one line per
+// leak and per anomaly (untrusted parts sanitized).
+func printAudit(p printer, a auditJSON) {
+	var holds, units int64
+	for _, l := range a.Leaks {
+		holds, units = holds+l.Holds, redisops.AddSaturating(units, l.Units)
+	}
+	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
+		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
+	switch {
+	case a.Status == statusStopped:
+		head = fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales seen before Redis was lost; anomalies not checked",
+			a.Status, holds, units, len(a.Leaks))
+	case len(a.Unreadable) > 0:
+		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
+			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
+	}
+	if a.Ledger != "" {
+		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
+	}
+	fmt.Fprintln(p.stdout, head)
+	for _, l := range a.Leaks {
+		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", textsafe.String(string(l.Sale)), l.Units, l.Holds)
+		if l.UnverifiedHolds > 0 {
+			line += fmt.Sprintf(", of which %d units in %d holds unverified (their end was not seen: they may have been released)",
+				l.UnverifiedUnits, l.UnverifiedHolds)
+		}
+		fmt.Fprintf(p.stdout, "%s (ledger %s)\n", line, textsafe.String(redisops.LedgerKey(string(l.Sale))))
+	}
+	for _, an := range a.Anomalies {
+		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", textsafe.String(an.Kind), textsafe.Cut(an.Key, 120),
+			textsafe.Cut(an.Detail, 200))
+	}
+}
