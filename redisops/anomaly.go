@@ -47,6 +47,14 @@ const (
 	// The detail says why and gives a redis-cli command line that reads the
 	// key byte for byte (redisops/oddid.go).
 	AnomalyOddID = "odd_id"
+	// AnomalyBackendScriptsMissing: one of the backend's scripts (its
+	// decrement, reserve or release, by SHA1: Options.BackendScripts) is not
+	// loaded on a node, though it was earlier, or though the backend's
+	// flash_sales:active set shows it running. The backend calls EVALSHA
+	// with no NOSCRIPT retry: its reserve and release answer HTTP 500 until
+	// it restarts or the script is loaded again with its exact bytes
+	// (redisops/backendscripts.go).
+	AnomalyBackendScriptsMissing = "backend_scripts_missing"
 )
 
 // Bounds of a plausible queue score (a join time in ms since the epoch).

@@ -49,6 +49,11 @@ type Options struct {
 	// PoolSize is the connections per node (go-redis's default when zero);
 	// bench sets it to its number of buyers.
 	PoolSize int
+	// BackendScripts are the backend's scripts whose presence every
+	// snapshot checks (SCRIPT EXISTS): DefaultBackendScripts when nil, no
+	// check when empty (--backend-scripts none; the demo, which has no
+	// backend).
+	BackendScripts []BackendScript
 }
 
 // Client is flashtop's handle on Redis. It is safe for concurrent use.
@@ -59,6 +64,7 @@ type Client struct {
 	timeout  time.Duration
 	url      string
 	hosts    []string
+	scripts  *scriptWatch // the backend's scripts, seen loaded per node
 }
 
 // New builds a client without touching the network (connections are made on
@@ -101,7 +107,11 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts}, nil
+	if o.BackendScripts == nil {
+		o.BackendScripts = DefaultBackendScripts
+	}
+	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts,
+		scripts: newScriptWatch(o.BackendScripts)}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key

@@ -94,6 +94,7 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		defer cancel()
 		pipe := node.Pipeline()
 		info := pipe.Info(rctx)
+		latency := pipe.Info(rctx, "latencystats")
 		logs := pipe.SlowLogGet(rctx, n)
 		start := time.Now()
 		if err := pipeErr(pipe.Exec(rctx)); err != nil {
@@ -101,7 +102,7 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		}
 		st := ServerStats{}
 		if text, err := info.Result(); err == nil {
-			st = ParseInfo(text).ServerStats()
+			st = ParseInfo(withLatency(text, latency)).ServerStats()
 		} else {
 			u.note(UnreadServer, fmt.Errorf("%s: %w", node.Options().Addr, err))
 		}

@@ -24,6 +24,7 @@ type nodePlan struct {
 	time    *redis.TimeCmd // the first node only
 	info    *redis.StringCmd
 	latency *redis.StringCmd // INFO latencystats (not a default section)
+	scripts *redis.BoolSliceCmd // SCRIPT EXISTS of the backend's scripts (nil: no check)
 	slowlog *redis.SlowLogCmd
 	rtt     time.Duration
 	done    time.Time // when the pipeline's replies arrived
@@ -59,6 +60,7 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 		}
 		np.info = np.pipe.Info(ctx)
 		np.latency = np.pipe.Info(ctx, "latencystats")
+		np.scripts = p.scripts.queue(ctx, np.pipe)
 		np.slowlog = np.pipe.SlowLogGet(ctx, o.SlowlogN)
 		pl.nodes = append(pl.nodes, np)
 	}
@@ -232,6 +234,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	pl.server(p, snap)
 	pl.unread.noteCmds(UnreadActive, pl.active)
 	snap.Truncated = p.active.update(pl.active, pl.activeN, p.schema.isSaleID)
+	pl.checkScripts(p, snap)
 	for _, ph := range append(pl.dirty, pl.visible...) {
 		h, an, out := applyHoldRead(p.idx, ph, 0)
 		switch {
@@ -293,6 +296,20 @@ func (pl *plan) server(p *Poller, snap *Snapshot) {
 	snap.Nodes = stats
 	snap.Server = totalStats(stats)
 	snap.Slowlog = append(snap.Slowlog, p.kept...)
+}
+
+// checkScripts adds the backend_scripts_missing anomalies of each node's
+// SCRIPT EXISTS, the backend being there when its active set (as read this
+// tick) is not empty.
+func (pl *plan) checkScripts(p *Poller, snap *Snapshot) {
+	running := len(p.active.ids()) > 0
+	for _, np := range pl.nodes {
+		an, blind := p.scripts.check(np.pn.addr, np.scripts, running, snap.TakenAt, len(pl.nodes))
+		snap.Anomalies = append(snap.Anomalies, an...)
+		if blind != nil {
+			pl.unread.note(UnreadScripts, pl.nodeErr(np, blind))
+		}
+	}
 }
 
 // nodeErr names the node of err when there are several (a cluster).

@@ -89,6 +89,9 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	if err := c.fanOutServer(ctx, snap, o.SlowlogN); err != nil { // a cluster: INFO and SLOWLOG of every master
 		return nil, err
 	}
+	if err := c.checkScripts(ctx, snap, len(active) > 0); err != nil { // the backend's scripts, on every master
+		return nil, err
+	}
 	return snap, nil
 }
 

@@ -136,7 +136,7 @@ func checkTTLs(t *testing.T, m messyKeyspace, holds []Hold) {
 }
 
 func TestSnapshotMessyKeyspace(t *testing.T) {
-	_, c := newTestServerClient(t, Options{MaxQueue: 3})
+	_, c := newTestServerClient(t, Options{MaxQueue: 3, BackendScripts: []BackendScript{}}) // the keyspace, not the scripts (backendscripts_test.go)
 	rdb := c.Redis().(*redis.Client)
 	m := writeMessyKeyspace(t, rdb)
 	snap, err := c.Snapshot(context.Background(), SnapshotOptions{Pins: []string{"p0", "s2"}, HeadWindow: 3})

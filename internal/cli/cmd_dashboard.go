@@ -119,8 +119,11 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 }
 
 // demoConfig points the config at the demo server: no credentials, TLS,
-// cluster or sentinel from the command line apply to it.
+// cluster or sentinel from the command line apply to it, and the backend's
+// scripts are not checked (the demo has no backend: its buyers run
+// flashtop's own scripts).
 func demoConfig(cfg config, url string) config {
+	cfg.BackendScripts = []redisops.BackendScript{}
 	cfg.RedisURL, cfg.Username, cfg.Password = url, "", ""
 	cfg.Cluster, cfg.SentinelMaster = false, ""
 	cfg.TLSCA, cfg.TLSCert, cfg.TLSKey, cfg.TLSInsecure = "", "", "", false

@@ -30,6 +30,7 @@ type config struct {
 	InventoryKey, QueueKey, ReservationKey, SessionKey string
 	Schema                                             redisops.Schema
 	MaxQueue                                           int64
+	BackendScripts                                     []redisops.BackendScript // nil: the default three
 	Interval, ScanBudget, Timeout                      time.Duration
 	ReadOnly, AllowWrites, JSON                        bool
 	Record, Debug                                      string
@@ -66,7 +67,7 @@ func (c config) options() redisops.Options {
 	return redisops.Options{URL: c.RedisURL, Username: c.Username, Password: c.Password,
 		Cluster: c.Cluster, SentinelMaster: c.SentinelMaster, TLSCA: c.TLSCA, TLSCert: c.TLSCert,
 		TLSKey: c.TLSKey, TLSInsecure: c.TLSInsecure, Timeout: c.Timeout, Schema: c.Schema,
-		MaxQueue: c.MaxQueue}
+		MaxQueue: c.MaxQueue, BackendScripts: c.BackendScripts}
 }
 
 // sale is the one sale of a command.

@@ -16,6 +16,7 @@ type rawFlags struct {
 	qty, ttl, max, count, rate, duration          string
 	stock, buyers, attempts                       string
 	watch, holdLimit                              string
+	backendScripts                                string
 }
 
 // Annotations of a flag that help shows beyond its pflag usage.
@@ -36,7 +37,7 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	fs.Usage = func() {}
 	fs.SortFlags = false
 	d := declarer{fs}
-	d.str(&c.RedisURL, "redis-url", "URL", redisops.DefaultURL, "redis://, rediss:// (TLS) or unix://").env(envURL)
+	d.str(&c.RedisURL, "redis-url", "URL", redisops.DefaultURL, "redis:// or valkey://, rediss:// or valkeys:// (TLS), unix://").env(envURL)
 	d.str(&c.Username, "username", "NAME", "", "ACL user (or in the URL)")
 	d.str(&c.Password, "password", "PW", "", "password (or in the URL); never shown. On the command line\n"+
 		"every local user can read it (warned): prefer REDIS_PASSWORD or --password-file").env(envPassword)
@@ -56,6 +57,9 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	d.str(&r.interval, "interval", "D", defaultInterval.String(), "dashboard refresh, 250ms to 1m")
 	d.str(&r.scanBudget, "scan-budget", "D", defaultScanBudget.String(), "server time per second (per node) the dashboard may spend discovering keys")
 	d.str(&r.timeout, "timeout", "D", redisops.DefaultTimeout.String(), "per Redis call, 100ms to 1m")
+	d.str(&r.backendScripts, "backend-scripts", "LIST", "",
+		"the backend's scripts each snapshot checks are loaded (SCRIPT EXISTS): name=sha1,... or\n"+
+			"none (default: its decrement, reserve and release, by their SHA1s)")
 	d.boolean(&c.ReadOnly, "read-only", "never write (wins over --allow-writes)")
 	d.boolean(&c.AllowWrites, "allow-writes", "arm writes against a non-loopback host")
 	d.boolean(&c.JSON, "json", "print one JSON object")

@@ -94,6 +94,11 @@ func (c *config) setGlobals(fs *pflag.FlagSet, r rawFlags, getenv func(string) s
 	if err != nil {
 		return usageFrom("", err)
 	}
+	if fs.Changed("backend-scripts") {
+		if c.BackendScripts, err = redisops.ParseBackendScripts(r.backendScripts); err != nil {
+			return usageFrom("", err)
+		}
+	}
 	if c.Interval, err = parseDuration("--interval", r.interval, minInterval, maxInterval); err != nil {
 		return err
 	}

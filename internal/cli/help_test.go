@@ -125,7 +125,7 @@ func TestCommandTable(t *testing.T) {
 func TestHelpFlagLayout(t *testing.T) {
 	all := helpOf(t, "")
 	for _, want := range []string{
-		"\n  --redis-url URL         [REDIS_URL] redis://, rediss:// (TLS) or unix:// (default redis://localhost:6379/0)\n",
+		"\n  --redis-url URL         [REDIS_URL] redis:// or valkey://, rediss:// or valkeys:// (TLS), unix:// (default redis://localhost:6379/0)\n",
 		"\n  --max-queue N           [REDIS_MAX_QUEUE_LENGTH] queue cap used by join (default 10000)\n",
 		"\n  --interval D            dashboard refresh, 250ms to 1m (default 1s)\n",
 		"\n  --sentinel-master NAME  connect through Sentinel to this master\n",

@@ -160,7 +160,7 @@ func keyDump(t *testing.T, rc *redis.Client) []string {
 
 // watcherACL is the read-only user of docs/cluster.md, word for word
 // (TestDocsKeepTheWatcherACL checks it).
-const watcherACL = "ACL SETUSER watcher on >pw ~* &* -@all +@read +info +ping +slowlog|get +slowlog|len +client|setname +hello +config|get +time +client|id +client|tracking +client|trackinginfo +subscribe"
+const watcherACL = "ACL SETUSER watcher on >pw ~* &* -@all +@read +info +ping +slowlog|get +slowlog|len +client|setname +hello +config|get +time +client|id +client|tracking +client|trackinginfo +subscribe +script|exists"
 
 func seedSale(t *testing.T, rc *redis.Client) {
 	t.Helper()

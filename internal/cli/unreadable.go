@@ -15,10 +15,21 @@ import (
 // exit code: 0 when it read everything, else 3 (its output, already
 // printed, says what it could read).
 func (p printer) blind(command string, u []redisops.Unreadable) int {
-	if len(u) == 0 {
+	var blind, scripts []redisops.Unreadable
+	for _, e := range u {
+		if e.What == redisops.UnreadScripts { // an extra check, not what the command reports: a warning
+			scripts = append(scripts, e)
+		} else {
+			blind = append(blind, e)
+		}
+	}
+	if len(scripts) > 0 {
+		fmt.Fprintf(p.stderr, "flashtop: warning: cannot check that the backend's scripts are loaded: %s\n", unreadText(scripts))
+	}
+	if len(blind) == 0 {
 		return exitOK
 	}
-	fmt.Fprintf(p.stderr, "flashtop: %s incomplete: cannot read %s\n", command, unreadText(u))
+	fmt.Fprintf(p.stderr, "flashtop: %s incomplete: cannot read %s\n", command, unreadText(blind))
 	return exitRedis
 }
 
