@@ -23,7 +23,7 @@ type nodePlan struct {
 	pipe    redis.Pipeliner
 	time    *redis.TimeCmd // the first node only
 	info    *redis.StringCmd
-	latency *redis.StringCmd // INFO latencystats (not a default section)
+	latency *redis.StringCmd    // INFO latencystats (not a default section)
 	scripts *redis.BoolSliceCmd // SCRIPT EXISTS of the backend's scripts (nil: no check)
 	slowlog *redis.SlowLogCmd
 	rtt     time.Duration
