@@ -75,7 +75,7 @@ func (m Model) serverSegments() []segment {
 		return segs
 	}
 	s := m.snap.Server
-	mem := textsafe.Cut(s.UsedMemoryHuman, 12) + "/"
+	mem := panels.FormatBytes(s.UsedMemory) + "/" // as the server panel writes it, and the max
 	if s.Maxmemory > 0 {
 		mem += panels.FormatBytes(s.Maxmemory)
 	} else {

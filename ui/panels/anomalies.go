@@ -126,7 +126,7 @@ func (m Anomalies) View() string {
 		a := list[i]
 		return []cell{
 			anomColKind:   {text: a.Kind, raw: true, tone: toneBad},
-			anomColKey:    {text: a.Key, raw: true},
+			anomColKey:    {text: a.Key, raw: true, id: true},
 			anomColDetail: {text: a.Detail, raw: true, tone: toneDim},
 		}
 	})

@@ -89,9 +89,9 @@ func (m *Sales) cells(t table, r saleRow) []cell {
 	c := make([]cell, salesColTrend+1)
 	if r.s.ID == m.data.Sale {
 		c[salesColMarker] = cell{text: saleMarker, tone: toneMarked}
-		c[salesColID] = cell{text: r.s.ID, raw: true, tone: toneMarked}
+		c[salesColID] = cell{text: r.s.ID, raw: true, id: true, tone: toneMarked}
 	} else {
-		c[salesColID] = cell{text: r.s.ID, raw: true}
+		c[salesColID] = cell{text: r.s.ID, raw: true, id: true}
 	}
 	c[salesColStock] = stockCell(r.s.Inventory)
 	c[salesColDelta] = cell{text: dash, tone: toneDim}
