@@ -31,7 +31,9 @@ func TestHeaderCountsAreExact(t *testing.T) {
 // longURL is the fake backend behind a long host name.
 type longURL struct{ *fakeBackend }
 
-func (longURL) URL() string { return "redis://flash-sale-redis-primary.prod.internal.example.com:6379/0" }
+func (longURL) URL() string {
+	return "redis://flash-sale-redis-primary.prod.internal.example.com:6379/0"
+}
 
 // A header line too wide gives way by its long values (the URL, the demo's
 // buyers): moved to the second line when they fit there, else cut (the URL
