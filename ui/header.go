@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/textsafe"
 	"flashtop/ui/panels"
@@ -15,6 +17,14 @@ import (
 type segment struct {
 	key, value string
 	style      *lipgloss.Style // nil: key/value styles
+	// give > 0 marks a long value (the URL, the demo's buyers) that gives
+	// way on a line too wide, highest give first: moved whole to the second
+	// line when it fits there, else cut (mid: in its middle), else dropped,
+	// so the short items after it (the refresh interval, the anomaly
+	// count) are never cut.
+	give int
+	mid  bool
+	gone bool // dropped: no room left for it
 }
 
 // headerSegments lists the header items in two groups, most important
@@ -34,10 +44,10 @@ func (m Model) headerSegments() (app, server []segment) {
 		app = append(app, segment{value: "DEMO", style: &m.st.Demo})
 	}
 	if m.cfg.Sim != nil { // the demo's server is throwaway: its buyers matter more than its URL
-		app = append(app, segment{key: "buyers", value: m.cfg.Sim.Summary()})
+		app = append(app, segment{key: "buyers", value: m.cfg.Sim.Summary(), give: 1})
 	}
-	if m.cfg.Backend != nil {
-		app = append(app, segment{value: textsafe.Cut(m.cfg.Backend.URL(), maxURLWidth)})
+	if m.cfg.Backend != nil { // host and port/db both matter: cut in the middle
+		app = append(app, segment{value: cutMiddle(textsafe.String(m.cfg.Backend.URL()), maxURLWidth), give: 2, mid: true})
 	}
 	if m.poll.paused {
 		app = append(app, segment{value: "PAUSED", style: &m.st.Paused})
@@ -75,7 +85,7 @@ func (m Model) serverSegments() []segment {
 		return segs
 	}
 	s := m.snap.Server
-	mem := textsafe.Cut(s.UsedMemoryHuman, 12) + "/"
+	mem := panels.FormatBytes(s.UsedMemory) + "/" // as the server panel writes it, and the max
 	if s.Maxmemory > 0 {
 		mem += panels.FormatBytes(s.Maxmemory)
 	} else {
@@ -91,20 +101,26 @@ func (m Model) serverSegments() []segment {
 }
 
 // headerLines draws the header: the dashboard's state on the first line and
-// the server's on the second, or both on one line when there is one.
-// Whatever does not fit is cut.
+// the server's on the second, or both on one line when there is one. A
+// line too wide gives way by its long values first (segment.give); what
+// still does not fit is cut.
 func (m Model) headerLines() []string {
 	app, server := m.headerSegments()
 	groups := [][]segment{app, server}
 	if m.lay.header == 1 {
 		groups = [][]segment{append(app, server...)}
+	} else {
+		groups[0], groups[1] = moveOver(app, server, m.width)
 	}
 	lines := make([]string, 0, len(groups))
-	gap := m.st.Header.Render("  ")
+	gap := m.st.Header.Render(segmentGap)
 	for _, g := range groups {
-		parts := make([]string, len(g))
-		for i, sg := range g {
-			parts[i] = m.renderSegment(sg)
+		g = giveWay(g, m.width)
+		parts := make([]string, 0, len(g))
+		for _, sg := range g {
+			if !sg.gone {
+				parts = append(parts, m.renderSegment(sg))
+			}
 		}
 		line := cutLine(m.st.Header.Render(" ")+strings.Join(parts, gap), m.width)
 		if pad := m.width - lipgloss.Width(line); pad > 0 {
@@ -113,6 +129,95 @@ func (m Model) headerLines() []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// segmentGap separates two header items; a line starts with one space.
+const segmentGap = "  "
+
+// minGiveWidth is the narrowest a giving value is cut to before it is dropped.
+const minGiveWidth = 12
+
+// lineWidth is the width of a header line of g.
+func lineWidth(g []segment) int {
+	w, n := 1, 0
+	for _, sg := range g {
+		if !sg.gone {
+			w += segmentWidth(sg)
+			n++
+		}
+	}
+	return w + len(segmentGap)*max(n-1, 0)
+}
+
+// segmentWidth is the width of one item: its key, a space, its value.
+func segmentWidth(sg segment) int {
+	w := ansi.StringWidth(sg.value)
+	if sg.key != "" {
+		w += ansi.StringWidth(sg.key) + 1
+	}
+	return w
+}
+
+// givers are the indexes of g's giving items, highest give first.
+func givers(g []segment) []int {
+	var out []int
+	for i, sg := range g {
+		if sg.give > 0 {
+			out = append(out, i)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b int) int { return g[b].give - g[a].give })
+	return out
+}
+
+// moveOver moves the first line's giving items, highest give first, to the
+// end of the second line while the first is wider than w and the item fits
+// whole on the second.
+func moveOver(first, second []segment, w int) ([]segment, []segment) {
+	first, second = slices.Clone(first), slices.Clone(second)
+	for _, i := range givers(first) {
+		if lineWidth(first) <= w {
+			break
+		}
+		if lineWidth(second)+len(segmentGap)+segmentWidth(first[i]) <= w {
+			second = append(second, first[i])
+			first[i].gone = true
+		}
+	}
+	return first, second
+}
+
+// giveWay fits g in w cells by its giving items, highest give first: cut
+// to what the line lacks (no narrower than minGiveWidth), else dropped.
+func giveWay(g []segment, w int) []segment {
+	g = slices.Clone(g)
+	for _, i := range givers(g) {
+		excess := lineWidth(g) - w
+		if excess <= 0 || g[i].gone {
+			continue
+		}
+		vw := ansi.StringWidth(g[i].value)
+		if vw-excess < minGiveWidth {
+			g[i].gone = true
+			continue
+		}
+		if g[i].mid {
+			g[i].value = cutMiddle(g[i].value, vw-excess)
+		} else {
+			g[i].value = ansi.Truncate(g[i].value, vw-excess, textsafe.Ellipsis)
+		}
+	}
+	return g
+}
+
+// cutMiddle cuts plain s to w cells, its middle replaced by an ellipsis.
+func cutMiddle(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n <= w || w < 3 {
+		return s
+	}
+	head := w / 2
+	return ansi.Truncate(s, head, "") + textsafe.Ellipsis + ansi.TruncateLeft(s, n-(w-1-head), "")
 }
 
 func (m Model) renderSegment(sg segment) string {

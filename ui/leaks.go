@@ -18,15 +18,16 @@ import (
 // leakStatus is the command log's status word of a leak.
 const leakStatus = "leaked"
 
-// logLeaks adds the leaks a snapshot reveals, one line per sale (and its
-// leak watch or recording errors), to the command log. A leak already logged (a replay
-// stepping back over it) is not logged again.
+// logLeaks adds the leaks a snapshot reveals to the command log, one line
+// per sale that grows over consecutive ticks (ui/leaklog.go), and its leak
+// watch or recording errors. A leak already logged (a replay stepping back
+// over it) is not logged again.
 func (m *Model) logLeaks(s *redisops.Snapshot) {
 	if s == nil {
 		return
 	}
-	for _, e := range leakEntries(s.Leaks) { // one line per sale (ui/leaklog.go)
-		m.appendLogOnce(e)
+	for _, g := range leakGroups(m.leaks.fresh(s.Leaks)) {
+		m.logLeakGroup(g)
 	}
 	for _, e := range []string{s.LeakErr, s.RecordErr} {
 		if e != "" {

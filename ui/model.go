@@ -56,6 +56,7 @@ type Model struct {
 	sale    string
 	filters filters // one per panel (ui/filter.go)
 	log     []panels.LogEntry
+	leaks   leakLog // the log's growing leak lines (ui/leaklog.go)
 
 	poll   pollState
 	status status

@@ -5,8 +5,10 @@ import (
 	"strconv"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/theme"
 )
 
@@ -88,6 +90,36 @@ func (m *Anomalies) SetData(d Data) {
 	m.list.clamp(m.count(), m.page())
 }
 
+// kindForms are the title's count per kind of the rows, most first, in
+// forms from the longest: " · odd_id 300 · hold_without_ttl 2", " · odd_id
+// 300 · 1 more kind", "".
+func (m Anomalies) kindForms() []string {
+	n := map[string]int{}
+	var kinds []string
+	for _, a := range m.rows {
+		if n[a.Kind] == 0 {
+			kinds = append(kinds, a.Kind)
+		}
+		n[a.Kind]++
+	}
+	slices.SortStableFunc(kinds, func(a, b string) int { return n[b] - n[a] })
+	all, top := "", ""
+	for i, k := range kinds {
+		part := titleSep + textsafe.String(k) + " " + fmtCount(int64(n[k]))
+		all += part
+		if i == 0 {
+			top = part
+		}
+	}
+	forms := []string{all}
+	if more := len(kinds) - 1; more > 0 {
+		if f := top + titleSep + strconv.Itoa(more) + " more " + noun(int64(more), "kind"); ansi.StringWidth(f) < ansi.StringWidth(all) {
+			forms = append(forms, f)
+		}
+	}
+	return append(forms, "")
+}
+
 // count is the number of anomalies shown (those the filter lets through).
 func (m Anomalies) count() int { return len(m.rows) }
 
@@ -115,6 +147,9 @@ func (m Anomalies) View() string {
 	if m.count() == 0 {
 		return m.box(title, suffix, m.message(noRowMatch))
 	}
+	if m.count() > m.page() { // not every row in view: the title says what they are
+		suffix = m.st.Dim.Render(fitTitle(m.frame, title, suffix, m.kindForms()...)) + suffix
+	}
 	iw, _ := m.inner()
 	t := newTable(anomalyColumns(), iw, m.focused)
 	cursor := -1
@@ -126,7 +161,7 @@ func (m Anomalies) View() string {
 		a := list[i]
 		return []cell{
 			anomColKind:   {text: a.Kind, raw: true, tone: toneBad},
-			anomColKey:    {text: a.Key, raw: true},
+			anomColKey:    {text: a.Key, raw: true, id: true},
 			anomColDetail: {text: a.Detail, raw: true, tone: toneDim},
 		}
 	})

@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestAnomaliesPanelListsEveryKind(t *testing.T) {
 	checkBounds(t, "anomalies", v, 120, 10)
 	for _, want := range []string{"Anomalies (6)", "KIND", "KEY", "DETAIL", "hold_bad_quantity", "hold_without_ttl",
 		"queue_bad_score", "queue_over_cap", "stock_invalid", "wrong_type", `reservation:u\x1b[2J:sale-b`,
-		`inventory:\xff\xfe`, "stock key is a list"} {
+		`inventory:\xff\x`, "xxxxxxxxxx", "stock key is a list"} { // a long key loses its middle
 		if !strings.Contains(v, want) {
 			t.Errorf("anomalies view lacks %q:\n%s", want, v)
 		}
@@ -84,5 +85,35 @@ func TestAnomaliesPanelScrollsWhenFocused(t *testing.T) {
 	m, _ = m.Update(down)
 	if m.list.cursor != 5 {
 		t.Fatalf("the cursor stops at the last anomaly, got %d", m.list.cursor)
+	}
+}
+
+// When not every anomaly is in view, the title counts them per kind, most
+// first, shortening to the top kind, then to nothing.
+func TestAnomaliesTitleCountsKinds(t *testing.T) {
+	s := fixture(t0)
+	s.Anomalies = nil
+	for i := range 10 {
+		s.Anomalies = append(s.Anomalies, redisops.Anomaly{Kind: redisops.AnomalyOddID, Key: fmt.Sprintf("reservation:u%d:\x1b", i), Detail: "odd"})
+	}
+	s.Anomalies = append(s.Anomalies, redisops.Anomaly{Kind: redisops.AnomalyWrongType, Key: "inventory:z", Detail: "a list"},
+		redisops.Anomaly{Kind: redisops.AnomalyWrongType, Key: "inventory:y", Detail: "a set"})
+	for w, want := range map[int]string{
+		80: "Anomalies (12) · odd_id 10 · wrong_type 2 ─",
+		46: "Anomalies (12) · odd_id 10 · 1 more kind ─",
+		30: "Anomalies (12) ─",
+	} {
+		m := NewAnomalies(asciiStyles())
+		m.SetSize(w, 6)
+		m.SetData(Data{Snap: s, Now: t0})
+		if title := strings.SplitN(m.View(), "\n", 2)[0]; !strings.Contains(title, want) {
+			t.Errorf("%d wide: title %s, want %q", w, title, want)
+		}
+	}
+	m := NewAnomalies(asciiStyles())
+	m.SetSize(80, 20) // every row in view: no breakdown
+	m.SetData(Data{Snap: s, Now: t0})
+	if title := strings.SplitN(m.View(), "\n", 2)[0]; strings.Contains(title, "odd_id") {
+		t.Errorf("all in view, title %s", title)
 	}
 }

@@ -196,9 +196,29 @@ func (m *CmdLog) cells(e LogEntry, w int) []cell {
 	case e.OK:
 		tone = toneGood
 	}
+	if !strings.Contains(text, flagMark) { // a leak line: its figures before its details
+		text = dropDetails(text, w)
+	}
 	c[cmdColCommand] = cell{text: fitTokens(text, w)}
 	c[cmdColStatus] = cell{text: statusText(e), tone: tone}
 	return c
+}
+
+// detailSep starts a detail of a line without flags (a leak line's key or
+// span: "s1: 3 holds expired, 7 units lost · in the last 12s").
+const detailSep = " · "
+
+// dropDetails drops the details of a line without flags from its end while
+// it is wider than w, marking the cut with an ellipsis, so a narrow log cuts
+// "in the last 12s" before the sale id or a count.
+func dropDetails(s string, w int) string {
+	parts := strings.Split(s, detailSep)
+	n := len(parts)
+	for n > 1 && ansi.StringWidth(s) > w {
+		n--
+		s = strings.Join(parts[:n], detailSep) + textsafe.Ellipsis
+	}
+	return s
 }
 
 // fitTokens fits a sanitized command line in w cells without dropping an

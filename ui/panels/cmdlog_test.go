@@ -87,3 +87,21 @@ func TestCollapsedPanelIsItsTitleLine(t *testing.T) {
 		t.Errorf("a table one line high shows its title only: %q", v)
 	}
 }
+
+// A narrow log drops a leak line's details (its span, its key) before it
+// cuts the sale id or a count; a UUID sale is then cut in its middle.
+func TestCmdLogLeakLineKeepsFigures(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		w    int
+		want string
+	}{
+		{"sneaker-drop-2025: 115 holds expired, 277 units lost · in the last 37s", 62, "sneaker-drop-2025: 115 holds expired, 277 units lost…"},
+		{"s1: 1 hold expired, 1 unit lost · reservation:u1:s1 · in the last 3s", 52, "s1: 1 hold expired, 1 unit lost · reservation:u1:s1…"},
+		{uuidA + ": 47 holds expired, 116 units lost · in the last 35s", 62, "3f2a8c1e-5b7d-…7d9e01b4a6f3: 47 holds expired, 116 units lost…"},
+	} {
+		if got := fitTokens(dropDetails(c.line, c.w), c.w); got != c.want {
+			t.Errorf("%d cells: %q, want %q", c.w, got, c.want)
+		}
+	}
+}

@@ -188,11 +188,13 @@ func TestHoldsTitleTrueTotals(t *testing.T) {
 			t.Errorf("%d read, height %d, filter %q: title\n%s\nwant %q", c.read, c.h, c.filter, got, c.want)
 		}
 	}
-	// Narrower: the "showing" part shortens, the totals stay.
+	// Narrower: the "showing" part shortens, then goes; the totals stay.
 	for w, want := range map[int]string{
 		70: "Holds · sale-b · 952 holds, 1,431 units · showing the 40 soonest ─",
-		68: "Holds · sale-b · 952 holds, 1,431 units · 40 soonest shown ─",
-		56: "Holds · sale-b · 952 holds, 1,431 units · 40 shown ─",
+		68: "Holds · sale-b · 952 holds, 1,431 units · 40 soonest listed ─",
+		57: "Holds · sale-b · 952 holds, 1,431 units · 40 listed ─",
+		50: "Holds · sale-b · 952 holds, 1,431 units ─", // the totals are never cut for it
+		40: "Holds · 952 holds, 1,431 units ─",          // nor for the sale (marked in the sales table)
 	} {
 		m := NewHolds(asciiStyles())
 		m.SetSize(w, 10)

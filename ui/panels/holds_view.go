@@ -79,7 +79,8 @@ func (m Holds) total() holdTotals {
 
 // summary is the title's count, in forms from the longest to the shortest:
 // the true totals, then what the list shows of them — " · 952 holds, 1,431
-// units · showing the 40 soonest" (nothing more when every hold is listed),
+// units · showing the 40 soonest" (nothing more when every hold is listed,
+// or when the totals alone just fit: they are never cut for it),
 // " · 3 of the 40 soonest match" with a filter. While the counts are not
 // live they carry the not-live mark, as in the sales table. A selected sale
 // missing from the snapshot has only its listed holds: " · 3 holds listed".
@@ -106,27 +107,46 @@ func (m Holds) summary() []string {
 		return []string{out + " · " + shown + " of the " + read + " soonest match", out + " · " + shown + " of " + read + " match",
 			out + " · " + shown + " match", out}
 	case !all && m.read > 0:
-		return []string{out + " · showing the " + read + " soonest", out + " · " + read + " soonest shown", out + " · " + read + " shown"}
+		return []string{out + " · showing the " + read + " soonest", out + " · " + read + " soonest listed", out + " · " + read + " listed", out}
 	}
 	return []string{out}
 }
 
 // saleInTitle is a panel title naming a sale, the id cut (to no fewer than
-// titleSaleMin cells) so that the shortest of the count forms after it and
-// the after part still fit on the top border: the sale's whole id is in the
-// sales table, marked, and its counts are the title's news.
+// titleSaleMin cells) so that the shortest of the count forms after it that
+// still says how much is listed (the last form is the bare count, which
+// fitTitle falls back to only when even that does not fit) and the after
+// part fit on the top border: the sale's whole id is in the sales table,
+// marked, and its counts are the title's news. Without room for titleSaleMin
+// cells of the id beside the bare count, the title names no sale.
 func saleInTitle(f frame, prefix, sale, after string, forms []string) string {
 	iw, _ := f.inner()
 	shortest := ""
-	if len(forms) > 0 {
-		shortest = forms[len(forms)-1]
+	switch n := len(forms); {
+	case n >= 2:
+		shortest = forms[n-2]
+	case n == 1:
+		shortest = forms[0]
 	}
-	room := iw - 3 - ansi.StringWidth(prefix+titleSep) - ansi.StringWidth(shortest) - ansi.StringWidth(after)
-	return prefix + titleSep + textsafe.Cut(sale, max(room, titleSaleMin))
+	room := func(form string) int {
+		return iw - titleChrome - ansi.StringWidth(prefix+titleSep) - ansi.StringWidth(form) - ansi.StringWidth(after)
+	}
+	r := room(shortest)
+	if r < titleSaleMin && len(forms) > 0 {
+		r = room(forms[len(forms)-1])
+		if r < titleSaleMin {
+			return prefix // no room for the sale beside its counts: the counts stay
+		}
+	}
+	return prefix + titleSep + textsafe.Cut(sale, r)
 }
 
 // titleSaleMin is the fewest cells a sale id is cut to in a panel title.
 const titleSaleMin = 6
+
+// titleChrome is the top border's cells around a title: "─ " before, " "
+// after and one "─" at least, so the title never meets the corner.
+const titleChrome = 4
 
 // titleSep separates the parts of a panel title.
 const titleSep = " · "
@@ -136,7 +156,7 @@ const titleSep = " · "
 // border cuts it).
 func fitTitle(f frame, title, after string, forms ...string) string {
 	iw, _ := f.inner()
-	room := iw - 3 - ansi.StringWidth(title) - ansi.StringWidth(after) // "─ " before, " " after, one "─" at least
+	room := iw - titleChrome - ansi.StringWidth(title) - ansi.StringWidth(after)
 	for _, s := range forms {
 		if ansi.StringWidth(s) <= room {
 			return s
@@ -159,8 +179,8 @@ func plural(n int64, word string) string { return fmtCount(n) + " " + noun(n, wo
 // cells returns the cells of one hold row.
 func (m *Holds) cells(t table, h redisops.Hold) []cell {
 	c := make([]cell, holdsColBar+1)
-	c[holdsColUser] = cell{text: h.User, raw: true}
-	c[holdsColSale] = cell{text: h.Sale, raw: true}
+	c[holdsColUser] = cell{text: h.User, raw: true, id: true}
+	c[holdsColSale] = cell{text: h.Sale, raw: true, id: true}
 	c[holdsColQty] = cell{text: fmtCount(h.Quantity)}
 	c[holdsColReserved] = cell{text: dash, tone: toneDim}
 	if h.ReservedAt != nil {

@@ -47,7 +47,7 @@ func TestServerPanel(t *testing.T) {
 	s.Server.Maxmemory = 0
 	m.SetData(Data{Snap: s, Now: t0})
 	v := m.View()
-	for _, want := range []string{"3.0M / no max", "peak 5.0M", "noeviction", "1,234", "14 · blocked 0", "90.0%",
+	for _, want := range []string{"3.0M / no limit", "peak 5.0M", "noeviction", "1,234", "14 · blocked 0", "90.0%",
 		"evicted  3", "expired  42", "1.12", "on · last write err", "redis 7.2.4 master"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("server view lacks %q:\n%s", want, v)

@@ -16,7 +16,7 @@ const (
 	noSale      = "no sale selected (move the bar in Sales onto one)"
 	emptyQueue  = "queue is empty"
 	headNotRead = "head not read yet"
-	posWidth    = 6
+	posWidth    = 3 // "POS"; wider for longer positions
 	userWidth   = 8 // narrowest user column
 	waitedWidth = 8
 	clockWidth  = 8 // "15:04:05"
@@ -153,11 +153,11 @@ func (m Queue) title(s *redisops.SaleStats) (title, suffix string) {
 	after = m.filterSuffix(m.data.Filter) + after
 	title = queueTitle
 	if m.data.Sale != "" {
-		shortest := head
-		if len(forms) > 0 {
-			shortest += forms[len(forms)-1]
+		withHead := []string{head}
+		for _, f := range forms {
+			withHead = append(withHead, head+f)
 		}
-		title = saleInTitle(m.frame, queueTitle, m.data.Sale, after, []string{shortest})
+		title = saleInTitle(m.frame, queueTitle, m.data.Sale, after, withHead[min(len(forms), 1):])
 	}
 	suffix = head
 	if len(forms) > 0 {
@@ -172,13 +172,13 @@ const queueSoldOut = " · sale sold out"
 
 // summary is the title's count: the sale's true queue length (" · 538
 // waiting"), then how much of it the panel lists, longest form first
-// (" · showing the first 20", " · first 20 shown", " · 20 shown"; none when
-// all are listed).
+// (" · showing the first 20", " · first 20 listed", " · 20 listed", then
+// nothing rather than cut the length; none when all are listed).
 func (m Queue) summary(s redisops.SaleStats) (head string, forms []string) {
 	head = " · " + fmtCount(s.QueueLength) + " waiting"
 	if n := int64(len(m.entries)); n > 0 && n < s.QueueLength {
 		c := fmtCount(n)
-		forms = []string{" · showing the first " + c, " · first " + c + " shown", " · " + c + " shown"}
+		forms = []string{" · showing the first " + c, " · first " + c + " listed", " · " + c + " listed", ""}
 	}
 	return head, forms
 }
@@ -200,7 +200,7 @@ func (m Queue) saleStats() *redisops.SaleStats {
 func (m *Queue) cells(e redisops.QueueEntry) []cell {
 	c := make([]cell, queueColJoined+1)
 	c[queueColPos] = cell{text: fmtCount(e.Position)}
-	c[queueColUser] = cell{text: e.User, raw: true}
+	c[queueColUser] = cell{text: e.User, raw: true, id: true}
 	if e.JoinedAtMs <= 0 {
 		c[queueColWaited] = cell{text: dash, tone: toneDim}
 		c[queueColJoined] = cell{text: dash, tone: toneDim}

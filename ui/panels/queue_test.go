@@ -63,7 +63,7 @@ func TestQueueSelectionAndScroll(t *testing.T) {
 		t.Fatalf("selected %q", e.User)
 	}
 	v := m.View()
-	if !strings.Contains(v, gutterCursor+"     8 user-0007") || strings.Contains(v, "user-0002") {
+	if !strings.Contains(v, gutterCursor+"    8 user-0007") || strings.Contains(v, "user-0002") {
 		t.Fatalf("cursor row not scrolled into view:\n%s", v)
 	}
 	checkBounds(t, "queue", v, 50, 8)
@@ -117,10 +117,11 @@ func TestQueueTitleAndTones(t *testing.T) {
 			t.Errorf("%s: waited %q tone %d, want %q tone %d", c.e.User, got.text, got.tone, c.text, c.want)
 		}
 	}
-	// Narrower: the "showing" part shortens, the alarm stays.
+	// Narrower: the "showing" part shortens, then goes; the alarm stays.
 	for w, want := range map[int]string{
-		71: "538 waiting · sale sold out · first 20 shown ─",
-		61: "538 waiting · sale sold out · 20 shown ─",
+		72: "538 waiting · sale sold out · first 20 listed ─",
+		62: "538 waiting · sale sold out · 20 listed ─",
+		50: "538 waiting · sale sold out ─",
 	} {
 		m.SetSize(w, 8)
 		if title := strings.SplitN(m.View(), "\n", 2)[0]; !strings.Contains(title, want) {

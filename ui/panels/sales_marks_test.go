@@ -89,8 +89,13 @@ func TestSalesLeakedUnverified(t *testing.T) {
 			t.Errorf("unverified %d in %d cells: %+v, want %q", c.unverified, c.w, got, c.want)
 		}
 	}
-	if got := leakedCell(redisops.SaleStats{}, leakedWidth); got.text != dash {
+	if got := leakedCell(redisops.SaleStats{ID: "s1"}, leakedWidth); got.text != dash {
 		t.Errorf("no leak: %+v", got)
+	}
+	// A sale id no command could name: its leaks are never recorded, so
+	// "—" would say there were none.
+	if got := leakedCell(redisops.SaleStats{ID: "gpu[31m"}, leakedWidth); got.text != leakUntracked || got.tone != toneWarn {
+		t.Errorf("odd sale id: %+v, want %q", got, leakUntracked)
 	}
 	m := NewSales(asciiStyles())
 	snap := fixture(t0)
@@ -105,7 +110,7 @@ func TestSalesLeakedUnverified(t *testing.T) {
 // The legend of the marks fits an 80-column help and names each mark.
 func TestSalesLegendFits80Columns(t *testing.T) {
 	all := strings.Join(SalesLegend(), "\n")
-	for _, mark := range []string{"12" + notLiveMark, "(5" + unverifiedMark + ")"} {
+	for _, mark := range []string{"12" + notLiveMark, "(5" + unverifiedMark + ")", leakUntracked} {
 		if !strings.Contains(all, mark) {
 			t.Errorf("the legend does not explain %q:\n%s", mark, all)
 		}

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
@@ -119,7 +120,7 @@ func (m Server) rest(s redisops.ServerStats, vw int) []string {
 		m.line("scripts", m.scriptsLine(s)),
 		m.line("errors", m.errorsLine(s)),
 		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
-		m.line("hits", m.hits(s)),
+		m.line("hits", m.hits(s, vw)),
 		m.line("evicted", m.count(s.EvictedKeys, &m.st.Warn)),
 		m.line("expired", fmtCount(s.ExpiredKeys)),
 		m.line("frag", m.frag(s.MemFragmentationRatio)),
@@ -144,7 +145,7 @@ func (m Server) memory(s redisops.ServerStats) string {
 			used = m.st.Bad.Render(used)
 		}
 	} else {
-		used += " / no max"
+		used += " / no limit" // maxmemory 0, as the header says
 	}
 	if s.UsedMemoryPeak > 0 {
 		used += m.st.Dim.Render(valueSep + "peak " + fmtBytes(s.UsedMemoryPeak))
@@ -161,15 +162,26 @@ func (m Server) opsLine(s redisops.ServerStats, vw int) string {
 	return v
 }
 
-// hits is the keyspace hit ratio with the counts.
-func (m Server) hits(s redisops.ServerStats) string {
+// hits is the keyspace hit ratio with the counts, in vw cells: the hits
+// go first, then the misses, rather than a count be cut.
+func (m Server) hits(s redisops.ServerStats, vw int) string {
 	total := s.KeyspaceHits + s.KeyspaceMisses
 	if total <= 0 {
 		return m.st.Dim.Render(hitRatioNoOps)
 	}
 	r := float64(s.KeyspaceHits) / float64(total) * percent
-	return strconv.FormatFloat(r, 'f', 1, 64) + "%" +
-		m.st.Dim.Render(valueSep+fmtCount(s.KeyspaceHits)+" hits / "+fmtCount(s.KeyspaceMisses)+" misses")
+	ratio := strconv.FormatFloat(r, 'f', 1, 64) + "%"
+	misses := fmtCount(s.KeyspaceMisses) + " misses"
+	if s.KeyspaceMisses == 1 {
+		misses = "1 miss"
+	}
+	hits := valueSep + plural(s.KeyspaceHits, "hit") + " / " + misses
+	for _, detail := range []string{hits, valueSep + misses} {
+		if len(ratio)+ansi.StringWidth(detail) <= vw {
+			return ratio + m.st.Dim.Render(detail)
+		}
+	}
+	return ratio
 }
 
 // count draws n, in style st when it is not zero.

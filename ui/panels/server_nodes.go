@@ -52,7 +52,7 @@ func (m Server) nodeCells(n redisops.NodeStats) []cell {
 	}
 	cols := nodeColumns() // counts in exact digits when they fit their column, else marked "≈"
 	return []cell{
-		nodeColAddr:    {text: n.Addr, raw: true},
+		nodeColAddr:    {text: n.Addr, raw: true, id: true},
 		nodeColRole:    {text: n.Role, raw: true, tone: toneDim},
 		nodeColMemory:  mem,
 		nodeColOps:     {text: fmtCountFit(n.OpsPerSec, cols[nodeColOps].width)},

@@ -128,7 +128,7 @@ func (m Slowlog) View() string {
 			slowColTime:   {text: fmtClock(e.Time, m.data.Now), tone: toneDim},
 			slowColDur:    {text: fmtMicros(e.DurationUs), tone: toneWarn},
 			slowColArgs:   {text: joinArgs(e.Args, aw*argsBytesCell+argsByteSlack), raw: true},
-			slowColClient: {text: client, raw: true, tone: toneDim},
+			slowColClient: {text: client, raw: true, id: true, tone: toneDim},
 		}
 	})
 	return m.box(slowlogTitle, suffix, body)

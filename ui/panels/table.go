@@ -64,6 +64,7 @@ type cell struct {
 	text string
 	tone tone
 	raw  bool // text came from Redis: sanitize it at the column width
+	id   bool // with raw: an id or a key, cut in its middle (the end tells ids apart: buyer-…0359)
 }
 
 // colGap is the space between two columns.
@@ -182,7 +183,9 @@ func (t table) row(st *theme.Styles, cells []cell, rowStyle *lipgloss.Style) str
 		}
 		w := t.widths[k]
 		text := c.text
-		if c.raw {
+		if c.raw && c.id {
+			text = cutID(text, w)
+		} else if c.raw {
 			text = textsafe.Cut(text, w)
 		} else if ansi.StringWidth(text) > w {
 			text = ansi.Truncate(text, w, textsafe.Ellipsis)
@@ -197,6 +200,24 @@ func (t table) row(st *theme.Styles, cells []cell, rowStyle *lipgloss.Style) str
 		return rowStyle.Render(b.String())
 	}
 	return b.String()
+}
+
+// minMidCut is the narrowest column an id is cut in the middle for; a
+// narrower one keeps the id's start.
+const minMidCut = 6
+
+// cutID sanitizes an id (or key) and fits it in w cells by replacing its
+// middle with an ellipsis: "buyer-00…0359", not "buyer-00003…" (ids that
+// share a prefix differ at the end).
+func cutID(s string, w int) string {
+	t := textsafe.String(s)
+	if ansi.StringWidth(t) <= w {
+		return t
+	}
+	if w < minMidCut {
+		return textsafe.Cut(s, w)
+	}
+	return cutMiddle(t, w)
 }
 
 // align pads plain text s to w cells, on the left when right is set.
