@@ -70,34 +70,25 @@ func connect(ctx context.Context, cfg config, ping bool) (*redisops.Client, erro
 	return client, nil
 }
 
-// doOp calls the redisops operation of the command.
+// doOp runs the command's operation of the table (redisops.Client.Do).
 func doOp(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-	sale, user := cfg.sale(), cfg.User
-	switch cfg.name() {
-	case "reserve":
-		return c.Reserve(ctx, sale, user, cfg.Qty, cfg.TTL)
-	case "release":
-		return c.Release(ctx, sale, user, cfg.Max)
-	case "inventory get":
-		return c.GetStock(ctx, sale)
-	case "inventory set":
-		return c.SetStock(ctx, sale, cfg.Qty)
-	case "inventory restock":
-		return c.Restock(ctx, sale, cfg.Qty, cfg.Max)
-	case "inventory take":
-		return c.Take(ctx, sale, cfg.Qty)
-	case "queue join":
-		return c.Join(ctx, sale, user)
-	case "queue leave":
-		return c.Leave(ctx, sale, user)
-	case "queue position":
-		return c.Position(ctx, sale, user)
-	case "queue length":
-		return c.Length(ctx, sale)
-	case "queue admit":
-		return c.Admit(ctx, sale, cfg.Count)
+	sp, ok := redisops.SpecByCommand(cfg.name())
+	if !ok {
+		return redisops.Result{}, usagef("unknown command %q", cfg.name())
 	}
-	return redisops.Result{}, usagef("unknown command %q", cfg.name())
+	return c.Do(ctx, cfg.request(sp))
+}
+
+// request is the command line's request of operation sp: its N is --count
+// when sp takes one, --qty otherwise.
+func (c config) request(sp redisops.Spec) redisops.Request {
+	r := redisops.Request{Kind: sp.Kind, Sale: c.sale(), User: c.User, N: c.Qty, TTL: c.TTL, Max: c.Max}
+	for _, in := range sp.Inputs {
+		if in.Field == redisops.FieldCount {
+			r.N = c.Count
+		}
+	}
+	return r
 }
 
 // spec describes one command: its usage, the command flags it takes and
@@ -119,46 +110,70 @@ func commandFlags() []string {
 		"include-unverified", "yes", "hold-limit"}
 }
 
-// specs lists the commands of this build (built afresh: no shared state).
+// specs lists the commands of this build (built afresh: no shared state):
+// the operations of the table (redisops.Specs, opSpec) after snapshot,
+// reclaim after bench.
 func specs() []spec {
-	return []spec{
+	out := []spec{
 		{name: "snapshot", usage: "snapshot [--sale S]... [--hold-limit N] [--json]", about: "print one complete snapshot (full discovery, every hold), then exit",
 			flags: []string{"hold-limit"}},
-		{name: "reserve", usage: "reserve --sale S --user U [--qty N] [--ttl 300s]", about: "hold N units (default 1) of a sale for a user for --ttl (default 300s)",
-			flags: []string{"user", "qty", "ttl"}, need: []string{"user"}, sale: true, write: true},
-		{name: "release", usage: "release --sale S --user U [--max N]", about: "return a user's held units to stock (refused past --max) and delete the hold",
-			flags: []string{"user", "max"}, need: []string{"user"}, sale: true, write: true},
-		{name: "inventory get", usage: "inventory get --sale S", about: "print the stock of a sale", sale: true},
-		{name: "inventory set", usage: "inventory set --sale S --qty N", about: "set the stock of a sale to N (0 or more)",
-			flags: []string{"qty"}, need: []string{"qty"}, sale: true, write: true},
-		{name: "inventory restock", usage: "inventory restock --sale S --qty N [--max N]", about: "add N units to the stock (refused past --max)",
-			flags: []string{"qty", "max"}, need: []string{"qty"}, sale: true, write: true},
-		{name: "inventory take", usage: "inventory take --sale S --qty N", about: "remove N units from the stock when it holds that many",
-			flags: []string{"qty"}, need: []string{"qty"}, sale: true, write: true},
-		{name: "queue join", usage: "queue join --sale S --user U", about: "put a user in the queue of a sale (refused when the queue holds --max-queue)",
-			flags: []string{"user"}, need: []string{"user"}, sale: true, write: true},
-		{name: "queue leave", usage: "queue leave --sale S --user U", about: "take a user out of the queue",
-			flags: []string{"user"}, need: []string{"user"}, sale: true, write: true},
-		{name: "queue position", usage: "queue position --sale S --user U", about: "print a user's position in the queue (1 is the head)",
-			flags: []string{"user"}, need: []string{"user"}, sale: true},
-		{name: "queue length", usage: "queue length --sale S", about: "print how many users the queue holds", sale: true},
-		{name: "queue admit", usage: "queue admit --sale S [--count N]", about: "admit the first N users (default 10) of the queue, in order",
-			flags: []string{"count"}, sale: true, write: true},
+	}
+	for _, sp := range redisops.Specs() {
+		if sp.Kind != redisops.KindReclaim {
+			out = append(out, opSpec(sp))
+		}
+	}
+	reclaim, _ := redisops.SpecOf(redisops.KindReclaim)
+	return append(out, []spec{
 		{name: "simulate", usage: "simulate --sale S [--sale S2]... [--rate N/s] [--duration D] [--seed N]",
 			about: "simulated buyers on existing sales: join, admission, reserve, checkout/release/expire; ctrl+c stops",
 			flags: []string{"rate", "duration"}, sales: true, write: true},
 		{name: "bench", usage: "bench --sale S --stock N --attempts A [--buyers 50] [--qty 1] [--ttl 300s] [--force]",
 			about: "set stock N, race A reserve attempts from concurrent buyers, read Redis back; exit 1 if oversold",
 			flags: []string{"stock", "buyers", "attempts", "qty", "ttl", "force"}, need: []string{"stock", "attempts"}, sale: true, write: true},
-		{name: "reclaim", usage: "reclaim --sale S [--max N] [--include-unverified [--yes]]",
-			about: "give the verified leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once; --include-unverified: the unverified ones too, after a confirm",
-			flags: []string{"max", "include-unverified", "yes"}, sale: true, write: true},
+		opSpec(reclaim),
 		{name: "audit", usage: "audit [--watch D] [--json]", about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
 			flags: []string{"watch"}},
 		{name: "replay", usage: "replay FILE", about: "the dashboard over a recording made with --record FILE, read-only (space, ←/→, </>)"},
 		{name: "ping", usage: "ping", about: "PING the server and print the round trip"},
 		{name: "version", usage: "version", about: "print the version of flashtop and of Go"},
+	}...)
+}
+
+// opSpec is the command of an operation of the table: its inputs are its
+// flags, those with neither a default nor Optional are required, and the
+// usage line is written from them ("reserve --sale S --user U [--qty N]
+// [--ttl 300s]"). Reclaim adds the flags of its confirm (cmd_reclaim.go).
+func opSpec(sp redisops.Spec) spec {
+	s := spec{name: sp.Command, usage: sp.Command + " --sale S", about: sp.About, sale: true, write: sp.Write}
+	for _, in := range sp.Inputs {
+		f := string(in.Field)
+		arg := "--" + f + " " + argName(in)
+		s.flags = append(s.flags, f)
+		if in.Required() {
+			s.need = append(s.need, f)
+			s.usage += " " + arg
+		} else {
+			s.usage += " [" + arg + "]"
+		}
 	}
+	if sp.Kind == redisops.KindReclaim {
+		s.usage += " [--include-unverified [--yes]]"
+		s.flags = append(s.flags, "include-unverified", "yes")
+	}
+	return s
+}
+
+// argName is the usage line's name of an input's value: U, N, or the TTL's
+// default.
+func argName(in redisops.Input) string {
+	switch in.Field {
+	case redisops.FieldUser:
+		return "U"
+	case redisops.FieldTTL:
+		return in.Default
+	}
+	return "N"
 }
 
 // lookupSpec finds the spec of a command name such as "queue admit".
