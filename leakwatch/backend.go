@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
@@ -16,20 +15,12 @@ import (
 // Inner is the backend the dashboard's leak watch wraps. Its method set is
 // ui.Backend's: Go interfaces are structural, so every ui.Backend is an
 // Inner and a *Backend, which embeds it, is a ui.Backend again (without
-// this package importing ui). The watch uses Snapshot, Release and Schema;
-// it passes the others on unchanged.
+// this package importing ui). The watch uses Snapshot, Do (for releases)
+// and Schema; it passes the other operations on unchanged.
 type Inner interface {
 	Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error)
-	Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error)
+	Do(ctx context.Context, r redisops.Request) (redisops.Result, error)
 	Schema() redisops.Schema
-
-	Reserve(ctx context.Context, sale, user string, qty int64, ttl time.Duration) (redisops.Result, error)
-	SetStock(ctx context.Context, sale string, n int64) (redisops.Result, error)
-	Restock(ctx context.Context, sale string, qty int64, max *int64) (redisops.Result, error)
-	Take(ctx context.Context, sale string, qty int64) (redisops.Result, error)
-	Join(ctx context.Context, sale, user string) (redisops.Result, error)
-	Leave(ctx context.Context, sale, user string) (redisops.Result, error)
-	Admit(ctx context.Context, sale string, n int64) (redisops.Result, error)
 	URL() string
 }
 
@@ -93,16 +84,22 @@ func (b *Backend) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*re
 	return s, nil
 }
 
-// Release releases a hold as flashtop's own: it never counts as a leak.
-func (b *Backend) Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error) {
-	if b.watch == nil {
-		return b.Inner.Release(ctx, sale, user, max)
+// Do runs an operation of the table on the inner backend, with two of the
+// watch's own: a release is flashtop's own (Tracker.Own/Settle: it never
+// counts as a leak), and a reclaim gives back the verified leaks of the
+// Redis ledger (Reclaim; ErrNoLedger when the leaks are kept in memory).
+func (b *Backend) Do(ctx context.Context, r redisops.Request) (redisops.Result, error) {
+	switch {
+	case r.Kind == redisops.KindReclaim:
+		return b.Reclaim(ctx, r.Sale, r.Max, false)
+	case r.Kind != redisops.KindRelease || b.watch == nil:
+		return b.Inner.Do(ctx, r)
 	}
-	key := b.Schema().HoldKey(user, sale)
+	key := r.Key(b.Schema())
 	b.watch.Tracker.Own(key)
-	r, err := b.Inner.Release(ctx, sale, user, max)
-	b.watch.Tracker.Settle(key, err == nil && r.Status == redisops.StatusReleased)
-	return r, err
+	res, err := b.Inner.Do(ctx, r)
+	b.watch.Tracker.Settle(key, err == nil && res.Status == redisops.StatusReleased)
+	return res, err
 }
 
 // Reclaim gives a sale's leaked units back (the Redis ledger's reclaim), or

@@ -16,7 +16,7 @@ import (
 
 // fakeInner is a backend to wrap: it returns the snapshot it is given and
 // records the releases asked of it. The other operations are not called
-// (the nil Inner it embeds would panic).
+// (its Do panics on them, as the nil Inner it embeds would on URL).
 type fakeInner struct {
 	Inner
 	mu       sync.Mutex
@@ -32,10 +32,13 @@ func (f *fakeInner) Snapshot(context.Context, redisops.SnapshotOptions) (*rediso
 	return &s, nil
 }
 
-func (f *fakeInner) Release(_ context.Context, sale, user string, _ *int64) (redisops.Result, error) {
+func (f *fakeInner) Do(_ context.Context, r redisops.Request) (redisops.Result, error) {
+	if r.Kind != redisops.KindRelease {
+		panic("fakeInner: only releases are asked of it")
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.released = append(f.released, user+":"+sale)
+	f.released = append(f.released, r.User+":"+r.Sale)
 	return redisops.Result{OK: true, Status: redisops.StatusReleased}, nil
 }
 
@@ -114,7 +117,7 @@ func TestBackendOwnReleaseIsNotALeak(t *testing.T) {
 	if _, err := b.Snapshot(ctx, redisops.SnapshotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := b.Release(ctx, "s1", "dave", nil); err != nil || r.Status != redisops.StatusReleased || len(in.released) != 1 {
+	if r, err := b.Do(ctx, redisops.Request{Kind: redisops.KindRelease, Sale: "s1", User: "dave"}); err != nil || r.Status != redisops.StatusReleased || len(in.released) != 1 {
 		t.Fatalf("release %+v %v, inner asked %v", r, err, in.released)
 	}
 	in.show(holdSnapshot(t0.Add(3 * time.Minute)))

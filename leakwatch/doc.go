@@ -32,14 +32,14 @@
 //     in a snapshot's sale rows. The dashboard and audit --watch run it each
 //     poll.
 //   - Backend (backend.go): the dashboard's backend with the watch around it
-//     (internal/cli/cmd_leakwatch.go builds it). Each snapshot is fed to the
-//     Watch and, with --record, appended to the recording; releases go through
-//     Tracker.Own and Settle, so flashtop's own are never leaks; Reclaim goes
-//     to the Redis ledger (a Reclaimer) or is refused (ErrNoLedger); Wake
-//     passes the push feed's wake on. It wraps an Inner, whose method set is
-//     ui.Backend's, so this package does not import ui; the dashboard keeps
-//     its own parts of the watch (ui/leaks.go: the command-log lines, the
-//     reclaim key L and its prompt).
+//     (internal/cli/cmd_leakwatch.go builds it). Each snapshot is fed to the Watch and,
+//     with --record, appended to the recording; in Do, releases go through
+//     Tracker.Own and Settle, so flashtop's own are never leaks, and a
+//     reclaim (redisops.KindReclaim) goes to the Redis ledger (a Reclaimer)
+//     or is refused (ErrNoLedger); Wake passes the push feed's wake on. It
+//     wraps an Inner, whose method set is ui.Backend's, so this package does
+//     not import ui; the dashboard keeps its own parts of the watch
+//     (ui/leaks.go: the command-log lines, when the reclaim key L may start).
 //
 // # What lives elsewhere, and why
 //

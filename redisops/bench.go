@@ -121,11 +121,11 @@ func (o *BenchOptions) check() error {
 	if o.RunID == "" {
 		o.RunID = "bench" + strconv.FormatInt(time.Now().UnixNano()&0xffffffffff, 16)
 	}
-	return firstErr(ValidateID("--sale", o.Sale), ValidateID("run id", o.RunID),
-		CheckIntIn("--stock", o.Stock, 0, MaxStockSet),
-		CheckIntIn("--buyers", int64(o.Buyers), 1, MaxBenchBuyers),
-		CheckIntIn("--attempts", o.Attempts, 1, MaxBenchAttempts),
-		CheckIntIn("--qty", o.Qty, 1, MaxQuantity), CheckTTL("--ttl", o.TTL))
+	return firstErr(ValidateID(string(FieldSale), o.Sale), ValidateID("run id", o.RunID),
+		CheckIntIn("stock", o.Stock, 0, MaxStockSet),
+		CheckIntIn("buyers", int64(o.Buyers), 1, MaxBenchBuyers),
+		CheckIntIn("attempts", o.Attempts, 1, MaxBenchAttempts),
+		CheckIntIn(string(FieldQty), o.Qty, 1, MaxQuantity), CheckTTL(string(FieldTTL), o.TTL))
 }
 
 // benchUser is the user id of attempt n.

@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -69,7 +70,7 @@ func ReclaimUnverifiedCommand(sale string) string {
 // accepts. Every ledger runs it, the Redis one (RecordLeak) and
 // leakwatch.MemLedger, so that both refuse the same leaks.
 func ValidateLeak(l Leak) error {
-	if err := ValidateID("sale", l.Sale); err != nil {
+	if err := ValidateID(string(FieldSale), l.Sale); err != nil {
 		return err
 	}
 	switch {
@@ -126,8 +127,7 @@ func (c *Client) RecordLeak(ctx context.Context, l Leak) (bool, error) {
 // includeUnverified), or max_exceeded + Stock (stock + units would pass max;
 // nil: no limit). Result.Key is the ledger key.
 func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (Result, error) {
-	m, err := maxArg(max)
-	if err = firstErr(ValidateID("--sale", sale), err); err != nil {
+	if err := reclaimSpec().Check(Request{Kind: KindReclaim, Sale: sale, Max: max}); err != nil {
 		return Result{}, err
 	}
 	all := "0"
@@ -135,7 +135,7 @@ func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUn
 		all = "1"
 	}
 	ledger, stock := LedgerKey(sale), c.schema.StockKey(sale)
-	r, err := c.runScript(ctx, scripts.Reclaim, ledger, tellStock(sale), []string{ledger, stock}, []any{m, all},
+	r, err := c.runScript(ctx, scripts.Reclaim, ledger, tellStock(sale), []string{ledger, stock}, []any{maxArg(max), all},
 		replyShape{status: StatusReclaimed, fields: []replyField{fieldQuantity, fieldStock, fieldUnverified}},
 		replyShape{status: StatusNothingToReclaim, fields: []replyField{fieldUnverified}},
 		replyShape{status: StatusMaxExceeded, fields: []replyField{fieldStock}})
@@ -146,6 +146,40 @@ func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUn
 		r.OK, r.Units, r.Quantity = true, r.Quantity, nil
 	}
 	return r, nil
+}
+
+// KindReclaim gives a sale's verified leaked units back (Reclaim without
+// includeUnverified): the dashboard's reclaim key and the command line's
+// reclaim (cmd_reclaim.go adds --include-unverified and its confirm).
+const KindReclaim Kind = "reclaim"
+
+func ledgerSpecs() []Spec { return []Spec{reclaimSpec()} }
+
+func reclaimSpec() Spec {
+	return Spec{Kind: KindReclaim, Command: "reclaim", Title: "Reclaim leaks", Write: true, Family: FamilyLedger,
+		About: "give the verified leaked units of the sale's ledger (flashtop:leaks:{S}) back to its stock, once; " +
+			"--include-unverified: the unverified ones too, after a confirm",
+		Inputs: []Input{maxInput("")},
+		run: func(ctx context.Context, c *Client, r Request) (Result, error) {
+			return c.Reclaim(ctx, r.Sale, r.Max, false)
+		},
+		Confirm: reclaimPrompt}
+}
+
+// reclaimPrompt: the ledger key, the verified units (the reclaim gives back
+// every verified leak unreclaimed when it runs: more may leak before the y),
+// the stock key with its before → after (e.g. "inventory:s1 97 → 98") and
+// the unverified units it leaves.
+func reclaimPrompt(sch Schema, r Request, s Seen) string {
+	verified := s.LeakedUnits - s.LeakedUnverifiedUnits
+	stock := textsafe.String(sch.StockKey(r.Sale)) + " " + s.valueChange(verified)
+	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s (%s)?",
+		textsafe.String(r.Key(sch)), verified, textsafe.String(r.Sale), stock)
+	if s.LeakedUnverifiedUnits == 0 {
+		return p + " No unverified leak is waiting."
+	}
+	return p + fmt.Sprintf(" It leaves the %d unverified units (not seen to expire: they may have been sold); %s gives those back.",
+		s.LeakedUnverifiedUnits, ReclaimUnverifiedCommand(r.Sale))
 }
 
 // ledgerTotalFields are the total fields of a ledger, in the order

@@ -201,7 +201,7 @@ func (p *Poller) masters(ctx context.Context) ([]pnode, error) {
 func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error) {
 	o = o.withDefaults()
 	for _, pin := range o.Pins {
-		if err := ValidateID("--sale", pin); err != nil {
+		if err := ValidateID(string(FieldSale), pin); err != nil {
 			return nil, err
 		}
 	}

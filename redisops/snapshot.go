@@ -59,7 +59,7 @@ func (o SnapshotOptions) withDefaults() SnapshotOptions {
 func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error) {
 	o = o.withDefaults()
 	for _, p := range o.Pins {
-		if err := ValidateID("--sale", p); err != nil {
+		if err := ValidateID(string(FieldSale), p); err != nil {
 			return nil, err
 		}
 	}

@@ -41,9 +41,30 @@ func AddSaturating(a, b int64) int64 {
 	return s
 }
 
-// inputErr builds an ErrInput naming the flag or field.
-func inputErr(flag, format string, a ...any) error {
-	return fmt.Errorf("%w: %s: %s", ErrInput, flag, fmt.Sprintf(format, a...))
+// InputError is an input refused before anything is sent: which input
+// (Field) and what is wrong with it (Problem, e.g. "must not be empty"). It
+// wraps ErrInput. Each front end names the field its own way: the command
+// line as its flag ("--sale: must not be empty"), the dashboard as the label
+// of its form field ("user: must not be empty").
+type InputError struct {
+	// Field is the input: one of the Field constants for what redisops
+	// checks itself, or the name a caller gave a parser (ParseIntIn).
+	Field Field
+	// Problem says what is wrong, without the field's name.
+	Problem string
+}
+
+// Error is "redisops: bad input: <field>: <problem>".
+func (e *InputError) Error() string {
+	return ErrInput.Error() + ": " + string(e.Field) + ": " + e.Problem
+}
+
+// Unwrap gives ErrInput.
+func (e *InputError) Unwrap() error { return ErrInput }
+
+// inputErr builds the InputError of field.
+func inputErr(field Field, format string, a ...any) error {
+	return &InputError{Field: field, Problem: fmt.Sprintf(format, a...)}
 }
 
 // ValidateID checks a sale or user id: non-empty, at most 512 bytes, valid
@@ -51,15 +72,15 @@ func inputErr(flag, format string, a ...any) error {
 func ValidateID(flag, id string) error {
 	switch {
 	case id == "":
-		return inputErr(flag, "must not be empty")
+		return inputErr(Field(flag), "must not be empty")
 	case len(id) > MaxIDBytes:
-		return inputErr(flag, "is %d bytes long; at most %d", len(id), MaxIDBytes)
+		return inputErr(Field(flag), "is %d bytes long; at most %d", len(id), MaxIDBytes)
 	case !utf8.ValidString(id):
-		return inputErr(flag, "is not valid UTF-8")
+		return inputErr(Field(flag), "is not valid UTF-8")
 	case strings.ContainsAny(id, ":{}"):
-		return inputErr(flag, "must not contain ':', '{' or '}' (got %q)", id)
+		return inputErr(Field(flag), "must not contain ':', '{' or '}' (got %q)", id)
 	case strings.IndexFunc(id, unicode.IsControl) >= 0:
-		return inputErr(flag, "must not contain control characters (got %q)", id)
+		return inputErr(Field(flag), "must not contain control characters (got %q)", id)
 	}
 	return nil
 }
@@ -69,11 +90,11 @@ func ValidateID(flag, id string) error {
 func parseInt(flag, s string) (int64, error) {
 	body := strings.TrimPrefix(s, "-")
 	if body == "" || strings.TrimFunc(body, func(r rune) bool { return r >= '0' && r <= '9' }) != "" {
-		return 0, inputErr(flag, "must be a whole number (got %q)", s)
+		return 0, inputErr(Field(flag), "must be a whole number (got %q)", s)
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, inputErr(flag, "%q is out of range", s)
+		return 0, inputErr(Field(flag), "%q is out of range", s)
 	}
 	return n, nil
 }
@@ -93,7 +114,7 @@ func ParseIntIn(flag, s string, lo, hi int64) (int64, error) {
 // CheckIntIn checks that n lies in [lo, hi].
 func CheckIntIn(flag string, n, lo, hi int64) error {
 	if n < lo || n > hi {
-		return inputErr(flag, "must be from %d to %d (got %d)", lo, hi, n)
+		return inputErr(Field(flag), "must be from %d to %d (got %d)", lo, hi, n)
 	}
 	return nil
 }
@@ -125,11 +146,11 @@ func ParseTTL(flag, s string) (time.Duration, error) {
 		}
 	}
 	if num == "" || strings.TrimFunc(num, func(r rune) bool { return r >= '0' && r <= '9' }) != "" {
-		return 0, inputErr(flag, "must be whole seconds like 300, 300s, 5m, 2h or 1d (got %q)", s)
+		return 0, inputErr(Field(flag), "must be whole seconds like 300, 300s, 5m, 2h or 1d (got %q)", s)
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n > int64(MaxTTL/unit) {
-		return 0, inputErr(flag, "must be from 1s to 30d (got %q)", s)
+		return 0, inputErr(Field(flag), "must be from 1s to 30d (got %q)", s)
 	}
 	d := time.Duration(n) * unit
 	if err := CheckTTL(flag, d); err != nil {
@@ -141,7 +162,7 @@ func ParseTTL(flag, s string) (time.Duration, error) {
 // CheckTTL checks a TTL: whole seconds from 1 s to 30 days.
 func CheckTTL(flag string, d time.Duration) error {
 	if d < MinTTL || d > MaxTTL || d%time.Second != 0 {
-		return inputErr(flag, "must be whole seconds from 1s to 30d (got %s)", d)
+		return inputErr(Field(flag), "must be whole seconds from 1s to 30d (got %s)", d)
 	}
 	return nil
 }

@@ -199,42 +199,7 @@ func (p *Player) Schema() redisops.Schema { return p.schema }
 // URL names the recording.
 func (p *Player) URL() string { return "replay of " + p.name }
 
-// Reserve is refused: a replay is read-only.
-func (p *Player) Reserve(context.Context, string, string, int64, time.Duration) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// Release is refused: a replay is read-only.
-func (p *Player) Release(context.Context, string, string, *int64) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// SetStock is refused: a replay is read-only.
-func (p *Player) SetStock(context.Context, string, int64) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// Restock is refused: a replay is read-only.
-func (p *Player) Restock(context.Context, string, int64, *int64) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// Take is refused: a replay is read-only.
-func (p *Player) Take(context.Context, string, int64) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// Join is refused: a replay is read-only.
-func (p *Player) Join(context.Context, string, string) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// Leave is refused: a replay is read-only.
-func (p *Player) Leave(context.Context, string, string) (redisops.Result, error) {
-	return redisops.Result{}, ErrReadOnly
-}
-
-// Admit is refused: a replay is read-only.
-func (p *Player) Admit(context.Context, string, int64) (redisops.Result, error) {
+// Do refuses every operation: a replay is read-only.
+func (p *Player) Do(context.Context, redisops.Request) (redisops.Result, error) {
 	return redisops.Result{}, ErrReadOnly
 }

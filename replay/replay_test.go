@@ -162,7 +162,7 @@ func TestBadRecordings(t *testing.T) {
 	if frame(t, p) != 2 {
 		t.Fatal("the last frame of the file is not the last one recorded")
 	}
-	if _, err := p.Take(context.Background(), "s1", 1); !errors.Is(err, ErrReadOnly) {
+	if _, err := p.Do(context.Background(), redisops.Request{Kind: redisops.KindTake, Sale: "s1", N: 1}); !errors.Is(err, ErrReadOnly) {
 		t.Fatalf("take: %v", err)
 	}
 }

@@ -78,29 +78,28 @@ func ptrStr(p *int64) string {
 	return fmt.Sprint(*p)
 }
 
-func (f *fakeBackend) Reserve(_ context.Context, sale, user string, qty int64, ttl time.Duration) (redisops.Result, error) {
-	return f.op("Reserve %s %s %d %s", sale, user, qty, ttl)
-}
-func (f *fakeBackend) Release(_ context.Context, sale, user string, max *int64) (redisops.Result, error) {
-	return f.op("Release %s %s %s", sale, user, ptrStr(max))
-}
-func (f *fakeBackend) SetStock(_ context.Context, sale string, n int64) (redisops.Result, error) {
-	return f.op("SetStock %s %d", sale, n)
-}
-func (f *fakeBackend) Restock(_ context.Context, sale string, qty int64, max *int64) (redisops.Result, error) {
-	return f.op("Restock %s %d %s", sale, qty, ptrStr(max))
-}
-func (f *fakeBackend) Take(_ context.Context, sale string, qty int64) (redisops.Result, error) {
-	return f.op("Take %s %d", sale, qty)
-}
-func (f *fakeBackend) Join(_ context.Context, sale, user string) (redisops.Result, error) {
-	return f.op("Join %s %s", sale, user)
-}
-func (f *fakeBackend) Leave(_ context.Context, sale, user string) (redisops.Result, error) {
-	return f.op("Leave %s %s", sale, user)
-}
-func (f *fakeBackend) Admit(_ context.Context, sale string, n int64) (redisops.Result, error) {
-	return f.op("Admit %s %d", sale, n)
+// Do records the operation as "<Name> <arguments>" ("Restock s1 5 nil"),
+// the arguments its kind takes.
+func (f *fakeBackend) Do(_ context.Context, r redisops.Request) (redisops.Result, error) {
+	switch r.Kind {
+	case redisops.KindReserve:
+		return f.op("Reserve %s %s %d %s", r.Sale, r.User, r.N, r.TTL)
+	case redisops.KindRelease:
+		return f.op("Release %s %s %s", r.Sale, r.User, ptrStr(r.Max))
+	case redisops.KindSet:
+		return f.op("SetStock %s %d", r.Sale, r.N)
+	case redisops.KindRestock:
+		return f.op("Restock %s %d %s", r.Sale, r.N, ptrStr(r.Max))
+	case redisops.KindTake:
+		return f.op("Take %s %d", r.Sale, r.N)
+	case redisops.KindJoin:
+		return f.op("Join %s %s", r.Sale, r.User)
+	case redisops.KindLeave:
+		return f.op("Leave %s %s", r.Sale, r.User)
+	case redisops.KindAdmit:
+		return f.op("Admit %s %d", r.Sale, r.N)
+	}
+	return f.op("%s %s", r.Kind, r.Sale)
 }
 func (f *fakeBackend) Schema() redisops.Schema { return redisops.DefaultSchema() }
 func (f *fakeBackend) URL() string             { return "redis://127.0.0.1:6379/0" }

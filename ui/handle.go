@@ -33,7 +33,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case modeFilter:
 		return m.handleFilterKey(msg), nil
 	}
-	if kind, ok := m.writeKind(msg); ok {
+	if kind, ok := m.keys.WriteKind(msg); ok {
 		return m.startOp(kind)
 	}
 	if m, ok := m.handleSimKey(msg); ok {
@@ -107,17 +107,6 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// writeKind recognises a write key, armed or not (a disabled binding does
-// not match, so the enabled copies of keys.WriteBindings are used).
-func (m Model) writeKind(msg tea.KeyMsg) (opKind, bool) {
-	for i, b := range m.keys.WriteBindings() {
-		if key.Matches(msg, b) {
-			return opKind(i), true
-		}
-	}
-	return 0, false
-}
-
 // cycleFocus moves the focus to the next (dir 1) or previous (-1) visible
 // panel in screen order (the layout's reading order).
 func (m *Model) cycleFocus(dir int) {
@@ -137,10 +126,11 @@ func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch m.form.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opName(m.pending.kind)+" cancelled: nothing sent")
+		m.setStatus(statusInfo, opTitle(m.pending.Kind)+" cancelled: nothing sent")
 	case forms.Accepted:
 		m.mode = modeNormal
-		return m.openConfirm(m.withKey(fromForm(m.pending, m.form.Values()))), nil
+		req := fromForm(m.pending, m.form.Values())
+		return m.openConfirm(req, m.seen(req)), nil
 	}
 	return m, cmd
 }

@@ -1,17 +1,16 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 
-	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
 
 // The dashboard's side of the leak watch: the command-log lines of the
-// leaks a snapshot brings and the reclaim key L (its prompt and call). The
+// leaks a snapshot brings and the reclaim key L (when it may start; its
+// confirm and call are the operation table's, redisops.KindReclaim). The
 // watch itself, and the Backend wrapper that feeds it each poll, are
 // package leakwatch.
 
@@ -56,47 +55,24 @@ func (m *Model) appendLog(e panels.LogEntry) {
 	}
 }
 
-// reclaimRequest prepares the reclaim of the selected sale's verified leaks:
-// its confirm names the ledger key, the verified units it gives back and the
-// unverified units it leaves. ok is false (with a status message) when
-// nothing verified is waiting: the dashboard never gives back a leak that
-// was not seen to expire (it may have been sold: DESIGN.md §6).
-func (m *Model) reclaimRequest(req opRequest) (opRequest, bool) {
-	row, _ := m.saleRow(req.sale) // ui/confirm.go
-	sale := textsafe.Cut(req.sale, maxDialogWidth/2)
+// reclaimReady reports whether sale has verified leaks to reclaim, the
+// precondition of the reclaim key: its confirm (redisops, KindReclaim) then
+// names the ledger key, the verified units it gives back and the unverified
+// units it leaves. When nothing verified is waiting it says so in the status
+// bar: the dashboard never gives back a leak that was not seen to expire (it
+// may have been sold: DESIGN.md §6).
+func (m *Model) reclaimReady(saleID string) bool {
+	row, _ := m.saleRow(saleID) // ui/confirm.go
+	sale := textsafe.Cut(saleID, maxDialogWidth/2)
 	verified := row.LeakedUnits - row.LeakedUnverifiedUnits
 	switch {
 	case row.LeakedUnits == 0:
 		m.setStatus(statusInfo, "nothing to reclaim: no leaked units recorded for sale "+sale)
-		return req, false
+		return false
 	case verified <= 0:
 		m.setStatus(statusInfo, fmt.Sprintf("nothing verified to reclaim: %d unverified units in sale %s (may have been sold): %s",
-			row.LeakedUnverifiedUnits, sale, redisops.ReclaimUnverifiedCommand(req.sale)))
-		return req, false
+			row.LeakedUnverifiedUnits, sale, redisops.ReclaimUnverifiedCommand(saleID)))
+		return false
 	}
-	req.n, req.unverified, req.key = verified, row.LeakedUnverifiedUnits, redisops.LedgerKey(req.sale)
-	return req, true
-}
-
-// reclaimPrompt is the reclaim confirm: the ledger key, the verified units
-// (the reclaim gives back every verified leak unreclaimed when it runs: more
-// may leak before the y), the stock key with its before → after (stock,
-// e.g. "inventory:s1 97 → 98") and the unverified units it leaves.
-func reclaimPrompt(r opRequest, stock string) string {
-	p := fmt.Sprintf("Give the verified leaked units recorded in %s (%d now) back to the stock of sale %s (%s)?",
-		textsafe.String(r.key), r.n, textsafe.String(r.sale), stock)
-	if r.unverified == 0 {
-		return p + " No unverified leak is waiting."
-	}
-	return p + fmt.Sprintf(" It leaves the %d unverified units (not seen to expire: they may have been sold); %s gives those back.",
-		r.unverified, redisops.ReclaimUnverifiedCommand(r.sale))
-}
-
-// callReclaim runs a reclaim of the verified leaks on a backend that can
-// (the leak watch's leakwatch.Backend).
-func callReclaim(ctx context.Context, b Backend, sale string) (redisops.Result, error) {
-	if r, ok := b.(leakwatch.Reclaimer); ok {
-		return r.Reclaim(ctx, sale, nil, false)
-	}
-	return redisops.Result{}, leakwatch.ErrNoLedger
+	return true
 }

@@ -64,7 +64,7 @@ type Model struct {
 	filterIn forms.Input
 	form     forms.Form
 	confirm  forms.Confirm
-	pending  opRequest // the operation the open form is for (a confirm carries its own command)
+	pending  redisops.Request // the operation the open form is for (a confirm carries its own command)
 }
 
 // New builds the dashboard's model. Nothing runs until Init: the first poll

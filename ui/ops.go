@@ -3,9 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -15,37 +12,14 @@ import (
 	"flashtop/ui/panels"
 )
 
-// opKind is a write operation, in the order of keys.KeyMap.WriteBindings.
-type opKind int
-
-const (
-	opReserve opKind = iota
-	opRelease
-	opJoin
-	opLeave
-	opAdmit
-	opRestock
-	opTake
-	opSet
-	opReclaim // L: give a sale's leaked units back (ui/leaks.go)
-)
-
-// opRequest is one write with every argument resolved; commands capture it.
-type opRequest struct {
-	kind opKind
-	sale string
-	user string
-	n    int64         // quantity (reserve, restock, take, release), stock (set), count (admit)
-	ttl  time.Duration // reserve
-	max  *int64        // restock
-	key  string        // the key it touches
-	// unverified is, for reclaim, the unverified leaked units it leaves.
-	unverified int64
-}
+// The dashboard's side of the operation table (redisops.Spec): a write key
+// starts the operation on what the operator sees highlighted, a form asks
+// its inputs (Spec.Inputs with a Label), its confirm asks y/n (Spec.Confirm,
+// ui/confirm.go) and the command it carries runs Backend.Do.
 
 // opResultMsg is the outcome of a write.
 type opResultMsg struct {
-	req opRequest
+	req redisops.Request
 	res redisops.Result
 	err error
 }
@@ -60,45 +34,51 @@ const (
 )
 
 // startOp begins operation kind on what the operator sees highlighted
-// (the rule: Model.followBar): release and leave on the highlighted row of
-// the focused Holds or Queue panel, straight to their confirm; the sale
-// writes on the sale under the Sales bar, through a form whose submit opens
-// the confirm (every write asks y/n: ui/confirm.go). Refused, with a status
+// (the rule: Model.followBar): an operation on a hold or a queue member on
+// the highlighted row of the focused Holds or Queue panel, straight to its
+// confirm; the sale operations on the sale under the Sales bar, through a
+// form (when the operation has inputs to ask) whose submit opens the
+// confirm (every write asks y/n: ui/confirm.go). Refused, with a status
 // message, when writes are not armed or nothing is highlighted.
-func (m Model) startOp(kind opKind) (Model, tea.Cmd) {
+func (m Model) startOp(kind redisops.Kind) (Model, tea.Cmd) {
 	if !m.cfg.Arming.Armed {
 		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
 		return m, nil
 	}
-	switch kind {
-	case opRelease:
-		return m.startRelease()
-	case opLeave:
-		return m.startLeave()
+	sp, ok := redisops.SpecOf(kind)
+	if !ok {
+		return m, nil
+	}
+	switch sp.Subject {
+	case redisops.SubjectHold:
+		return m.startOnHold(sp)
+	case redisops.SubjectMember:
+		return m.startOnMember(sp)
 	}
 	sale, ok := m.highlightedSale()
 	if !ok {
 		m.setStatus(statusErr, noSaleHighlighted)
 		return m, nil
 	}
-	req := opRequest{kind: kind, sale: sale}
-	if kind == opReclaim {
-		if req, ok := m.reclaimRequest(req); ok {
-			return m.openConfirm(req), nil
-		}
+	req := redisops.Request{Kind: kind, Sale: sale}
+	if kind == redisops.KindReclaim && !m.reclaimReady(sale) { // ui/leaks.go
 		return m, nil
 	}
-	m.form = forms.New(m.formTitle(req), m.fst, formFields(kind)...)
+	fields := formFields(sp)
+	if len(fields) == 0 {
+		return m.openConfirm(req, m.seen(req)), nil
+	}
+	m.form = forms.New(m.formTitle(sp, sale), m.fst, fields...)
 	m.form.SetWidth(dialogWidth(m.width))
 	m.pending = req
 	m.mode = modeForm
 	return m, nil
 }
 
-// startRelease asks to release the hold highlighted in the focused Holds
-// panel; from any other panel it is refused (the holds' bar is not what
-// the operator is looking at).
-func (m Model) startRelease() (Model, tea.Cmd) {
+// startOnHold asks to run sp (release) on the hold highlighted in the
+// focused Holds panel; from any other panel it is refused (the holds' bar is
+// not what the operator is looking at).
+func (m Model) startOnHold(sp redisops.Spec) (Model, tea.Cmd) {
 	if m.focus != pHolds {
 		m.setStatus(statusErr, releaseNeedsHolds)
 		return m, nil
@@ -108,12 +88,16 @@ func (m Model) startRelease() (Model, tea.Cmd) {
 		m.setStatus(statusErr, noHoldHighlighted)
 		return m, nil
 	}
-	return m.openConfirm(opRequest{kind: opRelease, sale: h.Sale, user: h.User, n: h.Quantity, key: h.Key}), nil
+	req := redisops.Request{Kind: sp.Kind, Sale: h.Sale, User: h.User}
+	seen := m.seen(req)
+	seen.Held = &h.Quantity // the row's units, as highlighted
+	return m.openConfirm(req, seen), nil
 }
 
-// startLeave asks to remove the member highlighted in the focused Queue
-// panel (the selected sale's queue); from any other panel it is refused.
-func (m Model) startLeave() (Model, tea.Cmd) {
+// startOnMember asks to run sp (leave) on the member highlighted in the
+// focused Queue panel (the selected sale's queue); from any other panel it
+// is refused.
+func (m Model) startOnMember(sp redisops.Spec) (Model, tea.Cmd) {
 	if m.focus != pQueue {
 		m.setStatus(statusErr, leaveNeedsQueue)
 		return m, nil
@@ -123,157 +107,91 @@ func (m Model) startLeave() (Model, tea.Cmd) {
 		m.setStatus(statusErr, noMemberHighlighted)
 		return m, nil
 	}
-	return m.openConfirm(m.withKey(opRequest{kind: opLeave, sale: m.sale, user: e.User})), nil
+	req := redisops.Request{Kind: sp.Kind, Sale: m.sale, User: e.User}
+	return m.openConfirm(req, m.seen(req)), nil
 }
 
-// withKey fills in the key the request touches, from the schema.
-func (m Model) withKey(req opRequest) opRequest {
-	sch := m.cfg.Backend.Schema()
-	switch req.kind {
-	case opReserve, opRelease:
-		req.key = sch.HoldKey(req.user, req.sale)
-	case opJoin, opLeave, opAdmit:
-		req.key = sch.QueueKey(req.sale)
-	default:
-		req.key = sch.StockKey(req.sale)
-	}
-	return req
-}
-
-// inputCheck adapts a redisops parser into a field validator whose message
-// drops the "redisops: bad input: " prefix.
-func inputCheck(parse func(string) error) func(string) error {
-	return func(s string) error {
-		if err := parse(s); err != nil {
-			return errors.New(strings.TrimPrefix(err.Error(), redisops.ErrInput.Error()+": "))
+// formInputs are the inputs of sp the dashboard's form asks, in order.
+func formInputs(sp redisops.Spec) []redisops.Input {
+	var out []redisops.Input
+	for _, in := range sp.Inputs {
+		if in.Label != "" {
+			out = append(out, in)
 		}
-		return nil
 	}
+	return out
 }
 
-func userField() forms.Field {
-	return forms.Field{Label: "user", Hint: "user id", Validate: inputCheck(func(s string) error {
-		return redisops.ValidateID("user", s)
-	})}
-}
-
-func qtyField(label, value string) forms.Field {
-	return forms.Field{Label: label, Value: value, Validate: inputCheck(func(s string) error {
-		_, err := redisops.ParseQuantity(label, s)
-		return err
-	})}
-}
-
-// formFields are the fields of each operation's form.
-func formFields(k opKind) []forms.Field {
-	switch k {
-	case opReserve:
-		ttl := forms.Field{Label: "ttl", Value: "300s", Validate: inputCheck(func(s string) error {
-			_, err := redisops.ParseTTL("ttl", s)
-			return err
-		})}
-		return []forms.Field{userField(), qtyField("quantity", "1"), ttl}
-	case opJoin:
-		return []forms.Field{userField()}
-	case opAdmit:
-		return []forms.Field{{Label: "count", Value: "10", Validate: inputCheck(func(s string) error {
-			_, err := redisops.ParseCount("count", s)
-			return err
-		})}}
-	case opRestock:
-		maxField := forms.Field{Label: "max (optional)", Hint: "no maximum", Validate: inputCheck(func(s string) error {
-			if s == "" {
-				return nil
-			}
-			_, err := redisops.ParseMax("max", s)
-			return err
-		})}
-		return []forms.Field{qtyField("quantity", ""), maxField}
-	case opTake:
-		return []forms.Field{qtyField("quantity", "")}
-	case opSet:
-		return []forms.Field{{Label: "stock", Validate: inputCheck(func(s string) error {
-			_, err := redisops.ParseIntIn("stock", s, 0, redisops.MaxStockSet)
-			return err
-		})}}
+// formFields are the form's fields of sp's inputs: an optional one says so
+// in its label; a refused value shows as "<label>: <problem>".
+func formFields(sp redisops.Spec) []forms.Field {
+	var out []forms.Field
+	for _, in := range formInputs(sp) {
+		label := in.Label
+		if in.Optional {
+			label += " (optional)"
+		}
+		out = append(out, forms.Field{Label: label, Hint: in.Hint, Value: in.Default, Validate: func(s string) error {
+			var r redisops.Request
+			return fieldErr(in.Label, in.Set(&r, s))
+		}})
 	}
-	return nil
+	return out
+}
+
+// fieldErr names an input error by the form field's label.
+func fieldErr(label string, err error) error {
+	var ie *redisops.InputError
+	if errors.As(err, &ie) {
+		return errors.New(label + ": " + ie.Problem)
+	}
+	return err
 }
 
 // fromForm fills the request from the (valid) form values.
-func fromForm(req opRequest, v []string) opRequest {
-	num := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
-	switch req.kind {
-	case opReserve:
-		req.user, req.n = v[0], num(v[1])
-		req.ttl, _ = redisops.ParseTTL("ttl", v[2])
-	case opJoin:
-		req.user = v[0]
-	case opRestock:
-		req.n = num(v[0])
-		if v[1] != "" {
-			mx := num(v[1])
-			req.max = &mx
+func fromForm(req redisops.Request, v []string) redisops.Request {
+	sp, _ := redisops.SpecOf(req.Kind)
+	for i, in := range formInputs(sp) {
+		if i < len(v) {
+			_ = in.Set(&req, v[i]) // the form accepted them
 		}
-	default: // admit, take, set: one number
-		req.n = num(v[0])
 	}
 	return req
 }
 
-func opName(k opKind) string {
-	return [...]string{"Reserve", "Release", "Join queue", "Leave queue", "Admit", "Restock", "Take stock", "Set stock", "Reclaim leaks"}[k]
+// opTitle is the dashboard's name of an operation ("Restock").
+func opTitle(k redisops.Kind) string {
+	sp, _ := redisops.SpecOf(k)
+	return sp.Title
 }
 
 // formTitle names the operation, the sale and the key the form writes (the
-// stock key for reserve: the hold key waits for the user). A whole UUID sale
+// stock key for a hold: the hold key waits for the user). A whole UUID sale
 // id fits; the confirm then spells the keys out in full.
-func (m Model) formTitle(r opRequest) string {
+func (m Model) formTitle(sp redisops.Spec, sale string) string {
 	sch := m.cfg.Backend.Schema()
-	k := sch.StockKey(r.sale)
-	if r.kind == opJoin || r.kind == opAdmit {
-		k = sch.QueueKey(r.sale)
+	k := sch.StockKey(sale)
+	if sp.Family == redisops.FamilyQueue {
+		k = sch.QueueKey(sale)
 	}
-	return opName(r.kind) + " · sale " + textsafe.Cut(r.sale, maxDialogWidth) + " · " +
+	return sp.Title + " · sale " + textsafe.Cut(sale, maxDialogWidth) + " · " +
 		textsafe.Cut(k, maxDialogWidth) // the form cuts the line at its width: the key's end goes first
 }
 
 // runOp runs a write in a command that captures the request, never the model.
-func (m Model) runOp(req opRequest) tea.Cmd {
+func (m Model) runOp(req redisops.Request) tea.Cmd {
 	ctx, b := m.ctx, m.cfg.Backend
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, opTimeout)
 		defer cancel()
-		res, err := call(ctx, b, req)
+		res, err := b.Do(ctx, req)
 		return opResultMsg{req: req, res: res, err: err}
 	}
 }
 
-func call(ctx context.Context, b Backend, r opRequest) (redisops.Result, error) {
-	switch r.kind {
-	case opReserve:
-		return b.Reserve(ctx, r.sale, r.user, r.n, r.ttl)
-	case opRelease:
-		return b.Release(ctx, r.sale, r.user, nil)
-	case opJoin:
-		return b.Join(ctx, r.sale, r.user)
-	case opLeave:
-		return b.Leave(ctx, r.sale, r.user)
-	case opAdmit:
-		return b.Admit(ctx, r.sale, r.n)
-	case opRestock:
-		return b.Restock(ctx, r.sale, r.n, r.max)
-	case opTake:
-		return b.Take(ctx, r.sale, r.n)
-	case opReclaim:
-		return callReclaim(ctx, b, r.sale)
-	}
-	return b.SetStock(ctx, r.sale, r.n)
-}
-
 // handleOpResultMsg logs the result, shows it and refreshes at once.
 func (m Model) handleOpResultMsg(msg opResultMsg) (tea.Model, tea.Cmd) {
-	e := panels.LogEntry{At: m.now, Command: commandLine(msg.req), Status: msg.res.Status, OK: msg.res.OK}
+	e := panels.LogEntry{At: m.now, Command: msg.req.CommandLine(), Status: msg.res.Status, OK: msg.res.OK}
 	switch {
 	case msg.err != nil:
 		e.Status, e.OK, e.Err = errStatus(msg.err), false, errText(msg.err) // the status bar draws it as is

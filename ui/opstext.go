@@ -9,38 +9,6 @@ import (
 	"flashtop/textsafe"
 )
 
-// commandLine writes a request as the equivalent flashtop command, for the
-// command log and the status bar.
-func commandLine(r opRequest) string {
-	sale := " --sale " + textsafe.String(r.sale)
-	user := " --user " + textsafe.String(r.user)
-	switch r.kind {
-	case opReserve:
-		return fmt.Sprintf("reserve%s%s --qty %d --ttl %s", sale, user, r.n, fmtTTL(r))
-	case opRelease:
-		return "release" + sale + user
-	case opJoin:
-		return "queue join" + sale + user
-	case opLeave:
-		return "queue leave" + sale + user
-	case opAdmit:
-		return fmt.Sprintf("queue admit%s --count %d", sale, r.n)
-	case opRestock:
-		s := fmt.Sprintf("inventory restock%s --qty %d", sale, r.n)
-		if r.max != nil {
-			s += fmt.Sprintf(" --max %d", *r.max)
-		}
-		return s
-	case opTake:
-		return fmt.Sprintf("inventory take%s --qty %d", sale, r.n)
-	case opReclaim:
-		return "reclaim" + sale
-	}
-	return fmt.Sprintf("inventory set%s --qty %d", sale, r.n)
-}
-
-func fmtTTL(r opRequest) string { return fmt.Sprintf("%ds", int64(r.ttl.Seconds())) }
-
 // describe writes a result as its status word and numbers:
 // "reserved remaining=9".
 func describe(res redisops.Result) string {
@@ -89,6 +57,10 @@ func errText(err error) string {
 	var oe *redisops.OutcomeError
 	if errors.As(err, &oe) {
 		return textsafe.String(oe.Hint() + "; no reply: " + strings.TrimPrefix(oe.Err.Error(), redisops.ErrUnreachable.Error()+": "))
+	}
+	var ie *redisops.InputError
+	if errors.As(err, &ie) { // the request's own field: "sale: must not contain ':', '{' or '}' (…)"
+		return textsafe.String(string(ie.Field) + ": " + ie.Problem)
 	}
 	return textsafe.String(err.Error())
 }

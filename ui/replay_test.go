@@ -78,7 +78,7 @@ func TestReplayShowsTheRecordedFigures(t *testing.T) {
 	// Writes are refused: the keys are disabled and the backend refuses.
 	h.press("r")
 	wantMode(t, h, modeNormal)
-	if _, err := p.Reserve(t.Context(), "s1", "u", 1, time.Second); err == nil {
+	if _, err := p.Do(t.Context(), redisops.Request{Kind: redisops.KindReserve, Sale: "s1", User: "u", N: 1, TTL: time.Second}); err == nil {
 		t.Fatal("a replay accepted a write")
 	}
 }

@@ -18,21 +18,15 @@ import (
 // and a key's effect still shows within 50 ms.
 const renderFPS = 20
 
-// Backend is everything the dashboard asks of Redis. *redisops.Client
-// satisfies it; UI tests use a fake that records what was asked. The leak
-// watch's wrapper (leakwatch.Backend) wraps one through leakwatch.Inner,
-// which has the same method set: a method added here is added there too
-// (main then fails to build until it is).
+// Backend is everything the dashboard asks of Redis: snapshots, and the
+// operations of redisops' table through one Do. *redisops.Client satisfies
+// it; UI tests use a fake that records what was asked. The leak watch's
+// wrapper (leakwatch.Backend) wraps one through leakwatch.Inner, which has
+// the same method set: a method added here is added there too (main then
+// fails to build until it is).
 type Backend interface {
 	Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error)
-	Reserve(ctx context.Context, sale, user string, qty int64, ttl time.Duration) (redisops.Result, error)
-	Release(ctx context.Context, sale, user string, max *int64) (redisops.Result, error)
-	SetStock(ctx context.Context, sale string, n int64) (redisops.Result, error)
-	Restock(ctx context.Context, sale string, qty int64, max *int64) (redisops.Result, error)
-	Take(ctx context.Context, sale string, qty int64) (redisops.Result, error)
-	Join(ctx context.Context, sale, user string) (redisops.Result, error)
-	Leave(ctx context.Context, sale, user string) (redisops.Result, error)
-	Admit(ctx context.Context, sale string, n int64) (redisops.Result, error)
+	Do(ctx context.Context, r redisops.Request) (redisops.Result, error)
 	Schema() redisops.Schema
 	URL() string
 }

@@ -41,14 +41,29 @@ func usagef(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...)}
 }
 
-// usageFrom turns a redisops error into a usageError, dropping the
-// "redisops: ...: " sentinel prefix so the message starts with the flag.
+// usageFrom turns a redisops error into a usageError whose message starts
+// with the flag: an input error (redisops.InputError) is "<flag>: <problem>",
+// other errors drop their "redisops: ...: " sentinel prefix.
 func usageFrom(prefix string, err error) error {
 	msg := err.Error()
-	for _, s := range []error{redisops.ErrInput, redisops.ErrConfig, redisops.ErrTemplate} {
+	var ie *redisops.InputError
+	if errors.As(err, &ie) {
+		msg = flagName(ie.Field) + ": " + ie.Problem
+	}
+	for _, s := range []error{redisops.ErrConfig, redisops.ErrTemplate} {
 		msg = strings.TrimPrefix(msg, s.Error()+": ")
 	}
 	return &usageError{msg: prefix + msg, cause: err}
+}
+
+// flagName is the command line's name of an input: a field redisops names
+// (redisops.FieldSale: "sale") is its flag, "--sale"; a name the command
+// line gave a parser itself ("--hold-limit", REDIS_MAX_QUEUE_LENGTH) stays.
+func flagName(f redisops.Field) string {
+	if s := string(f); strings.HasPrefix(s, "-") || strings.ToUpper(s) == s {
+		return s
+	}
+	return "--" + string(f)
 }
 
 // QuietRedis stops go-redis's own log lines (dial failures on stderr):

@@ -7,85 +7,70 @@ import (
 	"flashtop/redisops"
 )
 
-// opFunc is the redisops call of an operation command, given its validated
-// config.
-type opFunc func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error)
-
-// opCommands are the rows of the operation commands: reserve, release, and
-// the actions of inventory and queue.
+// opCommands are the rows of the operation commands (reserve, release, and
+// the actions of inventory and queue), made from the operation table
+// (redisops.Specs) in its order: an operation's flags are its inputs, those
+// with neither a default nor Optional are required, and its synopsis is
+// written from them ("--sale S --user U [--qty N] [--ttl 300s]"). Reclaim,
+// which has a confirm of its own, has its row in cmd_reclaim.go.
 func opCommands() []command {
-	return []command{
-		op(command{name: "reserve", args: "--sale S --user U [--qty N] [--ttl 300s]",
-			about: "hold N units (default 1) of a sale for a user for --ttl (default 300s)",
-			flags: []string{"user", "qty", "ttl"}, need: []string{"user"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Reserve(ctx, cfg.sale(), cfg.User, cfg.Qty, cfg.TTL)
-			}),
-		op(command{name: "release", args: "--sale S --user U [--max N]",
-			about: "return a user's held units to stock (refused past --max) and delete the hold",
-			flags: []string{"user", "max"}, need: []string{"user"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Release(ctx, cfg.sale(), cfg.User, cfg.Max)
-			}),
-		op(command{name: "inventory get", args: "--sale S", about: "print the stock of a sale", sales: oneSale},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.GetStock(ctx, cfg.sale())
-			}),
-		op(command{name: "inventory set", args: "--sale S --qty N", about: "set the stock of a sale to N (0 or more)",
-			flags: []string{"qty"}, need: []string{"qty"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.SetStock(ctx, cfg.sale(), cfg.Qty)
-			}),
-		op(command{name: "inventory restock", args: "--sale S --qty N [--max N]", about: "add N units to the stock (refused past --max)",
-			flags: []string{"qty", "max"}, need: []string{"qty"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Restock(ctx, cfg.sale(), cfg.Qty, cfg.Max)
-			}),
-		op(command{name: "inventory take", args: "--sale S --qty N", about: "remove N units from the stock when it holds that many",
-			flags: []string{"qty"}, need: []string{"qty"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Take(ctx, cfg.sale(), cfg.Qty)
-			}),
-		op(command{name: "queue join", args: "--sale S --user U",
-			about: "put a user in the queue of a sale (refused when the queue holds --max-queue)",
-			flags: []string{"user"}, need: []string{"user"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Join(ctx, cfg.sale(), cfg.User)
-			}),
-		op(command{name: "queue leave", args: "--sale S --user U", about: "take a user out of the queue",
-			flags: []string{"user"}, need: []string{"user"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Leave(ctx, cfg.sale(), cfg.User)
-			}),
-		op(command{name: "queue position", args: "--sale S --user U", about: "print a user's position in the queue (1 is the head)",
-			flags: []string{"user"}, need: []string{"user"}, sales: oneSale},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Position(ctx, cfg.sale(), cfg.User)
-			}),
-		op(command{name: "queue length", args: "--sale S", about: "print how many users the queue holds", sales: oneSale},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Length(ctx, cfg.sale())
-			}),
-		op(command{name: "queue admit", args: "--sale S [--count N]", about: "admit the first N users (default 10) of the queue, in order",
-			flags: []string{"count"}, sales: oneSale, write: true},
-			func(ctx context.Context, c *redisops.Client, cfg config) (redisops.Result, error) {
-				return c.Admit(ctx, cfg.sale(), cfg.Count)
-			}),
+	var out []command
+	for _, sp := range redisops.Specs() {
+		if sp.Kind != redisops.KindReclaim {
+			out = append(out, opCommand(sp))
+		}
 	}
+	return out
 }
 
-// op makes a row run its operation: runOp with do.
-func op(cmd command, do opFunc) command {
+// opCommand is the row of operation sp.
+func opCommand(sp redisops.Spec) command {
+	cmd := command{name: sp.Command, args: "--sale S", about: sp.About, sales: oneSale, write: sp.Write}
+	for _, in := range sp.Inputs {
+		f := string(in.Field)
+		cmd.flags = append(cmd.flags, f)
+		arg := "--" + f + " " + argName(in)
+		if in.Required() {
+			cmd.need = append(cmd.need, f)
+			cmd.args += " " + arg
+		} else {
+			cmd.args += " [" + arg + "]"
+		}
+	}
 	write := cmd.write
 	cmd.run = func(ctx context.Context, cfg config, p printer, _ io.Reader) int {
-		return runOp(ctx, cfg, p, write, do)
+		return runOp(ctx, cfg, p, write, sp)
 	}
 	return cmd
 }
 
+// argName is the synopsis' name of an input's value: U, N, or the TTL's
+// default.
+func argName(in redisops.Input) string {
+	switch in.Field {
+	case redisops.FieldUser:
+		return "U"
+	case redisops.FieldTTL:
+		return in.Default
+	}
+	return "N"
+}
+
+// request is the command line's request of operation sp: its N is --count
+// when sp takes one, --qty otherwise.
+func (c config) request(sp redisops.Spec) redisops.Request {
+	r := redisops.Request{Kind: sp.Kind, Sale: c.sale(), User: c.User, N: c.Qty, TTL: c.TTL, Max: c.Max}
+	for _, in := range sp.Inputs {
+		if in.Field == redisops.FieldCount {
+			r.N = c.Count
+		}
+	}
+	return r
+}
+
 // runOp runs one operation command (reserve, release, inventory …, queue …).
 // Everything was validated by parseFlags, and a write is armed (Run).
-func runOp(ctx context.Context, cfg config, p printer, write bool, do opFunc) int {
+func runOp(ctx context.Context, cfg config, p printer, write bool, sp redisops.Spec) int {
 	// A write pings first: a server that cannot be reached fails there, known
 	// not to have run it, and the write then goes over a connection already
 	// set up, so that a failure during it is one of its own outcome unknown.
@@ -97,7 +82,7 @@ func runOp(ctx context.Context, cfg config, p printer, write bool, do opFunc) in
 	// Each call is bounded by --timeout inside redisops; this bounds retries too.
 	ctx, cancel := context.WithTimeout(ctx, 2*cfg.Timeout)
 	defer cancel()
-	r, err := do(ctx, client, cfg)
+	r, err := client.Do(ctx, cfg.request(sp))
 	if err != nil {
 		return p.fail(cfg, err)
 	}

@@ -296,3 +296,23 @@ func TestParseFlagsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestUsageFromInputError: an input error of redisops is named by its flag
+// (redisops names the field, the command line the flag); a name the command
+// line gave a parser itself stays as it is.
+func TestUsageFromInputError(t *testing.T) {
+	for _, tc := range []struct {
+		field redisops.Field
+		want  string
+	}{
+		{redisops.FieldSale, "--sale: must not be empty"},
+		{redisops.FieldCount, "--count: must not be empty"},
+		{"--hold-limit", "--hold-limit: must not be empty"},
+		{envMaxQueue, envMaxQueue + ": must not be empty"},
+	} {
+		err := usageFrom("", &redisops.InputError{Field: tc.field, Problem: "must not be empty"})
+		if err.Error() != tc.want || !errors.Is(err, errUsage) || !errors.Is(err, redisops.ErrInput) {
+			t.Errorf("%s: %q, want %q (a usage error wrapping ErrInput)", tc.field, err, tc.want)
+		}
+	}
+}

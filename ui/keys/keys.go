@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"flashtop/redisops"
 )
 
 // KeyMap is every global binding of the dashboard. Write bindings are
@@ -129,9 +132,41 @@ func (k *KeyMap) SetDemo(on bool) {
 	}
 }
 
+// writeOp is a write binding and the operation it starts.
+type writeOp struct {
+	kind redisops.Kind
+	b    *key.Binding
+}
+
+// writeOps returns the write bindings, in help order, with their operations.
+func (k *KeyMap) writeOps() []writeOp {
+	return []writeOp{{redisops.KindReserve, &k.Reserve}, {redisops.KindRelease, &k.Release}, {redisops.KindJoin, &k.Join},
+		{redisops.KindLeave, &k.Leave}, {redisops.KindAdmit, &k.Admit}, {redisops.KindRestock, &k.Restock},
+		{redisops.KindTake, &k.Take}, {redisops.KindSet, &k.SetStock}, {redisops.KindReclaim, &k.Reclaim}}
+}
+
 // writes returns pointers to the write bindings, in help order.
 func (k *KeyMap) writes() []*key.Binding {
-	return []*key.Binding{&k.Reserve, &k.Release, &k.Join, &k.Leave, &k.Admit, &k.Restock, &k.Take, &k.SetStock, &k.Reclaim}
+	ops := k.writeOps()
+	out := make([]*key.Binding, len(ops))
+	for i, o := range ops {
+		out[i] = o.b
+	}
+	return out
+}
+
+// WriteKind finds the operation a key press starts, armed or not (a
+// disabled binding does not match: enabled copies are matched), so that a
+// write refused for not being armed can say why.
+func (k KeyMap) WriteKind(msg tea.KeyMsg) (redisops.Kind, bool) {
+	for _, o := range k.writeOps() {
+		b := *o.b
+		b.SetEnabled(true)
+		if key.Matches(msg, b) {
+			return o.kind, true
+		}
+	}
+	return "", false
 }
 
 // SetArmed enables or disables every write binding (DESIGN.md §6).
@@ -250,14 +285,15 @@ func MarkdownTable() string {
 	for _, bd := range []key.Binding{k.Filter, k.Select, k.Pause, k.Refresh, k.Faster, k.Slower, k.Sort, k.ReverseSort} {
 		row(bd, "")
 	}
-	for _, bd := range k.writes() { // where each write acts: DESIGN.md §6, ui.Model.followBar
-		switch bd {
-		case &k.Release:
-			row(*bd, "write (armed only): the highlighted hold, with the Holds panel focused only; y/n first")
-		case &k.Leave:
-			row(*bd, "write (armed only): the highlighted member, with the Queue panel focused only; y/n first")
+	for _, o := range k.writeOps() { // where each write acts: DESIGN.md §6, ui.Model.followBar
+		sp, _ := redisops.SpecOf(o.kind)
+		switch sp.Subject {
+		case redisops.SubjectHold:
+			row(*o.b, "write (armed only): the highlighted hold, with the Holds panel focused only; y/n first")
+		case redisops.SubjectMember:
+			row(*o.b, "write (armed only): the highlighted member, with the Queue panel focused only; y/n first")
 		default:
-			row(*bd, "write (armed only): the sale under the Sales bar; y/n first")
+			row(*o.b, "write (armed only): the sale under the Sales bar; y/n first")
 		}
 	}
 	row(k.Events, "runs CONFIG SET notify-keyspace-events after a y/n naming it and its undo (server-wide, outlives flashtop); only when writes are armed")
