@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // DefaultURL is used when neither --redis-url nor REDIS_URL is set.
@@ -65,6 +66,7 @@ type Client struct {
 	url      string
 	hosts    []string
 	scripts  *scriptWatch // the backend's scripts, seen loaded per node
+	noTouch  *noTouch     // CLIENT NO-TOUCH on its connections (notouch.go)
 }
 
 // New builds a client without touching the network (connections are made on
@@ -93,16 +95,17 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	nt := &noTouch{sentinel: o.SentinelMaster != ""}
 	var rdb redis.UniversalClient
 	switch {
 	case o.Cluster && o.SentinelMaster != "":
 		return nil, fmt.Errorf("%w: --cluster and --sentinel-master exclude each other", ErrConfig)
 	case o.Cluster:
-		rdb, err = newClusterClient(o, tlsCfg)
+		rdb, err = newClusterClient(o, tlsCfg, nt.onConnect)
 	case o.SentinelMaster != "":
-		rdb, err = newFailoverClient(o, tlsCfg)
+		rdb, err = newFailoverClient(o, tlsCfg, nt.onConnect)
 	default:
-		rdb, err = newStandaloneClient(o, tlsCfg)
+		rdb, err = newStandaloneClient(o, tlsCfg, nt.onConnect)
 	}
 	if err != nil {
 		return nil, err
@@ -111,12 +114,12 @@ func New(o Options) (*Client, error) {
 		o.BackendScripts = DefaultBackendScripts
 	}
 	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts,
-		scripts: newScriptWatch(o.BackendScripts)}, nil
+		scripts: newScriptWatch(o.BackendScripts), noTouch: nt}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key
 // templates must keep every script within one hash slot.
-func newClusterClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
+func newClusterClient(o Options, tlsCfg *tls.Config, onConnect onConnectFunc) (redis.UniversalClient, error) {
 	if err := o.Schema.ClusterSafe(); err != nil {
 		return nil, err
 	}
@@ -126,6 +129,8 @@ func newClusterClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, err
 	}
 	applyCommon(&co.Username, &co.Password, &co.ClientName, &co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, o)
 	co.DisableIdentity = true
+	co.MaintNotificationsConfig = noMaintNotifications()
+	co.OnConnect = onConnect
 	co.PoolSize = o.PoolSize
 	if tlsCfg != nil {
 		co.TLSConfig = tlsCfg
@@ -135,13 +140,13 @@ func newClusterClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, err
 }
 
 // newFailoverClient asks the Sentinel at the URL for the master's address.
-func newFailoverClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
+func newFailoverClient(o Options, tlsCfg *tls.Config, onConnect onConnectFunc) (redis.UniversalClient, error) {
 	so, err := redis.ParseURL(o.URL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
 	}
 	fo := &redis.FailoverOptions{MasterName: o.SentinelMaster, SentinelAddrs: []string{so.Addr}, DB: so.DB,
-		Username: so.Username, Password: so.Password, DisableIdentity: true, PoolSize: o.PoolSize}
+		Username: so.Username, Password: so.Password, DisableIdentity: true, PoolSize: o.PoolSize, OnConnect: onConnect}
 	applyCommon(&fo.Username, &fo.Password, &fo.ClientName, &fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, o)
 	fo.TLSConfig = tlsCfg
 	if fo.TLSConfig == nil {
@@ -153,13 +158,15 @@ func newFailoverClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, er
 
 // newStandaloneClient connects to one server (redis://, rediss:// or
 // unix://; New spelled valkey:// and valkeys:// so).
-func newStandaloneClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, error) {
+func newStandaloneClient(o Options, tlsCfg *tls.Config, onConnect onConnectFunc) (redis.UniversalClient, error) {
 	so, err := redis.ParseURL(o.URL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrConfig, RedactError(err, o.Password))
 	}
 	applyCommon(&so.Username, &so.Password, &so.ClientName, &so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, o)
 	so.DisableIdentity = true
+	so.MaintNotificationsConfig = noMaintNotifications()
+	so.OnConnect = onConnect
 	so.MaxRetries = 1
 	if o.PoolSize > 0 {
 		so.PoolSize = o.PoolSize
@@ -170,6 +177,23 @@ func newStandaloneClient(o Options, tlsCfg *tls.Config) (redis.UniversalClient, 
 	so.Dialer, so.DialerRetries = dialer(o.Timeout, so.TLSConfig), dialOnce
 	return redis.NewClient(so), nil
 }
+
+// noMaintNotifications turns off go-redis's maintenance notifications (on
+// by default, "auto"): they send CLIENT MAINT_NOTIFICATIONS ON on every new
+// connection, which Redis 7.0 and Valkey 8 answer with ERR unknown
+// subcommand: flashtop would add to the server's error counts (INFO
+// errorstats) it shows the operator. Failover clients disable them already.
+func noMaintNotifications() *maintnotifications.Config {
+	return &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+}
+
+// onConnectFunc is go-redis's OnConnect hook.
+type onConnectFunc = func(ctx context.Context, cn *redis.Conn) error
+
+// NoTouch reports whether the client's reads are in CLIENT NO-TOUCH mode:
+// false until its first connection learned it, and on a server without it
+// (Redis before 7.2).
+func (c *Client) NoTouch() bool { return c.noTouch.On() }
 
 // dialOnce is go-redis's DialerRetries for every client: one dial per
 // connection, not five 100 ms apart. A server that refuses is reported at

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"flashtop/localserver"
 )
@@ -51,7 +52,9 @@ func (s *Server) Restart() {
 // Client returns a go-redis client to the server, closed in t.Cleanup.
 func (s *Server) Client(tb testing.TB) *redis.Client {
 	tb.Helper()
-	c := redis.NewClient(&redis.Options{Addr: s.Addr(), DisableIdentity: true})
+	c := redis.NewClient(&redis.Options{Addr: s.Addr(), DisableIdentity: true,
+		// no CLIENT MAINT_NOTIFICATIONS: the server's error counts stay the tests'
+		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}})
 	tb.Cleanup(func() { _ = c.Close() })
 	if err := c.Ping(context.Background()).Err(); err != nil && !strings.Contains(err.Error(), "NOAUTH") {
 		tb.Fatalf("redistest: ping %s: %v", s.Addr(), err)
