@@ -117,8 +117,8 @@ func (m Server) lines() []string {
 func (m Server) rest(s redisops.ServerStats, vw int) []string {
 	return []string{
 		m.line("policy", textsafe.Cut(s.MaxmemoryPolicy, vw)),
-		m.line("scripts", m.scriptsLine(s)),
-		m.line("errors", m.errorsLine(s)),
+		m.line("scripts", m.scriptsLine(s, vw)),
+		m.line("errors", m.errorsLine(s, vw)),
 		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
 		m.line("hits", m.hits(s, vw)),
 		m.line("evicted", m.count(s.EvictedKeys, &m.st.Warn)),

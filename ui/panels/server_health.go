@@ -10,6 +10,8 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The server's health lines: script latency (INFO latencystats) and error
@@ -70,9 +72,11 @@ func (h *errorHistory) perMinute(kind string) (float64, bool) {
 	return float64(last.counts[kind]-first.counts[kind]) / span.Minutes(), true
 }
 
-// scripts is the worst script command's latency: "evalsha p50 16µs · p99
-// 76µs · p99.9 80µs (since start)"; "no script run" or "not reported".
-func (m Server) scriptsLine(s redisops.ServerStats) string {
+// scriptsLine is the worst script command's latency in vw cells: "since
+// start evalsha p99 76µs · p50 16µs · p99.9 80µs", dropping from the end
+// whole figures that do not fit (never half a figure); "no script run" or
+// "not reported".
+func (m Server) scriptsLine(s redisops.ServerStats, vw int) string {
 	switch {
 	case s.ScriptLatencyUs == nil:
 		return m.st.Dim.Render(notReported)
@@ -87,14 +91,25 @@ func (m Server) scriptsLine(s redisops.ServerStats) string {
 		}
 	}
 	p := s.ScriptLatencyUs[worst]
-	v := textsafe.String(worst) + " p50 " + usText(p.P50) + valueSep + "p99 " + usText(p.P99) + valueSep + "p99.9 " + usText(p.P999)
-	return v + m.st.Dim.Render(" (since start)") // the box cuts what does not fit
+	// p99 first: the figure an operator of a sale watches; the age of the
+	// figures ("since start": the server's, not the last minute's) first of all.
+	head := m.st.Dim.Render("since start ") + textsafe.Cut(worst, 12)
+	parts := []string{" p99 " + usText(p.P99), valueSep + "p50 " + usText(p.P50), valueSep + "p99.9 " + usText(p.P999)}
+	v := head
+	for _, part := range parts {
+		if ansi.StringWidth(v+part) > vw {
+			break
+		}
+		v += part
+	}
+	return v
 }
 
-// errors is "NOSCRIPT 12 +3/min · ERR 4": the kinds growing fastest first,
-// a growing kind drawn as a warning (NOSCRIPT, OOM and NOPERM as bad: the
-// backend's scripts are failing); "none since start" or "not reported".
-func (m Server) errorsLine(s redisops.ServerStats) string {
+// errorsLine is "NOSCRIPT 12 +3/min · ERR 4" in vw cells: the kinds growing
+// fastest first, whole kinds only, "+N kinds" for those left out; a growing
+// kind drawn as a warning (NOSCRIPT, OOM and NOPERM as bad: the backend's
+// scripts are failing); "none since start" or "not reported".
+func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
 	switch {
 	case s.Errors == nil:
 		return m.st.Dim.Render(notReported)
@@ -116,6 +131,8 @@ func (m Server) errorsLine(s redisops.ServerStats) string {
 		return int(s.Errors[b] - s.Errors[a]) // more first
 	})
 	var parts []string
+	width := 0
+	shown := 0
 	for _, k := range kinds[:min(len(kinds), errorKindsMax)] {
 		part := textsafe.Cut(k, 32) + " " + fmtCount(s.Errors[k])
 		if r, ok := m.errs.perMinute(k); ok && r > 0 {
@@ -126,12 +143,18 @@ func (m Server) errorsLine(s redisops.ServerStats) string {
 				part = m.st.Warn.Render(part)
 			}
 		}
+		w := ansi.StringWidth(part) + len(valueSep)
+		if shown > 0 && width+w+len(" +9 kinds") > vw {
+			break
+		}
 		parts = append(parts, part)
+		width += w
+		shown++
 	}
-	if n := len(kinds) - errorKindsMax; n > 0 {
+	if n := len(kinds) - shown; n > 0 {
 		parts = append(parts, m.st.Dim.Render("+"+strconv.Itoa(n)+" kinds"))
 	}
-	return strings.Join(parts, valueSep) // the box cuts what does not fit
+	return strings.Join(parts, valueSep)
 }
 
 // perMinDigits is 0 decimals from 10/min, else 1.
