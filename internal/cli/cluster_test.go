@@ -18,11 +18,16 @@ func clusterTemplates() []string {
 		"--reservation-key", "reservation:{user}:{{sale}}", "--queue-key", "queue:{{sale}}"}
 }
 
-// TestClusterCommands runs the commands on a real 3-master cluster with
-// hash-tagged templates, over sales whose keys land on every master, and
-// checks the replies, the keys in Redis and a complete snapshot.
+// TestClusterCommands runs the commands on a real 3-master cluster (of
+// redis-server, and of valkey-server) with hash-tagged templates, over sales
+// whose keys land on every master, and checks the replies, the keys in
+// Redis and a complete snapshot.
 func TestClusterCommands(t *testing.T) {
-	cl := redistest.StartCluster(t, 3)
+	redistest.EachKind(t, testClusterCommands)
+}
+
+func testClusterCommands(t *testing.T, k redistest.Kind) {
+	cl := k.StartCluster(t, 3)
 	env := map[string]string{envURL: cl.URL()}
 	ctx := context.Background()
 	rdb := cl.Client(t)

@@ -22,9 +22,16 @@ func writesSales() map[string]int64 {
 // the confirm names the highlighted sale's key and its stock before → after,
 // answers n (nothing changes) and then y, and reads Redis directly: the
 // highlighted sale's stock changed by exactly the amount, no other did.
+//
+// It runs against redis-server and against valkey-server (the one TUI flow
+// of the suite on both).
 func TestWritesLandOnTheHighlightedSaleInTmux(t *testing.T) {
+	redistest.EachKind(t, testWritesLandOnTheHighlightedSale)
+}
+
+func testWritesLandOnTheHighlightedSale(t *testing.T, k redistest.Kind) {
 	x := newTmux(t, 160, 45)
-	srv := redistest.Start(t)
+	srv := k.Start(t)
 	rc := srv.Client(t)
 	ctx := context.Background()
 	for sale, stock := range writesSales() {
@@ -56,6 +63,10 @@ func TestWritesLandOnTheHighlightedSaleInTmux(t *testing.T) {
 		}
 	}
 	x.waitPane("the three sales, the bar on the first", on("alpha-tee"))
+	who := k.Name() + " " + binaryVersion(t, k) // the server's own name and version (Valkey's, not its redis_version)
+	x.waitPane("the header and the server panel naming "+who, func(p string) bool {
+		return strings.Contains(p, who+" master") && strings.Contains(p, "Server · "+who)
+	})
 	x.keys("j")
 	x.waitPane("the bar and ● on bravo-cap, the panels following", func(p string) bool {
 		return on("bravo-cap")(p) && strings.Contains(p, "Queue · bravo-cap") && strings.Contains(p, "Holds · bravo-cap")
