@@ -130,7 +130,7 @@ func demoSaleRows(pane string) map[string]demoSaleRow {
 		if len(cells) < 2 {
 			continue
 		}
-		fields := strings.Fields(strings.NewReplacer("▸", " ", "●", " ● ").Replace(cells[1]))
+		fields := strings.Fields(strings.NewReplacer("▸", " ", "●", " ● ", "SOLD OUT", "SOLD_OUT").Replace(cells[1]))
 		selected := len(fields) > 0 && fields[0] == "●"
 		if selected {
 			fields = fields[1:]
@@ -466,5 +466,20 @@ func demoWithoutRedisServer(t *testing.T, bin string) {
 	d.keys("q")
 	if exit := d.checkGone(); exit != "flashtop-exited-0" {
 		t.Fatalf("q ended with %s, want flashtop-exited-0", exit)
+	}
+}
+
+// TestDemoSaleRowsReadsSoldOut: a sold-out row ("SOLD OUT" in ETA, two
+// words) is read like the others; the e2e check of moving numbers used to
+// skip it, and failed whenever console-instant had sold out before its
+// first capture (a slow start under load).
+func TestDemoSaleRowsReadsSoldOut(t *testing.T) {
+	pane := "│   SALE                 STOCK   Δ/MIN      ETA  QUEUE   HEAD  HOLDS   HELD  LEAKED TREND │\n" +
+		"│▸● coffee-slow-burn     1,880  -187.9   10m00s      9     1s     29     52   1u/1h ▇▇▇ │\n" +
+		"│   console-instant          0   -80.7 SOLD OUT      6  549ms      2      2  17u/8h ▁▁▁ │\n" +
+		"│   sneaker-drop             0  -322.9 SOLD OUT     23     4s     17     29  13u/6h ▁▁▁ │\n"
+	rows := demoSaleRows(pane)
+	if len(rows) != 3 || rows["console-instant"].queue != 6 || rows["sneaker-drop"].held != 29 || !rows["coffee-slow-burn"].selected {
+		t.Fatalf("rows %+v", rows)
 	}
 }
