@@ -24,9 +24,9 @@ type Profile struct {
 // within a minute.
 const DemoHoldTTL = 30 * time.Second
 
-// DemoProfiles are the three sales of `flashtop --demo`: a 200-unit fast drop,
+// Profiles are the three sales of `flashtop --demo`: a 200-unit fast drop,
 // a 2,000-unit slow burn and a 50-unit instant sell-out.
-func DemoProfiles() []Profile {
+func Profiles() []Profile {
 	return []Profile{
 		{Sale: "sneaker-drop", Title: "Sneaker drop (200, fast)", Stock: 200, Rate: 6,
 			AdmitEvery: time.Second, AdmitBatch: 6, RestockAfter: 45 * time.Second},

@@ -32,7 +32,7 @@ type Config struct {
 // DefaultConfig is the demo's simulator: the three demo sales, 30 s holds,
 // 60% check out, 20% release, 20% let the hold expire, 10% leave the queue.
 func DefaultConfig(seed uint64) Config {
-	return Config{Profiles: DemoProfiles(), Seed: seed, HoldTTL: DemoHoldTTL,
+	return Config{Profiles: Profiles(), Seed: seed, HoldTTL: DemoHoldTTL,
 		Checkout: 0.6, Release: 0.2, LeaveProb: 0.1}
 }
 

@@ -29,7 +29,7 @@ type Inner interface {
 // ledger to reclaim from does not implement it. includeUnverified also
 // gives back the leaks not seen to expire; the dashboard never asks for it.
 type Reclaimer interface {
-	Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error)
+	Reclaim(ctx context.Context, sale string, limit *int64, includeUnverified bool) (redisops.Result, error)
 }
 
 // ErrNoLedger refuses a reclaim when leaks are only kept in memory.
@@ -104,11 +104,11 @@ func (b *Backend) Do(ctx context.Context, r redisops.Request) (redisops.Result, 
 
 // Reclaim gives a sale's leaked units back (the Redis ledger's reclaim), or
 // refuses with ErrNoLedger when the leaks are kept in memory.
-func (b *Backend) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (redisops.Result, error) {
+func (b *Backend) Reclaim(ctx context.Context, sale string, limit *int64, includeUnverified bool) (redisops.Result, error) {
 	if b.reclaimer == nil {
 		return redisops.Result{}, ErrNoLedger
 	}
-	return b.reclaimer.Reclaim(ctx, sale, max, includeUnverified)
+	return b.reclaimer.Reclaim(ctx, sale, limit, includeUnverified)
 }
 
 // Wake passes the inner backend's wake on (nil when it has none): the push

@@ -52,7 +52,7 @@ func (k Kind) InstallHint() string {
 	return InstallHint
 }
 
-// NotInstalledError: the program of Kind is not on PATH.
+// NotInstalledError is the error of a program of Kind not on PATH.
 type NotInstalledError struct{ Kind Kind }
 
 func (e *NotInstalledError) Error() string { return e.Kind.InstallHint() }
@@ -174,7 +174,7 @@ func (s *Server) launch() error {
 	if s.TLS {
 		port = []string{"--port", "0", "--tls-port", strconv.Itoa(s.Port)}
 	}
-	args := append(port, "--bind", s.Host,
+	args := append(port, "--bind", s.Host, //nolint:gocritic // port is this function's own slice
 		"--dir", s.Dir, "--save", "", "--appendonly", "no",
 		"--daemonize", "no", "--protected-mode", "no",
 		"--logfile", filepath.Join(s.Dir, "redis.log"))

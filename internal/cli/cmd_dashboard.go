@@ -91,7 +91,7 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 	}
 	defer client.Close()
 	sctx, cancel := context.WithTimeout(ctx, seedTimeout)
-	err = demo.Seed(sctx, client, demo.DemoProfiles(), time.Now())
+	err = demo.Seed(sctx, client, demo.Profiles(), time.Now())
 	cancel()
 	if err != nil {
 		return p.fail(cfg, err)

@@ -88,8 +88,11 @@ func runSimulate(ctx context.Context, cfg config, p printer) int {
 	ctx, lost := context.WithCancelCause(ctx)
 	defer lost(nil)
 	go watchServer(ctx, client, progressTick, lost)
-	done := make(chan error, 1)
-	go func() { done <- sim.Run(ctx) }()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = sim.Run(ctx) // its error is how it stopped: ctx's cause below says why
+	}()
 	progress(ctx, p.stderr, sim)
 	<-done
 	st := sim.Stats()

@@ -117,7 +117,7 @@ func (h *harness) measureBench(ctx context.Context, rdb *redis.Client, round int
 	p.redisBenchOps, _ = strconv.ParseFloat(string(m[len(m)-1][1]), 64)
 	// Proof that redis-benchmark ran the script, not an error: the stock is gone.
 	if left, err := rdb.Get(ctx, "inventory:"+rbSale).Result(); err != nil || left != "0" {
-		return p, fmt.Errorf("redis-benchmark left stock %q (%v), want 0: did the script run?", left, err)
+		return p, fmt.Errorf("redis-benchmark left stock %q (%w), want 0: did the script run?", left, err)
 	}
 
 	cmd := exec.CommandContext(ctx, h.flashtop, "bench", "--redis-url", h.url, "--sale", fmt.Sprintf("fb%d", round),

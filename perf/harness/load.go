@@ -84,7 +84,7 @@ func load(ctx context.Context, rdb *redis.Client) error {
 	}
 	n, err := rdb.DBSize(ctx).Result()
 	if err != nil || n != totalKeys {
-		return fmt.Errorf("load: DBSIZE %d (%v), want %d", n, err, totalKeys)
+		return fmt.Errorf("load: DBSIZE %d (%w), want %d", n, err, totalKeys)
 	}
 	return nil
 }
