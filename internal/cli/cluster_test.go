@@ -101,9 +101,15 @@ func checkClusterSnapshot(t *testing.T, env map[string]string, sales []string) {
 		} `json:"sales"`
 		Reservations []struct{ Sale, User string } `json:"reservations"`
 		Nodes        []struct {
-			Addr string `json:"addr"`
-			Role string `json:"role"`
+			Addr    string                        `json:"addr"`
+			Role    string                        `json:"role"`
+			Name    string                        `json:"name"`
+			Scripts map[string]map[string]float64 `json:"script_latency_us"`
+			Errors  map[string]int64              `json:"errors"`
 		} `json:"nodes"`
+		Server struct {
+			Scripts map[string]map[string]float64 `json:"script_latency_us"`
+		} `json:"server"`
 	}
 	if err := json.Unmarshal([]byte(o.stdout), &snap); err != nil {
 		t.Fatalf("snapshot JSON: %v", err)
@@ -128,6 +134,16 @@ func checkClusterSnapshot(t *testing.T, env map[string]string, sales []string) {
 	}
 	if len(snap.Nodes) != 3 {
 		t.Errorf("snapshot has %d nodes, want the 3 masters", len(snap.Nodes))
+	}
+	worst := 0.0
+	for _, n := range snap.Nodes { // every master ran the reserve script: its own latency figures
+		if n.Scripts["evalsha"]["p99"] <= 0 || n.Errors == nil || n.Name == "" {
+			t.Errorf("node %s: scripts %v, errors %v, name %q: want its own evalsha latency and error counts", n.Addr, n.Scripts, n.Errors, n.Name)
+		}
+		worst = max(worst, n.Scripts["evalsha"]["p99"])
+	}
+	if got := snap.Server.Scripts["evalsha"]["p99"]; got != worst {
+		t.Errorf("cluster total evalsha p99 %v, want the worst node's %v", got, worst)
 	}
 	if len(snap.Sales) != len(sales) || len(snap.Reservations) != len(sales) {
 		t.Errorf("snapshot has %d sales and %d holds, want %d each: %s", len(snap.Sales), len(snap.Reservations), len(sales), o.stdout)
