@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -67,6 +68,7 @@ type Client struct {
 	hosts    []string
 	scripts  *scriptWatch // the backend's scripts, seen loaded per node
 	noTouch  *noTouch     // CLIENT NO-TOUCH on its connections (notouch.go)
+	loaded   *sync.Map    // SHA1s of flashtop's scripts loaded before their first EVALSHA (ops.go)
 }
 
 // New builds a client without touching the network (connections are made on
@@ -114,7 +116,7 @@ func New(o Options) (*Client, error) {
 		o.BackendScripts = DefaultBackendScripts
 	}
 	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts,
-		scripts: newScriptWatch(o.BackendScripts), noTouch: nt}, nil
+		scripts: newScriptWatch(o.BackendScripts), noTouch: nt, loaded: &sync.Map{}}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key

@@ -3,7 +3,9 @@ package redisops
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"flashtop/redisops/redistest"
 )
@@ -70,6 +72,36 @@ func TestHealthLive(t *testing.T) {
 			if !reflect.DeepEqual(s.Errors, map[string]int64{"NOSCRIPT": 2}) { // flashtop itself adds none
 				t.Errorf("%s: errors %v, want NOSCRIPT 2 and nothing else", name, s.Errors)
 			}
+		}
+	})
+}
+
+// TestOwnScriptsAddNoErrors: flashtop's own operations, each run for the
+// first time on a fresh server, leave the server's error counts empty: its
+// scripts are loaded before their first EVALSHA, so no NOSCRIPT (the
+// backend-broken signal) is flashtop's.
+func TestOwnScriptsAddNoErrors(t *testing.T) {
+	redistest.EachKind(t, func(t *testing.T, k redistest.Kind) {
+		srv := k.Start(t)
+		rdb := srv.Client(t)
+		ctx := context.Background()
+		c, err := New(Options{URL: srv.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		for _, r := range []Request{
+			{Kind: KindSet, Sale: "s1", N: 10}, {Kind: KindRestock, Sale: "s1", N: 5}, {Kind: KindTake, Sale: "s1", N: 1},
+			{Kind: KindReserve, Sale: "s1", User: "u1", N: 2, TTL: time.Minute}, {Kind: KindRelease, Sale: "s1", User: "u1"},
+			{Kind: KindJoin, Sale: "s1", User: "u2"}, {Kind: KindPosition, Sale: "s1", User: "u2"},
+			{Kind: KindAdmit, Sale: "s1", N: 1}, {Kind: KindLeave, Sale: "s1", User: "u3"},
+		} {
+			if _, err := c.Do(ctx, r); err != nil {
+				t.Fatalf("%s: %v", r.Kind, err)
+			}
+		}
+		if errs := rdb.Info(ctx, "errorstats").Val(); strings.Contains(errs, "errorstat_") {
+			t.Errorf("flashtop's own operations made errors: %q", errs)
 		}
 	})
 }

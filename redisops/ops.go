@@ -51,7 +51,24 @@ func isOK(status string) bool {
 func (c *Client) runScript(ctx context.Context, s *redis.Script, key, check string, keys []string, args []any, shapes ...replyShape) (Result, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
+	c.loadScript(ctx, s)
 	return runScriptOn(ctx, c.rdb, s, key, check, keys, args, shapes)
+}
+
+// loadScript loads s (SCRIPT LOAD, on every master of a cluster) before the
+// client's first EVALSHA of it, so that flashtop's own first call is no
+// NOSCRIPT in the server's error counts (INFO errorstats), where a NOSCRIPT
+// means the backend's scripts are gone. Tried once per script and client;
+// a refusal (an ACL without script|load) leaves EVALSHA's fallback to EVAL.
+// A later SCRIPT FLUSH still costs one NOSCRIPT, as it does the backend.
+func (c *Client) loadScript(ctx context.Context, s *redis.Script) {
+	if c.loaded == nil {
+		return
+	}
+	if _, done := c.loaded.LoadOrStore(s.Hash(), true); done {
+		return
+	}
+	_ = s.Load(ctx, c.rdb).Err() // the script's own call reports any trouble
 }
 
 // scriptRunner is what runs scripts: the client, or one connection of its

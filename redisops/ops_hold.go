@@ -62,6 +62,7 @@ func (c *Client) reserveOn(ctx context.Context, sc scriptRunner, sale, user stri
 		return Result{}, err
 	}
 	stock, hold := c.schema.StockKey(sale), c.schema.HoldKey(user, sale)
+	c.loadScript(ctx, scripts.Reserve)
 	return runScriptOn(ctx, sc, scripts.Reserve, hold, tellSnapshot(sale), []string{stock, hold},
 		[]any{qty, int64(ttl / time.Second), user}, []replyShape{
 			{status: StatusReserved, fields: []replyField{fieldRemaining}},

@@ -104,6 +104,12 @@ func testWritesLandOnTheHighlightedSale(t *testing.T, k redistest.Kind) {
 	if n, err := rc.DBSize(ctx).Result(); err != nil || n != int64(len(want)) {
 		t.Fatalf("DBSIZE %d (%v), want only the %d stock keys", n, err, len(want))
 	}
+	// The restock ran a script (EVALSHA): the server panel shows its latency,
+	// as the server measured it, and no error of flashtop's own.
+	x.waitPane("the script's latency in the server panel", func(p string) bool {
+		return regexp.MustCompile(`scripts  since start evalsha p99 \d+(µs|\.\dms)`).MatchString(p) &&
+			strings.Contains(p, "errors   none since start")
+	})
 
 	x.keys("q")
 	x.waitPane("the shell again", func(p string) bool { return strings.Contains(p, "flashtop-exited-0") })
