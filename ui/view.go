@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/ui/panels"
+	"flashtop/ui/table"
 )
 
 // View draws the whole screen: exactly height lines of exactly width cells.
@@ -132,7 +133,7 @@ func (m Model) helpView() string {
 	lines := []string{m.st.Title.Render("flashtop — keys"), ""}
 	lines = append(lines, wrapHelp(h, m.keys.FullHelp(), m.width)...)
 	lines = append(lines, "", m.st.Dim.Render("in the focused panel:"))
-	pk := panels.DefaultKeyMap()
+	pk := table.DefaultKeyMap()
 	moves := [][]key.Binding{{pk.Up, pk.Down, pk.PageUp}, {pk.PageDown, pk.Home, pk.End}}
 	lines = append(lines, wrapHelp(h, moves, m.width)...)
 	if off := m.keys.DisabledHelp(); off != nil {
