@@ -99,7 +99,7 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.p.sales.ReverseSort()
 		m.setStatus(statusInfo, "sales sorted by "+m.p.sales.SortName())
 	default:
-		cmd = m.p.update(m.focus, msg)
+		cmd = m.p.list[m.focus].update(msg)
 		if m.followBar() { // the Sales bar moved: it selects its sale (● and the panel titles show it)
 			cmd = tea.Batch(cmd, m.requestPoll()) // the poller reads the selected sale's holds and queue window
 		}

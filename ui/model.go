@@ -147,9 +147,9 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) Model {
 // and when a panel's wanted lines change) and sizes the panels and dialogs.
 func (m *Model) relayout() {
 	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected(), m.p.wants())
-	for id := range numPanels {
+	for id, s := range m.p.list {
 		r := m.lay.panels[id]
-		m.p.setSize(id, r.w, r.h)
+		s.SetSize(r.w, r.h)
 	}
 	if !m.lay.visible(m.focus) {
 		m.setFocus(pSales)

@@ -46,7 +46,7 @@ func (m Model) bodyLines() []string {
 	slices.SortStableFunc(byX, func(a, b panelID) int { return m.lay.panels[a].x - m.lay.panels[b].x })
 	for _, id := range byX {
 		r := m.lay.panels[id]
-		for i, l := range strings.SplitN(m.withUnreadable(id, m.p.view(id)), "\n", r.h) { // ui/unreadable.go
+		for i, l := range strings.SplitN(m.withUnreadable(id, m.p.list[id].View()), "\n", r.h) { // ui/unreadable.go
 			if y := r.y + i; y < len(out) {
 				out[y] += l
 			}
