@@ -122,14 +122,14 @@ func (m *Model) cycleFocus(dir int) {
 // (nothing is sent before its y), on cancel the form closes.
 func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	m.form, cmd = m.form.Update(msg)
+	m.form.Form, cmd = m.form.Update(msg)
 	switch m.form.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opTitle(m.pending.Kind)+" cancelled: nothing sent")
+		m.setStatus(statusInfo, opTitle(m.form.req.Kind)+" cancelled: nothing sent")
 	case forms.Accepted:
 		m.mode = modeNormal
-		req := fromForm(m.pending, m.form.Values())
+		req := fromForm(m.form.req, m.form.Values())
 		return m.openConfirm(req, m.seen(req)), nil
 	}
 	return m, cmd

@@ -62,9 +62,8 @@ type Model struct {
 	status status
 
 	filterIn forms.Input
-	form     forms.Form
-	confirm  forms.Confirm
-	pending  redisops.Request // the operation the open form is for (a confirm carries its own command)
+	form     opForm        // the open form, with the operation it fills (ui/ops.go)
+	confirm  forms.Confirm // the open y/n, with the command y runs (ui/confirm.go)
 }
 
 // New builds the dashboard's model. Nothing runs until Init: the first poll

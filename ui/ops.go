@@ -68,11 +68,17 @@ func (m Model) startOp(kind redisops.Kind) (Model, tea.Cmd) {
 	if len(fields) == 0 {
 		return m.openConfirm(req, m.seen(req)), nil
 	}
-	m.form = forms.New(m.formTitle(sp, sale), m.fst, fields...)
+	m.form = opForm{Form: forms.New(m.formTitle(sp, sale), m.fst, fields...), req: req}
 	m.form.SetWidth(dialogWidth(m.width))
-	m.pending = req
 	m.mode = modeForm
 	return m, nil
+}
+
+// opForm is an operation's form and the request it fills: what the form is
+// for travels with it, as a confirm carries the command it runs.
+type opForm struct {
+	forms.Form
+	req redisops.Request // the operation and its subject; the form's values fill its inputs (fromForm)
 }
 
 // startOnHold asks to run sp (release) on the hold highlighted in the
