@@ -56,7 +56,7 @@ type Model struct {
 	sale    string
 	filters filters // one per panel (ui/filter.go)
 	log     []panels.LogEntry
-	leaks   leakLog // the log's growing leak lines (ui/leaklog.go)
+	leaks   leakLog // the log's growing leak lines (ui/leaks.go)
 
 	poll   pollState
 	status status
