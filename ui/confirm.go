@@ -1,6 +1,8 @@
 package ui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"flashtop/redisops"
 	"flashtop/textsafe"
 	"flashtop/ui/forms"
@@ -22,7 +24,14 @@ func (m Model) openConfirm(req redisops.Request, seen redisops.Seen) Model {
 	if sp.Confirm != nil {
 		prompt = sp.Confirm(m.cfg.Backend.Schema(), req, seen)
 	}
-	m.confirm = forms.NewConfirm(sp.Title+" · sale "+textsafe.Cut(req.Sale, maxDialogWidth), prompt, m.runOp(req), m.fst)
+	return m.ask(sp.Title+" · sale "+textsafe.Cut(req.Sale, maxDialogWidth), prompt, m.runOp(req))
+}
+
+// ask opens a y/n prompt: its question and the command y runs, in one
+// value (pug's YesNoPrompt(prompt, action)); n or esc drops both. What the
+// confirm means is in it, not in fields beside it.
+func (m Model) ask(title, prompt string, action tea.Cmd) Model {
+	m.confirm = forms.NewConfirm(title, prompt, action, m.fst)
 	m.confirm.SetWidth(dialogWidth(m.width))
 	m.mode = modeConfirm
 	return m

@@ -7,7 +7,6 @@ import (
 
 	"flashtop/leakwatch"
 	"flashtop/textsafe"
-	"flashtop/ui/forms"
 	"flashtop/ui/panels"
 )
 
@@ -101,10 +100,7 @@ func (m Model) startEvents() (Model, tea.Cmd) {
 		defer cancel()
 		return eventsResultMsg{change: change, err: eb.EnableKeyspaceEvents(ctx)}
 	}
-	m.confirm = forms.NewConfirm(eventsConfirmTitle, change.prompt(), run, m.fst)
-	m.confirm.SetWidth(dialogWidth(m.width))
-	m.mode = modeConfirm
-	return m, nil
+	return m.ask(eventsConfirmTitle, change.prompt(), run), nil
 }
 
 // handleEventsResultMsg logs the outcome (the change outlives flashtop:

@@ -99,7 +99,7 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.p.sales.ReverseSort()
 		m.setStatus(statusInfo, "sales sorted by "+m.p.sales.SortName())
 	default:
-		cmd = m.p.update(m.focus, msg)
+		cmd = m.p.list[m.focus].update(msg)
 		if m.followBar() { // the Sales bar moved: it selects its sale (● and the panel titles show it)
 			cmd = tea.Batch(cmd, m.requestPoll()) // the poller reads the selected sale's holds and queue window
 		}
@@ -122,14 +122,14 @@ func (m *Model) cycleFocus(dir int) {
 // (nothing is sent before its y), on cancel the form closes.
 func (m Model) handleFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	m.form, cmd = m.form.Update(msg)
+	m.form.Form, cmd = m.form.Update(msg)
 	switch m.form.State() {
 	case forms.Cancelled:
 		m.mode = modeNormal
-		m.setStatus(statusInfo, opTitle(m.pending.Kind)+" cancelled: nothing sent")
+		m.setStatus(statusInfo, opTitle(m.form.req.Kind)+" cancelled: nothing sent")
 	case forms.Accepted:
 		m.mode = modeNormal
-		req := fromForm(m.pending, m.form.Values())
+		req := fromForm(m.form.req, m.form.Values())
 		return m.openConfirm(req, m.seen(req)), nil
 	}
 	return m, cmd

@@ -56,15 +56,14 @@ type Model struct {
 	sale    string
 	filters filters // one per panel (ui/filter.go)
 	log     []panels.LogEntry
-	leaks   leakLog // the log's growing leak lines (ui/leaklog.go)
+	leaks   leakLog // the log's growing leak lines (ui/leaks.go)
 
 	poll   pollState
 	status status
 
 	filterIn forms.Input
-	form     forms.Form
-	confirm  forms.Confirm
-	pending  redisops.Request // the operation the open form is for (a confirm carries its own command)
+	form     opForm        // the open form, with the operation it fills (ui/ops.go)
+	confirm  forms.Confirm // the open y/n, with the command y runs (ui/confirm.go)
 }
 
 // New builds the dashboard's model. Nothing runs until Init: the first poll
@@ -147,9 +146,9 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) Model {
 // and when a panel's wanted lines change) and sizes the panels and dialogs.
 func (m *Model) relayout() {
 	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected(), m.p.wants())
-	for id := range numPanels {
+	for id, s := range m.p.list {
 		r := m.lay.panels[id]
-		m.p.setSize(id, r.w, r.h)
+		s.SetSize(r.w, r.h)
 	}
 	if !m.lay.visible(m.focus) {
 		m.setFocus(pSales)

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -68,11 +70,17 @@ func (m Model) startOp(kind redisops.Kind) (Model, tea.Cmd) {
 	if len(fields) == 0 {
 		return m.openConfirm(req, m.seen(req)), nil
 	}
-	m.form = forms.New(m.formTitle(sp, sale), m.fst, fields...)
+	m.form = opForm{Form: forms.New(m.formTitle(sp, sale), m.fst, fields...), req: req}
 	m.form.SetWidth(dialogWidth(m.width))
-	m.pending = req
 	m.mode = modeForm
 	return m, nil
+}
+
+// opForm is an operation's form and the request it fills: what the form is
+// for travels with it, as a confirm carries the command it runs.
+type opForm struct {
+	forms.Form
+	req redisops.Request // the operation and its subject; the form's values fill its inputs (fromForm)
 }
 
 // startOnHold asks to run sp (release) on the hold highlighted in the
@@ -205,4 +213,60 @@ func (m Model) handleOpResultMsg(msg opResultMsg) (tea.Model, tea.Cmd) {
 	m.appendLog(e)
 	m.pushData()
 	return m, tea.Batch(m.requestPoll(), debug)
+}
+
+// describe writes a result as its status word and numbers:
+// "reserved remaining=9".
+func describe(res redisops.Result) string {
+	parts := []string{res.Status}
+	num := func(name string, v *int64) {
+		if v != nil {
+			parts = append(parts, fmt.Sprintf("%s=%d", name, *v))
+		}
+	}
+	num("remaining", res.Remaining)
+	num("quantity", res.Quantity)
+	num("stock", res.Stock)
+	num("position", res.Position)
+	num("length", res.Length)
+	num("units", res.Units)
+	num("unverified_units", res.UnverifiedUnits)
+	if res.Users != nil {
+		users := make([]string, len(res.Users))
+		for i, u := range res.Users {
+			users[i] = textsafe.String(u)
+		}
+		parts = append(parts, "users=["+strings.Join(users, ",")+"]")
+	}
+	return strings.Join(parts, " ")
+}
+
+// outcomeUnknown is the command log's status of a write that may have been
+// applied (redisops.OutcomeError).
+const outcomeUnknown = "outcome unknown"
+
+// errStatus is the command log's status word of a failed write: "outcome
+// unknown" when it may have been applied, "" (drawn as "error") otherwise.
+func errStatus(err error) string {
+	var oe *redisops.OutcomeError
+	if errors.As(err, &oe) {
+		return outcomeUnknown
+	}
+	return ""
+}
+
+// errText is the sanitized text of a failed write for the command log and
+// the status bar. A write whose outcome is unknown leads with what to do
+// ("may have been applied: check with `flashtop …`"), the cause after it, so
+// that a cut line still says it.
+func errText(err error) string {
+	var oe *redisops.OutcomeError
+	if errors.As(err, &oe) {
+		return textsafe.String(oe.Hint() + "; no reply: " + strings.TrimPrefix(oe.Err.Error(), redisops.ErrUnreachable.Error()+": "))
+	}
+	var ie *redisops.InputError
+	if errors.As(err, &ie) { // the request's own field: "sale: must not contain ':', '{' or '}' (…)"
+		return textsafe.String(string(ie.Field) + ": " + ie.Problem)
+	}
+	return textsafe.String(err.Error())
 }

@@ -7,13 +7,14 @@ import (
 	"flashtop/ui/theme"
 )
 
-// panelID names a panel (the tab order is the layout's reading order).
+// panelID names a panel: its place in the panel list, which is screen order
+// (the layout's reading order at every width, so also the tab order).
 type panelID int
 
 const (
 	pSales panelID = iota
-	pQueue
 	pHolds
+	pQueue
 	pServer
 	pSlowlog
 	pCmdLog
@@ -25,126 +26,96 @@ const (
 // a one-cell box around their content).
 const panelFrame = 2
 
-// panelSet holds the seven panels.
+// panel is what the root model asks of every panel. The components of
+// ui/panels satisfy it through their pointers; their Update returns their
+// own type (the bubbles shape), so a slot carries it.
+type panel interface {
+	SetSize(w, h int)
+	SetData(panels.Data)
+	Focus()
+	Blur()
+	Want() int // content lines, for the layout (panels.Want)
+	View() string
+}
+
+// slot is one panel of the list: the component, and its Update storing the
+// component it returns back in place.
+type slot struct {
+	panel
+	update func(tea.Msg) tea.Cmd
+}
+
+// slotOf puts component p in a slot.
+func slotOf[M any, P interface {
+	*M
+	panel
+	Update(tea.Msg) (M, tea.Cmd)
+}](p P) slot {
+	return slot{panel: p, update: func(msg tea.Msg) tea.Cmd {
+		var cmd tea.Cmd
+		*p, cmd = p.Update(msg)
+		return cmd
+	}}
+}
+
+// panelSet is the dashboard's panels. list holds every one, indexed by
+// panelID (screen order): sizing, data, focus, routing and drawing iterate
+// it. The named fields point at the same components, for what the root asks
+// of one of them (the Sales bar, the highlighted hold or queue member).
+// Update copies the Model, and the copies share these components: only the
+// Model that Update returns is used again, as Bubble Tea does.
 type panelSet struct {
-	sales     panels.Sales
-	queue     panels.Queue
-	holds     panels.Holds
-	server    panels.Server
-	slowlog   panels.Slowlog
-	cmdlog    panels.CmdLog
-	anomalies panels.Anomalies
+	list      []slot
+	sales     *panels.Sales
+	holds     *panels.Holds
+	queue     *panels.Queue
+	server    *panels.Server
+	slowlog   *panels.Slowlog
+	cmdlog    *panels.CmdLog
+	anomalies *panels.Anomalies
 }
 
+// newPanels builds every panel drawn with st.
 func newPanels(st theme.Styles) panelSet {
-	return panelSet{sales: panels.NewSales(st), queue: panels.NewQueue(st), holds: panels.NewHolds(st),
-		server: panels.NewServer(st), slowlog: panels.NewSlowlog(st), cmdlog: panels.NewCmdLog(st),
-		anomalies: panels.NewAnomalies(st)}
+	p := panelSet{
+		sales: ptr(panels.NewSales(st)), holds: ptr(panels.NewHolds(st)), queue: ptr(panels.NewQueue(st)),
+		server: ptr(panels.NewServer(st)), slowlog: ptr(panels.NewSlowlog(st)), cmdlog: ptr(panels.NewCmdLog(st)),
+		anomalies: ptr(panels.NewAnomalies(st)),
+	}
+	p.list = make([]slot, numPanels)
+	p.list[pSales], p.list[pHolds], p.list[pQueue] = slotOf(p.sales), slotOf(p.holds), slotOf(p.queue)
+	p.list[pServer], p.list[pSlowlog] = slotOf(p.server), slotOf(p.slowlog)
+	p.list[pCmdLog], p.list[pAnomalies] = slotOf(p.cmdlog), slotOf(p.anomalies)
+	return p
 }
 
-func (p *panelSet) setSize(id panelID, w, h int) {
-	switch id {
-	case pSales:
-		p.sales.SetSize(w, h)
-	case pQueue:
-		p.queue.SetSize(w, h)
-	case pHolds:
-		p.holds.SetSize(w, h)
-	case pServer:
-		p.server.SetSize(w, h)
-	case pSlowlog:
-		p.slowlog.SetSize(w, h)
-	case pCmdLog:
-		p.cmdlog.SetSize(w, h)
-	case pAnomalies:
-		p.anomalies.SetSize(w, h)
-	}
-}
+// ptr is a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
 
 // setData hands d to every panel with that panel's filter.
-func (p *panelSet) setData(d panels.Data, f filters) {
-	with := func(id panelID) panels.Data { d.Filter = f[id]; return d }
-	p.sales.SetData(with(pSales))
-	p.queue.SetData(with(pQueue))
-	p.holds.SetData(with(pHolds))
-	p.server.SetData(with(pServer))
-	p.slowlog.SetData(with(pSlowlog))
-	p.cmdlog.SetData(with(pCmdLog))
-	p.anomalies.SetData(with(pAnomalies))
+func (p panelSet) setData(d panels.Data, f filters) {
+	for id, s := range p.list {
+		d.Filter = f[id]
+		s.SetData(d)
+	}
 }
 
 // wants is what each panel's content asks of the layout (panels.Want).
-func (p *panelSet) wants() wants {
-	return wants{pSales: p.sales.Want(), pQueue: p.queue.Want(), pHolds: p.holds.Want(), pServer: p.server.Want(),
-		pSlowlog: p.slowlog.Want(), pCmdLog: p.cmdlog.Want(), pAnomalies: p.anomalies.Want()}
+func (p panelSet) wants() wants {
+	var w wants
+	for id, s := range p.list {
+		w[id] = s.Want()
+	}
+	return w
 }
 
 // focus focuses panel id and blurs the others.
-func (p *panelSet) focus(id panelID) {
-	p.sales.Blur()
-	p.queue.Blur()
-	p.holds.Blur()
-	p.server.Blur()
-	p.slowlog.Blur()
-	p.cmdlog.Blur()
-	p.anomalies.Blur()
-	switch id {
-	case pSales:
-		p.sales.Focus()
-	case pQueue:
-		p.queue.Focus()
-	case pHolds:
-		p.holds.Focus()
-	case pServer:
-		p.server.Focus()
-	case pSlowlog:
-		p.slowlog.Focus()
-	case pCmdLog:
-		p.cmdlog.Focus()
-	case pAnomalies:
-		p.anomalies.Focus()
+func (p panelSet) focus(id panelID) {
+	for i, s := range p.list {
+		if panelID(i) == id {
+			s.Focus()
+		} else {
+			s.Blur()
+		}
 	}
-}
-
-// update hands msg to panel id (the focused one).
-func (p *panelSet) update(id panelID, msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	switch id {
-	case pSales:
-		p.sales, cmd = p.sales.Update(msg)
-	case pQueue:
-		p.queue, cmd = p.queue.Update(msg)
-	case pHolds:
-		p.holds, cmd = p.holds.Update(msg)
-	case pServer:
-		p.server, cmd = p.server.Update(msg)
-	case pSlowlog:
-		p.slowlog, cmd = p.slowlog.Update(msg)
-	case pCmdLog:
-		p.cmdlog, cmd = p.cmdlog.Update(msg)
-	case pAnomalies:
-		p.anomalies, cmd = p.anomalies.Update(msg)
-	}
-	return cmd
-}
-
-// view renders panel id.
-func (p panelSet) view(id panelID) string {
-	switch id {
-	case pSales:
-		return p.sales.View()
-	case pQueue:
-		return p.queue.View()
-	case pHolds:
-		return p.holds.View()
-	case pServer:
-		return p.server.View()
-	case pSlowlog:
-		return p.slowlog.View()
-	case pCmdLog:
-		return p.cmdlog.View()
-	case pAnomalies:
-		return p.anomalies.View()
-	}
-	return ""
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -10,6 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/ui/panels"
+	"flashtop/ui/table"
+	"flashtop/ui/theme"
 )
 
 // View draws the whole screen: exactly height lines of exactly width cells.
@@ -45,7 +48,7 @@ func (m Model) bodyLines() []string {
 	slices.SortStableFunc(byX, func(a, b panelID) int { return m.lay.panels[a].x - m.lay.panels[b].x })
 	for _, id := range byX {
 		r := m.lay.panels[id]
-		for i, l := range strings.SplitN(m.withUnreadable(id, m.p.view(id)), "\n", r.h) { // ui/unreadable.go
+		for i, l := range strings.SplitN(m.withUnreadable(id, m.p.list[id].View()), "\n", r.h) { // ui/unreadable.go
 			if y := r.y + i; y < len(out) {
 				out[y] += l
 			}
@@ -132,7 +135,7 @@ func (m Model) helpView() string {
 	lines := []string{m.st.Title.Render("flashtop — keys"), ""}
 	lines = append(lines, wrapHelp(h, m.keys.FullHelp(), m.width)...)
 	lines = append(lines, "", m.st.Dim.Render("in the focused panel:"))
-	pk := panels.DefaultKeyMap()
+	pk := table.DefaultKeyMap()
 	moves := [][]key.Binding{{pk.Up, pk.Down, pk.PageUp}, {pk.PageDown, pk.Home, pk.End}}
 	lines = append(lines, wrapHelp(h, moves, m.width)...)
 	if off := m.keys.DisabledHelp(); off != nil {
@@ -224,4 +227,44 @@ func overlay(lines []string, box string, w int) []string {
 		lines[y] = ansi.Truncate(lines[y], x0, "") + mid + ansi.TruncateLeft(lines[y], x0+bw, "")
 	}
 	return lines
+}
+
+// statusKind picks the status bar style.
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusOK
+	statusErr
+)
+
+// status is the status bar's message; it expires at until.
+type status struct {
+	kind  statusKind
+	text  string
+	until time.Time
+}
+
+// setStatus shows text in the status bar for statusTTL.
+func (m *Model) setStatus(kind statusKind, text string) {
+	m.status = status{kind: kind, text: text, until: m.now.Add(statusTTL)}
+}
+
+// newHelp builds the help model in the theme's styles.
+func newHelp(st theme.Styles) help.Model {
+	h := help.New()
+	h.Styles = help.Styles{
+		Ellipsis: st.Help, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.Help,
+		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.Help,
+	}
+	return h
+}
+
+// dimHelp is h drawn entirely dim, for the disabled bindings.
+func dimHelp(h help.Model, st theme.Styles) help.Model {
+	h.Styles = help.Styles{
+		Ellipsis: st.Dim, ShortKey: st.Dim, ShortDesc: st.Dim, ShortSeparator: st.Dim,
+		FullKey: st.Dim, FullDesc: st.Dim, FullSeparator: st.Dim,
+	}
+	return h
 }

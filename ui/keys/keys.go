@@ -1,6 +1,7 @@
 // Package keys holds the dashboard's global and application key bindings
-// (DESIGN.md §7) and the help built from them. Panels keep their own small
-// movement key maps; forms and confirms keep theirs in ui/forms.
+// (DESIGN.md §7) and the help built from them. The panels' tables keep
+// their movement key map in ui/table; forms and confirms keep theirs in
+// ui/forms.
 package keys
 
 import (

@@ -9,6 +9,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -29,11 +30,11 @@ const (
 	anomColDetail
 )
 
-func anomalyColumns() []column {
-	return []column{
-		{title: "KIND", width: kindWidth, drop: 1},
-		{title: "KEY", width: anomKeyWidth},
-		{title: "DETAIL", width: minDetailWidth, flex: true},
+func anomalyColumns() []table.Column {
+	return []table.Column{
+		{Title: "KIND", Width: kindWidth, Drop: 1},
+		{Title: "KEY", Width: anomKeyWidth},
+		{Title: "DETAIL", Width: minDetailWidth, Flex: true},
 	}
 }
 
@@ -42,37 +43,21 @@ func anomalyColumns() []column {
 // over the cap or with implausible scores): kind, key and detail, the last two
 // sanitized and cut to their columns.
 type Anomalies struct {
-	frame
-	// KeyMap is the panel's movement bindings.
-	KeyMap KeyMap
-	data   Data
-	rows   []redisops.Anomaly // those the filter lets through
-	list   list
+	tableFrame
+	data Data
+	rows []redisops.Anomaly // those the filter lets through
 }
 
 // NewAnomalies returns an empty anomalies panel drawn with st.
 func NewAnomalies(st theme.Styles) Anomalies {
-	return Anomalies{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+	return Anomalies{tableFrame: newTableFrame(st, table.Browsing)}
 }
-
-// SetSize sets the outer size, border included.
-func (m *Anomalies) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(m.count(), m.page()) }
-
-// Focus focuses the panel: it takes movement keys and highlights its border.
-func (m *Anomalies) Focus() { m.focused = true }
-
-// Blur blurs the panel: it ignores keys.
-func (m *Anomalies) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m Anomalies) Focused() bool { return m.focused }
 
 // Update moves the cursor on movement keys when focused.
 func (m Anomalies) Update(msg tea.Msg) (Anomalies, tea.Cmd) {
-	if m.focused {
-		m.list.handleKey(m.KeyMap, msg, m.count(), m.page())
-	}
-	return m, nil
+	var cmd tea.Cmd
+	m.table, cmd = m.table.Update(msg)
+	return m, cmd
 }
 
 // SetData takes new data (anomalies come sorted by kind, then key).
@@ -87,7 +72,7 @@ func (m *Anomalies) SetData(d Data) {
 			})
 		}
 	}
-	m.list.clamp(m.count(), m.page())
+	m.table.SetRows(m.count(), -1)
 }
 
 // kindForms are the title's count per kind of the rows, most first, in
@@ -147,22 +132,15 @@ func (m Anomalies) View() string {
 	if m.count() == 0 {
 		return m.box(title, suffix, m.message(noRowMatch))
 	}
-	if m.count() > m.page() { // not every row in view: the title says what they are
+	if m.count() > m.table.Page() { // not every row in view: the title says what they are
 		suffix = m.st.Dim.Render(fitTitle(m.frame, title, suffix, m.kindForms()...)) + suffix
 	}
-	iw, _ := m.inner()
-	t := newTable(anomalyColumns(), iw, m.focused)
-	cursor := -1
-	if m.focused {
-		cursor = m.list.cursor
-	}
-	list := m.rows
-	body := m.tableBody(t, len(list), m.list.offset, cursor, func(i int) []cell {
-		a := list[i]
-		return []cell{
-			anomColKind:   {text: a.Kind, raw: true, tone: toneBad},
-			anomColKey:    {text: a.Key, raw: true, id: true},
-			anomColDetail: {text: a.Detail, raw: true, tone: toneDim},
+	body := m.tableBody(anomalyColumns(), func(_ table.Layout, i int) []table.Cell {
+		a := m.rows[i]
+		return []table.Cell{
+			anomColKind:   {Text: a.Kind, Raw: true, Tone: table.Bad},
+			anomColKey:    {Text: a.Key, Raw: true, ID: true},
+			anomColDetail: {Text: a.Detail, Raw: true, Tone: table.Dim},
 		}
 	})
 	return m.box(title, suffix, body)

@@ -72,19 +72,19 @@ func TestAnomaliesPanelScrollsWhenFocused(t *testing.T) {
 	m.SetData(Data{Snap: anomalyFixture(), Now: t0})
 	down := tea.KeyMsg{Type: tea.KeyDown}
 	m, _ = m.Update(down)
-	if m.list.cursor != 0 {
+	if m.table.Cursor() != 0 {
 		t.Fatal("a blurred panel ignores keys")
 	}
 	m.Focus()
 	for range 5 {
 		m, _ = m.Update(down)
 	}
-	if m.list.cursor != 5 || !strings.Contains(m.View(), "wrong_type") {
-		t.Fatalf("cursor %d; view:\n%s", m.list.cursor, m.View())
+	if m.table.Cursor() != 5 || !strings.Contains(m.View(), "wrong_type") {
+		t.Fatalf("cursor %d; view:\n%s", m.table.Cursor(), m.View())
 	}
 	m, _ = m.Update(down)
-	if m.list.cursor != 5 {
-		t.Fatalf("the cursor stops at the last anomaly, got %d", m.list.cursor)
+	if m.table.Cursor() != 5 {
+		t.Fatalf("the cursor stops at the last anomaly, got %d", m.table.Cursor())
 	}
 }
 

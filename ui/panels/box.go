@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -21,16 +22,62 @@ const (
 	boxFrame = 2
 )
 
-// frame is the common state of every panel: size, focus and styles.
+// frame is the common state of every panel: size, focus and styles. Its
+// SetSize, Focus, Blur and Focused are every panel's.
 type frame struct {
 	st      theme.Styles
 	w, h    int
 	focused bool
 }
 
+// SetSize sets the outer size, border included.
+func (f *frame) SetSize(w, h int) { f.w, f.h = w, h }
+
+// Focus focuses the panel: it takes movement keys and highlights its border.
+func (f *frame) Focus() { f.focused = true }
+
+// Blur blurs the panel: it ignores keys.
+func (f *frame) Blur() { f.focused = false }
+
+// Focused reports whether the panel has focus.
+func (f frame) Focused() bool { return f.focused }
+
 // inner returns the size inside the border (never negative).
 func (f frame) inner() (w, h int) {
 	return max(f.w-boxFrame, 0), max(f.h-boxFrame, 0)
+}
+
+// tableFrame is a panel that lists rows: its frame and a table (ui/table)
+// filling the inside of the box, sized and focused with it.
+type tableFrame struct {
+	frame
+	table table.Model
+}
+
+// newTableFrame is a panel drawn with st whose table shows its cursor per mode.
+func newTableFrame(st theme.Styles, mode table.CursorMode) tableFrame {
+	return tableFrame{frame: frame{st: st}, table: table.New(&st, mode)}
+}
+
+// SetSize sets the outer size, border included; the table takes the inside.
+func (f *tableFrame) SetSize(w, h int) {
+	f.frame.SetSize(w, h)
+	f.table.SetSize(f.inner())
+}
+
+// Focus focuses the panel: its table takes movement keys, its border is highlighted.
+func (f *tableFrame) Focus() { f.frame.Focus(); f.table.Focus() }
+
+// Blur blurs the panel: its table ignores keys.
+func (f *tableFrame) Blur() { f.frame.Blur(); f.table.Blur() }
+
+// tableBody is the table's lines with the columns cols, cells(i) giving row
+// i's cells: the body of the panel's box.
+func (f tableFrame) tableBody(cols []table.Column, cells func(l table.Layout, i int) []table.Cell) []string {
+	t := f.table
+	t.SetColumns(cols)
+	l := t.Layout()
+	return t.Lines(func(i int) []table.Cell { return cells(l, i) })
 }
 
 // box draws a bordered box of exactly f.w×f.h cells with title on its top

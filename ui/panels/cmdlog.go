@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -35,11 +36,11 @@ const (
 
 // cmdColumns returns the column set of the command log; the status column
 // is statusW wide.
-func cmdColumns(statusW int) []column {
-	return []column{
-		{title: "TIME", width: clockWidth, drop: 1},
-		{title: "COMMAND", width: minCmdWidth, flex: true},
-		{title: statusTitle, width: statusW},
+func cmdColumns(statusW int) []table.Column {
+	return []table.Column{
+		{Title: "TIME", Width: clockWidth, Drop: 1},
+		{Title: "COMMAND", Width: minCmdWidth, Flex: true},
+		{Title: statusTitle, Width: statusW},
 	}
 }
 
@@ -51,37 +52,26 @@ func cmdColumns(statusW int) []column {
 // column keeps every argument: its longest tokens (ids, keys) are cut in
 // the middle first, so the user after a UUID sale stays in view.
 type CmdLog struct {
-	frame
-	// KeyMap is the panel's movement bindings.
-	KeyMap KeyMap
+	tableFrame
 	data   Data
 	rows   []LogEntry // the entries the filter lets through, oldest first
-	list   list
 	follow bool
 }
 
 // NewCmdLog returns an empty command log drawn with st.
 func NewCmdLog(st theme.Styles) CmdLog {
-	return CmdLog{frame: frame{st: st}, KeyMap: DefaultKeyMap(), follow: true}
+	return CmdLog{tableFrame: newTableFrame(st, table.Browsing), follow: true}
 }
 
 // SetSize sets the outer size, border included.
-func (m *CmdLog) SetSize(w, h int) { m.w, m.h = w, h; m.sync() }
-
-// Focus focuses the panel: it takes movement keys and highlights its border.
-func (m *CmdLog) Focus() { m.focused = true }
-
-// Blur blurs the panel: it ignores keys.
-func (m *CmdLog) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m CmdLog) Focused() bool { return m.focused }
+func (m *CmdLog) SetSize(w, h int) { m.tableFrame.SetSize(w, h); m.sync() }
 
 // Update moves the cursor on movement keys when focused; on the last entry it
 // follows new ones again.
 func (m CmdLog) Update(msg tea.Msg) (CmdLog, tea.Cmd) {
-	if m.focused && m.list.handleKey(m.KeyMap, msg, len(m.rows), m.page()) {
-		m.follow = m.list.cursor >= len(m.rows)-1
+	if m.table.Moves(msg) {
+		m.table, _ = m.table.Update(msg)
+		m.follow = m.table.Cursor() >= len(m.rows)-1
 	}
 	return m, nil
 }
@@ -100,10 +90,11 @@ func (m *CmdLog) SetData(d Data) {
 
 // sync puts the cursor on the newest entry when following, and keeps it in range.
 func (m *CmdLog) sync() {
+	at := -1
 	if m.follow {
-		m.list.cursor = len(m.rows) - 1
+		at = len(m.rows) - 1
 	}
-	m.list.clamp(len(m.rows), m.page())
+	m.table.SetRows(len(m.rows), at)
 }
 
 // View draws the command log in exactly the size set.
@@ -117,19 +108,10 @@ func (m CmdLog) View() string {
 	}
 	iw, _ := m.inner()
 	cols := cmdColumns(m.statusWidth())
-	t := newTable(cols, iw, m.focused)
-	if t.has(cmdColTime) && m.shortestFit() > t.width(cmdColCommand) { // the time goes before an argument would
-		cols[cmdColTime].width = 0
-		t = newTable(cols, iw, m.focused)
+	if l := table.Fit(cols, iw, m.focused); l.Has(cmdColTime) && m.shortestFit() > l.Width(cmdColCommand) {
+		cols[cmdColTime].Width = 0 // the time goes before an argument would
 	}
-	cursor := -1 // the cursor row is only drawn while browsing
-	if m.focused {
-		cursor = m.list.cursor
-	}
-	cw := t.width(cmdColCommand)
-	body := m.tableBody(t, len(m.rows), m.list.offset, cursor, func(i int) []cell {
-		return m.cells(m.rows[i], cw)
-	})
+	body := m.tableBody(cols, func(l table.Layout, i int) []table.Cell { return m.cells(m.rows[i], l.Width(cmdColCommand)) })
 	return m.box(cmdlogTitle, suffix, body)
 }
 
@@ -137,7 +119,7 @@ func (m CmdLog) View() string {
 // entries in view (the command gets the rest).
 func (m CmdLog) statusWidth() int {
 	w := len(statusTitle)
-	for i := m.list.offset; i < len(m.rows) && i < m.list.offset+m.page(); i++ {
+	for i := m.table.Offset(); i < len(m.rows) && i < m.table.Offset()+m.table.Page(); i++ {
 		w = max(w, ansi.StringWidth(statusText(m.rows[i])))
 	}
 	return min(w, maxStatusWidth)
@@ -149,7 +131,7 @@ func (m CmdLog) statusWidth() int {
 // the end: they put what matters first).
 func (m CmdLog) shortestFit() int {
 	w := 0
-	for i := m.list.offset; i < len(m.rows) && i < m.list.offset+m.page(); i++ {
+	for i := m.table.Offset(); i < len(m.rows) && i < m.table.Offset()+m.table.Page(); i++ {
 		cmd := textsafe.String(m.rows[i].Command)
 		if !strings.Contains(cmd, flagMark) {
 			continue
@@ -185,22 +167,22 @@ func statusText(e LogEntry) string {
 }
 
 // cells returns the cells of one log entry, the command fitted to w cells.
-func (m *CmdLog) cells(e LogEntry, w int) []cell {
-	c := make([]cell, cmdColStatus+1)
-	c[cmdColTime] = cell{text: fmtClock(e.At, m.data.Now), tone: toneDim}
+func (m *CmdLog) cells(e LogEntry, w int) []table.Cell {
+	c := make([]table.Cell, cmdColStatus+1)
+	c[cmdColTime] = table.Cell{Text: fmtClock(e.At, m.data.Now), Tone: table.Dim}
 	text := commandText(e)
-	tone := toneWarn
+	tone := table.Warn
 	switch {
 	case e.Err != "":
-		tone = toneBad
+		tone = table.Bad
 	case e.OK:
-		tone = toneGood
+		tone = table.Good
 	}
 	if !strings.Contains(text, flagMark) { // a leak line: its figures before its details
 		text = dropDetails(text, w)
 	}
-	c[cmdColCommand] = cell{text: fitTokens(text, w)}
-	c[cmdColStatus] = cell{text: statusText(e), tone: tone}
+	c[cmdColCommand] = table.Cell{Text: fitTokens(text, w)}
+	c[cmdColStatus] = table.Cell{Text: statusText(e), Tone: tone}
 	return c
 }
 
@@ -250,7 +232,7 @@ func fitTokens(s string, w int) string {
 	}
 	for i := range tokens {
 		if cut[i] < widths[i] {
-			tokens[i] = cutMiddle(tokens[i], cut[i])
+			tokens[i] = table.CutMiddle(tokens[i], cut[i])
 		}
 	}
 	out := strings.Join(tokens, " ")
@@ -258,16 +240,4 @@ func fitTokens(s string, w int) string {
 		out = ansi.Truncate(out, w, textsafe.Ellipsis)
 	}
 	return out
-}
-
-// cutMiddle cuts s to w cells by replacing its middle with an ellipsis,
-// keeping a little more of the start than of the end.
-func cutMiddle(s string, w int) string {
-	n := ansi.StringWidth(s)
-	if n <= w || w < 3 {
-		return s
-	}
-	head := (w - 1 + 1) / 2
-	tail := w - 1 - head
-	return ansi.Truncate(s, head, "") + textsafe.Ellipsis + ansi.TruncateLeft(s, n-tail, "")
 }

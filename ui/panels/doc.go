@@ -1,9 +1,11 @@
-// Package panels holds the dashboard's panels — sales, queue, holds, server,
-// slowlog and the command log — each a component in the bubbles shape (New,
-// Update, View, SetSize, SetData, Focus, Blur). Panels render from a Data value
-// the root model hands them; they do no I/O. Every string that came from Redis
-// is sanitized and cut to its column before it is drawn, and View never
-// exceeds the size set.
+// Package panels holds the dashboard's panels — sales, holds, queue, server,
+// slowlog, the command log and anomalies — each a component in the bubbles
+// shape (New, Update, View, SetSize, SetData, Focus, Blur). The panels that
+// list rows draw them with ui/table inside their box (tableFrame, box.go),
+// whose KeyMap moves their cursor. Panels render from a Data value the root
+// model hands them; they do no I/O. Every string that came from Redis is
+// sanitized and cut to its column before it is drawn, and View never exceeds
+// the size set.
 package panels
 
 import (

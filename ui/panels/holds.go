@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -49,18 +50,18 @@ const (
 
 // holdsColumns returns the column set; the sale column only when all sales'
 // holds are shown.
-func holdsColumns(withSale bool) []column {
-	sale := column{title: "SALE", width: saleWidth, drop: 3}
+func holdsColumns(withSale bool) []table.Column {
+	sale := table.Column{Title: "SALE", Width: saleWidth, Drop: 3}
 	if !withSale {
-		sale = column{}
+		sale = table.Column{}
 	}
-	return []column{
-		{title: "USER", width: userWidth, flex: true},
+	return []table.Column{
+		{Title: "USER", Width: userWidth, Flex: true},
 		sale,
-		{title: "QTY", width: qtyWidth, right: true},
-		{title: "RESERVED", width: clockWidth, right: true, drop: 2},
-		{title: "TTL", width: ttlWidth, right: true},
-		{title: "", width: barWidth, drop: 4},
+		{Title: "QTY", Width: qtyWidth, Right: true},
+		{Title: "RESERVED", Width: clockWidth, Right: true, Drop: 2},
+		{Title: "TTL", Width: ttlWidth, Right: true},
+		{Title: "", Width: barWidth, Drop: 4},
 	}
 }
 
@@ -69,40 +70,26 @@ func holdsColumns(withSale bool) []column {
 // countdown is each hold's deadline (Snap.TakenAt + TTLMs) minus Data.Now, so
 // it moves with the clock between polls. Filtered by Data.Filter on the user.
 type Holds struct {
-	frame
-	// KeyMap is the panel's movement bindings.
-	KeyMap    KeyMap
+	tableFrame
 	data      Data
 	holds     []redisops.Hold
 	read      int // the selected sale's holds in the snapshot, before the filter
-	list      list
 	cursorKey string
 }
 
 // NewHolds returns an empty holds panel drawn with st.
 func NewHolds(st theme.Styles) Holds {
-	return Holds{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+	return Holds{tableFrame: newTableFrame(st, table.Selecting)}
 }
-
-// SetSize sets the outer size, border included.
-func (m *Holds) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.holds), m.page()) }
-
-// Focus focuses the panel: it takes movement keys and highlights its border.
-func (m *Holds) Focus() { m.focused = true }
-
-// Blur blurs the panel: it ignores keys.
-func (m *Holds) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m Holds) Focused() bool { return m.focused }
 
 // Update moves the cursor on movement keys when focused.
 func (m Holds) Update(msg tea.Msg) (Holds, tea.Cmd) {
-	if !m.focused {
+	if !m.table.Moves(msg) {
 		return m, nil
 	}
-	if m.list.handleKey(m.KeyMap, msg, len(m.holds), m.page()) && len(m.holds) > 0 {
-		m.cursorKey = holdKey(m.holds[m.list.cursor])
+	m.table, _ = m.table.Update(msg)
+	if len(m.holds) > 0 {
+		m.cursorKey = holdKey(m.holds[m.table.Cursor()])
 	}
 	return m, nil
 }
@@ -137,9 +124,9 @@ func (m *Holds) SetData(d Data) {
 	}
 	slices.SortStableFunc(m.holds, compareHolds)
 	i := slices.IndexFunc(m.holds, func(h redisops.Hold) bool { return holdKey(h) == m.cursorKey })
-	m.list.track(i, len(m.holds), m.page())
+	m.table.SetRows(len(m.holds), i)
 	if len(m.holds) > 0 {
-		m.cursorKey = holdKey(m.holds[m.list.cursor])
+		m.cursorKey = holdKey(m.holds[m.table.Cursor()])
 	}
 }
 
@@ -164,8 +151,8 @@ func compareHolds(a, b redisops.Hold) int {
 
 // SelectedHold returns the hold under the cursor.
 func (m Holds) SelectedHold() (redisops.Hold, bool) {
-	if m.list.cursor < 0 || m.list.cursor >= len(m.holds) {
-		return redisops.Hold{}, false
+	if c := m.table.Cursor(); c < len(m.holds) {
+		return m.holds[c], true
 	}
-	return m.holds[m.list.cursor], true
+	return redisops.Hold{}, false
 }

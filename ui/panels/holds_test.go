@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 )
 
 func users(m Holds) []string {
@@ -106,8 +107,8 @@ func TestHoldsSelectionFollowsHold(t *testing.T) {
 	s := fixture(t0.Add(time.Second))
 	s.Reservations = slices.DeleteFunc(s.Reservations, func(h redisops.Hold) bool { return h.User == "u-soon" })
 	m.SetData(Data{Snap: s, Now: t0.Add(time.Second), Sale: "sale-b"})
-	if h, _ := m.SelectedHold(); h.User != "u-late" || m.list.cursor != 0 {
-		t.Fatalf("cursor moved to %q at %d", h.User, m.list.cursor)
+	if h, _ := m.SelectedHold(); h.User != "u-late" || m.table.Cursor() != 0 {
+		t.Fatalf("cursor moved to %q at %d", h.User, m.table.Cursor())
 	}
 	m.Blur()
 	m, _ = m.Update(keyDown)
@@ -134,14 +135,14 @@ func TestHoldsHugeTTL(t *testing.T) {
 func TestTTLToneIsRelativeToShortHolds(t *testing.T) {
 	for _, c := range []struct {
 		left, total time.Duration
-		want        tone
+		want        table.Tone
 	}{
-		{4 * time.Minute, 5 * time.Minute, toneGood},
-		{50 * time.Second, 5 * time.Minute, toneWarn},
-		{20 * time.Second, 5 * time.Minute, toneBad},
-		{24 * time.Second, 30 * time.Second, toneGood}, // a fresh demo hold is not urgent
-		{12 * time.Second, 30 * time.Second, toneWarn},
-		{5 * time.Second, 30 * time.Second, toneBad},
+		{4 * time.Minute, 5 * time.Minute, table.Good},
+		{50 * time.Second, 5 * time.Minute, table.Warn},
+		{20 * time.Second, 5 * time.Minute, table.Bad},
+		{24 * time.Second, 30 * time.Second, table.Good}, // a fresh demo hold is not urgent
+		{12 * time.Second, 30 * time.Second, table.Warn},
+		{5 * time.Second, 30 * time.Second, table.Bad},
 	} {
 		if got := ttlTone(c.left, c.total); got != c.want {
 			t.Errorf("ttlTone(%s of %s) = %d, want %d", c.left, c.total, got, c.want)

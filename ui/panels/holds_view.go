@@ -9,6 +9,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 )
 
 // View draws the holds panel in exactly the size set.
@@ -42,15 +43,11 @@ func (m Holds) View() string {
 	case len(m.holds) == 0:
 		return m.box(title, suffix, m.message(noHolds))
 	}
-	iw, _ := m.inner()
 	cols := holdsColumns(m.data.Sale == "")
 	for _, h := range m.holds {
-		cols[holdsColQty].width = max(cols[holdsColQty].width, len(fmtCount(h.Quantity)))
+		cols[holdsColQty].Width = max(cols[holdsColQty].Width, len(fmtCount(h.Quantity)))
 	}
-	t := newTable(cols, iw, true)
-	body := m.tableBody(t, len(m.holds), m.list.offset, m.list.cursor, func(i int) []cell {
-		return m.cells(t, m.holds[i])
-	})
+	body := m.tableBody(cols, func(l table.Layout, i int) []table.Cell { return m.cells(l, m.holds[i]) })
 	return m.box(title, suffix, body)
 }
 
@@ -177,17 +174,17 @@ func noun(n int64, word string) string {
 func plural(n int64, word string) string { return fmtCount(n) + " " + noun(n, word) }
 
 // cells returns the cells of one hold row.
-func (m *Holds) cells(t table, h redisops.Hold) []cell {
-	c := make([]cell, holdsColBar+1)
-	c[holdsColUser] = cell{text: h.User, raw: true, id: true}
-	c[holdsColSale] = cell{text: h.Sale, raw: true, id: true}
-	c[holdsColQty] = cell{text: fmtCount(h.Quantity)}
-	c[holdsColReserved] = cell{text: dash, tone: toneDim}
+func (m *Holds) cells(l table.Layout, h redisops.Hold) []table.Cell {
+	c := make([]table.Cell, holdsColBar+1)
+	c[holdsColUser] = table.Cell{Text: h.User, Raw: true, ID: true}
+	c[holdsColSale] = table.Cell{Text: h.Sale, Raw: true, ID: true}
+	c[holdsColQty] = table.Cell{Text: fmtCount(h.Quantity)}
+	c[holdsColReserved] = table.Cell{Text: dash, Tone: table.Dim}
 	if h.ReservedAt != nil {
-		c[holdsColReserved] = cell{text: fmtClock(*h.ReservedAt, m.data.Now)}
+		c[holdsColReserved] = table.Cell{Text: fmtClock(*h.ReservedAt, m.data.Now)}
 	}
 	if h.TTLMs < 0 {
-		c[holdsColTTL] = cell{text: noTTL, tone: toneFlag}
+		c[holdsColTTL] = table.Cell{Text: noTTL, Tone: table.Flag}
 		return c
 	}
 	deadline := m.data.Snap.TakenAt.Add(time.Duration(min(h.TTLMs, maxTTLMs)) * time.Millisecond)
@@ -197,16 +194,16 @@ func (m *Holds) cells(t table, h redisops.Hold) []cell {
 		total = deadline.Sub(*h.ReservedAt)
 	}
 	if left <= 0 {
-		c[holdsColTTL] = cell{text: expired, tone: toneBad}
+		c[holdsColTTL] = table.Cell{Text: expired, Tone: table.Bad}
 		return c
 	}
 	st := ttlTone(left, total)
-	c[holdsColTTL] = cell{text: fmtDuration(left.Truncate(time.Second)), tone: st}
+	c[holdsColTTL] = table.Cell{Text: fmtDuration(left.Truncate(time.Second)), Tone: st}
 	if left > maxShownTTL {
-		c[holdsColTTL].text = longTTL
+		c[holdsColTTL].Text = longTTL
 	}
-	if t.has(holdsColBar) {
-		c[holdsColBar] = cell{text: bar(left, total, t.width(holdsColBar)), tone: st}
+	if l.Has(holdsColBar) {
+		c[holdsColBar] = table.Cell{Text: bar(left, total, l.Width(holdsColBar)), Tone: st}
 	}
 	return c
 }
@@ -214,14 +211,14 @@ func (m *Holds) cells(t table, h redisops.Hold) []cell {
 // ttlTone colours a countdown: danger in the last 30 s (the last fifth of a
 // shorter hold), a warning in the last minute (the last half of a shorter
 // hold), so that 30-second demo holds do not all look urgent.
-func ttlTone(left, total time.Duration) tone {
+func ttlTone(left, total time.Duration) table.Tone {
 	switch {
 	case left < min(ttlUrgent, total/5):
-		return toneBad
+		return table.Bad
 	case left < min(ttlSoon, total/2):
-		return toneWarn
+		return table.Warn
 	}
-	return toneGood
+	return table.Good
 }
 
 // bar draws left/total as w cells, full cells first (at least one while any

@@ -2,6 +2,7 @@ package panels
 
 import (
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 	"fmt"
 	"strings"
 	"testing"
@@ -87,7 +88,7 @@ func TestCmdLogFollowsNewest(t *testing.T) {
 		m, _ = m.Update(keyUp)
 	}
 	m.SetData(Data{Now: t0, Log: append(log, LogEntry{At: t0, Command: "cmd-20", Status: "set", OK: true})})
-	if v := m.View(); !strings.Contains(v, gutterCursor+"12:00:00 cmd-14") || strings.Contains(v, "cmd-20") {
+	if v := m.View(); !strings.Contains(v, table.CursorMark+"12:00:00 cmd-14") || strings.Contains(v, "cmd-20") {
 		t.Fatalf("browsing: the view jumped to the newest:\n%s", v)
 	}
 	m, _ = m.Update(keyEnd)

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -32,12 +33,12 @@ const (
 )
 
 // queueColumns returns the column set of the queue table.
-func queueColumns() []column {
-	return []column{
-		{title: "POS", width: posWidth, right: true},
-		{title: "USER", width: userWidth, flex: true},
-		{title: "WAITED", width: waitedWidth, right: true, drop: 1},
-		{title: "JOINED", width: clockWidth, right: true, drop: 2},
+func queueColumns() []table.Column {
+	return []table.Column{
+		{Title: "POS", Width: posWidth, Right: true},
+		{Title: "USER", Width: userWidth, Flex: true},
+		{Title: "WAITED", Width: waitedWidth, Right: true, Drop: 1},
+		{Title: "JOINED", Width: clockWidth, Right: true, Drop: 2},
 	}
 }
 
@@ -46,39 +47,25 @@ func queueColumns() []column {
 // the time of joining. Its title gives the sale's whole queue length and how
 // much of it is listed, and warns when buyers queue on a sold-out sale.
 type Queue struct {
-	frame
-	// KeyMap is the panel's movement bindings.
-	KeyMap   KeyMap
+	tableFrame
 	data     Data
 	entries  []redisops.QueueEntry
-	list     list
 	cursorID string
 }
 
 // NewQueue returns an empty queue panel drawn with st.
 func NewQueue(st theme.Styles) Queue {
-	return Queue{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+	return Queue{tableFrame: newTableFrame(st, table.Selecting)}
 }
-
-// SetSize sets the outer size, border included.
-func (m *Queue) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.entries), m.page()) }
-
-// Focus focuses the panel: it takes movement keys and highlights its border.
-func (m *Queue) Focus() { m.focused = true }
-
-// Blur blurs the panel: it ignores keys.
-func (m *Queue) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m Queue) Focused() bool { return m.focused }
 
 // Update moves the cursor on movement keys when focused.
 func (m Queue) Update(msg tea.Msg) (Queue, tea.Cmd) {
-	if !m.focused {
+	if !m.table.Moves(msg) {
 		return m, nil
 	}
-	if m.list.handleKey(m.KeyMap, msg, len(m.entries), m.page()) && len(m.entries) > 0 {
-		m.cursorID = m.entries[m.list.cursor].User
+	m.table, _ = m.table.Update(msg)
+	if len(m.entries) > 0 {
+		m.cursorID = m.entries[m.table.Cursor()].User
 	}
 	return m, nil
 }
@@ -94,18 +81,18 @@ func (m *Queue) SetData(d Data) {
 		m.entries = slices.DeleteFunc(slices.Clone(m.entries), func(e redisops.QueueEntry) bool { return !matches(d.Filter, e.User) })
 	}
 	i := slices.IndexFunc(m.entries, func(e redisops.QueueEntry) bool { return e.User == m.cursorID })
-	m.list.track(i, len(m.entries), m.page())
+	m.table.SetRows(len(m.entries), i)
 	if len(m.entries) > 0 {
-		m.cursorID = m.entries[m.list.cursor].User
+		m.cursorID = m.entries[m.table.Cursor()].User
 	}
 }
 
 // SelectedEntry returns the queue member under the cursor.
 func (m Queue) SelectedEntry() (redisops.QueueEntry, bool) {
-	if m.list.cursor < 0 || m.list.cursor >= len(m.entries) {
-		return redisops.QueueEntry{}, false
+	if c := m.table.Cursor(); c < len(m.entries) {
+		return m.entries[c], true
 	}
-	return m.entries[m.list.cursor], true
+	return redisops.QueueEntry{}, false
 }
 
 // View draws the queue panel in exactly the size set.
@@ -124,15 +111,11 @@ func (m Queue) View() string {
 	case len(m.entries) == 0:
 		return m.box(title, suffix, m.message(emptyQueue))
 	}
-	iw, _ := m.inner()
 	cols := queueColumns()
 	for _, e := range m.entries {
-		cols[queueColPos].width = max(cols[queueColPos].width, len(fmtCount(e.Position)))
+		cols[queueColPos].Width = max(cols[queueColPos].Width, len(fmtCount(e.Position)))
 	}
-	t := newTable(cols, iw, true)
-	body := m.tableBody(t, len(m.entries), m.list.offset, m.list.cursor, func(i int) []cell {
-		return m.cells(m.entries[i])
-	})
+	body := m.tableBody(cols, func(_ table.Layout, i int) []table.Cell { return m.cells(m.entries[i]) })
 	return m.box(title, suffix, body)
 }
 
@@ -197,18 +180,18 @@ func (m Queue) saleStats() *redisops.SaleStats {
 }
 
 // cells returns the cells of one queue row.
-func (m *Queue) cells(e redisops.QueueEntry) []cell {
-	c := make([]cell, queueColJoined+1)
-	c[queueColPos] = cell{text: fmtCount(e.Position)}
-	c[queueColUser] = cell{text: e.User, raw: true, id: true}
+func (m *Queue) cells(e redisops.QueueEntry) []table.Cell {
+	c := make([]table.Cell, queueColJoined+1)
+	c[queueColPos] = table.Cell{Text: fmtCount(e.Position)}
+	c[queueColUser] = table.Cell{Text: e.User, Raw: true, ID: true}
 	if e.JoinedAtMs <= 0 {
-		c[queueColWaited] = cell{text: dash, tone: toneDim}
-		c[queueColJoined] = cell{text: dash, tone: toneDim}
+		c[queueColWaited] = table.Cell{Text: dash, Tone: table.Dim}
+		c[queueColJoined] = table.Cell{Text: dash, Tone: table.Dim}
 		return c
 	}
 	joined := time.UnixMilli(e.JoinedAtMs)
 	waited := m.data.Now.Sub(joined)
-	c[queueColWaited] = cell{text: fmtDuration(waited), tone: waitTone(waited)}
-	c[queueColJoined] = cell{text: fmtClock(joined, m.data.Now), tone: toneDim}
+	c[queueColWaited] = table.Cell{Text: fmtDuration(waited), Tone: waitTone(waited)}
+	c[queueColJoined] = table.Cell{Text: fmtClock(joined, m.data.Now), Tone: table.Dim}
 	return c
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 )
 
 func TestQueueWaitedMovesWithNow(t *testing.T) {
@@ -63,7 +64,7 @@ func TestQueueSelectionAndScroll(t *testing.T) {
 		t.Fatalf("selected %q", e.User)
 	}
 	v := m.View()
-	if !strings.Contains(v, gutterCursor+"    8 user-0007") || strings.Contains(v, "user-0002") {
+	if !strings.Contains(v, table.CursorMark+"    8 user-0007") || strings.Contains(v, "user-0002") {
 		t.Fatalf("cursor row not scrolled into view:\n%s", v)
 	}
 	checkBounds(t, "queue", v, 50, 8)
@@ -107,14 +108,14 @@ func TestQueueTitleAndTones(t *testing.T) {
 	for _, c := range []struct {
 		e    redisops.QueueEntry
 		text string
-		want tone
+		want table.Tone
 	}{
-		{head[0], "4m41s", toneBad},
-		{head[10], "2m41s", toneWarn},
-		{head[19], "53s", tonePlain},
+		{head[0], "4m41s", table.Bad},
+		{head[10], "2m41s", table.Warn},
+		{head[19], "53s", table.Plain},
 	} {
-		if got := m.cells(c.e)[queueColWaited]; got.text != c.text || got.tone != c.want {
-			t.Errorf("%s: waited %q tone %d, want %q tone %d", c.e.User, got.text, got.tone, c.text, c.want)
+		if got := m.cells(c.e)[queueColWaited]; got.Text != c.text || got.Tone != c.want {
+			t.Errorf("%s: waited %q tone %d, want %q tone %d", c.e.User, got.Text, got.Tone, c.text, c.want)
 		}
 	}
 	// Narrower: the "showing" part shortens, then goes; the alarm stays.
@@ -141,14 +142,14 @@ func TestQueueTitleAndTones(t *testing.T) {
 func TestWaitTone(t *testing.T) {
 	for _, c := range []struct {
 		age  time.Duration
-		want tone
+		want table.Tone
 	}{
-		{0, tonePlain},
-		{59 * time.Second, tonePlain},
-		{time.Minute, toneWarn},
-		{179 * time.Second, toneWarn},
-		{3 * time.Minute, toneBad},
-		{4*time.Minute + 41*time.Second, toneBad},
+		{0, table.Plain},
+		{59 * time.Second, table.Plain},
+		{time.Minute, table.Warn},
+		{179 * time.Second, table.Warn},
+		{3 * time.Minute, table.Bad},
+		{4*time.Minute + 41*time.Second, table.Bad},
 	} {
 		if got := waitTone(c.age); got != c.want {
 			t.Errorf("waitTone(%s) = %d, want %d", c.age, got, c.want)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 )
 
 // rateRun feeds a sales table snapshots of one sale, sale-b, on an injected
@@ -29,22 +30,22 @@ func (r *rateRun) at(s int, stock int64) {
 }
 
 // cells returns sale-b's Δ/MIN and ETA cells.
-func (r *rateRun) cells() (delta, eta cell) {
+func (r *rateRun) cells() (delta, eta table.Cell) {
 	r.t.Helper()
 	if len(r.m.rows) != 1 {
 		r.t.Fatalf("%d rows", len(r.m.rows))
 	}
 	row := r.m.rows[0]
-	c := r.m.cells(newTable(r.m.columns(118), 118, true), row)
+	c := r.m.cells(table.Fit(r.m.columns(118), 118, true), row)
 	return c[salesColDelta], c[salesColETA]
 }
 
 // want checks sale-b's Δ/MIN and ETA texts and the ETA's tone.
-func (r *rateRun) want(when string, delta, eta string, tn tone) {
+func (r *rateRun) want(when string, delta, eta string, tn table.Tone) {
 	r.t.Helper()
 	d, e := r.cells()
-	if d.text != delta || e.text != eta || e.tone != tn {
-		r.t.Errorf("%s: Δ/MIN %q ETA %q (tone %d), want %q %q (tone %d)", when, d.text, e.text, e.tone, delta, eta, tn)
+	if d.Text != delta || e.Text != eta || e.Tone != tn {
+		r.t.Errorf("%s: Δ/MIN %q ETA %q (tone %d), want %q %q (tone %d)", when, d.Text, e.Text, e.Tone, delta, eta, tn)
 	}
 }
 
@@ -55,13 +56,13 @@ func TestRateMinimumHistoryBeforeETA(t *testing.T) {
 	for s := 0; s <= 3; s++ {
 		r.at(s, int64(100-s))
 	}
-	r.want("3 reserves in 3 s", "-60.0", dash, toneDim) // not "ETA 1m37s"
+	r.want("3 reserves in 3 s", "-60.0", dash, table.Dim) // not "ETA 1m37s"
 	for s := 4; s <= 14; s++ {
 		r.at(s, int64(100-s))
 	}
-	r.want("14 s of history", "-60.0", dash, toneDim)
+	r.want("14 s of history", "-60.0", dash, table.Dim)
 	r.at(15, 85)
-	r.want("15 s of history", "-60.0", "1m25s", toneWarn) // 85 left at 1/s
+	r.want("15 s of history", "-60.0", "1m25s", table.Warn) // 85 left at 1/s
 	// A long history with only 2 falls in the window: still no ETA.
 	q := newRateRun(t)
 	for s := 0; s <= 20; s++ {
@@ -69,7 +70,7 @@ func TestRateMinimumHistoryBeforeETA(t *testing.T) {
 	}
 	q.at(21, 99)
 	q.at(22, 98)
-	q.want("2 falls in 22 s", "-5.5", dash, toneDim) // 2 units in 22 s
+	q.want("2 falls in 22 s", "-5.5", dash, table.Dim) // 2 units in 22 s
 }
 
 // A restock (the stock rising) is no sale: Δ/MIN stays negative, counts the
@@ -87,7 +88,7 @@ func TestRateRestockExcluded(t *testing.T) {
 		r.at(s, stock)
 	}
 	// 39 units sold in 40 s: 58.5/min; 661 left at 0.975/s → 677.9 s.
-	r.want("after a +500 restock", "-58.5", "11m17s", tonePlain)
+	r.want("after a +500 restock", "-58.5", "11m17s", table.Plain)
 	if got := r.m.rows[0].rate.perMin; got != 58.5 {
 		t.Errorf("perMin %v, want 58.5", got)
 	}
@@ -96,7 +97,7 @@ func TestRateRestockExcluded(t *testing.T) {
 	for s := 0; s <= 20; s++ {
 		q.at(s, int64(10+5*s))
 	}
-	q.want("rising only", "0", etaStalled, toneDim)
+	q.want("rising only", "0", etaStalled, table.Dim)
 }
 
 // When sales stop the ETA grows as the rate decays, and reads "stalled"
@@ -106,25 +107,25 @@ func TestRateStalledDecay(t *testing.T) {
 	for s := 0; s <= 30; s++ {
 		r.at(s, int64(200-s))
 	}
-	r.want("selling 1/s", "-60.0", "2m50s", toneWarn) // 170 left
+	r.want("selling 1/s", "-60.0", "2m50s", table.Warn) // 170 left
 	for s := 31; s <= 44; s++ {
 		r.at(s, 170)
 	}
 	// 30 sold in the 44 s window: 40.9/min; 170 ÷ (30/44 per s) = 249.3 s.
-	r.want("14 s after the last sale", "-40.9", "4m09s", toneWarn)
+	r.want("14 s after the last sale", "-40.9", "4m09s", table.Warn)
 	r.at(45, 170)
-	r.want("15 s after the last sale", "-40.0", etaStalled, toneDim)
+	r.want("15 s after the last sale", "-40.0", etaStalled, table.Dim)
 	r.queue = 538
 	r.at(46, 170)
-	r.want("stalled with buyers queued", "-39.1", etaStalled, toneWarn)
+	r.want("stalled with buyers queued", "-39.1", etaStalled, table.Warn)
 	// A minute later nothing sold in the window: Δ 0, still stalled.
 	for s := 47; s <= 91; s++ {
 		r.at(s, 170)
 	}
-	r.want("a minute after", "0", etaStalled, toneWarn)
+	r.want("a minute after", "0", etaStalled, table.Warn)
 	// Selling again: no longer stalled, but the ETA waits for 3 falls.
 	r.at(92, 169)
-	r.want("one new sale", "-1.0", dash, toneDim)
+	r.want("one new sale", "-1.0", dash, table.Dim)
 }
 
 // A slow sale (one unit every 20 s) is stalled only after 3 of its gaps
@@ -139,13 +140,13 @@ func TestRateSlowSaleStall(t *testing.T) {
 		r.at(s, stock)
 		switch s {
 		case 75: // falls at 20, 40, 60: 3 in the window [15, 75]
-			r.want("15 s after a slow sale", "-3.0", "32m20s", tonePlain) // 97 ÷ (3/60 per s)
+			r.want("15 s after a slow sale", "-3.0", "32m20s", table.Plain) // 97 ÷ (3/60 per s)
 		case 100: // one fall left in the window: no ETA, not stalled (40 s < 60 s)
-			r.want("40 s after a slow sale", "-1.0", dash, toneDim)
+			r.want("40 s after a slow sale", "-1.0", dash, table.Dim)
 		}
 	}
 	r.at(120, stock)
-	r.want("60 s after a slow sale", "0", etaStalled, toneDim)
+	r.want("60 s after a slow sale", "0", etaStalled, table.Dim)
 }
 
 // Stock 0 is SOLD OUT in its own colour, not "—"; below 0 OVERSOLD; no stock
@@ -155,16 +156,16 @@ func TestRateSoldOutAndOtherStates(t *testing.T) {
 	for s := 0; s <= 20; s++ {
 		r.at(s, int64(max(10-s, 0)))
 	}
-	r.want("sold out", "-30.0", etaSoldOut, toneSoldOut)
-	if c := stockCell(i64(0)); c.text != "0" || c.tone != toneSoldOut {
+	r.want("sold out", "-30.0", etaSoldOut, table.SoldOut)
+	if c := stockCell(i64(0)); c.Text != "0" || c.Tone != table.SoldOut {
 		t.Errorf("stock 0: %+v", c)
 	}
 	r.at(21, -2)
-	r.want("oversold", "-34.3", etaOversold, toneBad)
-	if c := stockCell(i64(-2)); c.text != "-2" || c.tone != toneBad {
+	r.want("oversold", "-34.3", etaOversold, table.Bad)
+	if c := stockCell(i64(-2)); c.Text != "-2" || c.Tone != table.Bad {
 		t.Errorf("stock -2: %+v", c)
 	}
-	if c := etaCell(saleRow{}); c.text != dash || c.tone != toneDim {
+	if c := etaCell(saleRow{}); c.Text != dash || c.Tone != table.Dim {
 		t.Errorf("no stock key: %+v", c)
 	}
 	// 3 units a minute, 999,999,999 left: longer than 99 days.
@@ -172,7 +173,7 @@ func TestRateSoldOutAndOtherStates(t *testing.T) {
 	for s := 0; s <= 60; s += 20 {
 		q.at(s, 1_000_000_000-int64(s/20))
 	}
-	q.want("huge stock", "-3.0", etaLong, toneDim)
+	q.want("huge stock", "-3.0", etaLong, table.Dim)
 }
 
 // The ETA's tone: danger under a minute, a warning under five.
@@ -180,12 +181,12 @@ func TestRateETATones(t *testing.T) {
 	for _, c := range []struct {
 		stock int64
 		want  string
-		tn    tone
+		tn    table.Tone
 	}{
-		{59, "59s", toneBad},
-		{60, "1m00s", toneWarn},
-		{299, "4m59s", toneWarn},
-		{300, "5m00s", tonePlain},
+		{59, "59s", table.Bad},
+		{60, "1m00s", table.Warn},
+		{299, "4m59s", table.Warn},
+		{300, "5m00s", table.Plain},
 	} {
 		r := newRateRun(t)
 		for s := 0; s <= 20; s++ {

@@ -11,6 +11,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -56,19 +57,19 @@ const (
 )
 
 // salesColumns returns the column set of the sales table.
-func salesColumns() []column {
-	return []column{
-		{width: markerWidth},
-		{title: "SALE", width: minIDWidth, flex: true},
-		{title: "STOCK", width: numWidth, right: true},
-		{title: "Δ/MIN", width: numWidth, right: true, drop: 7},
-		{title: "ETA", width: etaWidth, right: true, drop: 2},
-		{title: "QUEUE", width: smallNumWidth, right: true, drop: 3},
-		{title: "HEAD", width: smallNumWidth, right: true, drop: 6},
-		{title: "HOLDS", width: holdsWidth, right: true, drop: 4},
-		{title: "HELD", width: smallNumWidth, right: true, drop: 5},
-		{title: "LEAKED", width: leakedWidth, right: true, drop: 8},
-		{title: "TREND", width: sparkWidth, drop: 9},
+func salesColumns() []table.Column {
+	return []table.Column{
+		{Width: markerWidth},
+		{Title: "SALE", Width: minIDWidth, Flex: true},
+		{Title: "STOCK", Width: numWidth, Right: true},
+		{Title: "Δ/MIN", Width: numWidth, Right: true, Drop: 7},
+		{Title: "ETA", Width: etaWidth, Right: true, Drop: 2},
+		{Title: "QUEUE", Width: smallNumWidth, Right: true, Drop: 3},
+		{Title: "HEAD", Width: smallNumWidth, Right: true, Drop: 6},
+		{Title: "HOLDS", Width: holdsWidth, Right: true, Drop: 4},
+		{Title: "HELD", Width: smallNumWidth, Right: true, Drop: 5},
+		{Title: "LEAKED", Width: leakedWidth, Right: true, Drop: 8},
+		{Title: "TREND", Width: sparkWidth, Drop: 9},
 	}
 }
 
@@ -96,16 +97,13 @@ type saleRow struct {
 // snapshot arrives). Filtered by Data.Filter on the id; the selected sale is
 // marked.
 type Sales struct {
-	frame
-	// KeyMap is the panel's movement bindings.
-	KeyMap    KeyMap
+	tableFrame
 	data      Data
 	hist      map[string]*series
 	lastTaken time.Time
 	rows      []saleRow
 	sortKey   int
 	reverse   bool
-	list      list
 	cursorID  string
 	idWidth   int // the id column's minimum: the widest id shown, within minIDWidth..maxIDWidth
 	// numWidth is, per column, the widest exact value of any row (0: the
@@ -116,28 +114,17 @@ type Sales struct {
 
 // NewSales returns an empty sales table drawn with st.
 func NewSales(st theme.Styles) Sales {
-	return Sales{frame: frame{st: st}, KeyMap: DefaultKeyMap(), hist: map[string]*series{}}
+	return Sales{tableFrame: newTableFrame(st, table.Selecting), hist: map[string]*series{}}
 }
-
-// SetSize sets the outer size, border included.
-func (m *Sales) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.rows), m.page()) }
-
-// Focus focuses the panel: it takes movement keys and highlights its border.
-func (m *Sales) Focus() { m.focused = true }
-
-// Blur blurs the panel: it ignores keys.
-func (m *Sales) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m Sales) Focused() bool { return m.focused }
 
 // Update moves the cursor on movement keys when focused.
 func (m Sales) Update(msg tea.Msg) (Sales, tea.Cmd) {
-	if !m.focused {
+	if !m.table.Moves(msg) {
 		return m, nil
 	}
-	if m.list.handleKey(m.KeyMap, msg, len(m.rows), m.page()) && len(m.rows) > 0 {
-		m.cursorID = m.rows[m.list.cursor].s.ID
+	m.table, _ = m.table.Update(msg)
+	if len(m.rows) > 0 {
+		m.cursorID = m.rows[m.table.Cursor()].s.ID
 	}
 	return m, nil
 }
@@ -203,9 +190,9 @@ func (m *Sales) rebuild() {
 		m.measure(r)
 	}
 	slices.SortStableFunc(m.rows, m.compare)
-	m.list.track(slices.IndexFunc(m.rows, func(r saleRow) bool { return r.s.ID == m.cursorID }), len(m.rows), m.page())
+	m.table.SetRows(len(m.rows), slices.IndexFunc(m.rows, func(r saleRow) bool { return r.s.ID == m.cursorID }))
 	if len(m.rows) > 0 {
-		m.cursorID = m.rows[m.list.cursor].s.ID
+		m.cursorID = m.rows[m.table.Cursor()].s.ID
 	}
 }
 
@@ -275,8 +262,19 @@ func (m Sales) SortName() string {
 
 // CursorSale returns the id of the sale under the cursor ("" when none).
 func (m Sales) CursorSale() string {
-	if m.list.cursor < 0 || m.list.cursor >= len(m.rows) {
-		return ""
+	if c := m.table.Cursor(); c < len(m.rows) {
+		return m.rows[c].s.ID
 	}
-	return m.rows[m.list.cursor].s.ID
+	return ""
+}
+
+// SelectSale puts the bar on sale id. The dashboard's selected sale is the
+// one under the bar (ui: followBar), so this is how a selection made
+// elsewhere (the first --sale at start) reaches the table. When id is not a
+// row yet (no snapshot so far) the bar goes there once the rows hold it.
+func (m *Sales) SelectSale(id string) {
+	m.cursorID = id
+	if i := slices.IndexFunc(m.rows, func(r saleRow) bool { return r.s.ID == id }); i >= 0 {
+		m.table.SetRows(len(m.rows), i)
+	}
 }

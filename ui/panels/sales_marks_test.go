@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 )
 
 // salesRow returns the cells of sale id's row in the view (one word each).
@@ -62,7 +63,7 @@ func TestSalesMarksCountsThatAreNotLive(t *testing.T) {
 	m.SetData(Data{Snap: s, Now: t0})
 	m.SetSize(100, 8)
 	st := colourStyles()
-	if v := m.View(); !strings.Contains(v, st.Dim.Render(align("3~", holdsWidth, true))) {
+	if v := m.View(); !strings.Contains(v, st.Dim.Render(table.Align("3~", holdsWidth, true))) {
 		t.Errorf("the marked count is not dim:\n%q", v)
 	}
 }
@@ -85,16 +86,16 @@ func TestSalesLeakedUnverified(t *testing.T) {
 		{12_345, leakedWidth, "12u?"}, // "12u(12,345?)" is too wide
 	} {
 		s.LeakedUnverifiedUnits = c.unverified
-		if got := leakedCell(s, c.w); got.text != c.want || got.tone != toneBad {
+		if got := leakedCell(s, c.w); got.Text != c.want || got.Tone != table.Bad {
 			t.Errorf("unverified %d in %d cells: %+v, want %q", c.unverified, c.w, got, c.want)
 		}
 	}
-	if got := leakedCell(redisops.SaleStats{ID: "s1"}, leakedWidth); got.text != dash {
+	if got := leakedCell(redisops.SaleStats{ID: "s1"}, leakedWidth); got.Text != dash {
 		t.Errorf("no leak: %+v", got)
 	}
 	// A sale id no command could name: its leaks are never recorded, so
 	// "—" would say there were none.
-	if got := leakedCell(redisops.SaleStats{ID: "gpu[31m"}, leakedWidth); got.text != leakUntracked || got.tone != toneWarn {
+	if got := leakedCell(redisops.SaleStats{ID: "gpu[31m"}, leakedWidth); got.Text != leakUntracked || got.Tone != table.Warn {
 		t.Errorf("odd sale id: %+v, want %q", got, leakUntracked)
 	}
 	m := NewSales(asciiStyles())

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 )
 
 // rounded matches a rounded or cut number: "25.0k", "≈1.2M", "999,99…".
@@ -72,30 +73,30 @@ func TestSalesTones(t *testing.T) {
 	m := NewSales(asciiStyles())
 	m.SetSize(230, 8)
 	m.SetData(Data{Snap: bigNumbers(), Now: t0})
-	tbl := newTable(m.columns(228), 228, true)
-	byID := map[string][]cell{}
+	tbl := table.Fit(m.columns(228), 228, true)
+	byID := map[string][]table.Cell{}
 	for _, r := range m.rows {
 		byID[r.s.ID] = m.cells(tbl, r)
 	}
 	for _, c := range []struct {
 		id   string
 		col  int
-		want tone
+		want table.Tone
 	}{
-		{"sneaker-drop", salesColStock, tonePlain},
-		{"sneaker-drop", salesColQueue, tonePlain},
-		{"sneaker-drop", salesColHead, toneBad}, // 4m41s
-		{"sold-out", salesColStock, toneSoldOut},
-		{"sold-out", salesColETA, toneSoldOut},
-		{"sold-out", salesColQueue, toneBad}, // 538 buyers waiting for nothing
-		{"sold-out", salesColHead, toneWarn}, // 1m05s
-		{"leaky", salesColStock, toneBad},
-		{"leaky", salesColETA, toneBad},
-		{"leaky", salesColQueue, tonePlain}, // nobody waiting
-		{"leaky", salesColLeaked, toneBad},
+		{"sneaker-drop", salesColStock, table.Plain},
+		{"sneaker-drop", salesColQueue, table.Plain},
+		{"sneaker-drop", salesColHead, table.Bad}, // 4m41s
+		{"sold-out", salesColStock, table.SoldOut},
+		{"sold-out", salesColETA, table.SoldOut},
+		{"sold-out", salesColQueue, table.Bad}, // 538 buyers waiting for nothing
+		{"sold-out", salesColHead, table.Warn}, // 1m05s
+		{"leaky", salesColStock, table.Bad},
+		{"leaky", salesColETA, table.Bad},
+		{"leaky", salesColQueue, table.Plain}, // nobody waiting
+		{"leaky", salesColLeaked, table.Bad},
 	} {
-		if got := byID[c.id][c.col]; got.tone != c.want {
-			t.Errorf("%s column %d %q: tone %d, want %d", c.id, c.col, got.text, got.tone, c.want)
+		if got := byID[c.id][c.col]; got.Tone != c.want {
+			t.Errorf("%s column %d %q: tone %d, want %d", c.id, c.col, got.Text, got.Tone, c.want)
 		}
 	}
 	// In colour, sold out has its own style, distinct from danger, warning and dim.

@@ -77,8 +77,8 @@ func TestSalesCursorFollowsSaleAcrossSortAndData(t *testing.T) {
 		t.Fatalf("after j: %q", m.CursorSale())
 	}
 	m.CycleSort() // stock: sale-b moves to the top, the cursor goes with it
-	if m.CursorSale() != "sale-b" || m.list.cursor != 0 {
-		t.Fatalf("cursor after sort: %q at %d", m.CursorSale(), m.list.cursor)
+	if m.CursorSale() != "sale-b" || m.table.Cursor() != 0 {
+		t.Fatalf("cursor after sort: %q at %d", m.CursorSale(), m.table.Cursor())
 	}
 	m, _ = m.Update(keyEnd)
 	m, _ = m.Update(keyDown) // past the end stays on the last

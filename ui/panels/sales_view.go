@@ -6,6 +6,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 )
 
 // Colour thresholds of the sales table (the README's column legend gives the
@@ -47,10 +48,7 @@ func (m Sales) View() string {
 		return m.box(title, suffix, m.message(noSales))
 	}
 	iw, _ := m.inner()
-	t := newTable(m.columns(iw), iw, true)
-	body := m.tableBody(t, len(m.rows), m.list.offset, m.list.cursor, func(i int) []cell {
-		return m.cells(t, m.rows[i])
-	})
+	body := m.tableBody(m.columns(iw), func(l table.Layout, i int) []table.Cell { return m.cells(l, m.rows[i]) })
 	return m.box(title, suffix, body)
 }
 
@@ -58,13 +56,13 @@ func (m Sales) View() string {
 // as wide as its widest exact value, and the id column's minimum cut so that
 // the marker, the id and the whole stock (which is never dropped, cut or
 // rounded) fit.
-func (m *Sales) columns(iw int) []column {
+func (m *Sales) columns(iw int) []table.Column {
 	cols := salesColumns()
 	for i, w := range m.numWidth {
-		cols[i].width = max(cols[i].width, w)
+		cols[i].Width = max(cols[i].Width, w)
 	}
-	fixed := gutterWidth + cols[salesColMarker].width + cols[salesColStock].width + 2*colGap
-	cols[salesColID].width = max(min(m.idWidth, iw-fixed), 1) // whole ids before trends and ETAs
+	fixed := table.GutterWidth + cols[salesColMarker].Width + cols[salesColStock].Width + 2*table.ColGap
+	cols[salesColID].Width = max(min(m.idWidth, iw-fixed), 1) // whole ids before trends and ETAs
 	return cols
 }
 
@@ -78,108 +76,108 @@ func (m *Sales) measure(r saleRow) {
 		widen(salesColDelta, fmtRate(-r.rate.perMin))
 	}
 	widen(salesColQueue, fmtCount(r.s.QueueLength))
-	widen(salesColHolds, m.holdCountCell(r.s.Reservations).text)
-	widen(salesColHeld, m.holdCountCell(r.s.ReservedUnits).text)
+	widen(salesColHolds, m.holdCountCell(r.s.Reservations).Text)
+	widen(salesColHeld, m.holdCountCell(r.s.ReservedUnits).Text)
 	forms := leakedForms(r.s)
 	widen(salesColLeaked, forms[len(forms)-1])
 }
 
 // cells returns the cells of one sales row.
-func (m *Sales) cells(t table, r saleRow) []cell {
-	c := make([]cell, salesColTrend+1)
+func (m *Sales) cells(l table.Layout, r saleRow) []table.Cell {
+	c := make([]table.Cell, salesColTrend+1)
 	if r.s.ID == m.data.Sale {
-		c[salesColMarker] = cell{text: saleMarker, tone: toneMarked}
-		c[salesColID] = cell{text: r.s.ID, raw: true, id: true, tone: toneMarked}
+		c[salesColMarker] = table.Cell{Text: saleMarker, Tone: table.Marked}
+		c[salesColID] = table.Cell{Text: r.s.ID, Raw: true, ID: true, Tone: table.Marked}
 	} else {
-		c[salesColID] = cell{text: r.s.ID, raw: true, id: true}
+		c[salesColID] = table.Cell{Text: r.s.ID, Raw: true, ID: true}
 	}
 	c[salesColStock] = stockCell(r.s.Inventory)
-	c[salesColDelta] = cell{text: dash, tone: toneDim}
+	c[salesColDelta] = table.Cell{Text: dash, Tone: table.Dim}
 	if r.rate.ok {
-		c[salesColDelta] = cell{text: fmtRate(-r.rate.perMin)}
+		c[salesColDelta] = table.Cell{Text: fmtRate(-r.rate.perMin)}
 	}
 	c[salesColETA] = etaCell(r)
 	c[salesColQueue] = queueCell(r.s)
-	c[salesColHead] = cell{text: dash, tone: toneDim}
+	c[salesColHead] = table.Cell{Text: dash, Tone: table.Dim}
 	if r.s.QueueHeadAgeMs != nil {
 		age := time.Duration(*r.s.QueueHeadAgeMs)*time.Millisecond + max(m.data.age(), 0)
-		c[salesColHead] = cell{text: fmtDuration(age), tone: waitTone(age)}
+		c[salesColHead] = table.Cell{Text: fmtDuration(age), Tone: waitTone(age)}
 	}
 	c[salesColHolds] = m.holdCountCell(r.s.Reservations)
 	c[salesColHeld] = m.holdCountCell(r.s.ReservedUnits)
-	c[salesColLeaked] = leakedCell(r.s, t.width(salesColLeaked))
-	if r.hist != nil && t.has(salesColTrend) {
-		c[salesColTrend] = cell{text: r.hist.spark(t.width(salesColTrend)), tone: toneSpark}
+	c[salesColLeaked] = leakedCell(r.s, l.Width(salesColLeaked))
+	if r.hist != nil && l.Has(salesColTrend) {
+		c[salesColTrend] = table.Cell{Text: r.hist.spark(l.Width(salesColTrend)), Tone: table.Spark}
 	}
 	return c
 }
 
 // stockCell shows the stock in exact digits: "—" without a stock key,
 // danger when negative, the sold-out colour at zero.
-func stockCell(inv *int64) cell {
+func stockCell(inv *int64) table.Cell {
 	switch {
 	case inv == nil:
-		return cell{text: dash, tone: toneDim}
+		return table.Cell{Text: dash, Tone: table.Dim}
 	case *inv < 0:
-		return cell{text: fmtCount(*inv), tone: toneBad}
+		return table.Cell{Text: fmtCount(*inv), Tone: table.Bad}
 	case *inv == 0:
-		return cell{text: "0", tone: toneSoldOut}
+		return table.Cell{Text: "0", Tone: table.SoldOut}
 	}
-	return cell{text: fmtCount(*inv)}
+	return table.Cell{Text: fmtCount(*inv)}
 }
 
 // queueCell shows the queue length: danger when buyers wait on a sale with
 // no stock left (they wait for nothing).
-func queueCell(s redisops.SaleStats) cell {
-	c := cell{text: fmtCount(s.QueueLength)}
+func queueCell(s redisops.SaleStats) table.Cell {
+	c := table.Cell{Text: fmtCount(s.QueueLength)}
 	if s.QueueLength > 0 && s.Inventory != nil && *s.Inventory <= 0 {
-		c.tone = toneBad
+		c.Tone = table.Bad
 	}
 	return c
 }
 
 // waitTone colours how long the head of a queue has waited: a warning from
 // headAgeWarn, danger from headAgeDanger.
-func waitTone(age time.Duration) tone {
+func waitTone(age time.Duration) table.Tone {
 	switch {
 	case age >= headAgeDanger:
-		return toneBad
+		return table.Bad
 	case age >= headAgeWarn:
-		return toneWarn
+		return table.Warn
 	}
-	return tonePlain
+	return table.Plain
 }
 
 // etaCell is the sell-out ETA (rules in rate.go): "SOLD OUT" at stock 0,
 // "OVERSOLD" below, "stalled" when sales stopped (a warning while buyers
 // queue), "—" without a stock key or enough history; else stock ÷ sales per
 // second, danger under etaUrgent, a warning under etaSoon.
-func etaCell(r saleRow) cell {
+func etaCell(r saleRow) table.Cell {
 	inv := r.s.Inventory
 	switch {
 	case inv == nil:
-		return cell{text: dash, tone: toneDim}
+		return table.Cell{Text: dash, Tone: table.Dim}
 	case *inv == 0:
-		return cell{text: etaSoldOut, tone: toneSoldOut}
+		return table.Cell{Text: etaSoldOut, Tone: table.SoldOut}
 	case *inv < 0:
-		return cell{text: etaOversold, tone: toneBad}
+		return table.Cell{Text: etaOversold, Tone: table.Bad}
 	case r.rate.stalled() && r.s.QueueLength > 0:
-		return cell{text: etaStalled, tone: toneWarn}
+		return table.Cell{Text: etaStalled, Tone: table.Warn}
 	case r.rate.stalled():
-		return cell{text: etaStalled, tone: toneDim}
+		return table.Cell{Text: etaStalled, Tone: table.Dim}
 	case !r.rate.etaReady():
-		return cell{text: dash, tone: toneDim}
+		return table.Cell{Text: dash, Tone: table.Dim}
 	}
 	eta := r.rate.eta(*inv)
 	switch {
 	case eta > maxETA:
-		return cell{text: etaLong, tone: toneDim}
+		return table.Cell{Text: etaLong, Tone: table.Dim}
 	case eta < etaUrgent:
-		return cell{text: fmtDuration(eta), tone: toneBad}
+		return table.Cell{Text: fmtDuration(eta), Tone: table.Bad}
 	case eta < etaSoon:
-		return cell{text: fmtDuration(eta), tone: toneWarn}
+		return table.Cell{Text: fmtDuration(eta), Tone: table.Warn}
 	}
-	return cell{text: fmtDuration(eta)}
+	return table.Cell{Text: fmtDuration(eta)}
 }
 
 // Marks of the sales table, explained by SalesLegend.
@@ -207,12 +205,12 @@ func SalesLegend() []string {
 // holdCountCell shows a hold count (holds, held units) in exact digits;
 // while the counts are not live it carries the not-live mark and the dim
 // tone (the column widens to keep both).
-func (m *Sales) holdCountCell(n int64) cell {
+func (m *Sales) holdCountCell(n int64) table.Cell {
 	text := fmtCount(n)
 	if m.data.Snap == nil || m.data.Snap.Feed.Live() {
-		return cell{text: text}
+		return table.Cell{Text: text}
 	}
-	return cell{text: text + notLiveMark, tone: toneDim}
+	return table.Cell{Text: text + notLiveMark, Tone: table.Dim}
 }
 
 // leakedForms are the ways to show a sale's leak, most detailed first:
@@ -232,18 +230,18 @@ func leakedForms(s redisops.SaleStats) []string {
 // there are some ("12u(5?)/3h"); "—" when none; "untracked" for a sale id
 // no command could name (an odd_id anomaly), whose leaks are never recorded. What does not fit in w cells
 // goes, the holds first: "12u(5?)", then "12u?".
-func leakedCell(s redisops.SaleStats, w int) cell {
+func leakedCell(s redisops.SaleStats, w int) table.Cell {
 	if s.LeakedUnits == 0 && s.LeakedHolds == 0 && redisops.ValidateID("sale", s.ID) != nil {
-		return cell{text: leakUntracked, tone: toneWarn} // the ledger refuses its leaks: "—" would say none
+		return table.Cell{Text: leakUntracked, Tone: table.Warn} // the ledger refuses its leaks: "—" would say none
 	}
 	if s.LeakedUnits == 0 && s.LeakedHolds == 0 {
-		return cell{text: dash, tone: toneDim}
+		return table.Cell{Text: dash, Tone: table.Dim}
 	}
 	forms := leakedForms(s)
 	for _, f := range forms {
 		if len(f) <= w {
-			return cell{text: f, tone: toneBad}
+			return table.Cell{Text: f, Tone: table.Bad}
 		}
 	}
-	return cell{text: forms[len(forms)-1], tone: toneBad}
+	return table.Cell{Text: forms[len(forms)-1], Tone: table.Bad}
 }

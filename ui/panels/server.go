@@ -11,6 +11,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -34,8 +35,6 @@ const (
 // Lines are ordered by importance: a short panel keeps the first ones.
 type Server struct {
 	frame
-	// KeyMap is the panel's movement bindings (unused: the panel does not scroll).
-	KeyMap    KeyMap
 	data      Data
 	ops       *series
 	errs      *errorHistory // error counts of the last minute (server_health.go)
@@ -44,21 +43,9 @@ type Server struct {
 
 // NewServer returns an empty server panel drawn with st.
 func NewServer(st theme.Styles) Server {
-	return Server{frame: frame{st: st}, KeyMap: DefaultKeyMap(),
+	return Server{frame: frame{st: st},
 		ops: &series{window: opsWindow, limit: opsLimit}, errs: &errorHistory{}}
 }
-
-// SetSize sets the outer size, border included.
-func (m *Server) SetSize(w, h int) { m.w, m.h = w, h }
-
-// Focus focuses the panel and highlights its border.
-func (m *Server) Focus() { m.focused = true }
-
-// Blur blurs the panel.
-func (m *Server) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m Server) Focused() bool { return m.focused }
 
 // Update does nothing: the server panel has no cursor.
 func (m Server) Update(tea.Msg) (Server, tea.Cmd) { return m, nil }
@@ -132,7 +119,7 @@ func (m Server) rest(s redisops.ServerStats, vw int) []string {
 
 // line is one label and its (already safe) value.
 func (m Server) line(label, value string) string {
-	return m.st.Dim.Render(align(label, labelWidth, false)) + value
+	return m.st.Dim.Render(table.Align(label, labelWidth, false)) + value
 }
 
 // memory is "used / max · peak P", red-ish when nearly full.

@@ -10,6 +10,7 @@ import (
 
 	"flashtop/redisops"
 	"flashtop/textsafe"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -33,49 +34,33 @@ const (
 )
 
 // slowColumns returns the column set of the slowlog table.
-func slowColumns() []column {
-	return []column{
-		{title: "TIME", width: clockWidth, drop: 2},
-		{title: "DURATION", width: durWidth, right: true},
-		{title: "COMMAND", width: minArgsWidth, flex: true},
-		{title: "CLIENT", width: clientWidth, drop: 3},
+func slowColumns() []table.Column {
+	return []table.Column{
+		{Title: "TIME", Width: clockWidth, Drop: 2},
+		{Title: "DURATION", Width: durWidth, Right: true},
+		{Title: "COMMAND", Width: minArgsWidth, Flex: true},
+		{Title: "CLIENT", Width: clientWidth, Drop: 3},
 	}
 }
 
 // Slowlog lists SLOWLOG entries newest first: time, duration, the command's
 // arguments (sanitized and cut to the column) and the client.
 type Slowlog struct {
-	frame
-	// KeyMap is the panel's movement bindings.
-	KeyMap  KeyMap
+	tableFrame
 	data    Data
 	entries []redisops.SlowEntry
-	list    list
 }
 
 // NewSlowlog returns an empty slowlog panel drawn with st.
 func NewSlowlog(st theme.Styles) Slowlog {
-	return Slowlog{frame: frame{st: st}, KeyMap: DefaultKeyMap()}
+	return Slowlog{tableFrame: newTableFrame(st, table.Browsing)}
 }
-
-// SetSize sets the outer size, border included.
-func (m *Slowlog) SetSize(w, h int) { m.w, m.h = w, h; m.list.clamp(len(m.entries), m.page()) }
-
-// Focus focuses the panel: it takes movement keys and highlights its border.
-func (m *Slowlog) Focus() { m.focused = true }
-
-// Blur blurs the panel: it ignores keys.
-func (m *Slowlog) Blur() { m.focused = false }
-
-// Focused reports whether the panel has focus.
-func (m Slowlog) Focused() bool { return m.focused }
 
 // Update moves the cursor on movement keys when focused.
 func (m Slowlog) Update(msg tea.Msg) (Slowlog, tea.Cmd) {
-	if m.focused {
-		m.list.handleKey(m.KeyMap, msg, len(m.entries), m.page())
-	}
-	return m, nil
+	var cmd tea.Cmd
+	m.table, cmd = m.table.Update(msg)
+	return m, cmd
 }
 
 // SetData takes new data; entries are sorted newest first.
@@ -97,7 +82,7 @@ func (m *Slowlog) SetData(d Data) {
 			return cmp.Compare(b.ID, a.ID)
 		})
 	}
-	m.list.clamp(len(m.entries), m.page())
+	m.table.SetRows(len(m.entries), -1)
 }
 
 // View draws the slowlog panel in exactly the size set.
@@ -111,24 +96,18 @@ func (m Slowlog) View() string {
 	case len(m.entries) == 0:
 		return m.box(slowlogTitle, suffix, m.message(noSlow))
 	}
-	iw, _ := m.inner()
-	t := newTable(slowColumns(), iw, m.focused)
-	aw := t.width(slowColArgs)
-	cursor := -1 // the cursor row is only drawn while browsing
-	if m.focused {
-		cursor = m.list.cursor
-	}
-	body := m.tableBody(t, len(m.entries), m.list.offset, cursor, func(i int) []cell {
+	body := m.tableBody(slowColumns(), func(l table.Layout, i int) []table.Cell {
 		e := m.entries[i]
+		aw := l.Width(slowColArgs)
 		client := e.ClientAddr
 		if e.ClientName != "" {
 			client = e.ClientName + " " + client
 		}
-		return []cell{
-			slowColTime:   {text: fmtClock(e.Time, m.data.Now), tone: toneDim},
-			slowColDur:    {text: fmtMicros(e.DurationUs), tone: toneWarn},
-			slowColArgs:   {text: joinArgs(e.Args, aw*argsBytesCell+argsByteSlack), raw: true},
-			slowColClient: {text: client, raw: true, id: true, tone: toneDim},
+		return []table.Cell{
+			slowColTime:   {Text: fmtClock(e.Time, m.data.Now), Tone: table.Dim},
+			slowColDur:    {Text: fmtMicros(e.DurationUs), Tone: table.Warn},
+			slowColArgs:   {Text: joinArgs(e.Args, aw*argsBytesCell+argsByteSlack), Raw: true},
+			slowColClient: {Text: client, Raw: true, ID: true, Tone: table.Dim},
 		}
 	})
 	return m.box(slowlogTitle, suffix, body)

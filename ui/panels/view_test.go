@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"flashtop/redisops"
+	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
 
@@ -197,9 +198,9 @@ func TestColourRendererColours(t *testing.T) {
 	b.sales.Focus()
 	v := b.cmdlog.View()
 	for _, want := range []string{
-		st.Good.Render(align("reserved", maxStatusWidth, false)),
-		st.Warn.Render(align("insufficient_stock", maxStatusWidth, false)),
-		st.Bad.Render(align("error", maxStatusWidth, false)),
+		st.Good.Render(table.Align("reserved", maxStatusWidth, false)),
+		st.Warn.Render(table.Align("insufficient_stock", maxStatusWidth, false)),
+		st.Bad.Render(table.Align("error", maxStatusWidth, false)),
 	} {
 		if !strings.Contains(want, "\x1b[") || !strings.Contains(v, want) {
 			t.Fatalf("command log lacks the coloured status %q:\n%q", want, v)
