@@ -54,7 +54,7 @@ func (m Model) seen(req redisops.Request) redisops.Seen {
 
 // asOf says how old the before values are when the data is stale.
 func (m Model) asOf() string {
-	if m.snap == nil || !(m.disconnected() || m.poll.paused) {
+	if m.snap == nil || !m.disconnected() && !m.poll.paused {
 		return ""
 	}
 	return " (as of " + m.snap.TakenAt.In(m.now.Location()).Format("15:04:05") + ")"

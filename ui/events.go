@@ -80,18 +80,18 @@ func eventsBackend(b Backend) (EventsBackend, bool) {
 }
 
 // startEvents opens the confirm of E, naming the exact command it will run.
-func (m Model) startEvents() (Model, tea.Cmd) {
+func (m Model) startEvents() Model {
 	eb, ok := eventsBackend(m.cfg.Backend)
 	switch {
 	case !m.cfg.Arming.Armed:
 		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
-		return m, nil
+		return m
 	case !ok:
 		m.setStatus(statusErr, "keyspace events: not available with this backend")
-		return m, nil
+		return m
 	case eb.KeyspaceEventsOn():
 		m.setStatus(statusInfo, "keyspace events are already on: holds update as they change")
-		return m, nil
+		return m
 	}
 	change := eventsChange{command: eb.KeyspaceEventsCommand(), undo: eb.KeyspaceEventsUndo()}
 	ctx := m.ctx
@@ -100,7 +100,7 @@ func (m Model) startEvents() (Model, tea.Cmd) {
 		defer cancel()
 		return eventsResultMsg{change: change, err: eb.EnableKeyspaceEvents(ctx)}
 	}
-	return m.ask(eventsConfirmTitle, change.prompt(), run), nil
+	return m.ask(eventsConfirmTitle, change.prompt(), run)
 }
 
 // handleEventsResultMsg logs the outcome (the change outlives flashtop:

@@ -61,7 +61,7 @@ type flow struct {
 func (f *flow) wait(t *testing.T, want string) {
 	t.Helper()
 	teatest.WaitFor(t, f.Output(), func(b []byte) bool {
-		all := append(f.seen[:len(f.seen):len(f.seen)], b...)
+		all := slices.Concat(f.seen, b)
 		if !bytes.Contains(all, []byte(want)) {
 			return false
 		}

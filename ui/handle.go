@@ -87,7 +87,7 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Refresh):
 		cmd = m.requestPoll()
 	case key.Matches(msg, m.keys.Events):
-		return m.startEvents()
+		return m.startEvents(), nil
 	case key.Matches(msg, m.keys.Faster):
 		cmd = m.stepInterval(-1)
 	case key.Matches(msg, m.keys.Slower):

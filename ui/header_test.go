@@ -40,8 +40,8 @@ func (longURL) URL() string {
 // in its middle), so the refresh interval and the anomaly count always show.
 func TestHeaderLongValuesGiveWay(t *testing.T) {
 	demo := newDemoHarness(t, &fakeSim{speed: 1}, nil)
-	real := newHarness(t, true)
-	real.m.cfg.Backend = longURL{real.fb}
+	live := newHarness(t, true)
+	live.m.cfg.Backend = longURL{live.fb}
 	for _, c := range []struct {
 		name        string
 		h           *harness
@@ -50,8 +50,8 @@ func TestHeaderLongValuesGiveWay(t *testing.T) {
 	}{
 		{"demo 80", demo, 80, []string{"DEMO  buyers 1× · 12 arriv…  every 1s  anomalies 0"}, []string{"redis 7.2.4"}},
 		{"demo 110", demo, 110, []string{"buyers 1× · 12 arrived · 3 reserved · 1 let expire", "every 1s"}, []string{"sessions 7  redis://127.0.0.1:6379/0"}},
-		{"long URL 80", real, 80, []string{"WRITES ARMED  redis://flash…le.com:6379/0  every 1s  anomalies 0"}, []string{"sessions 7"}},
-		{"long URL 160", real, 160, []string{"redis://flash-sale-redis-pr", "…", "ample.com:6379/0  every 1s"}, nil}, // at most maxURLWidth
+		{"long URL 80", live, 80, []string{"WRITES ARMED  redis://flash…le.com:6379/0  every 1s  anomalies 0"}, []string{"sessions 7"}},
+		{"long URL 160", live, 160, []string{"redis://flash-sale-redis-pr", "…", "ample.com:6379/0  every 1s"}, nil}, // at most maxURLWidth
 	} {
 		c.h.send(tea.WindowSizeMsg{Width: c.width, Height: 40})
 		lines := c.h.m.headerLines()

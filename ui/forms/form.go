@@ -120,13 +120,16 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 			}
 			for i, fl := range f.fields {
 				if fl.err != nil {
-					return f, f.setFocus(i)
+					f.setFocus(i)
+					return f, nil
 				}
 			}
 		case key.Matches(k, f.keys.Next):
-			return f, f.setFocus((f.focus + 1) % len(f.fields))
+			f.setFocus((f.focus + 1) % len(f.fields))
+			return f, nil
 		case key.Matches(k, f.keys.Prev):
-			return f, f.setFocus((f.focus + len(f.fields) - 1) % len(f.fields))
+			f.setFocus((f.focus + len(f.fields) - 1) % len(f.fields))
+			return f, nil
 		}
 	}
 	fl := &f.fields[f.focus]
@@ -166,11 +169,10 @@ func (f Form) showsErr() bool {
 // Shown returns the error field i shows (nil while it shows none).
 func (f Form) Shown(i int) error { return f.fields[i].shownErr() }
 
-func (f *Form) setFocus(i int) tea.Cmd {
+func (f *Form) setFocus(i int) {
 	f.fields[f.focus].in.Blur()
 	f.focus = i
 	f.fields[i].in.Focus()
-	return nil
 }
 
 // View renders the dialog box: title, one labelled input per field with its

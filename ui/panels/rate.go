@@ -18,9 +18,9 @@ import (
 //   - Δ/MIN is minus the units sold in the window per minute of the window
 //     ("-120.0", "0" when nothing sold); "—" before two samples.
 //   - Stalled: with at least minRateSpan of history, no fall of the stock for
-//     stallAfter = max(stallMin, stallGaps × the mean gap between the last
+//     stallAfter = max(stallFloor, stallGaps × the mean gap between the last
 //     stallGaps+1 falls), at most rateWindow. A steady sale that stops reads
-//     "stalled" stallMin after its last sale, a slow one later.
+//     "stalled" stallFloor after its last sale, a slow one later.
 //   - ETA = stock ÷ units sold per second, shown only with at least
 //     minRateSpan of history in the window and minDecreases falls in it, and
 //     while not stalled; "—" until then. Danger under etaUrgent, warning under
@@ -31,7 +31,7 @@ const (
 	rateWindow   = time.Minute      // sales are counted over the last minute of samples
 	minRateSpan  = 15 * time.Second // history an ETA (or "stalled") needs
 	minDecreases = 3                // falls of the stock an ETA needs in the window
-	stallMin     = 15 * time.Second // shortest time without a fall that is a stall
+	stallFloor     = 15 * time.Second // shortest time without a fall that is a stall
 	stallGaps    = 3                // a stall is also this many usual gaps between falls
 )
 
@@ -98,12 +98,12 @@ func (r *series) salesRate(window time.Duration) saleRate {
 	out.perMin = sold / out.span.Minutes()
 	falls := r.lastFalls(stallGaps + 1)
 	out.sinceFall = last.at.Sub(r.s[0].at)
-	out.stallAfter = stallMin
+	out.stallAfter = stallFloor
 	if k := len(falls); k > 0 {
 		out.sinceFall = last.at.Sub(falls[0])
 		if k > 1 {
 			gap := falls[0].Sub(falls[k-1]) / time.Duration(k-1)
-			out.stallAfter = max(stallMin, stallGaps*gap)
+			out.stallAfter = max(stallFloor, stallGaps*gap)
 		}
 	}
 	out.stallAfter = min(out.stallAfter, window)

@@ -95,7 +95,7 @@ func TestSalesLeakedUnverified(t *testing.T) {
 	}
 	// A sale id no command could name: its leaks are never recorded, so
 	// "—" would say there were none.
-	if got := leakedCell(redisops.SaleStats{ID: "gpu[31m"}, leakedWidth); got.Text != leakUntracked || got.Tone != table.Warn {
+	if got := leakedCell(redisops.SaleStats{ID: "gpu\x1b[31m"}, leakedWidth); got.Text != leakUntracked || got.Tone != table.Warn {
 		t.Errorf("odd sale id: %+v, want %q", got, leakUntracked)
 	}
 	m := NewSales(asciiStyles())

@@ -196,7 +196,7 @@ func SalesLegend() []string {
 		"LEAKED      " + leakUntracked + "  odd sale id (see Anomalies): its leaks are not recorded",
 		"Δ/MIN       -120.0     stock change per minute from sales only (no restocks)",
 		"ETA         —          under " + fmtDuration(minRateSpan) + " or " + strconv.Itoa(minDecreases) + " sales of history, or no stock key",
-		"ETA         " + etaStalled + "    no sale for " + fmtDuration(stallMin) + " (or " + strconv.Itoa(stallGaps) + " usual gaps between sales)",
+		"ETA         " + etaStalled + "    no sale for " + fmtDuration(stallFloor) + " (or " + strconv.Itoa(stallGaps) + " usual gaps between sales)",
 		"ETA         " + etaSoldOut + "   stock 0 (" + etaOversold + ": below 0)",
 		"TREND       ▁▄█        stock, up to " + strconv.Itoa(int(historyWindow/time.Minute)) + " min; full height is ≥ " + strconv.Itoa(int(minSparkSpan*100)) + "% of the stock",
 	}

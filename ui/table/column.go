@@ -180,11 +180,12 @@ func (l Layout) Row(st *theme.Styles, cells []Cell, rowStyle *lipgloss.Style) st
 		}
 		w := l.widths[k]
 		text := c.Text
-		if c.Raw && c.ID {
+		switch {
+		case c.Raw && c.ID:
 			text = cutID(text, w)
-		} else if c.Raw {
+		case c.Raw:
 			text = textsafe.Cut(text, w)
-		} else if ansi.StringWidth(text) > w {
+		case ansi.StringWidth(text) > w:
 			text = ansi.Truncate(text, w, textsafe.Ellipsis)
 		}
 		text = Align(text, w, l.cols[i].Right)
