@@ -31,7 +31,7 @@ const (
 	rateWindow   = time.Minute      // sales are counted over the last minute of samples
 	minRateSpan  = 15 * time.Second // history an ETA (or "stalled") needs
 	minDecreases = 3                // falls of the stock an ETA needs in the window
-	stallFloor     = 15 * time.Second // shortest time without a fall that is a stall
+	stallFloor   = 15 * time.Second // shortest time without a fall that is a stall
 	stallGaps    = 3                // a stall is also this many usual gaps between falls
 )
 
