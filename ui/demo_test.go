@@ -230,3 +230,38 @@ func TestDemoHeaderShowsDemoAndBuyers(t *testing.T) {
 		t.Fatalf("view lacks DEMO:\n%s", h.m.View())
 	}
 }
+
+// TestDemoInProcessSaysSo: the demo on an in-process Redis says so in the
+// header and the server panel, shows n/a for what it cannot measure (never
+// memory 0B or ops/s 0), and E tells why it is not available instead of
+// failing after a confirm.
+func TestDemoInProcessSaysSo(t *testing.T) {
+	h := newHarness(t, true)
+	cfg := h.m.cfg
+	cfg.Demo, cfg.Sim, cfg.InProcess = true, &fakeSim{speed: 1}, true
+	m := New(cfg)
+	m.tick = h.m.tick
+	h.m, h.ticks = m, nil
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 45})
+	h.run(h.m.Init())
+	v := h.m.View()
+	for _, want := range []string{"IN-PROCESS REDIS", "server in-process (no redis-server on PATH)", "mem n/a", "ops/s n/a",
+		"Server · in-process Redis", "server   in-process (no redis-server)", "memory   n/a", "ops/s    n/a"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	for _, bad := range []string{"memory 0B", "mem 0B", "ops/s 0 ", "ops/s    0"} {
+		if strings.Contains(v, bad) {
+			t.Errorf("view shows %q, a number the in-process Redis cannot give:\n%s", bad, v)
+		}
+	}
+	h.press("?")
+	if v := h.m.View(); !strings.Contains(v, "events: n/a (in-process Redis)") {
+		t.Errorf("the help does not say E is not available:\n%s", v)
+	}
+	h.press("?", "E")
+	if v := h.m.View(); !strings.Contains(v, "keyspace events: the demo's in-process Redis has none") || strings.Contains(v, "Keyspace events?") {
+		t.Errorf("E on the in-process Redis:\n%s", v)
+	}
+}

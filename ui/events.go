@@ -83,6 +83,9 @@ func eventsBackend(b Backend) (EventsBackend, bool) {
 func (m Model) startEvents() Model {
 	eb, ok := eventsBackend(m.cfg.Backend)
 	switch {
+	case m.cfg.InProcess:
+		m.setStatus(statusErr, "keyspace events: the demo's in-process Redis has none (install redis-server for a real one)")
+		return m
 	case !m.cfg.Arming.Armed:
 		m.setStatus(statusErr, "refused: "+m.cfg.Arming.Reason)
 		return m

@@ -43,6 +43,9 @@ func (m Model) headerSegments() (app, server []segment) {
 	if m.cfg.Demo {
 		app = append(app, segment{value: "DEMO", style: &m.st.Demo})
 	}
+	if m.cfg.InProcess { // not a real Redis: its numbers are not a server's
+		app = append(app, segment{value: inProcessLabel, style: &m.st.Demo})
+	}
 	if m.cfg.Sim != nil { // the demo's server is throwaway: its buyers matter more than its URL
 		app = append(app, segment{key: "buyers", value: m.cfg.Sim.Summary(), give: 1})
 	}
@@ -75,6 +78,9 @@ func (m Model) anomalySegment() (segment, bool) {
 // maxURLWidth bounds the URL in the header.
 const maxURLWidth = 60
 
+// inProcessLabel marks the demo on an in-process Redis in the header.
+const inProcessLabel = "IN-PROCESS REDIS"
+
 // serverSegments are the server's numbers ("—" before the first snapshot),
 // counts in exact digits with thousands separators (ops/s 12,345).
 func (m Model) serverSegments() []segment {
@@ -85,6 +91,12 @@ func (m Model) serverSegments() []segment {
 		return segs
 	}
 	s := m.snap.Server
+	if m.cfg.InProcess {
+		return []segment{{key: "server", value: "in-process (no redis-server on PATH)"},
+			{key: "ping", value: fmt.Sprintf("%.2fms", s.PingMs)},
+			{key: "mem", value: panels.NotAvailable}, {key: "ops/s", value: panels.NotAvailable},
+			{key: "sessions", value: panels.FormatCount(m.snap.Sessions.Count)}}
+	}
 	mem := panels.FormatBytes(s.UsedMemory) + "/" // as the server panel writes it, and the max
 	if s.Maxmemory > 0 {
 		mem += panels.FormatBytes(s.Maxmemory)

@@ -86,6 +86,7 @@ func New(cfg Config) Model {
 	}
 	m.keys.SetArmed(cfg.Arming.Armed)
 	m.keys.SetDemo(cfg.Sim != nil)
+	m.keys.SetInProcess(cfg.InProcess)
 	m.keys.SetReplay(cfg.Player != nil)
 	if len(cfg.Pins) > 0 {
 		m.sale = cfg.Pins[0]
@@ -168,7 +169,7 @@ func (m Model) frames() frames {
 // and while polling is paused (the panels then show its age).
 func (m Model) data() panels.Data {
 	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale,
-		Stale: m.disconnected() || m.poll.paused, Log: m.log}
+		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess}
 }
 
 // pushData hands the current data to every panel, each with its own filter,

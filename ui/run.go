@@ -38,6 +38,10 @@ type Config struct {
 	Interval time.Duration // poll interval; 1s when zero
 	Arming   redisops.Arming
 	Demo     bool
+	// InProcess: the demo runs on an in-process Redis (no redis-server on
+	// PATH): the header and the server panel say so, the figures it cannot
+	// measure read "n/a", and E (keyspace events) is refused with the reason.
+	InProcess bool
 	Sim      Simulator          // the demo's simulator (nil outside --demo)
 	Player   Player             // flashtop replay's player (nil otherwise; ui/replay.go)
 	Clock    func() time.Time   // time.Now when nil

@@ -111,10 +111,11 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 	poller := redisops.NewPoller(client, redisops.PollerOptions{ScanBudget: cfg.ScanBudget})
 	defer poller.Close()
 	return showDashboard(ctx, cfg, p, ui.Config{
-		Backend: poller,
-		Arming:  redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, true),
-		Demo:    true,
-		Sim:     sim,
+		Backend:   poller,
+		Arming:    redisops.WriteArming(client.Hosts(), cfg.ReadOnly, cfg.AllowWrites, true),
+		Demo:      true,
+		InProcess: srv.Kind == demo.KindInProcess,
+		Sim:       sim,
 	})
 }
 

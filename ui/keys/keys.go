@@ -133,6 +133,14 @@ func (k *KeyMap) SetDemo(on bool) {
 	}
 }
 
+// SetInProcess marks E (keyspace events) as not available on the demo's
+// in-process Redis: its help says so, and pressing it tells why.
+func (k *KeyMap) SetInProcess(on bool) {
+	if on {
+		k.Events.SetHelp("E", "events: n/a (in-process Redis)")
+	}
+}
+
 // writeOp is a write binding and the operation it starts.
 type writeOp struct {
 	kind redisops.Kind

@@ -23,6 +23,10 @@ type Data struct {
 	Filter string             // substring filter on sales and holds ("" = none)
 	Stale  bool               // data is old: show its age ("data 12s old")
 	Log    []LogEntry         // command log, oldest first (root keeps at most 500)
+	// InProcess: the server is the demo's in-process Redis, whose INFO has
+	// no memory, ops/s, keyspace or persistence: the server panel says
+	// "n/a" for them, never 0.
+	InProcess bool
 }
 
 // LogEntry is one operation flashtop ran, for the command log.

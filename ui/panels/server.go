@@ -72,6 +72,9 @@ func (m Server) View() string {
 	if m.data.Snap != nil {
 		s := m.data.Snap.Server
 		id := strings.TrimSpace(s.Program() + " " + s.Version + " " + s.Role)
+		if m.data.InProcess {
+			id = "in-process Redis"
+		}
 		if n := len(m.data.Snap.Nodes); n > 1 { // the node count first: a narrow title keeps it
 			id = strconv.Itoa(n) + " nodes" + valueSep + id
 		}
@@ -91,6 +94,9 @@ func (m Server) lines() []string {
 	s := m.data.Snap.Server
 	iw, _ := m.inner()
 	vw := max(iw-labelWidth, 1) // room for values
+	if m.data.InProcess {
+		return m.inProcessLines(s)
+	}
 	if len(m.data.Snap.Nodes) > 1 {
 		out := []string{m.line("memory", m.memory(s)), m.line("ops/s", m.opsLine(s, vw))}
 		out = append(out, m.nodeTable(iw)...)
@@ -114,6 +120,26 @@ func (m Server) rest(s redisops.ServerStats, vw int) []string {
 		m.line("AOF", m.aof(s, vw)),
 		m.line("keys", fmtCount(s.KeysInDB)+valueSep+"sessions "+fmtCount(m.data.Snap.Sessions.Count)),
 		m.line("uptime", fmtDuration(time.Duration(s.UptimeSeconds)*time.Second)),
+	}
+}
+
+// NotAvailable is a figure the server cannot give (the demo's in-process
+// Redis has no memory, ops/s or keyspace figures): never shown as 0.
+const NotAvailable = "n/a"
+
+// inProcessLines are the server panel of the demo's in-process Redis: what
+// it measures (clients, and ping in the header), and n/a for the rest.
+func (m Server) inProcessLines(s redisops.ServerStats) []string {
+	na := m.st.Dim.Render(NotAvailable)
+	return []string{
+		m.line("server", m.st.Warn.Render("in-process (no redis-server)")),
+		m.line("memory", na),
+		m.line("ops/s", na),
+		m.line("clients", fmtCount(s.ConnectedClients)),
+		m.line("scripts", na),
+		m.line("errors", na),
+		m.line("keys", na+valueSep+"sessions "+fmtCount(m.data.Snap.Sessions.Count)),
+		m.line("real one", m.st.Dim.Render("apt-get install redis-server")),
 	}
 }
 
