@@ -42,12 +42,12 @@ type Config struct {
 	// PATH): the header and the server panel say so, the figures it cannot
 	// measure read "n/a", and E (keyspace events) is refused with the reason.
 	InProcess bool
-	Sim      Simulator          // the demo's simulator (nil outside --demo)
-	Player   Player             // flashtop replay's player (nil otherwise; ui/replay.go)
-	Clock    func() time.Time   // time.Now when nil
-	Renderer *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
-	Version  string
-	Debug    io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
+	Sim       Simulator          // the demo's simulator (nil outside --demo)
+	Player    Player             // flashtop replay's player (nil otherwise; ui/replay.go)
+	Clock     func() time.Time   // time.Now when nil
+	Renderer  *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
+	Version   string
+	Debug     io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
 }
 
 // Run runs the dashboard full-screen until the user quits or ctx ends.
