@@ -64,7 +64,7 @@ type Client struct {
 	timeout  time.Duration
 	url      string
 	hosts    []string
-	scripts  *scriptWatch // the backend's scripts, seen loaded per node
+	scripts  *scriptsSeen // the backend's scripts, seen loaded per node (backendscripts.go)
 }
 
 // New builds a client without touching the network (connections are made on
@@ -111,7 +111,7 @@ func New(o Options) (*Client, error) {
 		o.BackendScripts = DefaultBackendScripts
 	}
 	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts,
-		scripts: newScriptWatch(o.BackendScripts)}, nil
+		scripts: newScriptsSeen(o.BackendScripts)}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key

@@ -18,7 +18,7 @@ const (
 	// server's own millisecond expiry clock dominates; above the maximum a
 	// release just before its deadline could pass for an expiry.
 	minClockMargin = time.Millisecond
-	maxClockMargin = 20 * time.Millisecond
+	maxClockMargin = DefaultLeakSkew // 20ms
 )
 
 // clockSample is one TIME round trip: the server's clock minus the local

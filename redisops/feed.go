@@ -126,7 +126,7 @@ func newFeed(p *Poller, sink feedSink) *feed {
 	f := &feed{p: p, sink: sink, nodes: map[string]*feedNode{}}
 	seen := map[string]bool{}
 	for _, t := range []Template{p.schema.Hold, p.schema.Stock, p.schema.Queue} {
-		prefix := t.literalPrefix()
+		prefix := t.Prefix()
 		if prefix == "" {
 			f.why = fmt.Sprintf("key template %q starts with a placeholder: no prefix to track", t.String())
 			f.prefixes = nil

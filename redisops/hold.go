@@ -41,14 +41,14 @@ type holdRef struct {
 func holdFromHash(ref holdRef, fields []any, pttlMs int64) (Hold, []Anomaly) {
 	h := Hold{Sale: ref.Sale, User: ref.User, Key: ref.Key, Shape: HoldShapeHash, TTLMs: pttlMs}
 	var anomalies []Anomaly
-	qty, _ := field(fields, 0)
+	qty, present := ReplyField(fields, 0)
 	if q, ok := positiveInt(qty); ok && q <= MaxScriptInt {
 		h.Quantity = q
 	} else {
-		anomalies = append(anomalies, badQuantity(ref.Key, qty, fieldPresent(fields, 0)))
+		anomalies = append(anomalies, badQuantity(ref.Key, qty, present))
 	}
-	if at, ok := field(fields, 1); ok {
-		if n, ok := redisInt(at); ok {
+	if at, ok := ReplyField(fields, 1); ok {
+		if n, ok := RedisInt(at); ok {
 			h.ReservedAt = unixTime(float64(n))
 		}
 	}
@@ -116,44 +116,8 @@ func appendTTLAnomaly(anomalies []Anomaly, key string, pttlMs int64) []Anomaly {
 	return anomalies
 }
 
-// field returns the i-th HMGET value as a string, and whether it was present.
-func field(fields []any, i int) (string, bool) {
-	if i >= len(fields) || fields[i] == nil {
-		return "", false
-	}
-	switch v := fields[i].(type) {
-	case string:
-		return v, true
-	case []byte:
-		return string(v), true
-	default:
-		return fmt.Sprint(v), true
-	}
-}
-
-func fieldPresent(fields []any, i int) bool {
-	_, ok := field(fields, i)
-	return ok
-}
-
-// redisInt parses s the way Redis parses an integer (INCRBY, DECRBY): an
-// optional '-', digits, no leading zeros, no spaces, within int64.
-func redisInt(s string) (int64, bool) {
-	body := strings.TrimPrefix(s, "-")
-	if body == "" || len(body) > 19 || (body[0] == '0' && len(s) > 1) {
-		return 0, false
-	}
-	for i := 0; i < len(body); i++ {
-		if body[i] < '0' || body[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
-}
-
 func positiveInt(s string) (int64, bool) {
-	n, ok := redisInt(s)
+	n, ok := RedisInt(s)
 	return n, ok && n > 0
 }
 

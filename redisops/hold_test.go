@@ -94,20 +94,6 @@ func TestHoldFromJSON(t *testing.T) {
 	}
 }
 
-func TestRedisInt(t *testing.T) {
-	good := map[string]int64{"0": 0, "7": 7, "-3": -3, "9223372036854775807": 1<<63 - 1, "-9223372036854775808": -1 << 63}
-	for s, want := range good {
-		if n, ok := redisInt(s); !ok || n != want {
-			t.Errorf("redisInt(%q) = %d, %v; want %d", s, n, ok, want)
-		}
-	}
-	for _, s := range []string{"", "-", "-0", "007", "+1", " 1", "1 ", "1.0", "1e3", "9223372036854775808", "0x10", "١"} {
-		if n, ok := redisInt(s); ok {
-			t.Errorf("redisInt(%q) = %d, accepted; Redis refuses it", s, n)
-		}
-	}
-}
-
 // Whatever bytes a hold holds, parsing never panics, any reserved time
 // encodes as JSON, and details stay short.
 func TestHoldParsingNeverPanics(t *testing.T) {
@@ -183,7 +169,7 @@ func TestSnapshotHoldChangedSinceScan(t *testing.T) {
 	rdb.Del(ctx, "reservation:u1:s1", "reservation:u2:s1", "inventory:s1")
 	rdb.RPush(ctx, "reservation:u1:s1", "x")
 	rdb.HSet(ctx, "reservation:u2:s1", "quantity", 9)
-	o := SnapshotOptions{}.withDefaults()
+	o := SnapshotOptions{}.WithDefaults()
 	r, err := c.readAll(ctx, o, orderSales(nil, nil, d.sales), d, newUnreadSet())
 	if err != nil {
 		t.Fatal(err)

@@ -97,7 +97,7 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 		latency := pipe.Info(rctx, "latencystats")
 		logs := pipe.SlowLogGet(rctx, n)
 		start := time.Now()
-		if err := pipeErr(pipe.Exec(rctx)); err != nil {
+		if err := PipelineErr(pipe.Exec(rctx)); err != nil {
 			return err
 		}
 		st := ServerStats{}
@@ -126,6 +126,154 @@ func (c *Client) fanOutServer(ctx context.Context, snap *Snapshot, n int64) erro
 	snap.Server.PingMs = max(ping, snap.Server.PingMs)
 	slices.SortStableFunc(slow, func(a, b SlowEntry) int { return b.Time.Compare(a.Time) })
 	snap.Slowlog = append([]SlowEntry{}, slow[:min(len(slow), int(n))]...)
+	snap.Unreadable = MergeUnreadable(snap.Unreadable, u.list())
+	return nil
+}
+
+// withLatency is the text of INFO's default sections with the reply of INFO
+// latencystats after it, when that reply is not an error: latencystats is
+// asked apart (a server that cannot give it, Redis before 7.0 or an
+// in-process one, answers with nothing or an error, and the default
+// sections stay readable), in the same round trip.
+func withLatency(info string, latency *redis.StringCmd) string {
+	if l, err := latency.Result(); err == nil && l != "" {
+		return info + "\r\n" + l
+	}
+	return info
+}
+
+// mergeHealth adds node n's health numbers to the totals t: error counts
+// summed, script latency the worst node's per command and percentile. A
+// figure stays "not reported" (nil) only when no node reported it.
+func mergeHealth(t *ServerStats, n ServerStats) {
+	if n.Errors != nil {
+		sum := make(map[string]int64, len(t.Errors)+len(n.Errors))
+		for k, v := range t.Errors {
+			sum[k] = v
+		}
+		for k, v := range n.Errors {
+			sum[k] = AddSaturating(sum[k], v)
+		}
+		t.Errors = sum
+	}
+	if n.ScriptLatencyUs != nil {
+		worst := make(map[string]Percentiles, len(t.ScriptLatencyUs)+len(n.ScriptLatencyUs))
+		for k, v := range t.ScriptLatencyUs {
+			worst[k] = v
+		}
+		for k, v := range n.ScriptLatencyUs {
+			w := worst[k]
+			worst[k] = Percentiles{P50: max(w.P50, v.P50), P99: max(w.P99, v.P99), P999: max(w.P999, v.P999)}
+		}
+		t.ScriptLatencyUs = worst
+	}
+}
+
+// The backend's scripts: SCRIPT EXISTS of each (Options.BackendScripts) on
+// every master, in the tick's pipeline and in the full read; a script not
+// loaded is backend_scripts_missing when it was seen loaded before (the
+// client remembers when: Client.NoteScripts) or while the backend's
+// flash_sales:active set shows it running.
+
+// queueScripts adds SCRIPT EXISTS of c's backend scripts to a node's
+// pipeline (nil when there is nothing to check).
+func queueScripts(ctx context.Context, c *Client, p redis.Pipeliner) *redis.BoolSliceCmd {
+	scripts := c.BackendScripts()
+	if len(scripts) == 0 {
+		return nil
+	}
+	shas := make([]string, len(scripts))
+	for i, s := range scripts {
+		shas[i] = s.SHA
+	}
+	return p.ScriptExists(ctx, shas...)
+}
+
+// scriptAnomalies reads the reply of node's SCRIPT EXISTS at now. A script
+// not loaded is an anomaly when it was seen loaded before, or when running
+// says the backend is there (its flash_sales:active set is not empty). A
+// refused check is returned as blind (the caller notes it unreadable).
+func scriptAnomalies(c *Client, node string, cmd *redis.BoolSliceCmd, running bool, now time.Time, nodes int) (an []Anomaly, blind error) {
+	if cmd == nil {
+		return nil, nil
+	}
+	scripts := c.BackendScripts()
+	loaded, err := cmd.Result()
+	if err != nil || len(loaded) != len(scripts) {
+		if IsBlind(err) {
+			return nil, err
+		}
+		return nil, nil // a connection error fails the poll elsewhere
+	}
+	last := c.NoteScripts(node, loaded, now)
+	for i, s := range scripts {
+		if loaded[i] {
+			continue
+		}
+		was := !last[i].IsZero()
+		if !was && !running {
+			continue // no sign of the backend: nothing is broken
+		}
+		an = append(an, missingScript(s, node, nodes, last[i], was))
+	}
+	return an, nil
+}
+
+// missingScript is the anomaly of a script s not loaded on node.
+func missingScript(s BackendScript, node string, nodes int, last time.Time, was bool) Anomaly {
+	where := ""
+	if nodes > 1 {
+		where = " on " + node
+	}
+	why := "though the backend's flash_sales:active set shows it running"
+	if was {
+		why = "though it was at " + last.UTC().Format("15:04:05") + " (a SCRIPT FLUSH or a restart since?)"
+	}
+	return Anomaly{Kind: AnomalyBackendScriptsMissing, Key: s.Name + " " + s.SHA,
+		Detail: fmt.Sprintf("the backend's %s script is not loaded%s, %s: its reserve and release answer NOSCRIPT "+
+			"(HTTP 500) until it restarts or the script is loaded with its exact file bytes: redis-cli -x SCRIPT LOAD < %s.lua",
+			s.Name, where, why, s.Name)}
+}
+
+// checkScripts adds to snap the backend_scripts_missing anomalies of every
+// master (one SCRIPT EXISTS each), running being whether the backend's
+// flash_sales:active set is not empty; a refusal is noted unreadable.
+func (c *Client) checkScripts(ctx context.Context, snap *Snapshot, running bool) error {
+	if len(c.BackendScripts()) == 0 {
+		return nil
+	}
+	now := snap.TakenAt
+	var mu sync.Mutex
+	u := newUnreadSet()
+	one := func(ctx context.Context, node redis.Cmdable, addr string, nodes int) error {
+		rctx, cancel := c.withTimeout(ctx)
+		defer cancel()
+		pipe := node.Pipeline()
+		cmd := queueScripts(rctx, c, pipe)
+		if err := PipelineErr(pipe.Exec(rctx)); err != nil {
+			return err
+		}
+		an, blind := scriptAnomalies(c, addr, cmd, running, now, nodes)
+		mu.Lock()
+		defer mu.Unlock()
+		snap.Anomalies = append(snap.Anomalies, an...)
+		if blind != nil {
+			u.note(UnreadScripts, blind)
+		}
+		return nil
+	}
+	var err error
+	if cc, ok := c.rdb.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			return one(ctx, node, node.Options().Addr, len(snap.Nodes))
+		})
+	} else {
+		err = one(ctx, c.rdb, "", 1)
+	}
+	if err != nil {
+		return Classify(err)
+	}
+	snap.Anomalies = dedupeAnomalies(snap.Anomalies)
 	snap.Unreadable = MergeUnreadable(snap.Unreadable, u.list())
 	return nil
 }

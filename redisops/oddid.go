@@ -11,7 +11,7 @@ import (
 // flash_sales:active), counts as a sale: its stock key would be read back as
 // the same id. Ids read from keys need no check: they are data, and every key
 // the schema's templates match is counted, whatever bytes its ids hold.
-func (s Schema) isSaleID(id string) bool {
+func isSaleID(s Schema, id string) bool {
 	sale, _, ok := s.Stock.Parse(s.StockKey(id))
 	return ok && sale == id
 }
@@ -55,7 +55,7 @@ func (sr saleRead) oddSale(s Schema) []Anomaly {
 	}
 	key, cli := ActiveSalesKey, redisCLI("SISMEMBER "+ActiveSalesKey, id)
 	switch {
-	case sr.stock.typ != nil && sr.stock.typ.Val() == "string":
+	case sr.stock.Type() == "string":
 		key = s.StockKey(id)
 		cli = redisCLI("GET", key)
 	case sr.card != nil && sr.card.Val() > 0:

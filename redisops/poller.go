@@ -13,10 +13,6 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// DefaultHoldRows is how many holds of the selected sale a poll reads when
-// SnapshotOptions.HoldRows is 0.
-const DefaultHoldRows = 50
-
 // PollerOptions tune a Poller. Zero values take the defaults.
 type PollerOptions struct {
 	// ScanBudget is the server time per second (per node) the discovery walk
@@ -145,6 +141,10 @@ func (p *Poller) planOK(addr string) time.Time {
 
 func (p *Poller) now() time.Time { return p.o.Now() }
 
+// isSaleID reports whether an id of flash_sales:active counts as a sale
+// (isSaleID).
+func (p *Poller) isSaleID(id string) bool { return isSaleID(p.schema, id) }
+
 // SetHoldObserver has the hold index tell o of every hold it learns (Seen,
 // from the walk, the visible rows and event reads) and loses (Gone: a
 // keyspace event, a read that found the key gone, or the end of a walk that
@@ -199,7 +199,7 @@ func (p *Poller) masters(ctx context.Context) ([]pnode, error) {
 // Reservations are the selected sale's soonest-expiring HoldRows holds, read
 // fresh. Pins must be valid ids (ErrInput, nothing sent).
 func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error) {
-	o = o.withDefaults()
+	o = o.WithDefaults()
 	for _, pin := range o.Pins {
 		if err := ValidateID(string(FieldSale), pin); err != nil {
 			return nil, err
@@ -217,7 +217,7 @@ func (p *Poller) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 	if err := p.w.tick(ctx, p, nodes, acct); err != nil {
 		return nil, err
 	}
-	if err := p.active.prime(ctx, p.rdb, acct, p.schema.isSaleID); err != nil {
+	if err := p.active.prime(ctx, p.rdb, acct, p.isSaleID); err != nil {
 		return nil, err
 	}
 	plan, err := p.buildPlan(ctx, o, nodes)

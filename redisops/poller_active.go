@@ -50,7 +50,7 @@ func (a *activeRead) prime(ctx context.Context, rdb redis.UniversalClient, acct 
 	start := time.Now()
 	cmds, err := pipe.Exec(ctx)
 	acct.add(cmds, time.Since(start), false)
-	if err != nil && !isReplyError(err) {
+	if err != nil && !IsReplyError(err) {
 		return Classify(err)
 	}
 	a.primed = true

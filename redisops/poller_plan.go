@@ -60,7 +60,7 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 		}
 		np.info = np.pipe.Info(ctx)
 		np.latency = np.pipe.Info(ctx, "latencystats")
-		np.scripts = p.scripts.queue(ctx, np.pipe)
+		np.scripts = queueScripts(ctx, p.Client, np.pipe)
 		np.slowlog = np.pipe.SlowLogGet(ctx, o.SlowlogN)
 		pl.nodes = append(pl.nodes, np)
 	}
@@ -88,7 +88,7 @@ func (p *Poller) buildPlan(ctx context.Context, o SnapshotOptions, nodes []pnode
 		if np, err = route(s.StockKey(row.id)); err != nil {
 			return nil, err
 		}
-		sr.stock = queueStockRead(ctx, np.pipe, s.StockKey(row.id))
+		sr.stock = QueueStockRead(ctx, np.pipe, s.StockKey(row.id))
 		if np, err = route(s.QueueKey(row.id)); err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 			np.done = time.Now()
 			np.rtt = np.done.Sub(start)
 			acct.add(cmds, np.rtt, true)
-			errs[i] = pipeErr(cmds, err)
+			errs[i] = PipelineErr(cmds, err)
 			if allRefused(cmds) {
 				refused[i] = firstCmdErr(cmds)
 			}
@@ -218,7 +218,7 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 // assemble builds the snapshot from the replies, the index and the walk.
 func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 	now, err := pl.nodes[0].time.Result()
-	if err != nil && !isReplyError(err) {
+	if err != nil && !IsReplyError(err) {
 		return nil, Classify(err)
 	}
 	if err != nil { // an ACL without TIME: the local clock stands in
@@ -233,7 +233,7 @@ func (pl *plan) assemble(p *Poller, o SnapshotOptions) (*Snapshot, error) {
 		Sessions: SessionStats{Count: sessions}, Slowlog: []SlowEntry{}, Anomalies: walkAnomalies}
 	pl.server(p, snap)
 	pl.unread.noteCmds(UnreadActive, pl.active)
-	snap.Truncated = p.active.update(pl.active, pl.activeN, p.schema.isSaleID)
+	snap.Truncated = p.active.update(pl.active, pl.activeN, p.isSaleID)
 	pl.checkScripts(p, snap)
 	for _, ph := range append(pl.dirty, pl.visible...) {
 		h, an, out := applyHoldRead(p.idx, ph, 0)
@@ -304,7 +304,7 @@ func (pl *plan) server(p *Poller, snap *Snapshot) {
 func (pl *plan) checkScripts(p *Poller, snap *Snapshot) {
 	running := len(p.active.ids()) > 0
 	for _, np := range pl.nodes {
-		an, blind := p.scripts.check(np.pn.addr, np.scripts, running, snap.TakenAt, len(pl.nodes))
+		an, blind := scriptAnomalies(p.Client, np.pn.addr, np.scripts, running, snap.TakenAt, len(pl.nodes))
 		snap.Anomalies = append(snap.Anomalies, an...)
 		if blind != nil {
 			pl.unread.note(UnreadScripts, pl.nodeErr(np, blind))

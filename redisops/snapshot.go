@@ -2,7 +2,6 @@ package redisops
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,43 +10,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Snapshot defaults and caps.
-const (
-	DefaultHeadWindow = 20 // queue members read per sale
-	DefaultSlowlogN   = 20 // SLOWLOG entries
-	// maxBatch caps the commands of one pipeline, so that a huge keyspace
-	// never builds a giant pipeline.
-	maxBatch = 1000
-)
-
-// HoldLimitHow is how to list every hold when a snapshot's were limited.
-const HoldLimitHow = "--hold-limit 0 (the default) lists every hold"
-
-// SnapshotOptions tune a Snapshot. Zero values take the defaults.
-type SnapshotOptions struct {
-	Pins       []string // --sale ids, in order; always shown, even with no keys
-	HeadWindow int64    // queue members read per sale (default 20 when 0)
-	HoldLimit  int      // holds listed in Reservations, soonest to expire first (0: every hold); counts and units are always complete
-	SlowlogN   int64    // slowlog entries (default 20 when 0)
-	// Additive, read by the Poller only: the selected sale (its queue gets the
-	// whole head window, its holds are read) and how many of its holds show
-	// (default DefaultHoldRows when 0).
-	Sale     string
-	HoldRows int
-}
-
-func (o SnapshotOptions) withDefaults() SnapshotOptions {
-	if o.HeadWindow <= 0 {
-		o.HeadWindow = DefaultHeadWindow
-	}
-	if o.SlowlogN <= 0 {
-		o.SlowlogN = DefaultSlowlogN
-	}
-	if o.HoldRows <= 0 {
-		o.HoldRows = DefaultHoldRows
-	}
-	return o
-}
+// maxBatch caps the commands of one pipeline, so that a huge keyspace never
+// builds a giant pipeline.
+const maxBatch = 1000
 
 // Snapshot reads everything flashtop shows: PING (timed), the active sales,
 // a SCAN of every key family (see discover), then one pipelined read, in
@@ -57,7 +22,7 @@ func (o SnapshotOptions) withDefaults() SnapshotOptions {
 // values are never read. Pins must be valid ids (ErrInput, nothing sent).
 // Other errors wrap one of the error kinds of errors.go.
 func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error) {
-	o = o.withDefaults()
+	o = o.WithDefaults()
 	for _, p := range o.Pins {
 		if err := ValidateID(string(FieldSale), p); err != nil {
 			return nil, err
@@ -96,7 +61,7 @@ func (c *Client) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, er
 }
 
 // activeSales reads every id of flash_sales:active that the stock template
-// can name (Schema.isSaleID) with SSCAN (COUNT 1000) to the end: a small set
+// can name (isSaleID) with SSCAN (COUNT 1000) to the end: a small set
 // comes back whole in one round trip, a huge one in a round trip per
 // thousand ids. A key that is not a set is ignored (WRONGTYPE: nothing is
 // read); a refusal (NOPERM) is noted in u.
@@ -108,14 +73,14 @@ func (c *Client) activeSales(ctx context.Context, u *unreadSet) (map[string]bool
 		ids, next, err := c.rdb.SScan(rctx, ActiveSalesKey, cursor, "", scanCount).Result()
 		cancel()
 		if err != nil {
-			if isReplyError(err) {
+			if IsReplyError(err) {
 				u.note(UnreadActive, err)
 				return active, nil
 			}
 			return nil, Classify(err)
 		}
 		for _, id := range ids {
-			if c.schema.isSaleID(id) {
+			if isSaleID(c.schema, id) {
 				active[id] = true
 			}
 		}
@@ -158,13 +123,6 @@ func orderSales(pins []string, active, scanned map[string]bool) []saleRow {
 	return rows
 }
 
-// isReplyError reports an error reply of the server (or redis.Nil), as
-// opposed to a connection error.
-func isReplyError(err error) bool {
-	var re redis.Error
-	return errors.As(err, &re)
-}
-
 // batcher queues commands into pipelines of at most maxBatch commands, each
 // executed with its own timeout. Error replies stay on their commands; a
 // connection error ends the read.
@@ -198,7 +156,7 @@ func (b *batcher) flush() error {
 	defer cancel()
 	cmds, err := b.pipe.Exec(rctx)
 	b.pipe, b.queued = nil, 0
-	if err := pipeErr(cmds, err); err != nil {
+	if err := PipelineErr(cmds, err); err != nil {
 		return err
 	}
 	if b.done != nil {
@@ -231,7 +189,7 @@ type collected struct {
 
 type saleRead struct {
 	row   saleRow
-	stock stockRead
+	stock StockRead
 	card  *redis.IntCmd
 	head  *redis.ZSliceCmd
 }
@@ -260,7 +218,7 @@ func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow
 	for _, row := range sales {
 		sr := saleRead{row: row}
 		if err := b.add(4, func(p redis.Pipeliner) {
-			sr.stock = queueStockRead(ctx, p, s.StockKey(row.id))
+			sr.stock = QueueStockRead(ctx, p, s.StockKey(row.id))
 			sr.card = p.ZCard(ctx, s.QueueKey(row.id))
 			sr.head = p.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, o.HeadWindow-1)
 		}); err != nil {
@@ -299,14 +257,14 @@ func (c *Client) readAll(ctx context.Context, o SnapshotOptions, sales []saleRow
 // assemble builds the snapshot from the replies.
 func (r *reads) assemble(c *Client, o SnapshotOptions, d discovered) (*Snapshot, error) {
 	now, err := r.time.Result()
-	if err != nil && !isReplyError(err) {
+	if err != nil && !IsReplyError(err) {
 		return nil, Classify(err)
 	}
 	if err != nil { // an ACL without TIME (e.g. -@all +@read): the local clock stands in
 		now = time.Now()
 	}
 	info, err := r.info.Result()
-	if err != nil && !isReplyError(err) {
+	if err != nil && !IsReplyError(err) {
 		return nil, Classify(err)
 	} // an error reply (an ACL without +info, a server without INFO sections) leaves the server fields empty
 	r.unread.note(UnreadServer, err)
@@ -350,7 +308,7 @@ func (sr saleRead) build(c *Client, nowMs int64) (SaleStats, []QueueEntry, []Ano
 	s := c.schema
 	row := SaleStats{ID: sr.row.id, Pinned: sr.row.pinned, Active: sr.row.active}
 	var anomalies []Anomaly
-	if raw, ok := sr.stock.value(); ok { // absent, or not a string (wrong_type): no inventory
+	if raw, ok := sr.stock.Value(); ok { // absent, or not a string (wrong_type): no inventory
 		row.Inventory, anomalies = checkStock(s.StockKey(row.ID), raw)
 	}
 	row.QueueLength = sr.card.Val()

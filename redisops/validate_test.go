@@ -135,3 +135,17 @@ func TestValidateID(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisInt(t *testing.T) {
+	good := map[string]int64{"0": 0, "7": 7, "-3": -3, "9223372036854775807": 1<<63 - 1, "-9223372036854775808": -1 << 63}
+	for s, want := range good {
+		if n, ok := RedisInt(s); !ok || n != want {
+			t.Errorf("RedisInt(%q) = %d, %v; want %d", s, n, ok, want)
+		}
+	}
+	for _, s := range []string{"", "-", "-0", "007", "+1", " 1", "1 ", "1.0", "1e3", "9223372036854775808", "0x10", "١"} {
+		if n, ok := RedisInt(s); ok {
+			t.Errorf("RedisInt(%q) = %d, accepted; Redis refuses it", s, n)
+		}
+	}
+}

@@ -95,7 +95,7 @@ type walker struct {
 }
 
 func newWalker(s Schema, o PollerOptions) *walker {
-	w := &walker{schema: s, match: familyMatch(s), budget: o.ScanBudget, fixed: o.ScanCount,
+	w := &walker{schema: s, match: s.ScanPattern(), budget: o.ScanBudget, fixed: o.ScanCount,
 		cold: !o.NoColdStart, slice: o.ColdSlice, seed: maphash.MakeSeed(), nodes: map[string]*walkNode{},
 		doneSales: map[string]bool{}, doneAnomalies: map[string][]Anomaly{}}
 	w.reset(time.Time{})
@@ -114,40 +114,6 @@ func (w *walker) reset(now time.Time) {
 	for _, n := range w.nodes {
 		n.cursor, n.scanned, n.pending, n.tokens = 0, false, nil, 0
 	}
-}
-
-// familyMatch is a SCAN MATCH glob that keeps most unrelated keys out of the
-// replies: the templates' common literal prefix, or a class of their first
-// characters, or nothing. It only saves bytes: Parse decides.
-func familyMatch(s Schema) string {
-	var firsts []string
-	for _, t := range []Template{s.Stock, s.Queue, s.Hold, s.Session} {
-		if len(t.parts) == 0 || t.parts[0].name != "" || t.parts[0].literal == "" {
-			return ""
-		}
-		firsts = append(firsts, t.parts[0].literal)
-	}
-	prefix := firsts[0]
-	for _, f := range firsts[1:] {
-		for !strings.HasPrefix(f, prefix) {
-			prefix = prefix[:len(prefix)-1]
-		}
-	}
-	if prefix != "" {
-		return globEscape(prefix) + "*"
-	}
-	var class strings.Builder
-	seen := map[byte]bool{}
-	for _, f := range firsts {
-		if c := f[0]; !seen[c] {
-			seen[c] = true
-			if strings.IndexByte(`*?[]\^{}-`, c) >= 0 {
-				class.WriteByte('\\')
-			}
-			class.WriteByte(c)
-		}
-	}
-	return "[" + class.String() + "]*"
 }
 
 // progress is the mean progress of every node's walk.
@@ -260,7 +226,7 @@ func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode,
 		rtt := time.Since(start)
 		cancel()
 		acct.add(cmds, rtt, false)
-		if err := pipeErr(cmds, err); err != nil {
+		if err := PipelineErr(cmds, err); err != nil {
 			return err
 		}
 		// Never more than a second of debt: a stalled round trip (a server
@@ -347,7 +313,7 @@ func (w *walker) queueReads(ctx context.Context, p *Poller, pipe redis.Pipeliner
 // parseIf is t.Parse(key), skipping the regular expression when key does
 // not start with the template's leading literal (Parse is anchored there).
 func parseIf(t Template, key string) (sale, user string, ok bool) {
-	if len(t.parts) > 0 && t.parts[0].name == "" && !strings.HasPrefix(key, t.parts[0].literal) {
+	if !strings.HasPrefix(key, t.Prefix()) {
 		return "", "", false
 	}
 	return t.Parse(key)
