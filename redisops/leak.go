@@ -33,11 +33,11 @@ const DefaultLeakSkew = 20 * time.Millisecond
 // never knows the instant of an end, only bounds: Before, a server time no
 // earlier than the end (a push's arrival, or a read that found the key
 // gone, plus the clock's uncertainty), and NotBefore, one no later than it
-// (the PING that brackets the push, feed_ping.go; zero when nothing bounds
-// it from below). An end provably before the deadline is a release; one
-// provably after it (NotBefore past the deadline, with the feed unbroken,
-// Seen) a verified leak; anything else whose deadline has passed is
-// unverified. The classification is leakwatch.Tracker's.
+// (the PING that brackets the push, redisops/read/clock.go; zero when
+// nothing bounds it from below). An end provably before the deadline is a
+// release; one provably after it (NotBefore past the deadline, with the
+// feed unbroken, Seen) a verified leak; anything else whose deadline has
+// passed is unverified. The classification is leakwatch.Tracker's.
 type Vanish struct {
 	At time.Time // when the end was observed (server time), for the record
 	// Before and NotBefore bound the end (zero: not known).

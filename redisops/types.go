@@ -329,7 +329,7 @@ const (
 	AnomalyHoldWithoutTTL = "hold_without_ttl"
 	// AnomalyHoldBadQuantity: a hold's quantity is missing, not a positive
 	// integer or over MaxScriptInt (including a string hold that is not
-	// JSON, or JSON over HoldJSONMaxBytes, which is not decoded). Release
+	// JSON, or JSON over read.HoldJSONMaxBytes, which is not decoded). Release
 	// cannot return its units; the hold counts with 0 units.
 	AnomalyHoldBadQuantity = "hold_bad_quantity"
 	// AnomalyHoldReplaced: a hold key was rewritten before its deadline with
@@ -358,7 +358,7 @@ const (
 	// (ValidateID: more than 512 bytes, not valid UTF-8, a NUL or another
 	// control character, '{' or '}'), so --sale or --user cannot name it.
 	// The detail says why and gives a redis-cli command line that reads the
-	// key byte for byte (redisops/oddid.go).
+	// key byte for byte (redisops/read/anomaly.go).
 	AnomalyOddID = "odd_id"
 	// AnomalyBackendScriptsMissing: one of the backend's scripts (its
 	// decrement, reserve or release, by SHA1: Options.BackendScripts) is not
@@ -366,6 +366,7 @@ const (
 	// flash_sales:active set shows it running. The backend calls EVALSHA
 	// with no NOSCRIPT retry: its reserve and release answer HTTP 500 until
 	// it restarts or the script is loaded again with its exact bytes
-	// (redisops/backendscripts.go).
+	// (checked in redisops/read/server.go; the client remembers when each
+	// was seen loaded: backendscripts.go).
 	AnomalyBackendScriptsMissing = "backend_scripts_missing"
 )

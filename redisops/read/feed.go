@@ -36,63 +36,9 @@ const (
 type feedSink interface {
 	// pushed: keys read at at (local); floor is the send time (local) of the
 	// last PING answered before them: they were caused at or after it
-	// (zero: no PING answered yet). See feed_ping.go.
+	// (zero: no PING answered yet). See clock.go.
 	pushed(addr string, keys []string, at, floor time.Time)
 	flushed(addr string, at, floor time.Time)
-}
-
-// feedNode is the feed of one master. Both connections are read by
-// goroutines of their own without deadlines, so that a stall (a server
-// stopped, a slow network) is waited out rather than taken for a gap: TCP
-// delivers what the server pushed meanwhile, in order, once it answers. Only
-// a closed connection or a broken redirect is a gap.
-type feedNode struct {
-	addr      string
-	sub, trk  *respConn
-	subID     int64
-	trkInfo   bool        // the server has CLIENT TRACKINGINFO (6.2+)
-	dead      atomic.Bool // a read loop ended: the connection is gone
-	deadWhy   atomic.Value
-	replies   chan any  // the tracking connection's replies, in order
-	owed      int       // replies sent for and not received yet (a stalled check)
-	owedSince time.Time // when the replies owed were asked for
-	done      chan struct{}
-	once      sync.Once
-	lostOnce  sync.Once
-	pg        *pinger
-}
-
-// lose records this node's gap once, however many of its loops and checks
-// notice it (one lost connection is one gap).
-func (n *feedNode) lose(f *feed) { n.lostOnce.Do(f.gap) }
-
-// closing reports whether the node was closed on purpose (its loops then
-// end without a gap).
-func (n *feedNode) closing() bool {
-	select {
-	case <-n.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// errFeedStalled is a check whose replies did not come in time: the
-// connections stay (not a gap); the next check waits for them first.
-var errFeedStalled = errors.New("redisops: the feed's check got no reply in time (server stalled?)")
-
-func (n *feedNode) close() {
-	n.once.Do(func() {
-		close(n.done)
-		n.sub.close()
-		n.trk.close()
-	})
-}
-
-// lost is the error of a check on a node whose connection is gone.
-func (n *feedNode) lost() error {
-	why, _ := n.deadWhy.Load().(string)
-	return errors.New("connection lost: " + why)
 }
 
 // feed is every master's push feed. Only the poll tick arms and checks it

@@ -31,7 +31,7 @@ func (e *holdEntry) alive(now time.Time) bool {
 // or only asked for (a read that could not tell, pushed false). A pushed
 // mark is the FIRST push since the key was last read: the hold as last read
 // ended (or changed) at that push's change, which happened before before
-// and at or after notBefore (server time; zero: not known) — feed_ping.go;
+// and at or after notBefore (server time; zero: not known) — clock.go;
 // epoch is the feed's epoch then.
 type dirtyMark struct {
 	pushed            bool
@@ -204,7 +204,7 @@ func (x *holdIndex) shape(key string) string {
 
 // upcomingDeadlines lists the distinct deadlines (to the millisecond) of
 // indexed holds in (from, to], sorted, at most pingMaxBatch: the feed
-// brackets each with a PING (feed_ping.go).
+// brackets each with a PING (clock.go).
 func (x *holdIndex) upcomingDeadlines(from, to time.Time) []time.Time {
 	x.mu.Lock()
 	seen := map[int64]bool{}

@@ -6,7 +6,6 @@ import (
 	"flashtop/redisops"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,20 +31,13 @@ type PollerOptions struct {
 	NoFeed bool
 }
 
-// RepairBudget is the walk's server time per second per node once the push
-// feed keeps the index live: the walk is then only a slow repair pass.
-const RepairBudget = time.Millisecond
-
-// repairColdEvery is how often a repair walk after a feed gap may run at the
-// cold-start speed; a feed that flaps more often repairs within the budget.
-const repairColdEvery = time.Minute
-
 // Poller reads the dashboard's snapshot at a cost that does not grow with
 // the keyspace: per tick one pipelined round trip per node for what the
 // panels show, plus a budgeted slice of an incremental discovery walk that
 // keeps an index of every hold. It embeds the Client, so every operation
-// stays available; its Snapshot replaces the Client's full read. Safe for
-// concurrent use; Close stops the keyspace-event subscription.
+// stays available (it is the dashboard's ui.Backend); its Snapshot is the
+// live read, where Full is the complete one. Safe for concurrent use; Close
+// stops the keyspace-event subscription.
 type Poller struct {
 	*redisops.Client
 	schema  redisops.Schema // the Client's
@@ -62,7 +54,7 @@ type Poller struct {
 
 	mu     sync.Mutex // one tick at a time; guards the fields below
 	w      *walker
-	active activeRead // flash_sales:active, one SSCAN page a tick (poller_active.go)
+	active activeRead // flash_sales:active, one SSCAN page a tick (poller_plan.go)
 	slow   map[string]int64
 	kept   []redisops.SlowEntry
 	nslow  int64
@@ -107,7 +99,7 @@ type feedSinkOf struct{ p *Poller }
 
 // pushed marks pushed hold keys dirty (read again at the next tick) with
 // what the push proves in server time: the change was before at's upper
-// bound and at or after floor's lower bound (feed_ping.go); and notes the
+// bound and at or after floor's lower bound (clock.go); and notes the
 // sales of pushed stock and queue keys.
 func (s feedSinkOf) pushed(addr string, keys []string, at, floor time.Time) {
 	p := s.p
@@ -201,11 +193,11 @@ func (p *Poller) masters(ctx context.Context) ([]pnode, error) {
 }
 
 // Snapshot is one tick: the walk's slice, then the poll plan (one pipeline
-// per node), assembled into the same Snapshot the Client's full read gives,
+// per node), assembled into the same Snapshot the full read (Full) gives,
 // with Cost and Nodes filled in. Sales come from the walk (complete after its
 // first pass), pins and flash_sales:active; their hold counts from the index;
 // Reservations are the selected sale's soonest-expiring HoldRows holds, read
-// fresh. Pins must be valid ids (ErrInput, nothing sent).
+// fresh. Pins must be valid ids (redisops.ErrInput, nothing sent).
 func (p *Poller) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error) {
 	o = o.WithDefaults()
 	for _, pin := range o.Pins {
@@ -254,125 +246,83 @@ func (p *Poller) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*red
 	return snap, nil
 }
 
-// tickCost adds up what one tick sent and received.
-type tickCost struct {
-	mu                sync.Mutex
-	feedCmds          int // commands on the feed's tracking connections
-	commands, trips   int
-	bytesOut, bytesIn int64
-	planRTT           time.Duration // the slowest plan round trip (nodes run in parallel)
-}
+// The poller's side of the push feed (feed.go): arming and checking it at
+// each tick, the walk's pace that follows from its state, and the FeedStatus
+// every snapshot carries.
 
-// add counts one executed pipeline.
-func (t *tickCost) add(cmds []redis.Cmder, rtt time.Duration, plan bool) {
-	var out, in int64
-	for _, c := range cmds {
-		out += requestSize(c.Args())
-		in += replySize(c)
+// feedTick runs the feed's part of a tick and sets the walk's pace: while
+// the feed keeps the index live, the walk is a slow repair pass
+// (RepairBudget); after the feed was (re)armed the walk starts over (at the
+// cold-start speed, at most once per repairColdEvery) so that its end
+// verifies the index; with no feed it walks within --scan-budget as before.
+func (p *Poller) feedTick(ctx context.Context, nodes []pnode, acct *tickCost) feedState {
+	p.feed.tick(ctx, nodes, acct)
+	if len(nodes) > 0 {
+		p.clk0.Store(p.clocks.of(nodes[0].addr))
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.commands += len(cmds)
-	t.trips++
-	t.bytesOut += out
-	t.bytesIn += in
-	if plan {
-		t.planRTT = max(t.planRTT, rtt)
+	fs := p.feed.state(len(nodes))
+	p.idx.setFeed(fs.epoch, fs.healthy, p.clocks.margin())
+	p.idx.expireAwaiting(time.Now())
+	if fs.healthy {
+		now := p.serverNow(time.Now())
+		p.feed.schedulePings(p.idx.upcomingDeadlines(now, now.Add(pingMaxAhead)))
 	}
-}
-
-// addFeed counts one feed check (n commands on a tracking connection).
-func (t *tickCost) addFeed(n int, _ time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.feedCmds += n
-	t.commands += n
-	t.trips++
-}
-
-func (t *tickCost) cost() *redisops.PollCost {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return &redisops.PollCost{Commands: t.commands, RoundTrips: t.trips, BytesOut: t.bytesOut, BytesIn: t.bytesIn,
-		RTTMs: float64(t.planRTT.Microseconds()) / 1000}
-}
-
-// requestSize is the RESP size of a command: *N\r\n then $len\r\narg\r\n each.
-func requestSize(args []any) int64 {
-	n := decLen(int64(len(args))) + 3
-	for _, a := range args {
-		l := printedLen(a)
-		n += l + decLen(l) + 5
-	}
-	return n
-}
-
-// printedLen is len(fmt.Sprint(a)), without formatting the common kinds.
-func printedLen(a any) int64 {
-	switch v := a.(type) {
-	case string:
-		return int64(len(v))
-	case int:
-		return decLen(int64(v))
-	case int64:
-		return decLen(v)
-	case nil:
-		return int64(len("<nil>"))
-	}
-	return int64(len(fmt.Sprint(a)))
-}
-
-// decLen is the length of n in decimal.
-func decLen(n int64) int64 {
-	var buf [24]byte
-	return int64(len(strconv.AppendInt(buf[:0], n, 10)))
-}
-
-// replySize estimates the RESP size of a reply from its parsed value.
-func replySize(c redis.Cmder) int64 {
-	if c.Err() != nil {
-		return int64(len(c.Err().Error())) + 3
-	}
-	switch v := c.(type) {
-	case *redis.StringCmd:
-		return int64(len(v.Val())) + 16
-	case *redis.StatusCmd:
-		return int64(len(v.Val())) + 3
-	case *redis.ScanCmd:
-		keys, _ := v.Val()
-		return sumLen(keys, 16) + 32
-	case *redis.SliceCmd:
-		var n int64 = 8
-		for _, x := range v.Val() {
-			n += printedLen(x) + 8
+	if !fs.armedAll.IsZero() && !fs.armedAll.Equal(p.armedAll) {
+		now := time.Now()
+		p.repairing = p.w.walksDone > 0 && now.Sub(p.lastRepair) >= repairColdEvery
+		if p.repairing {
+			p.lastRepair = now
 		}
-		return n
-	case *redis.ZSliceCmd:
-		var n int64 = 8
-		for _, z := range v.Val() {
-			n += printedLen(z.Member) + 32
-		}
-		return n
-	case *redis.SlowLogCmd:
-		var n int64 = 8
-		for _, l := range v.Val() {
-			n += sumLen(l.Args, 8) + int64(len(l.ClientAddr)+len(l.ClientName)) + 64
-		}
-		return n
-	case *redis.MapStringStringCmd:
-		var n int64 = 8
-		for k, x := range v.Val() {
-			n += int64(len(k)+len(x)) + 16
-		}
-		return n
+		p.w.reset(now)
 	}
-	return 12 // integers, durations, times
+	p.armedAll = fs.armedAll
+	switch {
+	case p.verified(fs):
+		p.w.budget, p.w.fast, p.repairing = min(RepairBudget, p.o.ScanBudget), false, false
+	case fs.healthy:
+		p.w.budget, p.w.fast = p.o.ScanBudget, p.repairing
+	default:
+		p.w.budget, p.w.fast = p.o.ScanBudget, false
+	}
+	return fs
 }
 
-func sumLen(ss []string, per int64) int64 {
-	var n int64
-	for _, s := range ss {
-		n += int64(len(s)) + per
-	}
-	return n
+// verified reports whether the index is exact: the feed has been armed on
+// every master since before the start of the last complete walk.
+func (p *Poller) verified(fs feedState) bool {
+	return fs.healthy && !fs.armedAll.IsZero() && p.w.walksDone > 0 && !p.w.doneStarted.Before(fs.armedAll)
 }
+
+// feedStatus is the snapshot's FeedStatus.
+func (p *Poller) feedStatus(fs feedState) *redisops.FeedStatus {
+	st := &redisops.FeedStatus{State: fs.state, Reason: fs.reason, PushedPerSec: fs.rate, Pushed: fs.pushed,
+		Masters: fs.masters, Armed: fs.armed, Gaps: fs.gaps, MarginMs: float64(p.clocks.margin().Microseconds()) / 1000}
+	if st.State == redisops.FeedLive && !p.verified(fs) {
+		st.State = redisops.FeedVerifying
+		st.Reason = "the feed was armed after the last complete walk: a repair walk must pass"
+		if p.w.walksDone == 0 {
+			st.Reason = "first discovery walk"
+		}
+	}
+	if st.State != redisops.FeedLive && p.w.walksDone > 0 {
+		st.AsOf = p.serverNow(p.w.doneAt)
+	}
+	return st
+}
+
+// wake tells a waiting dashboard that the feed pushed something (never
+// blocks).
+func (p *Poller) wake() {
+	select {
+	case p.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+// Wake is signalled (without blocking, coalesced) when the feed pushes a
+// change, so that a dashboard can poll sooner than its interval.
+func (p *Poller) Wake() <-chan struct{} { return p.wakeCh }
+
+// FeedPrefixes are the BCAST prefixes the feed tracks (none when a template
+// starts with a placeholder).
+func (p *Poller) FeedPrefixes() []string { return append([]string(nil), p.feed.prefixes...) }

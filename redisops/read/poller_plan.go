@@ -1,10 +1,10 @@
 package read
 
 import (
-	"cmp"
 	"context"
 	"flashtop/redisops"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -274,91 +274,85 @@ func (pl *plan) noteExpireTime(p *Poller) {
 	}
 }
 
-// server fills Server, Nodes and Slowlog: per node from its INFO, with the
-// totals in Server, and the slowlog entries not seen before.
-func (pl *plan) server(p *Poller, snap *redisops.Snapshot) {
-	var stats []redisops.NodeStats
-	for _, np := range pl.nodes {
-		st := redisops.ServerStats{}
-		if text, err := np.info.Result(); err == nil {
-			st = redisops.ParseInfo(withLatency(text, np.latency)).ServerStats()
-		} else {
-			pl.unread.note(redisops.UnreadServer, pl.nodeErr(np, err))
-		}
-		st.PingMs = float64(np.rtt.Microseconds()) / 1000
-		st.NotifyKeyspaceEvent = p.ev.flagsOf(np.pn.addr)
-		stats = append(stats, redisops.NodeStats{Addr: np.pn.addr, ServerStats: st})
-		if logs, err := np.slowlog.Result(); err == nil {
-			p.keepSlow(np.pn.addr, redisops.SlowEntries(logs, p.schema.Session), int(cap64(np.slowlog)))
-		} else {
-			pl.unread.note(redisops.UnreadSlowlog, pl.nodeErr(np, err))
-		}
-	}
-	snap.Nodes = stats
-	snap.Server = totalStats(stats)
-	snap.Slowlog = append(snap.Slowlog, p.kept...)
+// activeRead is the poller's read of flash_sales:active: one SSCAN page
+// (COUNT 1000) a tick, its cursor carried from tick to tick, so that a set
+// of any size is read whole within a tick per thousand ids while each tick
+// stays one round trip. A small set (most are) comes back whole every tick.
+// The ids shown are those of the last whole pass and those seen in the
+// current one; an id removed from the set goes when a pass ends without it.
+// Sales rows are queued before a tick's page arrives, so the first page is
+// read on its own at the first tick (prime): a small set shows at once.
+type activeRead struct {
+	cursor uint64
+	last   map[string]bool // the last whole pass
+	pass   map[string]bool // the current pass so far
+	whole  bool            // a pass has ended: last is the whole set as of then
+	primed bool
 }
 
-// checkScripts adds the backend_scripts_missing anomalies of each node's
-// SCRIPT EXISTS, the backend being there when its active set (as read this
-// tick) is not empty.
-func (pl *plan) checkScripts(p *Poller, snap *redisops.Snapshot) {
-	running := len(p.active.ids()) > 0
-	for _, np := range pl.nodes {
-		an, blind := scriptAnomalies(p.Client, np.pn.addr, np.scripts, running, snap.TakenAt, len(pl.nodes))
-		snap.Anomalies = append(snap.Anomalies, an...)
-		if blind != nil {
-			pl.unread.note(redisops.UnreadScripts, pl.nodeErr(np, blind))
-		}
-	}
+func newActiveRead() activeRead {
+	return activeRead{last: map[string]bool{}, pass: map[string]bool{}}
 }
 
-// nodeErr names the node of err when there are several (a cluster).
-func (pl *plan) nodeErr(np *nodePlan, err error) error {
-	if len(pl.nodes) < 2 {
-		return err
+// ids are the active sale ids to show: the last whole pass and the current.
+func (a *activeRead) ids() map[string]bool {
+	if len(a.pass) == 0 {
+		return a.last
 	}
-	return fmt.Errorf("%s: %w", np.pn.addr, err)
+	out := maps.Clone(a.last)
+	maps.Copy(out, a.pass)
+	return out
 }
 
-// cap64 is the COUNT a SLOWLOG GET was sent with.
-func cap64(cmd *redis.SlowLogCmd) int64 {
-	args := cmd.Args()
-	if len(args) == 3 {
-		if n, ok := args[2].(int64); ok {
-			return n
-		}
+// prime reads the first page at the first tick, in a round trip of its own
+// (counted in the tick's cost).
+func (a *activeRead) prime(ctx context.Context, rdb redis.UniversalClient, acct *tickCost, isID func(string) bool) error {
+	if a.primed {
+		return nil
 	}
-	return redisops.DefaultSlowlogN
+	pipe := rdb.Pipeline()
+	page := pipe.SScan(ctx, redisops.ActiveSalesKey, 0, "", scanCount)
+	start := time.Now()
+	cmds, err := pipe.Exec(ctx)
+	acct.add(cmds, time.Since(start), false)
+	if err != nil && !redisops.IsReplyError(err) {
+		return redisops.Classify(err)
+	}
+	a.primed = true
+	a.update(page, nil, isID)
+	return nil
 }
 
-// keepSlow merges the entries of one node newer than the last id seen there
-// into the kept list (newest first, at most n). A lower id than the last
-// one means the server restarted: its ids start again.
-func (p *Poller) keepSlow(addr string, entries []redisops.SlowEntry, n int) {
-	last, seen := p.slow[addr]
-	var fresh []redisops.SlowEntry
-	for _, e := range entries {
-		if !seen || e.ID > last {
-			fresh = append(fresh, e)
+// update takes this tick's page (and SCARD while no pass has ended). It
+// says in a Truncation how many ids of how many the tick's sales rows came
+// from, while no pass had ended before the tick (nil once the rows come
+// from a whole set). An error reply
+// (WRONGTYPE: the key is not a set) means no active sales.
+func (a *activeRead) update(page *redis.ScanCmd, card *redis.IntCmd, isID func(string) bool) *redisops.Truncation {
+	wasWhole, shownIDs := a.whole, len(a.ids())
+	ids, next, err := page.Result()
+	if err != nil {
+		primed := a.primed
+		*a = newActiveRead()
+		a.whole, a.primed = true, primed
+		return nil
+	}
+	for _, id := range ids {
+		if isID(id) {
+			a.pass[id] = true
 		}
 	}
-	if len(entries) > 0 {
-		if seen && entries[0].ID < last {
-			fresh = entries
-		}
-		p.slow[addr] = entries[0].ID
+	a.cursor = next
+	if next == 0 {
+		a.last, a.pass, a.whole = a.pass, map[string]bool{}, true
 	}
-	p.kept = append(fresh, p.kept...)
-	slices.SortStableFunc(p.kept, func(a, b redisops.SlowEntry) int {
-		return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID))
-	})
-	p.kept = p.kept[:min(len(p.kept), n)]
-}
-
-// dedupeAnomalies sorts anomalies and drops repeats.
-func dedupeAnomalies(in []redisops.Anomaly) []redisops.Anomaly {
-	out := append([]redisops.Anomaly{}, in...)
-	sortAnomalies(out)
-	return slices.Compact(out)
+	if wasWhole || card == nil {
+		return nil
+	}
+	total := int64(-1)
+	if n, err := card.Result(); err == nil {
+		total = n
+	}
+	return &redisops.Truncation{ActiveSales: &redisops.Cut{Shown: int64(shownIDs), Total: total,
+		How: fmt.Sprintf("the dashboard reads %s %d ids a tick; the rest come within a few ticks (flashtop snapshot reads it whole)", redisops.ActiveSalesKey, scanCount)}}
 }

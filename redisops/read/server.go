@@ -278,3 +278,88 @@ func checkScripts(ctx context.Context, c *redisops.Client, snap *redisops.Snapsh
 	snap.Unreadable = redisops.MergeUnreadable(snap.Unreadable, u.list())
 	return nil
 }
+
+// The poll plan's side (poller_plan.go): each node's INFO and SLOWLOG of
+// the tick's pipeline, and its SCRIPT EXISTS.
+
+// server fills Server, Nodes and Slowlog: per node from its INFO, with the
+// totals in Server, and the slowlog entries not seen before.
+func (pl *plan) server(p *Poller, snap *redisops.Snapshot) {
+	var stats []redisops.NodeStats
+	for _, np := range pl.nodes {
+		st := redisops.ServerStats{}
+		if text, err := np.info.Result(); err == nil {
+			st = redisops.ParseInfo(withLatency(text, np.latency)).ServerStats()
+		} else {
+			pl.unread.note(redisops.UnreadServer, pl.nodeErr(np, err))
+		}
+		st.PingMs = float64(np.rtt.Microseconds()) / 1000
+		st.NotifyKeyspaceEvent = p.ev.flagsOf(np.pn.addr)
+		stats = append(stats, redisops.NodeStats{Addr: np.pn.addr, ServerStats: st})
+		if logs, err := np.slowlog.Result(); err == nil {
+			p.keepSlow(np.pn.addr, redisops.SlowEntries(logs, p.schema.Session), int(cap64(np.slowlog)))
+		} else {
+			pl.unread.note(redisops.UnreadSlowlog, pl.nodeErr(np, err))
+		}
+	}
+	snap.Nodes = stats
+	snap.Server = totalStats(stats)
+	snap.Slowlog = append(snap.Slowlog, p.kept...)
+}
+
+// checkScripts adds the backend_scripts_missing anomalies of each node's
+// SCRIPT EXISTS, the backend being there when its active set (as read this
+// tick) is not empty.
+func (pl *plan) checkScripts(p *Poller, snap *redisops.Snapshot) {
+	running := len(p.active.ids()) > 0
+	for _, np := range pl.nodes {
+		an, blind := scriptAnomalies(p.Client, np.pn.addr, np.scripts, running, snap.TakenAt, len(pl.nodes))
+		snap.Anomalies = append(snap.Anomalies, an...)
+		if blind != nil {
+			pl.unread.note(redisops.UnreadScripts, pl.nodeErr(np, blind))
+		}
+	}
+}
+
+// nodeErr names the node of err when there are several (a cluster).
+func (pl *plan) nodeErr(np *nodePlan, err error) error {
+	if len(pl.nodes) < 2 {
+		return err
+	}
+	return fmt.Errorf("%s: %w", np.pn.addr, err)
+}
+
+// cap64 is the COUNT a SLOWLOG GET was sent with.
+func cap64(cmd *redis.SlowLogCmd) int64 {
+	args := cmd.Args()
+	if len(args) == 3 {
+		if n, ok := args[2].(int64); ok {
+			return n
+		}
+	}
+	return redisops.DefaultSlowlogN
+}
+
+// keepSlow merges the entries of one node newer than the last id seen there
+// into the kept list (newest first, at most n). A lower id than the last
+// one means the server restarted: its ids start again.
+func (p *Poller) keepSlow(addr string, entries []redisops.SlowEntry, n int) {
+	last, seen := p.slow[addr]
+	var fresh []redisops.SlowEntry
+	for _, e := range entries {
+		if !seen || e.ID > last {
+			fresh = append(fresh, e)
+		}
+	}
+	if len(entries) > 0 {
+		if seen && entries[0].ID < last {
+			fresh = entries
+		}
+		p.slow[addr] = entries[0].ID
+	}
+	p.kept = append(fresh, p.kept...)
+	slices.SortStableFunc(p.kept, func(a, b redisops.SlowEntry) int {
+		return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID))
+	})
+	p.kept = p.kept[:min(len(p.kept), n)]
+}

@@ -6,27 +6,12 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-)
-
-// Walk tuning. SCAN costs the server about the same per key visited whatever
-// MATCH and TYPE say (≈1 µs per key on a laptop for Redis 7), so the walk
-// uses one SCAN loop per node and sizes COUNT so that no call costs more than
-// about maxCallCost.
-const (
-	DefaultScanBudget = 10 * time.Millisecond  // server time per second per node
-	DefaultColdSlice  = 300 * time.Millisecond // walking time per tick until the first walk is complete
-	initialScanCount  = 500
-	minScanCount      = 50
-	maxScanCount      = 10000
-	maxCallCost       = 600 * time.Microsecond // shrink COUNT above this estimated server time per SCAN
-	lowCallCost       = 200 * time.Microsecond // grow COUNT below this
-	minScanCharge     = 20 * time.Microsecond  // the least a SCAN is charged, whatever the estimate
-	maxScanCharge     = 2 * maxCallCost        // the most one round trip is charged (COUNT bounds the server's work)
 )
 
 // walkKey is a key the walk found that needs a read (TYPE or the hold) before
@@ -82,7 +67,7 @@ type walker struct {
 	anomalies map[string][]redisops.Anomaly // only keys with anomalies, or clean ones that override the last walk's
 	merged    []redisops.Anomaly            // view's cache (nil: merge again)
 
-	fast        bool      // a repair walk at the cold-start speed (poller_feed.go)
+	fast        bool      // a repair walk at the cold-start speed (poller.go: feedTick)
 	doneStarted time.Time // when the last complete walk began (local)
 	doneAt      time.Time // when it ended (local)
 
@@ -127,37 +112,6 @@ func (w *walker) progress() float64 {
 		sum += n.progress()
 	}
 	return sum / float64(len(w.nodes))
-}
-
-// refill adds the budget earned since the last tick (by the poller's clock) to every node (at most
-// one second's worth banked) and syncs the node set with the masters.
-func (w *walker) refill(nodes []pnode, now time.Time) {
-	elapsed := time.Second
-	if !w.last.IsZero() {
-		elapsed = min(max(now.Sub(w.last), 0), time.Second)
-	}
-	w.last = now
-	if w.started.IsZero() {
-		w.started = time.Now()
-	}
-	live := map[string]bool{}
-	for _, pn := range nodes {
-		live[pn.addr] = true
-		n := w.nodes[pn.addr]
-		if n == nil {
-			n = &walkNode{count: initialScanCount}
-			if w.fixed > 0 {
-				n.count = w.fixed
-			}
-			w.nodes[pn.addr] = n
-		}
-		n.tokens = min(n.tokens+time.Duration(float64(w.budget)*elapsed.Seconds()), w.budget)
-	}
-	for addr := range w.nodes {
-		if !live[addr] {
-			delete(w.nodes, addr) // a master that left the cluster
-		}
-	}
 }
 
 // tick advances the walk on every node (in parallel) within the budget, or
@@ -255,34 +209,6 @@ func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode,
 	return nil
 }
 
-// charge estimates the server time of a walk round trip: its wall time less
-// the round-trip overhead (the fastest walk round trip seen on the node), and
-// at least minScanCharge for a SCAN. Wall time bounds the
-// server's time from above, so the estimate errs on the safe side.
-func (n *walkNode) charge(rtt time.Duration, scanned bool) time.Duration {
-	if n.base == 0 || rtt < n.base {
-		n.base = rtt // a stale, too low base only overestimates: the safe side
-	}
-	est := min(rtt-n.base, maxScanCharge)
-	if scanned {
-		est = max(est, minScanCharge)
-	}
-	return est
-}
-
-// adapt moves COUNT so that one SCAN costs the server at most about
-// maxCallCost (and not much less than lowCallCost, so the walk is not slowed
-// by round trips).
-func (n *walkNode) adapt(rtt time.Duration) {
-	est := rtt - n.base
-	switch {
-	case est > maxCallCost:
-		n.count = max(minScanCount, n.count*3/4)
-	case est < lowCallCost:
-		n.count = min(maxScanCount, n.count*5/4+1)
-	}
-}
-
 // queueReads classifies the keys the last SCAN found and queues what each
 // needs: TYPE for stock and queue keys, the hold read for holds. Sessions are
 // only counted (their values are never read).
@@ -354,4 +280,79 @@ func (w *walker) applyReads(idx *holdIndex, keys []walkKey) {
 			w.mu.Unlock()
 		}
 	}
+}
+
+// record keeps what the current walk found of key (w.mu held). A clean key
+// is recorded only when it overrides an anomaly (of this walk or the last),
+// so the maps hold the anomalous keys, not every key walked.
+func (w *walker) record(key string, an []redisops.Anomaly) {
+	if len(an) == 0 {
+		_, now := w.anomalies[key]
+		if !now && len(w.doneAnomalies[key]) == 0 {
+			return
+		}
+		if now && len(w.anomalies[key]) == 0 {
+			return
+		}
+	}
+	w.anomalies[key] = an
+	w.merged = nil
+}
+
+// salesView is the sales the walk knows: the last complete walk's and the
+// current one's so far.
+func (w *walker) salesView() map[string]bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	sales := make(map[string]bool, len(w.doneSales)+len(w.sales))
+	for _, m := range []map[string]bool{w.doneSales, w.sales} {
+		for s := range m {
+			sales[s] = true
+		}
+	}
+	return sales
+}
+
+// view is the walk's picture for a snapshot: the sessions counted and the
+// anomalies of the last complete walk joined with what the current one found
+// so far (merged again only after a change; the caller gets its own copy).
+func (w *walker) view() (sessions int64, anomalies []redisops.Anomaly) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	sessions = w.doneSessions
+	if w.walksDone == 0 {
+		sessions = int64(len(w.sessions)) // the first walk, so far
+	}
+	if w.merged == nil {
+		merged := []redisops.Anomaly{}
+		for k, a := range w.doneAnomalies {
+			if _, over := w.anomalies[k]; !over {
+				merged = append(merged, a...)
+			}
+		}
+		for _, a := range w.anomalies {
+			merged = append(merged, a...)
+		}
+		w.merged = merged
+	}
+	if len(w.merged) == 0 {
+		return sessions, nil
+	}
+	return sessions, slices.Clone(w.merged)
+}
+
+// unreadView is what the walk could not read: the last complete walk's
+// and the current one's so far (per kind, the most keys of the two).
+func (w *walker) unreadView() []redisops.Unreadable {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return redisops.MergeUnreadable(w.doneUnread, w.unread.list())
+}
+
+// noteSale adds a sale a keyspace event showed (its stock or queue key was
+// written) before the walk reaches it.
+func (w *walker) noteSale(sale string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sales[sale] = true
 }

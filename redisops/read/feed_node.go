@@ -1,14 +1,75 @@
 package read
 
-// The per-tick check of an armed feed: the tracking connection's replies
-// (TIME, CLIENT TRACKINGINFO), silence, stalls, and the deadline PINGs
-// handed to the subscriber (feed.go, feed_ping.go).
+// One master's push feed (feed.go has them all): its two connections
+// (feedNode), the per-tick check of an armed feed (the tracking connection's
+// replies to TIME and CLIENT TRACKINGINFO, silence, stalls, and the deadline
+// PINGs handed to the subscriber: clock.go), and arming it (below).
 
 import (
+	"cmp"
+	"context"
+	"errors"
+	"flashtop/textsafe"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
+
+// feedNode is the feed of one master. Both connections are read by
+// goroutines of their own without deadlines, so that a stall (a server
+// stopped, a slow network) is waited out rather than taken for a gap: TCP
+// delivers what the server pushed meanwhile, in order, once it answers. Only
+// a closed connection or a broken redirect is a gap.
+type feedNode struct {
+	addr      string
+	sub, trk  *respConn
+	subID     int64
+	trkInfo   bool        // the server has CLIENT TRACKINGINFO (6.2+)
+	dead      atomic.Bool // a read loop ended: the connection is gone
+	deadWhy   atomic.Value
+	replies   chan any  // the tracking connection's replies, in order
+	owed      int       // replies sent for and not received yet (a stalled check)
+	owedSince time.Time // when the replies owed were asked for
+	done      chan struct{}
+	once      sync.Once
+	lostOnce  sync.Once
+	pg        *pinger
+}
+
+// lose records this node's gap once, however many of its loops and checks
+// notice it (one lost connection is one gap).
+func (n *feedNode) lose(f *feed) { n.lostOnce.Do(f.gap) }
+
+// closing reports whether the node was closed on purpose (its loops then
+// end without a gap).
+func (n *feedNode) closing() bool {
+	select {
+	case <-n.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// errFeedStalled is a check whose replies did not come in time: the
+// connections stay (not a gap); the next check waits for them first.
+var errFeedStalled = errors.New("redisops: the feed's check got no reply in time (server stalled?)")
+
+func (n *feedNode) close() {
+	n.once.Do(func() {
+		close(n.done)
+		n.sub.close()
+		n.trk.close()
+	})
+}
+
+// lost is the error of a check on a node whose connection is gone.
+func (n *feedNode) lost() error {
+	why, _ := n.deadWhy.Load().(string)
+	return errors.New("connection lost: " + why)
+}
 
 // check asks the tracking connection whether tracking still redirects to
 // this node's subscriber (CLIENT TRACKINGINFO, where the server has it), and
@@ -211,4 +272,90 @@ func parseIntAny(v any) (int64, error) {
 	var n int64
 	_, err := fmt.Sscan(s, &n)
 	return n, err
+}
+
+// Arming one master's feed: its two connections, CLIENT ID, SUBSCRIBE and
+// CLIENT TRACKING, and what a refusal means.
+
+// feedRefusal says whether err is the server refusing the feed for good (an
+// ACL without the commands, a server without CLIENT TRACKING), and why.
+func feedRefusal(err error) (string, bool) {
+	var re respError
+	if !errors.As(err, &re) {
+		return "", false
+	}
+	msg := textsafe.String(string(re))
+	switch {
+	case strings.HasPrefix(msg, "NOPERM"):
+		return "ACL refused the feed (" + msg + ")", true
+	case strings.Contains(strings.ToLower(msg), "unknown"), strings.Contains(msg, "syntax"):
+		return "server does not support CLIENT TRACKING BCAST (Redis 6.0+, Valkey): " + msg, true
+	}
+	return "", false
+}
+
+// feedStepError names the feed command a reply refused.
+type feedStepError struct {
+	step string
+	err  error
+}
+
+func (e *feedStepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *feedStepError) Unwrap() error { return e.err }
+
+// replyErr returns the error reply in v, if it is one, named after step.
+func replyErr(step string, v any) error {
+	if e, ok := v.(respError); ok {
+		return &feedStepError{step: step, err: e}
+	}
+	return nil
+}
+
+// arm opens one master's two connections and turns tracking on.
+func (f *feed) arm(ctx context.Context, pn pnode) (*feedNode, error) {
+	o := pn.cl.Options()
+	timeout := f.p.timeout
+	sub, err := dialRESP(ctx, o, feedSubName, timeout)
+	if err != nil {
+		return nil, err
+	}
+	_ = sub.nc.SetDeadline(time.Now().Add(timeout))
+	r, err := sub.do([]any{"CLIENT", "ID"}, []any{"SUBSCRIBE", feedChannel})
+	_ = sub.nc.SetDeadline(time.Time{})
+	if err == nil {
+		err = cmp.Or(replyErr("CLIENT ID", r[0]), replyErr("SUBSCRIBE "+feedChannel, r[1]))
+	}
+	id, ok := int64(0), false
+	if err == nil {
+		id, ok = r[0].(int64)
+		if !ok {
+			err = fmt.Errorf("%w: CLIENT ID replied %T", errRESP, r[0])
+		}
+	}
+	if err != nil {
+		sub.close()
+		return nil, err
+	}
+	trk, err := dialRESP(ctx, o, feedTrackName, timeout)
+	if err != nil {
+		sub.close()
+		return nil, err
+	}
+	n := &feedNode{addr: pn.addr, sub: sub, trk: trk, subID: id, trkInfo: true, replies: make(chan any, 16),
+		done: make(chan struct{})}
+	args := []any{"CLIENT", "TRACKING", "on", "REDIRECT", id, "BCAST"}
+	for _, p := range f.prefixes {
+		args = append(args, "PREFIX", p)
+	}
+	_ = trk.nc.SetDeadline(time.Now().Add(timeout))
+	r, err = trk.do(args)
+	_ = trk.nc.SetDeadline(time.Time{})
+	if err == nil {
+		err = replyErr("CLIENT TRACKING", r[0])
+	}
+	if err != nil {
+		n.close()
+		return nil, err
+	}
+	return n, nil
 }
