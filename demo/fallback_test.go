@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 )
 
 // TestStartServerWithoutRedisServerOnPath: with no redis-server on PATH the
@@ -89,7 +90,7 @@ func TestSimRunsInProcess(t *testing.T) {
 	if st.Joined == 0 || st.Admitted == 0 || st.Reserved == 0 || st.CheckedOut == 0 || st.Released == 0 {
 		t.Fatalf("in-process run did not exercise every path: %+v", st)
 	}
-	snap, err := c.Snapshot(ctx, redisops.SnapshotOptions{})
+	snap, err := read.Full(ctx, c, redisops.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,5 +49,5 @@
 // HoldObserver, HoldStamp, NoStamp and DefaultLeakSkew. The Redis ledger's
 // operations (Client.RecordLeak, Client.Reclaim, Client.LedgerTotals,
 // LedgerKey, the status words) are script calls of the Client like every
-// other operation (redisops/ledger.go).
+// other operation (redisops/leak.go).
 package leakwatch

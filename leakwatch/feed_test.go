@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/redisops/redistest"
 )
 
@@ -21,10 +22,10 @@ import (
 
 // feedPoller is a poller on srv, built from o, with a tracker listening to
 // its hold index, as the dashboard's leak watch does (internal/cli/cmd_leakwatch.go).
-func feedPoller(t *testing.T, srv *redistest.Server, o redisops.Options) (*redisops.Poller, *Tracker) {
+func feedPoller(t *testing.T, srv *redistest.Server, o redisops.Options) (*read.Poller, *Tracker) {
 	t.Helper()
 	c := newClient(t, srv, o)
-	p := redisops.NewPoller(c, redisops.PollerOptions{})
+	p := read.NewPoller(c, read.PollerOptions{})
 	t.Cleanup(func() { _ = p.Close() })
 	tr := NewTracker(0)
 	p.SetHoldObserver(tr)
@@ -32,7 +33,7 @@ func feedPoller(t *testing.T, srv *redistest.Server, o redisops.Options) (*redis
 }
 
 // tickFor ticks p every interval until ok (or fails after limit).
-func tickFor(t *testing.T, p *redisops.Poller, what string, limit, interval time.Duration, ok func(*redisops.Snapshot) bool) *redisops.Snapshot {
+func tickFor(t *testing.T, p *read.Poller, what string, limit, interval time.Duration, ok func(*redisops.Snapshot) bool) *redisops.Snapshot {
 	t.Helper()
 	end := time.Now().Add(limit)
 	for {
@@ -86,7 +87,7 @@ var outcomeCases = []outcomeCase{
 // by another client (DEL) its release before the deadline, while ticking the
 // poller once a second as the dashboard does, and returns the leaks drained
 // once every hold has ended.
-func runOutcomes(t *testing.T, p *redisops.Poller, tr *Tracker, rdb *redis.Client) []redisops.Leak {
+func runOutcomes(t *testing.T, p *read.Poller, tr *Tracker, rdb *redis.Client) []redisops.Leak {
 	t.Helper()
 	ctx := context.Background()
 	deadlines := map[string]time.Time{}

@@ -15,7 +15,7 @@ type Ledger interface {
 	LedgerTotals(ctx context.Context, sales []string) (map[string]redisops.LeakTotals, error)
 }
 
-// The Redis ledger's operations are the Client's (redisops/ledger.go).
+// The Redis ledger's operations are the Client's (redisops/leak.go).
 var (
 	_ Ledger = (*redisops.Client)(nil)
 	_ Ledger = (*MemLedger)(nil)

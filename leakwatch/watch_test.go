@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/redisops/redistest"
 )
 
@@ -28,7 +29,7 @@ func watchUntilGone(t *testing.T, c *redisops.Client, ws ...Watch) []redisops.Wa
 	ctx := context.Background()
 	var out []redisops.WatchedLeak
 	for range 40 {
-		snap, err := c.Snapshot(ctx, redisops.SnapshotOptions{})
+		snap, err := read.Full(ctx, c, redisops.SnapshotOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +70,7 @@ func TestLeaksOnRealRedis(t *testing.T) {
 	reserveJSON(t, c, "s1", "jexp", 2, ttl)
 	reserveJSON(t, c, "s2", "jrel", 5, ttl)
 	w := Watch{Tracker: NewTracker(redisops.DefaultLeakSkew), Ledger: NewMemLedger()}
-	snap, err := c.Snapshot(ctx, redisops.SnapshotOptions{})
+	snap, err := read.Full(ctx, c, redisops.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func TestLeaksOnRealRedis(t *testing.T) {
 		tot["s2"] != (redisops.LeakTotals{Units: 1, Holds: 1, UnverifiedUnits: 1, UnverifiedHolds: 1}) {
 		t.Fatalf("totals %v", tot)
 	}
-	snap, _ = c.Snapshot(ctx, redisops.SnapshotOptions{})
+	snap, _ = read.Full(ctx, c, redisops.SnapshotOptions{})
 	if err := w.FillLeaks(ctx, snap); err != nil {
 		t.Fatal(err)
 	}

@@ -369,8 +369,8 @@ func (c *Client) holdUnits(ctx context.Context, o BenchOptions, lo, hi int64) (i
 		if err != nil {
 			return 0, Classify(err)
 		}
-		q, ok := positiveInt(v)
-		if !ok {
+		q, ok := RedisInt(v)
+		if !ok || q <= 0 {
 			return 0, fmt.Errorf("%w: bench: hold %s holds quantity %q", ErrServer, cmd.Args()[1], v)
 		}
 		sum += q

@@ -66,7 +66,7 @@ type Client struct {
 	timeout  time.Duration
 	url      string
 	hosts    []string
-	scripts  *scriptWatch // the backend's scripts, seen loaded per node
+	scripts  *scriptsSeen // the backend's scripts, seen loaded per node (backendscripts.go)
 	noTouch  *noTouch     // CLIENT NO-TOUCH on its connections (notouch.go)
 	loaded   *sync.Map    // SHA1s of flashtop's scripts loaded before their first EVALSHA (ops.go)
 }
@@ -116,7 +116,7 @@ func New(o Options) (*Client, error) {
 		o.BackendScripts = DefaultBackendScripts
 	}
 	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts,
-		scripts: newScriptWatch(o.BackendScripts), noTouch: nt, loaded: &sync.Map{}}, nil
+		scripts: newScriptsSeen(o.BackendScripts), noTouch: nt, loaded: &sync.Map{}}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key

@@ -1,14 +1,18 @@
 package redisops
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Error kinds. Every error a Client returns from Redis wraps exactly one of
@@ -147,4 +151,91 @@ func mayHaveBeenSent(err error) bool {
 		return true
 	}
 	return false
+}
+
+// What an error reply means for a read: blind (Unreadable, listed in the
+// snapshot, never shown as empty data) or data, and what the read could not
+// see. The reads themselves are package flashtop/redisops/read.
+
+// IsReplyError reports an error reply of the server (or redis.Nil), as
+// opposed to a connection error.
+func IsReplyError(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re)
+}
+
+// What a snapshot could not read (Unreadable.What). A blind read is never
+// reported as empty data (DESIGN.md §5, CONVENTIONS.md 20): what is listed
+// here is left at zero, or null, in the snapshot, and counts that depend on
+// it count only what could be read.
+const (
+	UnreadServer  = "server"       // INFO: memory, clients, ops/s, hits… are unknown
+	UnreadSlowlog = "slowlog"      // SLOWLOG GET: an empty slowlog says nothing
+	UnreadActive  = "active_sales" // flash_sales:active (SSCAN)
+	UnreadStock   = "stock"        // stock keys (TYPE, GETRANGE): inventory null says nothing
+	UnreadQueues  = "queues"       // queue keys (ZCARD, ZRANGE, TYPE)
+	UnreadHolds   = "holds"        // hold keys (HMGET, GETRANGE, PTTL, TYPE): counts and units leave them out
+)
+
+// KeyFamily reports whether u is about keys of the stock, queue or hold
+// family: what counts, anomalies and audit are made of.
+func (u Unreadable) KeyFamily() bool {
+	switch u.What {
+	case UnreadStock, UnreadQueues, UnreadHolds:
+		return true
+	}
+	return false
+}
+
+// IsBlind reports an error reply that means a value could not be read: not
+// redis.Nil (no such key: data), not WRONGTYPE (a key of another type: data,
+// reported as wrong_type), and not a connection error (which fails the read
+// as a whole). NOPERM, a proxy's -ERR and the like are blind.
+func IsBlind(err error) bool {
+	if err == nil || err == redis.Nil || !IsReplyError(err) {
+		return false
+	}
+	return !strings.HasPrefix(err.Error(), "WRONGTYPE")
+}
+
+// PipelineErr is what a pipeline's Exec error means for the read: nil when it is
+// an error reply that one of cmds carries (it stays there, as data or as
+// unreadable), else the error, classified. A connection that could not be
+// set up (AUTH refused after a password change, CLIENT SETNAME refused, a
+// proxy answering -ERR to HELLO) makes Exec return an error reply while no
+// command has a reply at all: their zero values are not data.
+func PipelineErr(cmds []redis.Cmder, err error) error {
+	if err == nil {
+		return nil
+	}
+	if IsReplyError(err) {
+		for _, c := range cmds {
+			if c.Err() != nil {
+				return nil
+			}
+		}
+	}
+	return Classify(err)
+}
+
+// MergeUnreadable joins lists of unreadables: one entry per kind, the first
+// reason, the most keys (lists may see the same keys: a stock key read by the
+// walk and by the tick). The result is sorted by kind, never nil.
+func MergeUnreadable(lists ...[]Unreadable) []Unreadable {
+	by := map[string]Unreadable{}
+	for _, l := range lists {
+		for _, e := range l {
+			if have, ok := by[e.What]; ok {
+				e.Reason = have.Reason
+				e.Keys = max(e.Keys, have.Keys)
+			}
+			by[e.What] = e
+		}
+	}
+	out := make([]Unreadable, 0, len(by))
+	for _, e := range by {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Unreadable) int { return cmp.Compare(a.What, b.What) })
+	return out
 }

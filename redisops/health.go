@@ -4,8 +4,6 @@ import (
 	"flashtop/textsafe"
 	"strconv"
 	"strings"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // The server's own health numbers: the latency of the scripts (INFO
@@ -109,43 +107,4 @@ func (i Info) ErrorCounts() map[string]int64 {
 		out[kind] = AddSaturating(out[kind], n)
 	}
 	return out
-}
-
-// withLatency is the text of INFO's default sections with the reply of INFO
-// latencystats after it, when that reply is not an error: latencystats is
-// asked apart (a server that cannot give it, Redis before 7.0 or an
-// in-process one, answers with nothing or an error, and the default
-// sections stay readable), in the same round trip.
-func withLatency(info string, latency *redis.StringCmd) string {
-	if l, err := latency.Result(); err == nil && l != "" {
-		return info + "\r\n" + l
-	}
-	return info
-}
-
-// mergeHealth adds node n's health numbers to the totals t: error counts
-// summed, script latency the worst node's per command and percentile. A
-// figure stays "not reported" (nil) only when no node reported it.
-func mergeHealth(t *ServerStats, n ServerStats) {
-	if n.Errors != nil {
-		sum := make(map[string]int64, len(t.Errors)+len(n.Errors))
-		for k, v := range t.Errors {
-			sum[k] = v
-		}
-		for k, v := range n.Errors {
-			sum[k] = AddSaturating(sum[k], v)
-		}
-		t.Errors = sum
-	}
-	if n.ScriptLatencyUs != nil {
-		worst := make(map[string]Percentiles, len(t.ScriptLatencyUs)+len(n.ScriptLatencyUs))
-		for k, v := range t.ScriptLatencyUs {
-			worst[k] = v
-		}
-		for k, v := range n.ScriptLatencyUs {
-			w := worst[k]
-			worst[k] = Percentiles{P50: max(w.P50, v.P50), P99: max(w.P99, v.P99), P999: max(w.P999, v.P999)}
-		}
-		t.ScriptLatencyUs = worst
-	}
 }

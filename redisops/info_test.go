@@ -295,3 +295,26 @@ func TestParseInfoValkey(t *testing.T) {
 		t.Errorf("ServerStats %+v", ss)
 	}
 }
+
+// TestHealthNotReportedIsNotZero: a server without the latencystats or
+// errorstats section reports nothing (nil), a section without lines an
+// empty map, and garbled lines are skipped.
+func TestHealthNotReportedIsNotZero(t *testing.T) {
+	none := ParseInfo("# Server\r\nredis_version:6.2.14\r\n")
+	if none.ScriptLatency() != nil || none.ErrorCounts() != nil {
+		t.Errorf("absent sections: %v %v, want nil (not reported)", none.ScriptLatency(), none.ErrorCounts())
+	}
+	empty := ParseInfo("# Errorstats\r\n\r\n# Latencystats\r\nlatency_percentiles_usec_get:p50=1,p99=2,p99.9=3\r\n")
+	if l, e := empty.ScriptLatency(), empty.ErrorCounts(); l == nil || len(l) != 0 || e == nil || len(e) != 0 {
+		t.Errorf("sections without scripts or errors: %v %v, want empty maps", l, e)
+	}
+	messy := ParseInfo("# Errorstats\r\nerrorstat_NOSCRIPT:count=3\r\nerrorstat_OOM:count=-1\r\nerrorstat_X:nope\r\n" +
+		"errorstat_\x1b[2J:count=1\r\n# Latencystats\r\nlatency_percentiles_usec_evalsha:p50=16.063,p99=76.287,p99.9=80.1\r\n" +
+		"latency_percentiles_usec_fcall:p50=1,p99=x,p99.9=3\r\n")
+	if got, want := messy.ErrorCounts(), map[string]int64{"NOSCRIPT": 3, `\x1b[2J`: 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("errors %v, want %v", got, want)
+	}
+	if got, want := messy.ScriptLatency(), map[string]Percentiles{"evalsha": {16.063, 76.287, 80.1}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("latency %v, want %v", got, want)
+	}
+}

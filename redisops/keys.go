@@ -294,12 +294,47 @@ func (s Schema) ClusterSafe() error {
 	return nil
 }
 
-// literalPrefix is the literal text before the template's first
-// placeholder ("" when it starts with one): every key the template builds
-// starts with it (the push feed's BCAST prefix).
-func (t Template) literalPrefix() string {
+// Prefix is the literal text before the template's first placeholder (""
+// when it starts with one): every key the template builds starts with it
+// (the push feed's BCAST prefix).
+func (t Template) Prefix() string {
 	if len(t.parts) == 0 || t.parts[0].name != "" {
 		return ""
 	}
 	return t.parts[0].literal
+}
+
+// ScanPattern is a SCAN MATCH glob that keeps most keys of no family out of
+// the replies (the discovery walk's): the four templates' common literal
+// prefix, or a class of their first characters, or "" (match everything). It
+// only saves bytes: Parse decides.
+func (s Schema) ScanPattern() string {
+	var firsts []string
+	for _, t := range []Template{s.Stock, s.Queue, s.Hold, s.Session} {
+		if len(t.parts) == 0 || t.parts[0].name != "" || t.parts[0].literal == "" {
+			return ""
+		}
+		firsts = append(firsts, t.parts[0].literal)
+	}
+	prefix := firsts[0]
+	for _, f := range firsts[1:] {
+		for !strings.HasPrefix(f, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if prefix != "" {
+		return globEscape(prefix) + "*"
+	}
+	var class strings.Builder
+	seen := map[byte]bool{}
+	for _, f := range firsts {
+		if c := f[0]; !seen[c] {
+			seen[c] = true
+			if strings.IndexByte(`*?[]\^{}-`, c) >= 0 {
+				class.WriteByte('\\')
+			}
+			class.WriteByte(c)
+		}
+	}
+	return "[" + class.String() + "]*"
 }

@@ -52,7 +52,7 @@ func (n *noTouch) onConnect(ctx context.Context, cn *redis.Conn) error {
 		}
 	}
 	if err := cn.Do(ctx, "CLIENT", "NO-TOUCH", "ON").Err(); err != nil {
-		if isReplyError(err) {
+		if IsReplyError(err) {
 			n.state.Store(noTouchOff)
 		}
 		return nil

@@ -7,6 +7,8 @@ import (
 
 	"flashtop/scripts"
 	"flashtop/textsafe"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // The stock operations of the table (optable.go): get (a read), set,
@@ -89,7 +91,7 @@ func (c *Client) getStock(ctx context.Context, sale string) (Result, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	pipe := c.rdb.Pipeline()
-	r := queueStockRead(ctx, pipe, key) // the first bytes only: a huge value is never fetched whole
+	r := QueueStockRead(ctx, pipe, key) // the first bytes only: a huge value is never fetched whole
 	_, execErr := pipe.Exec(ctx)
 	if err := r.typ.Err(); err != nil {
 		return Result{}, Classify(err)
@@ -102,7 +104,7 @@ func (c *Client) getStock(ctx context.Context, sale string) (Result, error) {
 	} else if t != "string" {
 		return Result{}, fmt.Errorf("%w: stock key %s holds a %s, not an integer string", ErrServer, key, t)
 	}
-	v, _ := r.value()
+	v, _ := r.Value()
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || strconv.FormatInt(n, 10) != v { // Redis's own integer form only
 		if len(v) > 40 {
@@ -111,6 +113,50 @@ func (c *Client) getStock(ctx context.Context, sale string) (Result, error) {
 		return Result{}, fmt.Errorf("%w: stock key %s holds %q, not an integer", ErrServer, key, v)
 	}
 	return Result{OK: true, Status: StatusStock, Stock: &n, Key: key}, nil
+}
+
+// stockReadBytes caps what is read of a stock value. An integer Redis
+// accepts has at most 20 characters, so a longer value is no stock anyway:
+// its first bytes are enough to report it, and a stock key holding a huge
+// string is never fetched whole.
+const stockReadBytes = 32
+
+// StockRead is the pipelined read of one stock key: its TYPE and the first
+// 32 bytes of its value (GetStock, and every read of a Snapshot).
+type StockRead struct {
+	typ  *redis.StatusCmd
+	head *redis.StringCmd
+}
+
+// QueueStockRead queues the read of a stock key on p (two commands).
+func QueueStockRead(ctx context.Context, p redis.Pipeliner, key string) StockRead {
+	return StockRead{typ: p.Type(ctx, key), head: p.GetRange(ctx, key, 0, stockReadBytes-1)}
+}
+
+// Value returns the stock text, and false when the key is absent or not a
+// string (a wrong type is reported by discovery as wrong_type).
+func (r StockRead) Value() (string, bool) {
+	if r.typ == nil || r.typ.Val() != "string" {
+		return "", false
+	}
+	v, err := r.head.Result()
+	return v, err == nil
+}
+
+// Type is the key's TYPE as read ("" when nothing was queued).
+func (r StockRead) Type() string {
+	if r.typ == nil {
+		return ""
+	}
+	return r.typ.Val()
+}
+
+// Cmds are the read's commands (none when nothing was queued).
+func (r StockRead) Cmds() []redis.Cmder {
+	if r.typ == nil {
+		return nil
+	}
+	return []redis.Cmder{r.typ, r.head}
 }
 
 // setPrompt: the stock key, the new stock and the one it overwrites.

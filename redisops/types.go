@@ -48,6 +48,46 @@ type Result struct {
 	Key string `json:"-"`
 }
 
+// SnapshotOptions tune a read of a Snapshot (package flashtop/redisops/read:
+// the full read and the dashboard's poller). Zero values take the defaults.
+type SnapshotOptions struct {
+	Pins       []string // --sale ids, in order; always shown, even with no keys
+	HeadWindow int64    // queue members read per sale (default 20 when 0)
+	HoldLimit  int      // holds listed in Reservations, soonest to expire first (0: every hold); counts and units are always complete
+	SlowlogN   int64    // slowlog entries (default 20 when 0)
+	// Additive, read by the Poller only: the selected sale (its queue gets the
+	// whole head window, its holds are read) and how many of its holds show
+	// (default DefaultHoldRows when 0).
+	Sale     string
+	HoldRows int
+}
+
+// Snapshot defaults.
+const (
+	DefaultHeadWindow = 20 // queue members read per sale
+	DefaultSlowlogN   = 20 // SLOWLOG entries
+	// DefaultHoldRows is how many holds of the selected sale a poll reads
+	// when SnapshotOptions.HoldRows is 0.
+	DefaultHoldRows = 50
+)
+
+// HoldLimitHow is how to list every hold when a snapshot's were limited.
+const HoldLimitHow = "--hold-limit 0 (the default) lists every hold"
+
+// WithDefaults returns o with its zero values replaced by the defaults.
+func (o SnapshotOptions) WithDefaults() SnapshotOptions {
+	if o.HeadWindow <= 0 {
+		o.HeadWindow = DefaultHeadWindow
+	}
+	if o.SlowlogN <= 0 {
+		o.SlowlogN = DefaultSlowlogN
+	}
+	if o.HoldRows <= 0 {
+		o.HoldRows = DefaultHoldRows
+	}
+	return o
+}
+
 // Snapshot is everything flashtop shows, read at one moment. Its JSON is the
 // snapshot object of DESIGN.md §5 (fields beyond the contract are additive).
 type Snapshot struct {
@@ -280,3 +320,53 @@ type Anomaly struct {
 	Key    string `json:"key"`
 	Detail string `json:"detail"`
 }
+
+// Anomaly kinds. The strings are a contract (the dashboard, `flashtop audit`
+// and its --json output match them word for word).
+const (
+	// AnomalyHoldWithoutTTL: a hold key has no TTL (PTTL -1), so its units are
+	// held until someone releases it by hand.
+	AnomalyHoldWithoutTTL = "hold_without_ttl"
+	// AnomalyHoldBadQuantity: a hold's quantity is missing, not a positive
+	// integer or over MaxScriptInt (including a string hold that is not
+	// JSON, or JSON over read.HoldJSONMaxBytes, which is not decoded). Release
+	// cannot return its units; the hold counts with 0 units.
+	AnomalyHoldBadQuantity = "hold_bad_quantity"
+	// AnomalyHoldReplaced: a hold key was rewritten before its deadline with
+	// another quantity, stamp, shape or a later deadline (the backend's double
+	// reserve takes stock again and overwrites the hold; its order path's
+	// SETEX over a hash does the same): the old quantity may be orphaned.
+	// Never reclaimed automatically: a release followed by a new reserve
+	// within one server event loop looks the same.
+	AnomalyHoldReplaced = "hold_replaced"
+	// AnomalyWrongType: a key has the shape of a family's template (Parse
+	// accepts it) but another TYPE: stock not a string, queue not a sorted
+	// set, hold neither a hash nor a string. The backend's commands fail on it.
+	AnomalyWrongType = "wrong_type"
+	// AnomalyStockInvalid: a stock key is negative, not an integer, or over
+	// MaxScriptInt (every write refuses it).
+	AnomalyStockInvalid = "stock_invalid"
+	// AnomalyQueueOverCap: a queue holds more members than the cap
+	// (--max-queue, the backend's REDIS_MAX_QUEUE_LENGTH).
+	AnomalyQueueOverCap = "queue_over_cap"
+	// AnomalyQueueBadScore: a member of a queue's head window has a score that
+	// is not a plausible join time in ms (before the year 2000, or more than a
+	// day ahead of the server's clock).
+	AnomalyQueueBadScore = "queue_bad_score"
+	// AnomalyOddID: a sale or hold is counted (ids are data), but its sale
+	// or user id is one flashtop's own commands refuse as input
+	// (ValidateID: more than 512 bytes, not valid UTF-8, a NUL or another
+	// control character, '{' or '}'), so --sale or --user cannot name it.
+	// The detail says why and gives a redis-cli command line that reads the
+	// key byte for byte (redisops/read/anomaly.go).
+	AnomalyOddID = "odd_id"
+	// AnomalyBackendScriptsMissing: one of the backend's scripts (its
+	// decrement, reserve or release, by SHA1: Options.BackendScripts) is not
+	// loaded on a node, though it was earlier, or though the backend's
+	// flash_sales:active set shows it running. The backend calls EVALSHA
+	// with no NOSCRIPT retry: its reserve and release answer HTTP 500 until
+	// it restarts or the script is loaded again with its exact bytes
+	// (checked in redisops/read/server.go; the client remembers when each
+	// was seen loaded: backendscripts.go).
+	AnomalyBackendScriptsMissing = "backend_scripts_missing"
+)

@@ -166,3 +166,19 @@ func CheckTTL(flag string, d time.Duration) error {
 	}
 	return nil
 }
+
+// RedisInt parses s the way Redis parses an integer (INCRBY, DECRBY): an
+// optional '-', digits, no leading zeros, no spaces, within int64.
+func RedisInt(s string) (int64, bool) {
+	body := strings.TrimPrefix(s, "-")
+	if body == "" || len(body) > 19 || (body[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] < '0' || body[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}

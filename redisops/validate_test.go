@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,46 @@ func TestValidateID(t *testing.T) {
 		}
 		if err != nil && (!errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "--sale")) {
 			t.Errorf("ValidateID(%q) = %v, want ErrInput naming --sale", tc.id, err)
+		}
+	}
+}
+
+func TestRedisInt(t *testing.T) {
+	good := map[string]int64{"0": 0, "7": 7, "-3": -3, "9223372036854775807": 1<<63 - 1, "-9223372036854775808": -1 << 63}
+	for s, want := range good {
+		if n, ok := RedisInt(s); !ok || n != want {
+			t.Errorf("RedisInt(%q) = %d, %v; want %d", s, n, ok, want)
+		}
+	}
+	for _, s := range []string{"", "-", "-0", "007", "+1", " 1", "1 ", "1.0", "1e3", "9223372036854775808", "0x10", "١"} {
+		if n, ok := RedisInt(s); ok {
+			t.Errorf("RedisInt(%q) = %d, accepted; Redis refuses it", s, n)
+		}
+	}
+}
+
+func TestAddSaturating(t *testing.T) {
+	for _, c := range []struct{ a, b, want int64 }{
+		{1, 2, 3}, {math.MaxInt64, 1, math.MaxInt64}, {math.MaxInt64, math.MaxInt64, math.MaxInt64},
+		{math.MinInt64, -1, math.MinInt64}, {math.MaxInt64, math.MinInt64, -1}, {-5, 3, -2},
+	} {
+		if got := AddSaturating(c.a, c.b); got != c.want {
+			t.Errorf("AddSaturating(%d, %d) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestParseBackendScripts(t *testing.T) {
+	sha := strings.Repeat("ab", 20)
+	if got, err := ParseBackendScripts("reserve=" + sha + ", release=" + sha); err != nil || len(got) != 2 || got[1].Name != "release" {
+		t.Errorf("two scripts: %v %v", got, err)
+	}
+	if got, err := ParseBackendScripts("none"); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("none: %v %v", got, err)
+	}
+	for _, bad := range []string{"", "reserve", "reserve=" + sha[:39], "reserve=" + strings.ToUpper(sha), "a b=" + sha} {
+		if _, err := ParseBackendScripts(bad); err == nil {
+			t.Errorf("%q accepted", bad)
 		}
 	}
 }

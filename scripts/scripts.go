@@ -67,6 +67,22 @@ var (
 	Reclaim = redis.NewScript(compose("reclaim", reclaimSrc))
 )
 
+// composed maps each script to what Redis runs for it, for SCRIPT LOAD:
+// never call Script.Load, which replaces the script's SHA1 with whatever the
+// server answered, for every user of the shared script.
+var composed = map[*redis.Script]string{}
+
+// Composed is what Redis runs for script s ("" for a script not of this
+// package), to SCRIPT LOAD it directly.
+func Composed(s *redis.Script) string { return composed[s] }
+
+func init() {
+	for name, s := range All() {
+		src, _ := Source(name)
+		composed[s] = compose(name, src)
+	}
+}
+
 // compose is what Redis runs for a script: its name, the shared helpers of
 // lib.lua, then the script's file.
 func compose(name, src string) string {

@@ -2,6 +2,8 @@ package scripts
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -146,6 +148,17 @@ func TestScriptsCompileOnRedis(t *testing.T) {
 		}
 		if sha != s.Hash() {
 			t.Errorf("%s: server SHA %s, Script.Hash %s", name, sha, s.Hash())
+		}
+	}
+}
+
+// TestComposedIsWhatRuns: every script's composed source hashes to the SHA1
+// EVALSHA uses, so a SCRIPT LOAD of it loads exactly that script.
+func TestComposedIsWhatRuns(t *testing.T) {
+	for name, s := range All() {
+		sum := sha1.Sum([]byte(Composed(s)))
+		if hex.EncodeToString(sum[:]) != s.Hash() {
+			t.Errorf("%s: the composed source does not hash to %s", name, s.Hash())
 		}
 	}
 }

@@ -13,13 +13,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/redisops/redistest"
 )
 
 // benchPoller is a real Poller over 10 sales of 10,000 holds each (half
 // hashes, half JSON strings) and queues of 1,000 members, its first walk
 // done.
-func benchPoller(b *testing.B) *redisops.Poller {
+func benchPoller(b *testing.B) *read.Poller {
 	b.Helper()
 	srv := redistest.Start(b)
 	rdb := srv.Client(b)
@@ -50,7 +51,7 @@ func benchPoller(b *testing.B) *redisops.Poller {
 	if _, err := pipe.Exec(ctx); err != nil {
 		b.Fatal(err)
 	}
-	p := redisops.NewPoller(c, redisops.PollerOptions{})
+	p := read.NewPoller(c, read.PollerOptions{})
 	b.Cleanup(func() { _ = p.Close() })
 	for range 100 {
 		snap, err := p.Snapshot(ctx, redisops.SnapshotOptions{})

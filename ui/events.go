@@ -11,7 +11,7 @@ import (
 )
 
 // EventsBackend is the optional part of a Backend that can feed its hold
-// index from keyspace notifications (*redisops.Poller satisfies it). The
+// index from keyspace notifications (*read.Poller satisfies it). The
 // dashboard never switches them on by itself: only E, armed, after a y/n
 // naming the exact CONFIG SET and the command that undoes it.
 type EventsBackend interface {

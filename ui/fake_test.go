@@ -13,7 +13,16 @@ import (
 	"github.com/muesli/termenv"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 )
+
+// fullRead is a real client as the dashboard's backend, every poll a full
+// read (read.Full): the flow tests' Redis without the poller's walk and feed.
+type fullRead struct{ *redisops.Client }
+
+func (f fullRead) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*redisops.Snapshot, error) {
+	return read.Full(ctx, f.Client, o)
+}
 
 // fakeBackend stands in for the Backend interface only: it records what the
 // UI asked for and answers with canned values. It does not imitate Redis.

@@ -233,7 +233,7 @@ func TestDashboardNeverShowsSecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = client.Close() })
-		m := New(Config{Backend: client, Pins: []string{"s1"}, Renderer: asciiRenderer(), Interval: 250 * time.Millisecond})
+		m := New(Config{Backend: fullRead{client}, Pins: []string{"s1"}, Renderer: asciiRenderer(), Interval: 250 * time.Millisecond})
 		cctx, cancel := context.WithCancel(ctx)
 		t.Cleanup(cancel)
 		m.ctx = cctx

@@ -41,7 +41,7 @@ func startFlowOn(t *testing.T, srv *redistest.Server, arming redisops.Arming) *f
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = client.Close() })
-	m := New(Config{Backend: client, Pins: []string{"s1"}, Arming: arming, Renderer: asciiRenderer(),
+	m := New(Config{Backend: fullRead{client}, Pins: []string{"s1"}, Arming: arming, Renderer: asciiRenderer(),
 		Interval: 250 * time.Millisecond, Version: "test"})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel) // as Run does: pending ticks end with the test

@@ -19,8 +19,9 @@ import (
 const renderFPS = 20
 
 // Backend is everything the dashboard asks of Redis: snapshots, and the
-// operations of redisops' table through one Do. *redisops.Client satisfies
-// it; UI tests use a fake that records what was asked. The leak watch's
+// operations of redisops' table through one Do. The poller (*read.Poller of
+// flashtop/redisops/read, wrapping a *redisops.Client) satisfies it; UI
+// tests use a fake that records what was asked. The leak watch's
 // wrapper (leakwatch.Backend) wraps one through leakwatch.Inner, which has
 // the same method set: a method added here is added there too (main then
 // fails to build until it is).

@@ -13,6 +13,7 @@ import (
 
 	"flashtop/leakwatch"
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/textsafe"
 )
 
@@ -146,7 +147,7 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 func auditSnapshot(ctx context.Context, cfg config, c *redisops.Client) (*redisops.Snapshot, error) {
 	ctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
 	defer cancel()
-	return c.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: math.MaxInt32})
+	return read.Full(ctx, c, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: math.MaxInt32})
 }
 
 // auditWatch watches for cfg.Watch with the dashboard's poller (the same
@@ -159,7 +160,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 	if checkArmed(cfg) == nil {
 		w.Ledger, out.Ledger = c, "redis"
 	}
-	p := redisops.NewPoller(c, redisops.PollerOptions{ScanBudget: cfg.ScanBudget})
+	p := read.NewPoller(c, read.PollerOptions{ScanBudget: cfg.ScanBudget})
 	defer p.Close()
 	p.SetHoldObserver(w.Tracker)
 	start := time.Now()

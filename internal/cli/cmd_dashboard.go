@@ -9,6 +9,7 @@ import (
 
 	"flashtop/demo"
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/ui"
 )
 
@@ -36,7 +37,7 @@ func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
-	poller := redisops.NewPoller(client, redisops.PollerOptions{ScanBudget: cfg.ScanBudget}) // incremental: cost independent of the keyspace
+	poller := read.NewPoller(client, read.PollerOptions{ScanBudget: cfg.ScanBudget}) // incremental: cost independent of the keyspace
 	defer poller.Close()
 	return showDashboard(ctx, cfg, p, ui.Config{
 		Backend: poller,
@@ -108,7 +109,7 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 		_ = sim.Run(simCtx)
 	}()
 	defer func() { stopSim(); <-done }() // before the client and the server close
-	poller := redisops.NewPoller(client, redisops.PollerOptions{ScanBudget: cfg.ScanBudget})
+	poller := read.NewPoller(client, read.PollerOptions{ScanBudget: cfg.ScanBudget})
 	defer poller.Close()
 	return showDashboard(ctx, cfg, p, ui.Config{
 		Backend:   poller,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/redisops/redistest"
 	"flashtop/ui"
 )
@@ -37,7 +38,7 @@ func dashboardLeakWatch(t *testing.T, events string) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	poller := redisops.NewPoller(client, redisops.PollerOptions{})
+	poller := read.NewPoller(client, read.PollerOptions{})
 	defer poller.Close()
 	uc := ui.Config{Backend: poller, Arming: redisops.WriteArming(client.Hosts(), false, false, false)}
 	closeRec, err := watchLeaks(cfg, &uc)

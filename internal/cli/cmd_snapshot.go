@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/textsafe"
 )
 
@@ -47,7 +48,7 @@ func runSnapshot(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	defer client.Close()
-	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: cfg.HoldLimit})
+	snap, err := read.Full(ctx, client, redisops.SnapshotOptions{Pins: cfg.Sales, HoldLimit: cfg.HoldLimit})
 	if err != nil {
 		return p.fail(cfg, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"flashtop/redisops"
+	"flashtop/redisops/read"
 	"flashtop/redisops/redistest"
 )
 
@@ -215,13 +216,13 @@ func TestCLIWatcherACLUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	snap, err := client.Snapshot(ctx, redisops.SnapshotOptions{HeadWindow: 100})
+	snap, err := read.Full(ctx, client, redisops.SnapshotOptions{HeadWindow: 100})
 	if err != nil || len(snap.Sales) != 1 || len(snap.Reservations) != 1 || snap.Server.Version == "" {
 		t.Fatalf("the full snapshot as watcher: %v %+v", err, snap)
 	}
 	// The dashboard's poller as watcher: its push feed is armed (the ACL has
 	// what CLIENT TRACKING needs) and the counts become live.
-	poller := redisops.NewPoller(client, redisops.PollerOptions{})
+	poller := read.NewPoller(client, read.PollerOptions{})
 	defer poller.Close()
 	var live bool
 	for range 100 {
