@@ -22,7 +22,7 @@ var DefaultBackendScripts = []BackendScript{
 	{Name: "release", SHA: "c4407aa41f98f53941929dbed5152132482933e9"},
 }
 
-// UnreadScripts: SCRIPT EXISTS was refused (an ACL without script|exists):
+// UnreadScripts is what a snapshot could not read when SCRIPT EXISTS was refused (an ACL without script|exists):
 // whether the backend's scripts are loaded is unknown.
 const UnreadScripts = "backend_scripts"
 

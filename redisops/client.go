@@ -230,7 +230,7 @@ func tlsConfig(o Options) (*tls.Config, error) {
 	if o.TLSCA != "" {
 		pem, err := os.ReadFile(o.TLSCA)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --tls-ca: %v", ErrConfig, err)
+			return nil, fmt.Errorf("%w: --tls-ca: %w", ErrConfig, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
@@ -244,7 +244,7 @@ func tlsConfig(o Options) (*tls.Config, error) {
 	if o.TLSCert != "" {
 		pair, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --tls-cert/--tls-key: %v", ErrConfig, err)
+			return nil, fmt.Errorf("%w: --tls-cert/--tls-key: %w", ErrConfig, err)
 		}
 		cfg.Certificates = []tls.Certificate{pair}
 	}

@@ -93,7 +93,7 @@ func handshake(ctx context.Context, conn net.Conn, cfg *tls.Config, network, add
 		case yes := <-plain:
 			if yes {
 				cancel()
-				<-done
+				<-done //nolint:errcheck // the handshake was abandoned: how it ended is moot
 				_ = conn.Close()
 				return nil, &mismatchError{hintNotTLS}
 			}

@@ -192,7 +192,7 @@ func (u Unreadable) KeyFamily() bool {
 // reported as wrong_type), and not a connection error (which fails the read
 // as a whole). NOPERM, a proxy's -ERR and the like are blind.
 func IsBlind(err error) bool {
-	if err == nil || err == redis.Nil || !IsReplyError(err) {
+	if err == nil || errors.Is(err, redis.Nil) || !IsReplyError(err) {
 		return false
 	}
 	return !strings.HasPrefix(err.Error(), "WRONGTYPE")

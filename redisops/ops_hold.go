@@ -76,8 +76,8 @@ func (c *Client) reserveOn(ctx context.Context, sc scriptRunner, sale, user stri
 // Quantity + Stock, not_found, or max_exceeded + Stock. Holds of both
 // backend shapes (hash, JSON string) are released; Result.Key is the hold
 // key. It is Do of a KindRelease request.
-func (c *Client) Release(ctx context.Context, sale, user string, max *int64) (Result, error) {
-	return c.Do(ctx, Request{Kind: KindRelease, Sale: sale, User: user, Max: max})
+func (c *Client) Release(ctx context.Context, sale, user string, limit *int64) (Result, error) {
+	return c.Do(ctx, Request{Kind: KindRelease, Sale: sale, User: user, Max: limit})
 }
 
 func runRelease(ctx context.Context, c *Client, r Request) (Result, error) {

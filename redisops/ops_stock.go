@@ -53,8 +53,8 @@ func runSet(ctx context.Context, c *Client, r Request) (Result, error) {
 // Restock adds qty units to a sale's stock unless that passes max (nil: no
 // limit): restocked + Stock or max_exceeded + Stock. A missing stock key
 // counts as 0 and is created. It is Do of a KindRestock request.
-func (c *Client) Restock(ctx context.Context, sale string, qty int64, max *int64) (Result, error) {
-	return c.Do(ctx, Request{Kind: KindRestock, Sale: sale, N: qty, Max: max})
+func (c *Client) Restock(ctx context.Context, sale string, qty int64, limit *int64) (Result, error) {
+	return c.Do(ctx, Request{Kind: KindRestock, Sale: sale, N: qty, Max: limit})
 }
 
 func runRestock(ctx context.Context, c *Client, r Request) (Result, error) {

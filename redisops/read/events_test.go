@@ -78,13 +78,13 @@ func exerciseEvents(t *testing.T, p *Poller, c *redisops.Client, rdb *redis.Clie
 	})
 	rdb.Del(ctx, s.HoldKey("alice", "s1"))
 	waitIndex(t, p, "deleted", func(snap *redisops.Snapshot) bool {
-		_, found := p.idx.get(s.HoldKey("alice", "s1"))
+		found := p.idx.has(s.HoldKey("alice", "s1"))
 		h, u := saleHolds(snap, "s1")
 		return !found && h == 2 && u == 3
 	})
 	rdb.PExpire(ctx, s.HoldKey("bob", "s1"), 50*time.Millisecond)
 	waitIndex(t, p, "expired", func(snap *redisops.Snapshot) bool {
-		_, found := p.idx.get(s.HoldKey("bob", "s1"))
+		found := p.idx.has(s.HoldKey("bob", "s1"))
 		h, u := saleHolds(snap, "s1")
 		return !found && h == 1 && u == 1
 	})

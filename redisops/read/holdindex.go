@@ -354,14 +354,11 @@ func (x *holdIndex) size() int64 {
 	return int64(len(x.holds))
 }
 
-// get returns a copy of key's entry.
-func (x *holdIndex) get(key string) (holdEntry, bool) {
+// has reports whether key is in the index.
+func (x *holdIndex) has(key string) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if e := x.holds[key]; e != nil {
-		return *e, true
-	}
-	return holdEntry{}, false
+	return x.holds[key] != nil
 }
 
 // forgetShape clears the shape of key's entry, so that its next read is

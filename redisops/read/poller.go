@@ -57,7 +57,6 @@ type Poller struct {
 	active activeRead // flash_sales:active, one SSCAN page a tick (poller_plan.go)
 	slow   map[string]int64
 	kept   []redisops.SlowEntry
-	nslow  int64
 
 	armedAll   time.Time // the feed's armedAll as of the last tick
 	lastRepair time.Time // when the last repair walk at cold speed began
@@ -231,7 +230,7 @@ func (p *Poller) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*red
 		plan.restoreDirty(p.idx) // the pushed keys taken are read at the next tick: never dropped
 		return nil, err
 	}
-	snap, err := plan.assemble(p, o)
+	snap, err := plan.assemble(p)
 	if err != nil {
 		return nil, err
 	}

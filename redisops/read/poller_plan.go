@@ -217,7 +217,7 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 }
 
 // assemble builds the snapshot from the replies, the index and the walk.
-func (pl *plan) assemble(p *Poller, o redisops.SnapshotOptions) (*redisops.Snapshot, error) {
+func (pl *plan) assemble(p *Poller) (*redisops.Snapshot, error) {
 	now, err := pl.nodes[0].time.Result()
 	if err != nil && !redisops.IsReplyError(err) {
 		return nil, redisops.Classify(err)

@@ -50,9 +50,7 @@ func dialRESP(ctx context.Context, o *redis.Options, name string, timeout time.D
 	dial := o.Dialer
 	if dial == nil {
 		var d net.Dialer
-		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return d.DialContext(ctx, network, addr)
-		}
+		dial = d.DialContext
 	}
 	network := o.Network
 	if network == "" {
