@@ -72,7 +72,7 @@ func (c *Client) reserveOn(ctx context.Context, sc scriptRunner, sale, user stri
 }
 
 // Release gives a user's hold back to the sale's stock and deletes it,
-// refusing when the stock would pass max (nil: no limit): released +
+// refusing when the stock would pass limit (nil: none): released +
 // Quantity + Stock, not_found, or max_exceeded + Stock. Holds of both
 // backend shapes (hash, JSON string) are released; Result.Key is the hold
 // key. It is Do of a KindRelease request.

@@ -50,7 +50,7 @@ func runSet(ctx context.Context, c *Client, r Request) (Result, error) {
 		replyShape{status: StatusSet, fields: []replyField{fieldStock}})
 }
 
-// Restock adds qty units to a sale's stock unless that passes max (nil: no
+// Restock adds qty units to a sale's stock unless that passes limit (nil: no
 // limit): restocked + Stock or max_exceeded + Stock. A missing stock key
 // counts as 0 and is created. It is Do of a KindRestock request.
 func (c *Client) Restock(ctx context.Context, sale string, qty int64, limit *int64) (Result, error) {
