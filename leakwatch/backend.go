@@ -2,14 +2,11 @@ package leakwatch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"sync"
 
+	"flashtop/recording"
 	"flashtop/redisops"
-	"flashtop/textsafe"
 )
 
 // Inner is the backend the dashboard's leak watch wraps. Its method set is
@@ -44,16 +41,16 @@ var ErrNoLedger = errors.New("leakwatch: reclaim: leaks are kept in memory only 
 // as leaks.
 type Backend struct {
 	Inner
-	watch     *Watch    // nil: no leak watch
-	reclaimer Reclaimer // nil: nothing to reclaim from (the ledger is in memory)
-	rec       *recorder // nil: no recording
+	watch     *Watch            // nil: no leak watch
+	reclaimer Reclaimer         // nil: nothing to reclaim from (the ledger is in memory)
+	rec       *recording.Writer // nil: no recording
 }
 
 // NewBackend wraps inner. watch, reclaimer and record may each be nil.
 func NewBackend(inner Inner, watch *Watch, reclaimer Reclaimer, record io.Writer) *Backend {
 	b := &Backend{Inner: inner, watch: watch, reclaimer: reclaimer}
 	if record != nil {
-		b.rec = &recorder{w: record}
+		b.rec = recording.NewWriter(record)
 	}
 	return b
 }
@@ -77,7 +74,7 @@ func (b *Backend) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*re
 		}
 	}
 	if b.rec != nil {
-		if err := b.rec.write(s); err != nil {
+		if err := b.rec.Write(s); err != nil {
 			s.RecordErr = err.Error()
 		}
 	}
@@ -117,33 +114,6 @@ func (b *Backend) Reclaim(ctx context.Context, sale string, limit *int64, includ
 func (b *Backend) Wake() <-chan struct{} {
 	if w, ok := b.Inner.(interface{ Wake() <-chan struct{} }); ok {
 		return w.Wake()
-	}
-	return nil
-}
-
-// recorder appends snapshots to a recording, one JSON line each, as
-// terminal-safe JSON (textsafe.JSON: no byte a terminal acts on, the same
-// values when decoded), so that `tail` of a recording never hijacks a
-// terminal. After a failed write it stops and reports that error once.
-type recorder struct {
-	mu     sync.Mutex
-	w      io.Writer
-	failed bool
-}
-
-func (r *recorder) write(s *redisops.Snapshot) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failed {
-		return nil // reported when it failed
-	}
-	line, err := json.Marshal(s)
-	if err == nil {
-		_, err = r.w.Write(append(textsafe.JSON(line), '\n')) // lossless, and safe to cat
-	}
-	if err != nil {
-		r.failed = true
-		return fmt.Errorf("--record: %w (recording stopped)", err)
 	}
 	return nil
 }

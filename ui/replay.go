@@ -8,7 +8,7 @@ import (
 )
 
 // Player is a recording played back as the dashboard's backend
-// (*replay.Player satisfies it): `flashtop replay FILE`. Every method returns
+// (*recording.Player satisfies it): `flashtop replay FILE`. Every method returns
 // at once; the dashboard polls it like a server.
 type Player interface {
 	Paused() bool

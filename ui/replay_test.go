@@ -8,7 +8,7 @@ import (
 
 	"flashtop/leakwatch"
 	"flashtop/redisops"
-	"flashtop/replay"
+	"flashtop/recording"
 )
 
 // panelViews is every panel as drawn: the figures a recording must replay.
@@ -53,7 +53,7 @@ func TestReplayShowsTheRecordedFigures(t *testing.T) {
 	var rec bytes.Buffer
 	live := recordSession(t, &rec)
 	wall := t0 // frozen: the player moves only by the keys
-	p, err := replay.New(&rec, "session.jsonl", redisops.DefaultSchema(), func() time.Time { return wall })
+	p, err := recording.New(&rec, "session.jsonl", redisops.DefaultSchema(), func() time.Time { return wall })
 	if err != nil {
 		t.Fatal(err)
 	}

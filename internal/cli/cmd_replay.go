@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"flashtop/redisops"
-	"flashtop/replay"
+	"flashtop/recording"
 	"flashtop/textsafe"
 	"flashtop/ui"
 )
@@ -33,16 +33,16 @@ func replayFile(c *config, pos []string) ([]string, error) {
 // read-only, its clock the recorded time, with the replay keys (space
 // pause/play, ←/, and →/. step, > and < speed). A file that cannot be read
 // or holds no snapshot is bad input (exit 2), and so is any line that is not
-// a snapshot (its number named), a line longer than replay.MaxLine and a
+// a snapshot (its number named), a line longer than recording.MaxLine and a
 // file that is not a regular one (a FIFO, a device, a directory: never
 // opened in a way that could block, never read whole).
 func runReplay(ctx context.Context, cfg config, p printer) int {
 	f, err := openRegular(cfg.File, os.O_RDONLY)
 	if err != nil {
-		return p.fail(cfg, usageFrom("", fmt.Errorf("%w: %w", replay.ErrRecording, err)))
+		return p.fail(cfg, usageFrom("", fmt.Errorf("%w: %w", recording.ErrRecording, err)))
 	}
 	defer f.Close()
-	player, err := replay.Load(ctx, f, cfg.File, cfg.Schema, nil)
+	player, err := recording.Load(ctx, f, cfg.File, cfg.Schema, nil)
 	if err != nil {
 		return p.fail(cfg, usageFrom("", err))
 	}

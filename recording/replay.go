@@ -1,8 +1,11 @@
-// Package replay plays back a dashboard recording (flashtop --record FILE:
-// one snapshot JSON object per line) as a read-only dashboard backend, with
-// the controls of a player: pause, step back and forward, speed. It reads
-// no Redis: every write is refused.
-package replay
+// Package recording is the one format of a dashboard recording: one
+// snapshot JSON object per line, written by Writer (flashtop --record FILE)
+// as terminal-safe JSON and read back by Load and New (read.go bounds each
+// line and refuses what is not a snapshot). A Player plays a recording back
+// as a read-only dashboard backend (flashtop replay FILE), with the controls
+// of a player: pause, step back and forward, speed. It reads no Redis: every
+// write is refused.
+package recording
 
 import (
 	"bufio"
