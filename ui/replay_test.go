@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"flashtop/leakwatch"
-	"flashtop/redisops"
 	"flashtop/recording"
+	"flashtop/redisops"
 )
 
 // panelViews is every panel as drawn: the figures a recording must replay.

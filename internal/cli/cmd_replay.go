@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
-	"flashtop/redisops"
 	"flashtop/recording"
+	"flashtop/redisops"
 	"flashtop/textsafe"
 	"flashtop/ui"
 )
