@@ -41,7 +41,7 @@ type replyShape struct {
 func isOK(status string) bool {
 	switch status {
 	case StatusReserved, StatusReleased, StatusSet, StatusRestocked, StatusTaken,
-		StatusJoined, StatusLeft, StatusAdmitted, StatusStock, StatusQueued, StatusLength:
+		StatusJoined, StatusLeft, StatusAdmitted, StatusStock, StatusQueued, StatusLength, StatusHead:
 		return true
 	}
 	return false

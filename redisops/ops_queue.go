@@ -22,6 +22,7 @@ const (
 	KindPosition Kind = "position"
 	KindLength   Kind = "length"
 	KindAdmit    Kind = "admit"
+	KindHead     Kind = "head"
 )
 
 func queueSpecs() []Spec {
@@ -41,7 +42,29 @@ func queueSpecs() []Spec {
 			About:  "admit the first N users (default 10) of the queue, in order",
 			Inputs: []Input{{Field: FieldCount, Label: "count", Default: "10", Min: 1, Max: MaxCount}},
 			run:    runAdmit, Confirm: admitPrompt},
+		{Kind: KindHead, Command: "queue head", Title: "Queue head", Family: FamilyQueue,
+			About:  "print the first N users (default 10) of the queue, in order, without admitting them",
+			Inputs: []Input{{Field: FieldCount, Label: "count", Default: "10", Min: 1, Max: MaxCount}}, run: runHead},
 	}
+}
+
+// runHead reads the first r.N members of a sale's queue and its length in
+// one round trip: head + Users (in queue order) + Length. A queue key of
+// another type is WRONGTYPE (an ErrServer error).
+func runHead(ctx context.Context, c *Client, r Request) (Result, error) {
+	q := c.schema.QueueKey(r.Sale)
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	var users *redis.StringSliceCmd
+	var n *redis.IntCmd
+	if _, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		users, n = p.ZRange(ctx, q, 0, r.N-1), p.ZCard(ctx, q)
+		return nil
+	}); err != nil {
+		return Result{}, Classify(err)
+	}
+	length := n.Val()
+	return Result{OK: true, Status: StatusHead, Users: users.Val(), Length: &length, Key: q}, nil
 }
 
 // Join puts a user at the back of a sale's queue, capped at c.MaxQueue():

@@ -21,6 +21,7 @@ const (
 	StatusLeft              = "left"
 	StatusNotQueued         = "not_queued"
 	StatusAdmitted          = "admitted"
+	StatusHead              = "head" // queue head: the first users, none removed
 	// Read-only commands.
 	StatusStock    = "stock"    // inventory get
 	StatusQueued   = "queued"   // queue position

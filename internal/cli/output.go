@@ -51,7 +51,7 @@ func (p printer) emit(v any) {
 // result prints an operation's result and returns its exit code.
 func (p printer) result(cfg config, r redisops.Result) int {
 	switch {
-	case p.json && r.Status == redisops.StatusAdmitted:
+	case p.json && (r.Status == redisops.StatusAdmitted || r.Status == redisops.StatusHead):
 		users := redisops.ByteStrings(r.Users)
 		if users == nil {
 			users = []redisops.ByteString{}
@@ -171,8 +171,23 @@ func resultText(cfg config, r redisops.Result) string {
 		return fmt.Sprintf("%s: the queue of sale %s holds %s", s, sale, num(r.Length))
 	case redisops.StatusAdmitted:
 		return admittedText(r.Users)
+	case redisops.StatusHead:
+		return headText(sale, r)
 	}
 	return s
+}
+
+// headText is "head: the queue of sale s1 starts with u1 u2 u3 (3 of 7 waiting)".
+func headText(sale string, r redisops.Result) string {
+	if len(r.Users) == 0 {
+		return "head: the queue of sale " + sale + " is empty"
+	}
+	clean := make([]string, len(r.Users))
+	for i, u := range r.Users {
+		clean[i] = textsafe.String(u)
+	}
+	return fmt.Sprintf("head: the queue of sale %s starts with %s (%d of %s waiting)", sale, strings.Join(clean, " "),
+		len(r.Users), num(r.Length))
 }
 
 // admittedText is "admitted 3 users: u1 u2 u3".
