@@ -235,10 +235,10 @@ func (c *Client) RecordLeak(ctx context.Context, l Leak) (bool, error) {
 // reclaimed + Units + Stock + UnverifiedUnits (the part of Units that was
 // unverified: 0 without includeUnverified), nothing_to_reclaim +
 // UnverifiedUnits (the unverified units left waiting: 0 with
-// includeUnverified), or max_exceeded + Stock (stock + units would pass max;
+// includeUnverified), or max_exceeded + Stock (stock + units would pass limit;
 // nil: no limit). Result.Key is the ledger key.
-func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUnverified bool) (Result, error) {
-	if err := reclaimSpec().Check(Request{Kind: KindReclaim, Sale: sale, Max: max}); err != nil {
+func (c *Client) Reclaim(ctx context.Context, sale string, limit *int64, includeUnverified bool) (Result, error) {
+	if err := reclaimSpec().Check(Request{Kind: KindReclaim, Sale: sale, Max: limit}); err != nil {
 		return Result{}, err
 	}
 	all := "0"
@@ -246,7 +246,7 @@ func (c *Client) Reclaim(ctx context.Context, sale string, max *int64, includeUn
 		all = "1"
 	}
 	ledger, stock := LedgerKey(sale), c.schema.StockKey(sale)
-	r, err := c.runScript(ctx, scripts.Reclaim, ledger, tellStock(sale), []string{ledger, stock}, []any{maxArg(max), all},
+	r, err := c.runScript(ctx, scripts.Reclaim, ledger, tellStock(sale), []string{ledger, stock}, []any{maxArg(limit), all},
 		replyShape{status: StatusReclaimed, fields: []replyField{fieldQuantity, fieldStock, fieldUnverified}},
 		replyShape{status: StatusNothingToReclaim, fields: []replyField{fieldUnverified}},
 		replyShape{status: StatusMaxExceeded, fields: []replyField{fieldStock}})
