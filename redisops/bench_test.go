@@ -233,7 +233,7 @@ func TestBenchAttemptBoundedWithoutDeadline(t *testing.T) {
 
 // benchUntilStopped runs a long bench in the background and returns its
 // result channel once the stock has started to fall.
-func benchUntilStopped(t *testing.T, ctx context.Context, c *Client, rdb *redis.Client, sale string) <-chan benchOutcome {
+func benchUntilStopped(ctx context.Context, t *testing.T, c *Client, rdb *redis.Client, sale string) <-chan benchOutcome {
 	t.Helper()
 	out := make(chan benchOutcome, 1)
 	go func() {
@@ -261,7 +261,7 @@ type benchOutcome struct {
 func TestBenchStopsWhenTheServerDies(t *testing.T) {
 	srv, c := newTestServerClient(t, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
 	rdb := srv.Client(t)
-	out := benchUntilStopped(t, context.Background(), c, rdb, "dies")
+	out := benchUntilStopped(context.Background(), t, c, rdb, "dies")
 	killed := time.Now()
 	srv.Kill()
 	var o benchOutcome
@@ -295,7 +295,7 @@ func TestBenchStopsWhenTheServerDies(t *testing.T) {
 func TestBenchStopsOnInterrupt(t *testing.T) {
 	srv, c := newTestServerClient(t, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
 	ctx, cancel := context.WithCancel(context.Background())
-	out := benchUntilStopped(t, ctx, c, srv.Client(t), "ctrlc")
+	out := benchUntilStopped(ctx, t, c, srv.Client(t), "ctrlc")
 	cancel()
 	o := <-out
 	if !errors.Is(o.err, ErrBenchStopped) || !errors.Is(o.err, context.Canceled) || o.r.Reserved < 100 || o.r.Errors != 0 {

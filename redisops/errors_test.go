@@ -37,7 +37,7 @@ func TestClassifyKinds(t *testing.T) {
 		t.Error("Classify(nil) must stay nil")
 	}
 	once := Classify(errors.New("NOPERM x"))
-	if again := Classify(once); again != once {
+	if again := Classify(once); again != once { //nolint:errorlint // the very same error value, not one that wraps it
 		t.Errorf("a classified error is wrapped again: %q", again)
 	}
 }

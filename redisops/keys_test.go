@@ -82,11 +82,12 @@ func TestTemplateKeyParse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var tmpl Template
-		if tc.user != "" && tc.sale != "" {
+		switch {
+		case tc.user != "" && tc.sale != "":
 			tmpl = mustTemplate(t, tc.raw, "user", "sale")
-		} else if tc.sale != "" {
+		case tc.sale != "":
 			tmpl = mustTemplate(t, tc.raw, "sale")
-		} else {
+		default:
 			tmpl = mustTemplate(t, tc.raw, "user")
 		}
 		if got := tmpl.Key(tc.sale, tc.user); got != tc.key {

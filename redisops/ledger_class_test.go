@@ -227,10 +227,10 @@ func TestReclaimRepliesWithTheClasses(t *testing.T) {
 	ctx := context.Background()
 	classLedger(t, c, rdb)
 	keys := []string{LedgerKey("s1"), "inventory:s1"}
-	run := func(max, all string) []any {
-		got, err := scripts.Reclaim.Run(ctx, rdb, keys, max, all).Slice()
+	run := func(limit, all string) []any {
+		got, err := scripts.Reclaim.Run(ctx, rdb, keys, limit, all).Slice()
 		if err != nil {
-			t.Fatalf("reclaim %q %q: %v", max, all, err)
+			t.Fatalf("reclaim %q %q: %v", limit, all, err)
 		}
 		return got
 	}

@@ -169,12 +169,13 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// maxArg renders an optional max for a script ("" = none); Do has checked it.
-func maxArg(max *int64) string {
-	if max == nil {
+// maxArg renders an optional --max limit for a script ("" = none); Do has
+// checked it.
+func maxArg(limit *int64) string {
+	if limit == nil {
 		return ""
 	}
-	return strconv.FormatInt(*max, 10)
+	return strconv.FormatInt(*limit, 10)
 }
 
 // ReplyField returns the i-th value of an HMGET (or any array) reply as a

@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -150,7 +151,7 @@ func runSecretCommands(t *testing.T, srv *redistest.Server, secrets []string) {
 		{"GET", "inventory:s1"},
 	}
 	for _, cmd := range cmds {
-		if err := conn.Do(ctx, cmd...).Err(); err != nil && err != redis.Nil {
+		if err := conn.Do(ctx, cmd...).Err(); err != nil && !errors.Is(err, redis.Nil) {
 			t.Fatalf("%v: %v", cmd[0], err)
 		}
 	}

@@ -132,7 +132,7 @@ func TestSnapshotHoldShapes(t *testing.T) {
 	ctx := context.Background()
 	rdb.HSet(ctx, "reservation:u1:s1", "quantity", 2, "reserved_at", 1700000000, "user_id", "u1")
 	rdb.Expire(ctx, "reservation:u1:s1", 300*time.Second)
-	rdb.SetEx(ctx, "reservation:u2:s1", `{"saleId":"s1","userId":"u2","quantity":5,"expiresAt":"2023-11-14T22:18:20.000Z"}`, 300*time.Second)
+	rdb.Set(ctx, "reservation:u2:s1", `{"saleId":"s1","userId":"u2","quantity":5,"expiresAt":"2023-11-14T22:18:20.000Z"}`, 300*time.Second)
 	rdb.Set(ctx, "inventory:s1", "10", 0)
 	snap, err := Full(ctx, c, redisops.SnapshotOptions{})
 	if err != nil {

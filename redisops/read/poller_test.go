@@ -99,9 +99,9 @@ func checkCounts(t *testing.T, snap *redisops.Snapshot, want map[string]saleSeed
 }
 
 // tickUntil ticks until done(snap) or max ticks (then the test fails).
-func tickUntil(t *testing.T, p *Poller, o redisops.SnapshotOptions, max int, before func(), done func(*redisops.Snapshot) bool) (*redisops.Snapshot, int) {
+func tickUntil(t *testing.T, p *Poller, o redisops.SnapshotOptions, limit int, before func(), done func(*redisops.Snapshot) bool) (*redisops.Snapshot, int) {
 	t.Helper()
-	for i := 1; i <= max; i++ {
+	for i := 1; i <= limit; i++ {
 		if before != nil {
 			before()
 		}
@@ -113,7 +113,7 @@ func tickUntil(t *testing.T, p *Poller, o redisops.SnapshotOptions, max int, bef
 			return snap, i
 		}
 	}
-	t.Fatalf("condition not met within %d ticks", max)
+	t.Fatalf("condition not met within %d ticks", limit)
 	return nil, 0
 }
 

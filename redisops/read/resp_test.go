@@ -58,7 +58,7 @@ func FuzzRESPRead(f *testing.F) {
 	for _, s := range []string{"+OK\r\n", "*2\r\n$1\r\na\r\n:1\r\n", "$-1\r\n", "*1\r\n*1\r\n*1\r\n:1\r\n"} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(func(_ *testing.T, data []byte) {
 		c := &respConn{rd: bufio.NewReader(bytes.NewReader(data))}
 		for range 100 {
 			if _, err := c.read(); err != nil {
