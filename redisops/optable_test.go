@@ -37,8 +37,8 @@ func TestSpecsAreOneTable(t *testing.T) {
 			}
 		}
 	}
-	if len(kinds) != 12 {
-		t.Errorf("%d operations, want 12", len(kinds))
+	if len(kinds) != 13 {
+		t.Errorf("%d operations, want 13", len(kinds))
 	}
 }
 
@@ -56,6 +56,7 @@ func TestRequestCommandLineAndKey(t *testing.T) {
 		{Request{Kind: KindRestock, Sale: "s1", N: 5, Max: &mx}, "inventory restock --sale s1 --qty 5 --max 100", "inventory:s1"},
 		{Request{Kind: KindSet, Sale: "s1"}, "inventory set --sale s1 --qty 0", "inventory:s1"},
 		{Request{Kind: KindAdmit, Sale: "s1", N: 10}, "queue admit --sale s1 --count 10", "queue:s1"},
+		{Request{Kind: KindHead, Sale: "s1", N: 3}, "queue head --sale s1 --count 3", "queue:s1"},
 		{Request{Kind: KindLeave, Sale: "s1", User: "bob\x1b"}, `queue leave --sale s1 --user bob\x1b`, "queue:s1"},
 		{Request{Kind: KindReclaim, Sale: "s1"}, "reclaim --sale s1", LedgerKey("s1")},
 	} {
