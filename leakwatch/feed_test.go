@@ -163,9 +163,13 @@ func leakUsers(leaks []redisops.Leak) string {
 // and the ones left to expire are verified leaks — with keyspace events off
 // (the backend's default) and on.
 func TestFeedOutcomes(t *testing.T) {
+	redistest.EachKind(t, testFeedOutcomes)
+}
+
+func testFeedOutcomes(t *testing.T, k redistest.Kind) {
 	for _, events := range []string{"", "Kgx$he"} {
 		t.Run("events="+events, func(t *testing.T) {
-			srv := redistest.StartLazyExpiry(t, redistest.EventsArgs(events)...)
+			srv := k.StartLazyExpiry(t, redistest.EventsArgs(events)...)
 			before, err := srv.Client(t).ConfigGet(context.Background(), "notify-keyspace-events").Result()
 			if err != nil {
 				t.Fatal(err)
@@ -191,7 +195,11 @@ func TestFeedOutcomes(t *testing.T) {
 // walk alone keeps the counts, the status says why, and the same ends are
 // unverified (never verified) leaks.
 func TestFeedRefusedByACL(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, testFeedRefusedByACL)
+}
+
+func testFeedRefusedByACL(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	admin := srv.Client(t)
 	ctx := context.Background()
 	if err := admin.Do(ctx, "ACL", "SETUSER", "blind", "on", ">pw", "~*", "&*", "+@all", "-client|tracking").Err(); err != nil {

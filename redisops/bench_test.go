@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 // benchHolds counts, independently of Bench, the hold keys of a run and the
@@ -48,7 +50,7 @@ func TestBenchAccountingExact(t *testing.T) {
 		{name: "no stock", stock: 0, attempts: 50, qty: 1, buyers: 5, left: 0, insufficient: 50},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newTestClient(t)
+			c := newTestClient(t, redistest.Redis)
 			rdb := c.Redis().(*redis.Client)
 			r, err := c.Bench(context.Background(), BenchOptions{Sale: "b1", Stock: tc.stock, Buyers: tc.buyers,
 				Attempts: tc.attempts, Qty: tc.qty, RunID: "run1"})
@@ -86,7 +88,7 @@ func TestBenchAccountingExact(t *testing.T) {
 // TestBenchReadBackFindsOversold: oversold and unaccounted come from what
 // Redis holds, not from the replies: holds planted beyond the stock are found.
 func TestBenchReadBackFindsOversold(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	o := BenchOptions{Sale: "b2", Stock: 10, Buyers: 1, Attempts: 5, RunID: "run2"}
@@ -117,7 +119,7 @@ func TestBenchReadBackFindsOversold(t *testing.T) {
 }
 
 func TestBenchRefusesExistingSale(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	for _, key := range []string{"inventory:s1", "queue:s2"} {
@@ -143,7 +145,7 @@ func TestBenchRefusesExistingSale(t *testing.T) {
 }
 
 func TestBenchRejectsBadOptions(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	rdb := c.Redis().(*redis.Client)
 	before := dbState(t, rdb)
 	for _, o := range []BenchOptions{
@@ -187,7 +189,7 @@ func TestPercentile(t *testing.T) {
 
 // BenchmarkReserveBench measures Bench's throughput (50 buyers) on a local server.
 func BenchmarkReserveBench(b *testing.B) {
-	_, c := newTestServerClient(b, Options{PoolSize: 50})
+	_, c := newTestServerClient(b, redistest.Redis, Options{PoolSize: 50})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r, err := c.Bench(context.Background(), BenchOptions{Sale: "bb" + strconv.Itoa(i), Stock: 5000, Buyers: 50, Attempts: 10000})
@@ -203,7 +205,7 @@ func BenchmarkReserveBench(b *testing.B) {
 // timeouts from Options.Timeout must end each one with ErrUnreachable rather
 // than leave it waiting for the pause.
 func TestBenchAttemptBoundedWithoutDeadline(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{PoolSize: 2, Timeout: 100 * time.Millisecond})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{PoolSize: 2, Timeout: 100 * time.Millisecond})
 	ctx := context.Background()
 	if _, err := c.SetStock(ctx, "bp", 10); err != nil {
 		t.Fatal(err)
@@ -259,7 +261,7 @@ type benchOutcome struct {
 // bench within a few seconds (measured, logged, asserted under 5 s) with
 // the run so far: attempts made, reserved, errors, no read back.
 func TestBenchStopsWhenTheServerDies(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
+	srv, c := newTestServerClient(t, redistest.Redis, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
 	rdb := srv.Client(t)
 	out := benchUntilStopped(context.Background(), t, c, rdb, "dies")
 	killed := time.Now()
@@ -293,7 +295,7 @@ func TestBenchStopsWhenTheServerDies(t *testing.T) {
 // TestBenchStopsOnInterrupt: a cancelled context stops the run at once with
 // what was done, the cause context.Canceled.
 func TestBenchStopsOnInterrupt(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
+	srv, c := newTestServerClient(t, redistest.Redis, Options{PoolSize: 64}) // more than the failed dials: go-redis starts no background redialer
 	ctx, cancel := context.WithCancel(context.Background())
 	out := benchUntilStopped(ctx, t, c, srv.Client(t), "ctrlc")
 	cancel()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"flashtop/redisops/redistest"
 	"flashtop/scripts"
 )
 
@@ -25,7 +26,7 @@ func wantLedger(t *testing.T, rdb redis.Cmdable, sale string, want map[string]st
 // unverified totals count the unverified part, an empty class is recorded
 // as unverified, and the first record of a leak keeps its class.
 func TestLeakRecordsTheClass(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	for _, l := range []Leak{
@@ -85,7 +86,7 @@ func legacyLedger(t *testing.T, rdb redis.Cmdable, sale string) {
 // the unsafe 250 ms rule) is unverified: the totals say so, a default reclaim
 // leaves it (writing nothing), and only an explicit one gives it back.
 func TestLegacyLeaksAreUnverified(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	legacyLedger(t, rdb, "s1")
@@ -176,7 +177,7 @@ func reclaimConcurrently(t *testing.T, c *Client, n int, all bool, waiting int64
 // leave the unverified ones (legacy included) as they were; reclaims with it
 // then give back exactly the rest, once.
 func TestReclaimVerifiedOnceThenTheRestOnce(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	classLedger(t, c, rdb)
@@ -222,7 +223,7 @@ func TestReclaimVerifiedOnceThenTheRestOnce(t *testing.T) {
 // max refusal counting only what would be given back, and each refusal
 // writing nothing.
 func TestReclaimRepliesWithTheClasses(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	classLedger(t, c, rdb)
@@ -263,7 +264,7 @@ func TestReclaimRepliesWithTheClasses(t *testing.T) {
 // with an unknown class, a corrupt unverified total or sums past the limit
 // are error replies, and the database is as it was.
 func TestReclaimClassErrorsWriteNothing(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	for _, s := range []string{"ok", "cls", "tot", "big"} {

@@ -52,7 +52,7 @@ func hashSlotTag(k string) string {
 }
 
 func TestRecordLeakOnce(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	l := testLeak("s1", "u1", "1799999700", 3)
@@ -88,7 +88,7 @@ func TestRecordLeakOnce(t *testing.T) {
 }
 
 func TestLeakScriptErrorsWriteNothing(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	rdb.Set(ctx, LedgerKey("bad"), "x", 0)
@@ -130,7 +130,7 @@ func TestLeakScriptErrorsWriteNothing(t *testing.T) {
 }
 
 func TestReclaimExactOnceUnderConcurrentCalls(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:s1", "10", 0)
@@ -188,7 +188,7 @@ func TestReclaimExactOnceUnderConcurrentCalls(t *testing.T) {
 }
 
 func TestReclaimRefusals(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	if r, err := c.Reclaim(ctx, "none", nil, false); err != nil || r.Status != StatusNothingToReclaim {
@@ -226,7 +226,7 @@ func TestReclaimRefusals(t *testing.T) {
 }
 
 func TestReclaimErrorsWriteNothing(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	for _, s := range []string{"st", "lt", "cf", "ct"} {
@@ -285,7 +285,7 @@ func TestLedgerOnCluster(t *testing.T) {
 // skips it instead of retrying it ahead of every later leak (leakwatch's
 // TestFeedSkipsRefusedLeaks).
 func TestLedgerQuantityLimits(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	if got, err := c.RecordLeak(ctx, testLeak("big", "u1", "1", 123_456_789_012_345)); err != nil || !got {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 // race runs n calls of f (indices 0..n-1) on workers goroutines and returns
@@ -46,8 +48,12 @@ func race(t *testing.T, workers, n int, f func(i int) (Result, error)) []Result 
 // 0, and every remaining count 999..0 is handed out exactly once (so stock
 // never went below 0 and no decrement was lost).
 func TestConcurrentReservesNeverOversell(t *testing.T) {
+	redistest.EachKind(t, testConcurrentReservesNeverOversell)
+}
+
+func testConcurrentReservesNeverOversell(t *testing.T, k redistest.Kind) {
 	const workers, attempts, units = 200, 5000, 1000
-	c := newTestClient(t)
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:c1", strconv.Itoa(units), 0)
@@ -115,8 +121,12 @@ func sumHolds(t *testing.T, rdb *redis.Client, pattern string) ([]string, int64)
 // TestConcurrentJoinsRespectTheCap: 1,000 distinct users race for a queue
 // capped at 300, and 50 goroutines race to queue the same user.
 func TestConcurrentJoinsRespectTheCap(t *testing.T) {
+	redistest.EachKind(t, testConcurrentJoinsRespectTheCap)
+}
+
+func testConcurrentJoinsRespectTheCap(t *testing.T, k redistest.Kind) {
 	const workers, users, capacity = 100, 1000, 300
-	_, c := newTestServerClient(t, Options{MaxQueue: capacity})
+	_, c := newTestServerClient(t, k, Options{MaxQueue: capacity})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 
@@ -149,7 +159,7 @@ func TestConcurrentJoinsRespectTheCap(t *testing.T) {
 // BenchmarkReserveRelease measures one reserve plus one release round trip
 // pair (EVALSHA each), run in parallel.
 func BenchmarkReserveRelease(b *testing.B) {
-	c := newTestClient(b)
+	c := newTestClient(b, redistest.Redis)
 	ctx := context.Background()
 	if _, err := c.SetStock(ctx, "b1", MaxStockSet); err != nil {
 		b.Fatal(err)

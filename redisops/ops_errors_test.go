@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"flashtop/redisops/redistest"
 	"flashtop/scripts"
 )
 
@@ -47,7 +48,11 @@ func seedAll(ctx context.Context, rdb redis.Cmdable) {
 var allKeys = []string{"inventory:s1", "queue:s1", "reservation:u1:s1", "reservation:held:s1"}
 
 func TestInputErrorsSendNothing(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testInputErrorsSendNothing)
+}
+
+func testInputErrorsSendNothing(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	seedAll(ctx, rdb)
@@ -157,7 +162,11 @@ func badArgCalls() map[string]scriptCall {
 }
 
 func TestScriptsRefuseBadArgsByEvalsha(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testScriptsRefuseBadArgsByEvalsha)
+}
+
+func testScriptsRefuseBadArgsByEvalsha(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	seedAll(ctx, rdb)
@@ -230,7 +239,11 @@ func badValues(family string) map[string]setter {
 }
 
 func TestWrongKeyTypesWriteNothing(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testWrongKeyTypesWriteNothing)
+}
+
+func testWrongKeyTypesWriteNothing(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	const st, hold, held, q = "inventory:s1", "reservation:u1:s1", "reservation:held:s1", "queue:s1"
@@ -274,7 +287,11 @@ func TestWrongKeyTypesWriteNothing(t *testing.T) {
 // TestReleaseRefusesHoldsWithoutAQuantity: a hold that exists but does not
 // say how many units it holds is an error for release (never a guess).
 func TestReleaseRefusesHoldsWithoutAQuantity(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testReleaseRefusesHoldsWithoutAQuantity)
+}
+
+func testReleaseRefusesHoldsWithoutAQuantity(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	const held = "reservation:held:s1"
@@ -309,7 +326,11 @@ func TestReleaseRefusesHoldsWithoutAQuantity(t *testing.T) {
 }
 
 func TestReadsRefuseWrongTypes(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testReadsRefuseWrongTypes)
+}
+
+func testReadsRefuseWrongTypes(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	cases := map[string]struct {

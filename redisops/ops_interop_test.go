@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"flashtop/redisops/redistest"
 	"flashtop/scripts"
 )
 
@@ -25,7 +26,11 @@ return tonumber(q)`)
 // TestBackendHoldsBlockReserveAndRelease: a hold written by either backend
 // path blocks flashtop's reserve and is released with its own quantity.
 func TestBackendHoldsBlockReserveAndRelease(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testBackendHoldsBlockReserveAndRelease)
+}
+
+func testBackendHoldsBlockReserveAndRelease(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	const st, hold = "inventory:s1", "reservation:u1:s1"
@@ -66,7 +71,11 @@ func TestBackendHoldsBlockReserveAndRelease(t *testing.T) {
 // TestBackendReleasesFlashtopHold: a hold flashtop writes is the backend's
 // hash shape, so the backend's own release returns its units.
 func TestBackendReleasesFlashtopHold(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testBackendReleasesFlashtopHold)
+}
+
+func testBackendReleasesFlashtopHold(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:s1", "10", 0)
@@ -84,7 +93,11 @@ func TestBackendReleasesFlashtopHold(t *testing.T) {
 // TestSurvivesScriptFlush: after SCRIPT FLUSH every operation still works
 // (EVALSHA gets NOSCRIPT, Script.Run falls back to EVAL, which reloads it).
 func TestSurvivesScriptFlush(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testSurvivesScriptFlush)
+}
+
+func testSurvivesScriptFlush(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.Set(ctx, "inventory:s1", "10", 0)

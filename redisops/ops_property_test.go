@@ -12,6 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"pgregory.net/rapid"
+
+	"flashtop/redisops/redistest"
 )
 
 // propModel is what the keyspace of sale "p" should hold.
@@ -29,12 +31,17 @@ const propCap = 4
 var propUsers = []string{"u0", "u1", "u2", "u3", "u4", "u5"}
 
 // TestOperationsKeepTheirInvariants runs random sequences of reserve,
-// release, restock, take, join, leave and admit against one redis-server
-// (keys reset per run). Every reply must be the one a simple model predicts,
-// and after every step: stock + held units = initial + restocked - taken,
-// stock >= 0, the queue holds at most the cap and no user twice.
+// release, restock, take, join, leave and admit against one server, Redis
+// then Valkey (keys reset per run). Every reply must be the one a simple
+// model predicts, and after every step: stock + held units = initial +
+// restocked - taken, stock >= 0, the queue holds at most the cap and no user
+// twice.
 func TestOperationsKeepTheirInvariants(t *testing.T) {
-	_, c := newTestServerClient(t, Options{MaxQueue: propCap})
+	redistest.EachKind(t, testOperationsKeepTheirInvariants)
+}
+
+func testOperationsKeepTheirInvariants(t *testing.T, k redistest.Kind) {
+	_, c := newTestServerClient(t, k, Options{MaxQueue: propCap})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rapid.Check(t, func(rt *rapid.T) {

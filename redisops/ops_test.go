@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 func i64(n int64) *int64 { return &n }
@@ -131,7 +133,11 @@ func expectNoKey(t *testing.T, rdb *redis.Client, k string) {
 }
 
 func TestReserveReplies(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testReserveReplies)
+}
+
+func testReserveReplies(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	const stock, hold = "inventory:s1", "reservation:u1:s1"
 	reserve := func(qty int64) func(context.Context, *Client) (Result, error) {
 		return func(ctx context.Context, c *Client) (Result, error) {
@@ -189,7 +195,11 @@ func checkFreshHold(hold, qty, user string, ttl time.Duration) func(*testing.T, 
 }
 
 func TestReleaseReplies(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testReleaseReplies)
+}
+
+func testReleaseReplies(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	const stock, hold = "inventory:s1", "reservation:u1:s1"
 	release := func(max *int64) func(context.Context, *Client) (Result, error) {
 		return func(ctx context.Context, c *Client) (Result, error) { return c.Release(ctx, "s1", "u1", max) }
@@ -219,7 +229,11 @@ func TestReleaseReplies(t *testing.T) {
 }
 
 func TestStockReplies(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testStockReplies)
+}
+
+func testStockReplies(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	const stock = "inventory:s1"
 	call := func(f func(context.Context, *Client) (Result, error)) func(context.Context, *Client) (Result, error) {
 		return f
@@ -285,7 +299,11 @@ func expectQueue(k string, want ...string) func(*testing.T, *redis.Client) {
 }
 
 func TestQueueReplies(t *testing.T) {
-	_, c := newTestServerClient(t, Options{MaxQueue: 3})
+	redistest.EachKind(t, testQueueReplies)
+}
+
+func testQueueReplies(t *testing.T, k redistest.Kind) {
+	_, c := newTestServerClient(t, k, Options{MaxQueue: 3})
 	const q = "queue:s1"
 	join := func(u string) func(context.Context, *Client) (Result, error) {
 		return func(ctx context.Context, c *Client) (Result, error) { return c.Join(ctx, "s1", u) }
@@ -351,7 +369,11 @@ func checkJoinScore(q, user string) func(*testing.T, *redis.Client) {
 // TestMalformedRepliesAreServerErrors runs scripts whose replies break the
 // contract through the same path as the operations: each is an ErrServer.
 func TestMalformedRepliesAreServerErrors(t *testing.T) {
-	c := newTestClient(t)
+	redistest.EachKind(t, testMalformedRepliesAreServerErrors)
+}
+
+func testMalformedRepliesAreServerErrors(t *testing.T, k redistest.Kind) {
+	c := newTestClient(t, k)
 	shapes := []replyShape{
 		{status: StatusReserved, fields: []replyField{fieldRemaining}},
 		{status: StatusAdmitted, users: true},

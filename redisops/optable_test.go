@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"flashtop/redisops/redistest"
 )
 
 // TestSpecsAreOneTable: each operation has one row, found by its kind and
@@ -72,7 +74,7 @@ func TestRequestCommandLineAndKey(t *testing.T) {
 // TestInputErrorsNameTheirField: a refused request is an *InputError
 // naming the field (not a flag), and ErrInput; Input.Set refuses the same.
 func TestInputErrorsNameTheirField(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		r     Request

@@ -75,7 +75,7 @@ func TestKnownFailuresAreNotUnknown(t *testing.T) {
 	if _, err := down.Restock(ctx, "s1", 1, nil); !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrUnknownOutcome) {
 		t.Errorf("nothing listening: %v", err)
 	}
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	if err := c.Redis().Set(ctx, "inventory:s1", "not a number", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestKnownFailuresAreNotUnknown(t *testing.T) {
 // stopped (SIGSTOP) and says its outcome is unknown; when the server resumes
 // it runs the restock, once.
 func TestStoppedServerAppliesTheWriteLater(t *testing.T) {
-	srv, c := newTestServerClient(t, Options{Timeout: 300 * time.Millisecond})
+	srv, c := newTestServerClient(t, redistest.Redis, Options{Timeout: 300 * time.Millisecond})
 	ctx := context.Background()
 	if _, err := c.SetStock(ctx, "s1", 10); err != nil {
 		t.Fatal(err)

@@ -14,19 +14,20 @@ import (
 
 // Shared test helpers for package redisops.
 
-// newTestClient starts a redis-server and returns a Client on it with the
-// default options. Both are closed when the test ends.
-func newTestClient(t testing.TB) *Client {
+// newTestClient starts a server of kind k (redistest.Redis or Valkey) and
+// returns a Client on it with the default options. Both are closed when the
+// test ends.
+func newTestClient(t testing.TB, k redistest.Kind) *Client {
 	t.Helper()
-	_, c := newTestServerClient(t, Options{})
+	_, c := newTestServerClient(t, k, Options{})
 	return c
 }
 
-// newTestServerClient starts a redis-server and returns it with a Client
+// newTestServerClient starts a server of kind k and returns it with a Client
 // built from o (o.URL is set to the server's URL).
-func newTestServerClient(t testing.TB, o Options) (*redistest.Server, *Client) {
+func newTestServerClient(t testing.TB, k redistest.Kind, o Options) (*redistest.Server, *Client) {
 	t.Helper()
-	srv := redistest.Start(t)
+	srv := k.Start(t)
 	return srv, newClientOn(t, srv, o)
 }
 

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 func TestCheckStock(t *testing.T) {
@@ -102,7 +104,7 @@ func TestSortAnomalies(t *testing.T) {
 
 // Infinite scores (valid in a sorted set) neither panic nor break the JSON.
 func TestSnapshotInfiniteScores(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.ZAdd(ctx, "queue:s1", redis.Z{Score: math.Inf(-1), Member: "a"}, redis.Z{Score: math.Inf(1), Member: "b"})

@@ -19,7 +19,7 @@ import (
 )
 
 func TestDiscoverFamilies(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	writeMessyKeyspace(t, c.Redis().(*redis.Client))
 	d, err := discover(context.Background(), c)
 	if err != nil {
@@ -55,7 +55,7 @@ func TestDiscoverCustomTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, c := newTestServerClient(t, redisops.Options{Schema: schema})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{Schema: schema})
 	ctx := context.Background()
 	rdb := c.Redis().(*redis.Client)
 	rdb.Set(ctx, "inventory:{a}", "5", 0)
@@ -116,7 +116,7 @@ func (r *pipeRecorder) record(cmds []redis.Cmder) {
 // A keyspace larger than one SCAN step and one pipeline: counts stay exact,
 // pipelines stay within the batch size, SCANs use COUNT 1000.
 func TestSnapshotBigKeyspace(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	const holds, sessions, fillers = 1500, 2500, 5000
@@ -187,7 +187,7 @@ func checkTrips(t *testing.T, trips [][]string) {
 // Session values are bearer tokens: during a snapshot no command but SCAN
 // may name a session key (checked with MONITOR, in this test only).
 func TestSnapshotNeverReadsSessions(t *testing.T) {
-	srv, c := newTestServerClient(t, redisops.Options{MaxQueue: 3})
+	srv, c := newTestServerClient(t, redistest.Redis, redisops.Options{MaxQueue: 3})
 	rdb := c.Redis().(*redis.Client)
 	writeMessyKeyspace(t, rdb)
 	mon, err := net.Dial("tcp", srv.Addr())
@@ -290,7 +290,7 @@ func TestSnapshotCluster(t *testing.T) {
 // flash_sales:active is read whole, however large (an SSCAN loop); a key of
 // another TYPE is ignored.
 func TestSnapshotActiveSales(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.Set(ctx, redisops.ActiveSalesKey, "s1,s2", 0)

@@ -93,7 +93,11 @@ func exerciseEvents(t *testing.T, p *Poller, c *redisops.Client, rdb *redis.Clie
 // (c) On a server that sends keyspace events, holds created, deleted and
 // expired update the index before the next walk.
 func TestPollerKeyspaceEvents(t *testing.T) {
-	srv := redistest.Start(t, "--notify-keyspace-events", "KEA")
+	redistest.EachKind(t, testPollerKeyspaceEvents)
+}
+
+func testPollerKeyspaceEvents(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t, "--notify-keyspace-events", "KEA")
 	rdb := srv.Client(t)
 	p, c := eventPoller(t, srv)
 	ctx := context.Background()
@@ -158,7 +162,11 @@ func (o *recordObserver) saw(key string) bool {
 // by itself; EnableKeyspaceEvents runs CONFIG SET, keeping the flags already
 // there, and then events flow.
 func TestPollerEnableKeyspaceEvents(t *testing.T) {
-	srv := redistest.Start(t, "--notify-keyspace-events", "Ex") // expired key-event channels only
+	redistest.EachKind(t, testPollerEnableKeyspaceEvents)
+}
+
+func testPollerEnableKeyspaceEvents(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t, "--notify-keyspace-events", "Ex") // expired key-event channels only
 	rdb := srv.Client(t)
 	p, c := eventPoller(t, srv)
 	ctx := context.Background()

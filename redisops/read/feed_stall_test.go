@@ -17,7 +17,14 @@ import (
 // connections wait the stall out (nothing pushed is lost on a connection
 // that stays open), and the walk owes no budget for the stalled round trips.
 func TestFeedAfterServerStall(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, func(t *testing.T, k redistest.Kind) {
+		t.Parallel() // each waits 10 s on a stopped server of its own: wait them out together
+		testFeedAfterServerStall(t, k)
+	})
+}
+
+func testFeedAfterServerStall(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	c := newClientOn(t, srv, redisops.Options{Timeout: time.Second})
 	p := NewPoller(c, PollerOptions{})
 	defer p.Close()
@@ -72,7 +79,11 @@ func TestFeedAfterServerStall(t *testing.T) {
 // after a release was pushed) does not drop the pushed keys it took: once
 // the server answers, the release is read and its end reported.
 func TestFeedFailedTickKeepsPushedKeys(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, testFeedFailedTickKeepsPushedKeys)
+}
+
+func testFeedFailedTickKeepsPushedKeys(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	c := newClientOn(t, srv, redisops.Options{Timeout: time.Second})
 	p := NewPoller(c, PollerOptions{Now: newFakeClock().now}) // the walk cannot move: only the push can tell
 	defer p.Close()

@@ -60,7 +60,11 @@ func writeHold(t *testing.T, rdb *redis.Client, sale, user string, qty int64, tt
 // before any walk could find them (the walk cannot move: its clock stands
 // still after the first pass).
 func TestFeedCountsNewHoldsWithinATick(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, testFeedCountsNewHoldsWithinATick)
+}
+
+func testFeedCountsNewHoldsWithinATick(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	c := newClientOn(t, srv, redisops.Options{})
 	clock := newFakeClock()
 	p := NewPoller(c, PollerOptions{Now: clock.now})
@@ -111,7 +115,11 @@ func TestFeedCountsNewHoldsWithinATick(t *testing.T) {
 // the hold overwritten with a new quantity and TTL before its deadline)
 // raises hold_replaced naming the key and the old quantity.
 func TestFeedHoldReplaced(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, testFeedHoldReplaced)
+}
+
+func testFeedHoldReplaced(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	p := feedPoller(t, srv, redisops.Options{})
 	rdb := srv.Client(t)
 	rdb.Set(context.Background(), "inventory:s1", 100, 0)
@@ -134,7 +142,11 @@ func TestFeedHoldReplaced(t *testing.T) {
 // the feed re-arms, the counts are not live until a repair walk has passed,
 // then live again, and a hold written after the kill counts.
 func TestFeedRecoversFromClientKill(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, testFeedRecoversFromClientKill)
+}
+
+func testFeedRecoversFromClientKill(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	p := feedPoller(t, srv, redisops.Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
@@ -178,7 +190,11 @@ func TestFeedRecoversFromClientKill(t *testing.T) {
 // TestFeedOverTLS: the feed's own connections dial like the client (TLS with
 // a client certificate here) and go live.
 func TestFeedOverTLS(t *testing.T) {
-	srv, certs := redistest.StartTLS(t, true)
+	redistest.EachKind(t, testFeedOverTLS)
+}
+
+func testFeedOverTLS(t *testing.T, k redistest.Kind) {
+	srv, certs := k.StartTLS(t, true)
 	c, err := redisops.New(redisops.Options{URL: srv.TLSURL(), TLSCA: certs.CA, TLSCert: certs.ClientCert, TLSKey: certs.ClientKey})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +209,11 @@ func TestFeedOverTLS(t *testing.T) {
 // tick: a master that joins later gets its feed (and its pushes count), one
 // that leaves loses it.
 func TestFeedFollowsMasters(t *testing.T) {
-	a, b := redistest.Start(t), redistest.Start(t)
+	redistest.EachKind(t, testFeedFollowsMasters)
+}
+
+func testFeedFollowsMasters(t *testing.T, k redistest.Kind) {
+	a, b := k.Start(t), k.Start(t)
 	p := feedPoller(t, a, redisops.Options{})
 	ctx := context.Background()
 	nodeOf := func(srv *redistest.Server) pnode {
@@ -232,7 +252,11 @@ func TestFeedFollowsMasters(t *testing.T) {
 // path's JSON strings answer WRONGTYPE and are read again typeless at the
 // next tick, then count with their quantities.
 func TestFeedPushedJSONHolds(t *testing.T) {
-	srv := redistest.Start(t)
+	redistest.EachKind(t, testFeedPushedJSONHolds)
+}
+
+func testFeedPushedJSONHolds(t *testing.T, k redistest.Kind) {
+	srv := k.Start(t)
 	c := newClientOn(t, srv, redisops.Options{})
 	p := NewPoller(c, PollerOptions{Now: newFakeClock().now})
 	defer p.Close()

@@ -137,7 +137,7 @@ func checkTTLs(t *testing.T, m messyKeyspace, holds []redisops.Hold) {
 }
 
 func TestSnapshotMessyKeyspace(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{MaxQueue: 3, BackendScripts: []redisops.BackendScript{}}) // the keyspace, not the scripts (backendscripts_test.go)
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{MaxQueue: 3, BackendScripts: []redisops.BackendScript{}}) // the keyspace, not the scripts (backendscripts_test.go)
 	rdb := c.Redis().(*redis.Client)
 	m := writeMessyKeyspace(t, rdb)
 	snap, err := Full(context.Background(), c, redisops.SnapshotOptions{Pins: []string{"p0", "s2"}, HeadWindow: 3})
@@ -234,7 +234,7 @@ func messyAnomalies(m messyKeyspace) []redisops.Anomaly {
 // A hold limit cuts the list of holds, never the counts and units, and the
 // snapshot says so: how many are listed, how many there are, how to get all.
 func TestSnapshotHoldLimit(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{MaxQueue: 3})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{MaxQueue: 3})
 	writeMessyKeyspace(t, c.Redis().(*redis.Client))
 	snap, err := Full(context.Background(), c, redisops.SnapshotOptions{HoldLimit: 2})
 	if err != nil {
@@ -277,7 +277,7 @@ func jsonText(v any) string {
 }
 
 func TestSnapshotEmptyServer(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	snap, err := Full(context.Background(), c, redisops.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -297,7 +297,7 @@ func TestSnapshotEmptyServer(t *testing.T) {
 }
 
 func TestSnapshotSlowlogN(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	if err := rdb.ConfigSet(ctx, "slowlog-log-slower-than", "0").Err(); err != nil {
@@ -331,7 +331,7 @@ func TestSnapshotUnreachable(t *testing.T) {
 }
 
 func TestSnapshotBadPin(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	for _, pin := range []string{"", "a:b", strings.Repeat("x", 513), "{s}"} {
 		if _, err := Full(context.Background(), c, redisops.SnapshotOptions{Pins: []string{pin}}); !errors.Is(err, redisops.ErrInput) {
 			t.Errorf("pin %q: %v, want ErrInput", pin, err)
@@ -342,7 +342,7 @@ func TestSnapshotBadPin(t *testing.T) {
 // The JSON of a snapshot has the field names of DESIGN.md §5 (plus the
 // additive fields declared in types.go, and nothing else).
 func TestSnapshotJSONFieldNames(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{MaxQueue: 3})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{MaxQueue: 3})
 	rdb := c.Redis().(*redis.Client)
 	writeMessyKeyspace(t, rdb)
 	if err := rdb.ConfigSet(context.Background(), "slowlog-log-slower-than", "0").Err(); err != nil {
@@ -401,7 +401,7 @@ func checkNames(t *testing.T, what string, obj map[string]any, contract, additiv
 
 // BenchmarkSnapshot reads 50 sales with queues and 2,000 holds among 20,000 keys.
 func BenchmarkSnapshot(b *testing.B) {
-	_, c := newTestServerClient(b, redisops.Options{})
+	_, c := newTestServerClient(b, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	p := rdb.Pipeline()

@@ -11,6 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"pgregory.net/rapid"
+
+	"flashtop/redisops/redistest"
 )
 
 var testRef = holdRef{Key: "reservation:u1:s1", Sale: "s1", User: "u1"}
@@ -127,7 +129,7 @@ func TestHoldParsingNeverPanics(t *testing.T) {
 // Holds written by the backend's two paths come back through Snapshot with
 // their quantities; a key that changes TYPE between SCAN and read is skipped.
 func TestSnapshotHoldShapes(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.HSet(ctx, "reservation:u1:s1", "quantity", 2, "reserved_at", 1700000000, "user_id", "u1")
@@ -156,7 +158,7 @@ func TestSnapshotHoldShapes(t *testing.T) {
 // A hold that vanished or changed TYPE between the SCAN and the read is left
 // out, without an error.
 func TestSnapshotHoldChangedSinceScan(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	rdb.HSet(ctx, "reservation:u1:s1", "quantity", 2)

@@ -86,7 +86,7 @@ func oddKeysOf(an []redisops.Anomaly) []string {
 // Ids are data: the full read counts every hold and sale the schema
 // matches, whatever bytes their ids hold, and flags each odd one.
 func TestSnapshotCountsOddIDs(t *testing.T) {
-	srv, c := newTestServerClient(t, redisops.Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	writeOddIDs(t, rdb)
 	snap, err := Full(context.Background(), c, redisops.SnapshotOptions{})
@@ -139,7 +139,7 @@ func checkRedisCLIReaches(t *testing.T, srv *redistest.Server, odd []redisops.An
 // The dashboard's poller counts the same: its walk, and its push feed for
 // an odd hold written after the walk (whose clock then stands still).
 func TestPollerCountsOddIDs(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	writeOddIDs(t, rdb)
 	p := NewPoller(c, PollerOptions{Now: newFakeClock().now})

@@ -5,6 +5,8 @@ import (
 	"flashtop/redisops"
 	"fmt"
 	"testing"
+
+	"flashtop/redisops/redistest"
 )
 
 // The poller reads flash_sales:active one SSCAN page a tick: a set of 2,500
@@ -12,7 +14,11 @@ import (
 // many of how many it holds; a small set is whole at the first tick; ids
 // removed go when a pass ends without them.
 func TestPollerActiveSetCompleteOrSaysSo(t *testing.T) {
-	srv, c := newTestServerClient(t, redisops.Options{})
+	redistest.EachKind(t, testPollerActiveSetCompleteOrSaysSo)
+}
+
+func testPollerActiveSetCompleteOrSaysSo(t *testing.T, k redistest.Kind) {
+	srv, c := newTestServerClient(t, k, redisops.Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	const n = 2500

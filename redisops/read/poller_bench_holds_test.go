@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"flashtop/redisops/redistest"
 )
 
 // processCPU is the CPU time (user and system) this process used so far:
@@ -29,7 +31,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 // its walk budget by.
 func benchHoldsPoller(b *testing.B) (*Poller, *fakeClock, redisops.SnapshotOptions) {
 	b.Helper()
-	srv, c := newTestServerClient(b, redisops.Options{})
+	srv, c := newTestServerClient(b, redistest.Redis, redisops.Options{})
 	seedSales(b, srv.Client(b), c.Schema(), 10, 10_000)
 	clock := newFakeClock()
 	p := NewPoller(c, PollerOptions{Now: clock.now})

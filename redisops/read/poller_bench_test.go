@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"flashtop/redisops/redistest"
 )
 
 // BenchmarkPollerTick is one steady tick (the first walk done, no budget
 // earned: the poll plan alone) among 100,000 keys: 10 sales, 100 holds each.
 func BenchmarkPollerTick(b *testing.B) {
-	srv, c := newTestServerClient(b, redisops.Options{})
+	srv, c := newTestServerClient(b, redistest.Redis, redisops.Options{})
 	rdb := srv.Client(b)
 	seedSales(b, rdb, c.Schema(), 10, 100)
 	fillJunk(b, rdb, 100_000-10*(100+2))
@@ -48,7 +50,7 @@ func BenchmarkPollerTick(b *testing.B) {
 // -benchtime=1x): the time until every sale and complete hold counts show,
 // and how many SCAN calls took the server more than 1 ms (SLOWLOG).
 func BenchmarkPollerColdStart(b *testing.B) {
-	srv, c := newTestServerClient(b, redisops.Options{})
+	srv, c := newTestServerClient(b, redistest.Redis, redisops.Options{})
 	rdb := srv.Client(b)
 	seedSales(b, rdb, c.Schema(), 10, 1000)
 	fillJunk(b, rdb, 1_000_000-10*(1000+2))
@@ -97,7 +99,7 @@ func BenchmarkPollerColdStart(b *testing.B) {
 // the first walk is done (the --scan-budget is 10 ms per second), over 5
 // ticks of 1 s on 1,000,000 keys. Run it with -benchtime=1x.
 func BenchmarkPollerSteadyBudget(b *testing.B) {
-	srv, c := newTestServerClient(b, redisops.Options{})
+	srv, c := newTestServerClient(b, redistest.Redis, redisops.Options{})
 	rdb := srv.Client(b)
 	seedSales(b, rdb, c.Schema(), 10, 1000)
 	fillJunk(b, rdb, 1_000_000-10*(1000+2))

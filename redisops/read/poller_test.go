@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 // fakeClock is a poller clock the test moves by hand.
@@ -124,8 +126,8 @@ func walked(n int64) func(*redisops.Snapshot) bool {
 // steadyTick measures the commands of one tick once the first walk is done
 // and the clock stands still (so the walk earns no budget): the poll plan
 // alone.
-func steadyTick(t *testing.T, junk int) (hooked int, snap *redisops.Snapshot) {
-	srv, c := newTestServerClient(t, redisops.Options{})
+func steadyTick(t *testing.T, k redistest.Kind, junk int) (hooked int, snap *redisops.Snapshot) {
+	srv, c := newTestServerClient(t, k, redisops.Options{})
 	rdb := srv.Client(t)
 	want := seedSales(t, rdb, c.Schema(), 4, 30)
 	fillJunk(t, rdb, junk)
@@ -168,8 +170,12 @@ func steadyTick(t *testing.T, junk int) (hooked int, snap *redisops.Snapshot) {
 // same sales and holds among 1,000 or 50,000 unrelated keys cost the same
 // commands per tick, counted by a go-redis hook (and by the cost meter).
 func TestPollerCommandsIndependentOfKeyspace(t *testing.T) {
-	small, snapSmall := steadyTick(t, 1_000)
-	big, snapBig := steadyTick(t, 50_000)
+	redistest.EachKind(t, testPollerCommandsIndependentOfKeyspace)
+}
+
+func testPollerCommandsIndependentOfKeyspace(t *testing.T, k redistest.Kind) {
+	small, snapSmall := steadyTick(t, k, 1_000)
+	big, snapBig := steadyTick(t, k, 50_000)
 	if small != big {
 		t.Errorf("commands per tick: %d with 1,000 keys, %d with 50,000", small, big)
 	}
@@ -206,7 +212,11 @@ func scanCursors(rec *pipeRecorder) []string {
 // exact once the walk is done, and holds added or deleted during a walk are
 // right after the next one.
 func TestPollerWalkResumesAcrossTicks(t *testing.T) {
-	srv, c := newTestServerClient(t, redisops.Options{})
+	redistest.EachKind(t, testPollerWalkResumesAcrossTicks)
+}
+
+func testPollerWalkResumesAcrossTicks(t *testing.T, k redistest.Kind) {
+	srv, c := newTestServerClient(t, k, redisops.Options{})
 	rdb := srv.Client(t)
 	s := c.Schema()
 	want := seedSales(t, rdb, s, 3, 100)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 // The index's sums are exact past the int64 range and give back exactly what
@@ -47,7 +49,7 @@ func TestWideSum(t *testing.T) {
 // (16 digits: over the scripts' 999999999999999) and 1; s2: 9,300 holds of
 // 999999999999999, whose sum passes the int64 range; stock of 16 digits.
 func TestQuantitiesWritesRefuse(t *testing.T) {
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := c.Redis().(*redis.Client)
 	ctx := context.Background()
 	p := rdb.Pipeline()

@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"flashtop/redisops/redistest"
 )
 
 // A session's value is a bearer token: a slow write of it must not reach the
 // slowlog that flashtop shows (snapshot, poller, Slowlog).
 func TestSlowlogNeverShowsSessionTokens(t *testing.T) {
-	srv, c := newTestServerClient(t, redisops.Options{})
+	srv, c := newTestServerClient(t, redistest.Redis, redisops.Options{})
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	const token = "eyJhbGciOiJIUzI1NiJ9.sessiontoken-in-slowlog"

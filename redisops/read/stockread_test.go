@@ -5,12 +5,14 @@ import (
 	"flashtop/redisops"
 	"strings"
 	"testing"
+
+	"flashtop/redisops/redistest"
 )
 
 // A stock key holding a huge string is reported, never fetched whole: the
 // snapshot reads its first bytes only.
 func TestHugeStockValueIsCappedAndReported(t *testing.T) {
-	c := newTestClient(t)
+	c := newTestClient(t, redistest.Redis)
 	ctx := context.Background()
 	rdb := c.Redis()
 	huge := strings.Repeat("9", 1<<20) // 1 MiB of digits

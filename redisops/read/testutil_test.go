@@ -9,19 +9,20 @@ import (
 
 // Shared test helpers for package read (a subset of redisops's).
 
-// newTestClient starts a redis-server and returns a Client on it with the
-// default options. Both are closed when the test ends.
-func newTestClient(t testing.TB) *redisops.Client {
+// newTestClient starts a server of kind k (redistest.Redis or Valkey) and
+// returns a Client on it with the default options. Both are closed when the
+// test ends.
+func newTestClient(t testing.TB, k redistest.Kind) *redisops.Client {
 	t.Helper()
-	_, c := newTestServerClient(t, redisops.Options{})
+	_, c := newTestServerClient(t, k, redisops.Options{})
 	return c
 }
 
-// newTestServerClient starts a redis-server and returns it with a Client
+// newTestServerClient starts a server of kind k and returns it with a Client
 // built from o (o.URL is set to the server's URL).
-func newTestServerClient(t testing.TB, o redisops.Options) (*redistest.Server, *redisops.Client) {
+func newTestServerClient(t testing.TB, k redistest.Kind, o redisops.Options) (*redistest.Server, *redisops.Client) {
 	t.Helper()
-	srv := redistest.Start(t)
+	srv := k.Start(t)
 	return srv, newClientOn(t, srv, o)
 }
 
