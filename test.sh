@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # flashtop's whole test suite, in one command: installs redis-server,
 # valkey-server (Debian 12: from bookworm-backports, added as an apt source)
-# and tmux when they are missing (apt-get; sudo when not root), then runs go
-# vet and every test with the race detector against real redis-server and
-# valkey-server processes.
+# and tmux when they are missing (apt-get; sudo when not root), then checks
+# go mod tidy, go vet and the pinned linter, and runs every test with the
+# race detector against real redis-server and valkey-server processes.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -37,15 +37,23 @@ fi
 
 go mod tidy -diff # direct dependencies marked direct, nothing stale
 go vet ./...
+
+# The linter, pinned: golangci-lint v2.15.0 with .golangci.yml, installed with
+# go install when missing (a few minutes on a clean module and build cache).
+gobin="$(go env GOBIN)"
+[ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
+export PATH="$gobin:$PATH"
+if ! golangci-lint version 2>/dev/null | grep -q 'version 2\.15\.0 '; then
+  echo "test.sh: installing golangci-lint v2.15.0 with go install" >&2
+  go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+fi
+golangci-lint run --timeout 10m ./...
 go test -race -count=1 -timeout 12m ./...
 
 # demo.tape must parse. vhs v0.10.0 is installed with go install when missing
 # (about 40 s on a clean module and build cache); validate only parses, it does
 # not render (rendering needs ttyd and ffmpeg, see docs/architecture.md). vhs validate
 # passes on a missing file, hence the test -f.
-gobin="$(go env GOBIN)"
-[ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
-export PATH="$gobin:$PATH"
 if ! vhs --version 2>/dev/null | grep -qx 'vhs version v0\.10\.0'; then
   echo "test.sh: installing vhs v0.10.0 with go install" >&2
   go install github.com/charmbracelet/vhs@v0.10.0

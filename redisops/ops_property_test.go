@@ -66,9 +66,9 @@ func testOperationsKeepTheirInvariants(t *testing.T, k redistest.Kind) {
 func step(ctx context.Context, rt *rapid.T, c *Client, rdb *redis.Client, m *propModel) {
 	user := rapid.SampledFrom(propUsers).Draw(rt, "user")
 	qty := rapid.Int64Range(1, 5).Draw(rt, "qty")
-	var max *int64
+	var limit *int64
 	if rapid.Bool().Draw(rt, "with max") {
-		max = i64(rapid.Int64Range(0, 30).Draw(rt, "max"))
+		limit = i64(rapid.Int64Range(0, 30).Draw(rt, "max"))
 	}
 	op := rapid.SampledFrom([]string{"reserve", "release", "restock", "take", "join", "leave", "admit"}).Draw(rt, "op")
 	var got Result
@@ -79,11 +79,11 @@ func step(ctx context.Context, rt *rapid.T, c *Client, rdb *redis.Client, m *pro
 		got, err = c.Reserve(ctx, "p", user, qty, 300*time.Second)
 		want = m.reserve(user, qty)
 	case "release":
-		got, err = c.Release(ctx, "p", user, max)
-		want = m.release(user, max)
+		got, err = c.Release(ctx, "p", user, limit)
+		want = m.release(user, limit)
 	case "restock":
-		got, err = c.Restock(ctx, "p", qty, max)
-		want = m.restock(qty, max)
+		got, err = c.Restock(ctx, "p", qty, limit)
+		want = m.restock(qty, limit)
 	case "take":
 		got, err = c.Take(ctx, "p", qty)
 		want = m.take(qty)
@@ -131,12 +131,12 @@ func (m *propModel) reserve(user string, qty int64) Result {
 	return Result{OK: true, Status: StatusReserved, Remaining: i64(*m.stock)}
 }
 
-func (m *propModel) release(user string, max *int64) Result {
+func (m *propModel) release(user string, limit *int64) Result {
 	held, ok := m.holds[user]
 	switch {
 	case !ok:
 		return Result{Status: StatusNotFound}
-	case max != nil && m.cur()+held > *max:
+	case limit != nil && m.cur()+held > *limit:
 		return Result{Status: StatusMaxExceeded, Stock: i64(m.cur())}
 	}
 	m.setStock(m.cur() + held)
@@ -144,8 +144,8 @@ func (m *propModel) release(user string, max *int64) Result {
 	return Result{OK: true, Status: StatusReleased, Quantity: i64(held), Stock: i64(*m.stock)}
 }
 
-func (m *propModel) restock(qty int64, max *int64) Result {
-	if max != nil && m.cur()+qty > *max {
+func (m *propModel) restock(qty int64, limit *int64) Result {
+	if limit != nil && m.cur()+qty > *limit {
 		return Result{Status: StatusMaxExceeded, Stock: i64(m.cur())}
 	}
 	m.setStock(m.cur() + qty)

@@ -201,8 +201,8 @@ func TestReleaseReplies(t *testing.T) {
 func testReleaseReplies(t *testing.T, k redistest.Kind) {
 	c := newTestClient(t, k)
 	const stock, hold = "inventory:s1", "reservation:u1:s1"
-	release := func(max *int64) func(context.Context, *Client) (Result, error) {
-		return func(ctx context.Context, c *Client) (Result, error) { return c.Release(ctx, "s1", "u1", max) }
+	release := func(limit *int64) func(context.Context, *Client) (Result, error) {
+		return func(ctx context.Context, c *Client) (Result, error) { return c.Release(ctx, "s1", "u1", limit) }
 	}
 	runOpCases(t, c, []opCase{
 		{name: "not_found", setup: set(stock, "5"), call: release(nil), unchanged: []string{stock, hold},
