@@ -28,23 +28,8 @@ for _ in $(seq 100); do # flashtop stops its redis-server, then the session ends
 done
 
 # freeze v0.2.2 ignores SGR 39 and 49 (default foreground and background),
-# which tmux writes: spell them out as the terminal's colours below.
-fg="230;237;243" # #e6edf3
-bg="13;17;23"    # #0d1117
-perl -pe '
-  s{\e\[([0-9;]*)m}{
-    my @p = split /;/, $1; my @o;
-    while (@p) {
-      my $v = shift @p;
-      if ($v eq "38" || $v eq "48") {
-        my $k = shift @p; my @c = $k eq "2" ? splice(@p, 0, 3) : splice(@p, 0, 1);
-        push @o, $v, $k, @c;
-      } elsif ($v eq "39") { push @o, "38;2;'"$fg"'"; }
-      elsif ($v eq "49") { push @o, "48;2;'"$bg"'"; }
-      else { push @o, $v; }
-    }
-    "\e[" . join(";", @o) . "m";
-  }ge' "$work/pane.ans" >"$work/pane.fixed.ans"
+# which tmux writes: docs/freeze-colours.pl spells them out.
+perl -p docs/freeze-colours.pl "$work/pane.ans" >"$work/pane.fixed.ans"
 
 freeze "$work/pane.fixed.ans" --language ansi --output docs/screenshot.svg \
   --font.family "DejaVu Sans Mono" --font.size 14 --line-height 1.2 \

@@ -7,7 +7,7 @@
 #   docs/shots.sh [OUT]      PNGs into OUT (default /tmp/shots); never commit them
 #
 # The Redis is started here on a free loopback port and seeded in the backend's
-# key schema (DESIGN.md §3): three sales (stock 24960, 999999999999999 and 7;
+# key schema (docs/architecture.md): three sales (stock 24960, 999999999999999 and 7;
 # one id is a UUID, one carries terminal escapes), 1,800 + 900 + 300 holds
 # (hashes, and JSON strings for the UUID sale) with TTLs from 3 s to 300 s,
 # about 300 of them expiring during the capture, queues of 400, 250 and 120,
@@ -35,25 +35,12 @@ trap cleanup EXIT
 
 go build -o "$work/flashtop" .
 
-# shoot NAME SESSION: the pane as OUT/NAME.png. freeze v0.2.2 ignores SGR 39
-# and 49 (default colours), which tmux writes: they are spelled out first.
+# shoot NAME SESSION: the pane as OUT/NAME.png (docs/freeze-colours.pl first:
+# freeze v0.2.2 ignores the default colours tmux writes).
 shoot() {
-  local name="$1" session="$2" fg="230;237;243" bg="13;17;23"
+  local name="$1" session="$2"
   tmux -S "$sock" capture-pane -e -p -t "$session" >"$work/$name.ans"
-  perl -pe '
-    s{\e\[([0-9;]*)m}{
-      my @p = split /;/, $1; my @o;
-      while (@p) {
-        my $v = shift @p;
-        if ($v eq "38" || $v eq "48") {
-          my $k = shift @p; my @c = $k eq "2" ? splice(@p, 0, 3) : splice(@p, 0, 1);
-          push @o, $v, $k, @c;
-        } elsif ($v eq "39") { push @o, "38;2;'"$fg"'"; }
-        elsif ($v eq "49") { push @o, "48;2;'"$bg"'"; }
-        else { push @o, $v; }
-      }
-      "\e[" . join(";", @o) . "m";
-    }ge' "$work/$name.ans" >"$work/$name.fixed.ans"
+  perl -p docs/freeze-colours.pl "$work/$name.ans" >"$work/$name.fixed.ans"
   freeze "$work/$name.fixed.ans" --language ansi --output "$work/$name.svg" \
     --font.family "DejaVu Sans Mono" --font.size 14 --line-height 1.2 \
     --background "#0d1117" --padding 20 --margin 0 --border.radius 8 --window=false >/dev/null

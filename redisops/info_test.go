@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -233,7 +231,7 @@ func checkInfoAgainstServer(t *testing.T, srv *redistest.Server, rdb *redis.Clie
 	if info.Server.TCPPort != int64(srv.Port) || info.Server.Role != "master" || info.Server.Mode != "standalone" {
 		t.Errorf("server = %+v, want port %d master standalone", info.Server, srv.Port)
 	}
-	if want := serverVersion(t, srv.Kind); info.Server.Version != want || info.Server.Name != srv.Kind.Name() {
+	if want := srv.Kind.Version(t); info.Server.Version != want || info.Server.Name != srv.Kind.Name() {
 		t.Errorf("server %q %q, %s --version says %q", info.Server.Name, info.Server.Version, srv.Kind.Kind, want)
 	}
 	if info.Server.ProcessID != int64(srv.PID()) {
@@ -242,23 +240,6 @@ func checkInfoAgainstServer(t *testing.T, srv *redistest.Server, rdb *redis.Clie
 	if n := rdb.DBSize(ctx).Val(); info.Keyspace[0].Keys != n || info.Keyspace[2].Keys != 1 || len(info.Keyspace) != 2 {
 		t.Errorf("keyspace %+v, DBSIZE db0 %d, want db2 1", info.Keyspace, n)
 	}
-}
-
-func serverVersion(t *testing.T, k redistest.Kind) string {
-	t.Helper()
-	bin, err := k.Binary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "--version").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`v=(\S+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("no version in %q", out)
-	}
-	return string(m[1])
 }
 
 func TestClientInfoUnreachable(t *testing.T) {

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,7 +15,7 @@ import (
 func TestCLISaysWhichServer(t *testing.T) {
 	redistest.EachKind(t, func(t *testing.T, k redistest.Kind) {
 		srv := k.Start(t)
-		want := binaryVersion(t, k)
+		want := k.Version(t)
 		urls := []string{srv.URL()}
 		if k == redistest.Valkey {
 			urls = append(urls, "valkey://"+srv.Addr()+"/0")
@@ -89,22 +87,4 @@ func TestCLIValkeyURLEveryCommand(t *testing.T) {
 	if o.code != 0 || !strings.Contains(o.stdout, "(valkey ") {
 		t.Errorf("ping over valkeys://: %+v", o)
 	}
-}
-
-// binaryVersion is the version the server binary of k prints (v=8.0.1).
-func binaryVersion(t *testing.T, k redistest.Kind) string {
-	t.Helper()
-	bin, err := k.Binary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "--version").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`v=(\S+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("no version in %q", out)
-	}
-	return string(m[1])
 }

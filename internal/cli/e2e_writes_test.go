@@ -63,7 +63,7 @@ func testWritesLandOnTheHighlightedSale(t *testing.T, k redistest.Kind) {
 		}
 	}
 	x.waitPane("the three sales, the bar on the first", on("alpha-tee"))
-	who := k.Name() + " " + binaryVersion(t, k) // the server's own name and version (Valkey's, not its redis_version)
+	who := k.Name() + " " + k.Version(t) // the server's own name and version (Valkey's, not its redis_version)
 	x.waitPane("the header and the server panel naming "+who, func(p string) bool {
 		return strings.Contains(p, who+" master") && strings.Contains(p, "Server · "+who)
 	})

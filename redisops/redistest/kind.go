@@ -1,6 +1,8 @@
 package redistest
 
 import (
+	"os/exec"
+	"regexp"
 	"testing"
 
 	"flashtop/localserver"
@@ -39,4 +41,23 @@ func (k Kind) Start(tb testing.TB, extraArgs ...string) *Server {
 	s := &Server{Server: ls, tb: tb, Kind: k}
 	tb.Cleanup(s.Stop)
 	return s
+}
+
+// Version is the version the server binary of k prints ("v=8.0.1" as
+// 8.0.1): what INFO must report as the server's own version.
+func (k Kind) Version(tb testing.TB) string {
+	tb.Helper()
+	bin, err := k.Binary()
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		tb.Fatalf("redistest: %s --version: %v", bin, err)
+	}
+	m := regexp.MustCompile(`v=(\S+)`).FindSubmatch(out)
+	if m == nil {
+		tb.Fatalf("redistest: no version in %q", out)
+	}
+	return string(m[1])
 }
