@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -262,10 +261,17 @@ func URLHosts(raw string) ([]string, error) {
 	if err != nil {
 		why := ""
 		var ue *url.Error
-		if errors.As(err, &ue) { // e.g. invalid port ":abc" after host
-			why = " (" + ue.Err.Error() + ")"
+		_, _, userPass := userInfo(raw)
+		switch {
+		case userPass: // the parser's words may quote a piece of the password
+			why = " (" + encodeHint + ")"
+		case errors.As(err, &ue): // e.g. invalid port ":abc" after host
+			why = " (" + textsafe.Redact(ue.Err.Error(), URLSecrets(raw)...) + ")"
 		}
 		return nil, fmt.Errorf("%w: --redis-url is not a URL%s: %s", ErrConfig, why, shownURL(raw))
+	}
+	if misparsed(u, raw) {
+		return nil, fmt.Errorf("%w: --redis-url: its user info did not parse (%s): %s", ErrConfig, encodeHint, shownURL(raw))
 	}
 	switch u.Scheme {
 	case "unix", "redis", "rediss", "valkey", "valkeys":
@@ -291,41 +297,11 @@ func URLHosts(raw string) ([]string, error) {
 	return hosts, nil
 }
 
-// RedactURL hides the password of a URL: redis://user:***@host.
-func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			if j := strings.Index(raw, "://"); j >= 0 && j < i {
-				return raw[:j+3] + "***" + raw[i:]
-			}
-			return "***" + raw[i:]
-		}
-		return raw
-	}
-	// A password may be in the user info and in the query at once: hide both.
-	userPass, queryPass := false, false
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxx")
-			userPass = true
-		}
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxx")
-		u.RawQuery = q.Encode()
-		queryPass = true
-	}
-	s := u.String()
-	if userPass {
-		s = strings.Replace(s, ":xxx@", ":***@", 1)
-	}
-	if queryPass {
-		s = strings.Replace(s, "password=xxx", "password=***", 1)
-	}
-	return s
-}
+// RedactURL hides the passwords of a URL, by its text (so also of a URL
+// that does not parse, or parses into something else: an unencoded #, / or
+// ? in a password moves it into the host, the path or the fragment): the
+// user info's password, redis://user:***@host, and every password= value.
+func RedactURL(raw string) string { return maskURL(raw) }
 
 // RedactError returns err's text with the password hidden (textsafe.Redact).
 func RedactError(err error, password string) string {

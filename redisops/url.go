@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -147,4 +148,76 @@ func WriteArming(hosts []string, readOnly, allowWrites, demo bool) Arming {
 		}
 	}
 	return Arming{true, "writes armed (loopback server)"}
+}
+
+// encodeHint says how to write a password with URL delimiters in it.
+const encodeHint = "a password with #, /, ?, @ or : in it must be percent-encoded: %23 %2F %3F %40 %3A"
+
+// passwordParam matches a password= query value, up to & or #.
+var passwordParam = regexp.MustCompile(`(?i)([?&]password=)([^&#]*)`)
+
+// userInfo is the span of raw's user-info password, by its text: after the
+// first ':' between "://" and the last '@'; ok false when there is none.
+func userInfo(raw string) (from, to int, ok bool) {
+	start := 0
+	if i := strings.Index(raw, "://"); i >= 0 {
+		start = i + 3
+	}
+	at := strings.LastIndex(raw, "@")
+	if at < start {
+		return 0, 0, false
+	}
+	c := strings.Index(raw[start:at], ":")
+	if c < 0 {
+		return 0, 0, false
+	}
+	return start + c + 1, at, true
+}
+
+// maskURL is raw with its user-info password and password= values as ***.
+func maskURL(raw string) string {
+	out := raw
+	if from, to, ok := userInfo(raw); ok {
+		out = raw[:from] + "***" + raw[to:]
+	}
+	return passwordParam.ReplaceAllString(out, "${1}***")
+}
+
+// URLSecrets are the passwords a URL's text holds (the user info's, and
+// every password= value), as written and percent-decoded, found by text so
+// that a URL that does not parse is covered too.
+func URLSecrets(raw string) []string {
+	var out []string
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		out = append(out, s)
+		if dec, err := url.PathUnescape(s); err == nil && dec != s && dec != "" {
+			out = append(out, dec)
+		}
+	}
+	if from, to, ok := userInfo(raw); ok {
+		add(raw[from:to])
+	}
+	for _, m := range passwordParam.FindAllStringSubmatch(raw, -1) {
+		add(m[2])
+	}
+	return out
+}
+
+// misparsed reports a URL whose text has a user-info password that the
+// parser did not see as one (an unencoded # or / in it moved the password
+// into the host, path or fragment): it would dial the wrong place.
+func misparsed(u *url.URL, raw string) bool {
+	if _, _, ok := userInfo(raw); !ok {
+		return false
+	}
+	pw, has := u.User.Password()
+	if !has {
+		return true
+	}
+	from, to, _ := userInfo(raw)
+	dec, err := url.PathUnescape(raw[from:to])
+	return err != nil || dec != pw
 }

@@ -37,3 +37,24 @@ func TestURLHostsNamesTheBadPart(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactURLByText: passwords are hidden by the URL's text, also when it
+// does not parse or parses into something else.
+func TestRedactURLByText(t *testing.T) {
+	for in, want := range map[string]string{
+		"redis://default:pw@h:6379/0":             "redis://default:***@h:6379/0",
+		"redis://:Sup3r#x@db:6379/0":              "redis://:***@db:6379/0",
+		"redis://:1234/5678@db:6379":              "redis://:***@db:6379",
+		"redis://db:63a9/0?password=hunter2&db=1": "redis://db:63a9/0?password=***&db=1",
+		"rediss://u:a@b@h/0?x=1&PASSWORD=q#frag":  "rediss://u:***@h/0?x=1&PASSWORD=***#frag",
+		"redis://user@h:6379/0":                   "redis://user@h:6379/0",
+		"unix:///tmp/redis.sock":                  "unix:///tmp/redis.sock",
+	} {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := URLSecrets("redis://u:p%2Fss@h/0?password=q"); len(got) != 3 || got[0] != "p%2Fss" || got[1] != "p/ss" || got[2] != "q" {
+		t.Errorf("URLSecrets = %q", got)
+	}
+}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"net/url"
 	"strconv"
 	"time"
 
@@ -51,14 +50,7 @@ func passwordWarning(fs *pflag.FlagSet, c config) string {
 
 // urlHasPassword reports whether a Redis URL carries a password (user info
 // or ?password=).
-func urlHasPassword(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	pw, _ := u.User.Password()
-	return pw != "" || u.Query().Get("password") != ""
-}
+func urlHasPassword(raw string) bool { return len(redisops.URLSecrets(raw)) > 0 }
 
 // setGlobals validates the global flags and applies the environment fallbacks.
 func (c *config) setGlobals(fs *pflag.FlagSet, r rawFlags, getenv func(string) string) error {

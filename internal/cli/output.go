@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"flashtop/redisops"
@@ -125,14 +124,7 @@ func reason(err, sentinel error) string {
 // redact hides every password the config knows of (flag, environment, URL),
 // as textsafe.Redact does.
 func redact(msg string, cfg config) string {
-	secrets := []string{cfg.Password}
-	if u, err := url.Parse(cfg.RedisURL); err == nil {
-		if pw, ok := u.User.Password(); ok {
-			secrets = append(secrets, pw)
-		}
-		secrets = append(secrets, u.Query().Get("password"))
-	}
-	return textsafe.Redact(msg, secrets...)
+	return textsafe.Redact(msg, append(redisops.URLSecrets(cfg.RedisURL), cfg.Password)...) // by the URL's text: it may not parse
 }
 
 // resultText is the one-line text of an operation's result. Every value

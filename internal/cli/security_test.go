@@ -465,3 +465,25 @@ func TestCLIShortPasswordRedactedNotWords(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIMalformedURLNeverShowsItsPassword: a password with an unencoded #,
+// / or ? makes the URL parse wrong or not at all; the error names the bad
+// part and how to encode it, and no piece of the password reaches stdout,
+// stderr or the JSON (the parser's own words quoted ":Sup3rS3cret").
+func TestCLIMalformedURLNeverShowsItsPassword(t *testing.T) {
+	for _, c := range []struct{ url, secret, piece string }{
+		{"redis://app:Sup3rS3cret#x@db.example.com:6379/0", "Sup3rS3cret#x", "Sup3rS3cret"},
+		{"redis://:1234/5678@db.example.com:6379", "1234/5678", "5678"},
+		{"redis://db.example.com:63a9/0?password=hunter2hunter2", "hunter2hunter2", "hunter2"},
+		{"redis://app:12345#x@127.0.0.1:6379/0", "12345#x", "12345"},
+		{"redis://app:p%2Fss@127.0.0.1:1/0", "p%2Fss", "p/ss"}, // encoded: parses; the decoded form is hidden too
+	} {
+		for _, args := range [][]string{{"ping", "--redis-url", c.url}, {"ping", "--json", "--redis-url", c.url}} {
+			o := runGuarded(t, nil, args...)
+			all := o.stdout + o.stderr
+			if strings.Contains(all, c.piece) || strings.Contains(all, c.secret) || o.code == 0 {
+				t.Errorf("%q: exit %d, a piece of the password %q shown:\n%s", args, o.code, c.secret, all)
+			}
+		}
+	}
+}
