@@ -68,6 +68,7 @@ type Client struct {
 	scripts  *scriptsSeen // the backend's scripts, seen loaded per node (backendscripts.go)
 	noTouch  *noTouch     // CLIENT NO-TOUCH on its connections (notouch.go)
 	loaded   *sync.Map    // SHA1s of flashtop's scripts loaded before their first EVALSHA (ops.go)
+	loadMu   *sync.Mutex  // one SCRIPT LOAD at a time
 }
 
 // New builds a client without touching the network (connections are made on
@@ -115,7 +116,7 @@ func New(o Options) (*Client, error) {
 		o.BackendScripts = DefaultBackendScripts
 	}
 	return &Client{rdb: rdb, schema: o.Schema, maxQueue: o.MaxQueue, timeout: o.Timeout, url: shown, hosts: hosts,
-		scripts: newScriptsSeen(o.BackendScripts), noTouch: nt, loaded: &sync.Map{}}, nil
+		scripts: newScriptsSeen(o.BackendScripts), noTouch: nt, loaded: &sync.Map{}, loadMu: &sync.Mutex{}}, nil
 }
 
 // newClusterClient connects to a Redis Cluster seeded from the URL; the key

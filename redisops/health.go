@@ -2,6 +2,8 @@ package redisops
 
 import (
 	"flashtop/textsafe"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -90,7 +92,8 @@ func (i Info) ErrorCounts() map[string]int64 {
 		return nil
 	}
 	out := map[string]int64{}
-	for name, v := range i.Fields {
+	for _, name := range slices.Sorted(maps.Keys(i.Fields)) { // sorted: the same kinds are kept every poll
+		v := i.Fields[name]
 		kind, ok := strings.CutPrefix(name, "errorstat_")
 		if !ok || kind == "" || len(out) >= maxErrorKinds {
 			continue

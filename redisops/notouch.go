@@ -40,20 +40,22 @@ func (n *noTouch) onConnect(ctx context.Context, cn *redis.Conn) error {
 		return nil
 	}
 	if n.state.Load() == noTouchUnknown || n.sentinel {
-		if text, err := cn.Info(ctx, "server").Result(); err == nil {
-			s := ParseInfo(text).Server
-			if s.Mode == "sentinel" {
-				return nil // a Sentinel connection says nothing of the master
-			}
-			if !supportsNoTouch(s) {
-				n.state.Store(noTouchOff)
-				return nil
-			}
+		text, err := cn.Info(ctx, "server").Result()
+		if err != nil {
+			return nil // unknown server: never send it blind (Redis 7.0 would count an ERR); the next connection asks again
+		}
+		s := ParseInfo(text).Server
+		if s.Mode == "sentinel" {
+			return nil // a Sentinel connection says nothing of the master
+		}
+		if !supportsNoTouch(s) {
+			n.state.Store(noTouchOff)
+			return nil
 		}
 	}
 	if err := cn.Do(ctx, "CLIENT", "NO-TOUCH", "ON").Err(); err != nil {
-		if IsReplyError(err) {
-			n.state.Store(noTouchOff)
+		if msg := err.Error(); strings.HasPrefix(msg, "NOPERM") || strings.Contains(msg, "unknown subcommand") {
+			n.state.Store(noTouchOff) // refused for good; LOADING, BUSY and the like are tried again
 		}
 		return nil
 	}

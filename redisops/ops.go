@@ -2,6 +2,7 @@ package redisops
 
 import (
 	"context"
+	"errors"
 	"flashtop/scripts"
 	"fmt"
 	"regexp"
@@ -61,20 +62,30 @@ func (c *Client) runScript(ctx context.Context, s *redis.Script, key, check stri
 // loadScript loads s (SCRIPT LOAD, on every master of a cluster) before the
 // client's first EVALSHA of it, so that flashtop's own first call is no
 // NOSCRIPT in the server's error counts (INFO errorstats), where a NOSCRIPT
-// means the backend's scripts are gone. Tried once per script and client;
+// means the backend's scripts are gone. Loaded once per script and client
+// (a failed load is tried again on the next call);
 // a refusal (an ACL without script|load) leaves EVALSHA's fallback to EVAL.
 // A later SCRIPT FLUSH still costs one NOSCRIPT, as it does the backend.
 func (c *Client) loadScript(ctx context.Context, s *redis.Script) {
 	if c.loaded == nil {
 		return
 	}
-	if _, done := c.loaded.LoadOrStore(s.Hash(), true); done {
+	h := s.Hash()
+	if _, done := c.loaded.Load(h); done {
+		return
+	}
+	c.loadMu.Lock() // callers at the same moment wait for the one load
+	defer c.loadMu.Unlock()
+	if _, done := c.loaded.Load(h); done {
 		return
 	}
 	// SCRIPT LOAD of the source, not Script.Load: that would replace the
 	// shared script's SHA1 with whatever the server answered (a proxy's
 	// "OK" made every later call of that script a NOSCRIPT and an EVAL).
-	_ = c.rdb.ScriptLoad(ctx, scripts.Composed(s)).Err() // the script's own call reports any trouble
+	err := c.rdb.ScriptLoad(ctx, scripts.Composed(s)).Err() // the script's own call reports any trouble
+	if err == nil || errors.Is(Classify(err), ErrNoPerm) {
+		c.loaded.Store(h, true) // loaded, or refused for good (no script|load: EVALSHA falls back to EVAL); else tried again
+	}
 }
 
 // scriptRunner is what runs scripts: the client, or one connection of its

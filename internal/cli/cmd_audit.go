@@ -115,14 +115,18 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 		return p.fail(cfg, err)
 	}
 	out.Anomalies = append(out.Anomalies, snap.Anomalies...)
+	blind := 0 // key families audit checks; an unchecked backend-scripts state is listed, and warned about, but not blind
 	for _, u := range snap.Unreadable {
-		if u.KeyFamily() {
+		if u.KeyFamily() || u.What == redisops.UnreadScripts {
 			out.Unreadable = append(out.Unreadable, u)
 		}
+		if u.KeyFamily() {
+			blind++
+		}
 	}
-	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && len(out.Unreadable) == 0
+	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && blind == 0
 	switch {
-	case len(out.Unreadable) > 0:
+	case blind > 0:
 		out.Status = statusUnreadable
 	case out.OK:
 		out.Status = statusClean
@@ -134,9 +138,10 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 	} else {
 		printAudit(p, out)
 	}
+	code := p.blind("audit", out.Unreadable) // exit 3 when blind; the scripts' warning on stderr
 	switch {
-	case len(out.Unreadable) > 0:
-		return p.blind("audit", out.Unreadable)
+	case code != exitOK:
+		return code
 	case out.OK:
 		return exitOK
 	}
@@ -182,10 +187,13 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		}
 		last = snap
 		leaks, err := w.Feed(ctx, snap)
+		addLeaks(perSale, leaks) // those recorded before a failure count too
 		if err != nil {
-			return nil, out, err
+			if ctx.Err() != nil {
+				break // interrupted while recording: report what was seen
+			}
+			return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
 		}
-		addLeaks(perSale, leaks)
 		remaining := time.Until(end)
 		if remaining <= 0 || !sleepCtx(ctx, min(cfg.Interval, remaining)) {
 			break // done, or interrupted: report what was seen
@@ -195,8 +203,11 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		tctx, cancel := context.WithTimeout(ctx, 4*cfg.Timeout)
 		if snap, err := p.Snapshot(tctx, redisops.SnapshotOptions{Pins: cfg.Sales}); err == nil {
 			last = snap
-			if leaks, err := w.Feed(ctx, snap); err == nil {
-				addLeaks(perSale, leaks)
+			leaks, ferr := w.Feed(ctx, snap)
+			addLeaks(perSale, leaks)
+			if ferr != nil && ctx.Err() == nil {
+				cancel()
+				return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: ferr}
 			}
 		}
 		cancel()
@@ -303,7 +314,7 @@ func printAudit(p printer, a auditJSON) {
 	case a.Status == statusStopped:
 		head = fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales seen before Redis was lost; anomalies not checked",
 			a.Status, holds, units, len(a.Leaks))
-	case len(a.Unreadable) > 0:
+	case a.Status == statusUnreadable:
 		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
 			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
 	}

@@ -210,3 +210,40 @@ func TestCLIAuditWatchStopsWithWhatItSawWhenRedisDies(t *testing.T) {
 	}
 	waitRedialerGone(t)
 }
+
+// TestCLIAuditWatchSeesScriptsFlushed: the backend's script is loaded when
+// audit --watch starts and flushed while it watches: the audit says so
+// (backend_scripts_missing, found, exit 1), the final full read sharing the
+// poller's memory of the node, never "clean".
+func TestCLIAuditWatchSeesScriptsFlushed(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	sha := rdb.ScriptLoad(ctx, "return 'the backend reserve'").Val()
+	done := make(chan outcome, 1)
+	go func() {
+		var out, errOut strings.Builder
+		code := Run(ctx, []string{"audit", "--watch", "3s", "--json", "--backend-scripts", "reserve=" + sha, "--redis-url", srv.URL()},
+			strings.NewReader(""), &out, &errOut, envOf(nil))
+		done <- outcome{code, out.String(), errOut.String()}
+	}()
+	time.Sleep(1500 * time.Millisecond)
+	rdb.ScriptFlush(ctx)
+	o := <-done
+	if o.code != exitRefused || !strings.Contains(o.stdout, `"kind":"backend_scripts_missing"`) || !strings.Contains(o.stdout, "though it was at") {
+		t.Fatalf("exit %d: %s %s", o.code, o.stdout, o.stderr)
+	}
+}
+
+// TestCLIAuditWarnsScriptsUnchecked: a user without script|exists gets a
+// clean audit of what it could read, and a warning on stderr that the
+// backend's scripts could not be checked (listed in unreadable).
+func TestCLIAuditWarnsScriptsUnchecked(t *testing.T) {
+	srv := redistest.Start(t)
+	env := map[string]string{envURL: srv.SetUser(t, "noscripts", "pw", "~*", "&*", "+@all", "-script|exists")}
+	o := runGuarded(t, env, "audit", "--json")
+	if o.code != exitOK || !strings.Contains(o.stdout, `"status":"clean"`) || !strings.Contains(o.stdout, `"what":"backend_scripts"`) ||
+		!strings.Contains(o.stderr, "warning: cannot check that the backend's scripts are loaded: backend_scripts: NOPERM") {
+		t.Fatalf("exit %d: %s %s", o.code, o.stdout, o.stderr)
+	}
+}

@@ -96,4 +96,22 @@ func TestBackendScriptsRefused(t *testing.T) {
 	if u := s.Unreadable; len(u) != 1 || u[0].What != redisops.UnreadScripts || !strings.Contains(u[0].Reason, "NOPERM") {
 		t.Fatalf("unreadable %+v, want backend_scripts NOPERM", u)
 	}
+	// The poller asks once, then says "unknown" every tick without asking
+	// again for a while: one NOPERM in the server's counts, not one a tick.
+	rdb := srv.Client(t)
+	rdb.ConfigResetStat(context.Background())
+	p := NewPoller(c, PollerOptions{})
+	defer p.Close()
+	for i := range 5 {
+		snap, err := p.Snapshot(context.Background(), redisops.SnapshotOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := snap.Unreadable; len(u) != 1 || u[0].What != redisops.UnreadScripts {
+			t.Fatalf("tick %d: unreadable %+v, want backend_scripts", i, u)
+		}
+	}
+	if e := rdb.Info(context.Background(), "errorstats").Val(); !strings.Contains(e, "errorstat_NOPERM:count=1\r\n") {
+		t.Errorf("errorstats after 5 ticks: %q, want one NOPERM", e)
+	}
 }

@@ -58,6 +58,13 @@ type Poller struct {
 	slow   map[string]int64
 	kept   []redisops.SlowEntry
 
+	// scriptsBlind is the refusal of the last SCRIPT EXISTS (an ACL
+	// without script|exists), noted unreadable each tick; the check is
+	// sent again only after scriptsRetry, so that a refused command does
+	// not add a NOPERM to the server's error counts every tick.
+	scriptsBlind error
+	scriptsRetry time.Time
+
 	armedAll   time.Time // the feed's armedAll as of the last tick
 	lastRepair time.Time // when the last repair walk at cold speed began
 	repairing  bool      // the current walk is a repair after a feed gap

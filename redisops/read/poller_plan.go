@@ -61,7 +61,9 @@ func (p *Poller) buildPlan(ctx context.Context, o redisops.SnapshotOptions, node
 		}
 		np.info = np.pipe.Info(ctx)
 		np.latency = np.pipe.Info(ctx, "latencystats")
-		np.scripts = queueScripts(ctx, p.Client, np.pipe)
+		if p.scriptsBlind == nil || !p.o.Now().Before(p.scriptsRetry) {
+			np.scripts = queueScripts(ctx, p.Client, np.pipe)
+		}
 		np.slowlog = np.pipe.SlowLogGet(ctx, o.SlowlogN)
 		pl.nodes = append(pl.nodes, np)
 	}

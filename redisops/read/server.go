@@ -269,7 +269,11 @@ func checkScripts(ctx context.Context, c *redisops.Client, snap *redisops.Snapsh
 			return one(ctx, node, node.Options().Addr, len(snap.Nodes))
 		})
 	} else {
-		err = one(ctx, c.Redis(), "", 1)
+		addr := ""
+		if rc, ok := c.Redis().(*redis.Client); ok {
+			addr = rc.Options().Addr // the poller's key of the node: one memory of what was loaded
+		}
+		err = one(ctx, c.Redis(), addr, 1)
 	}
 	if err != nil {
 		return redisops.Classify(err)
@@ -312,14 +316,33 @@ func (pl *plan) server(p *Poller, snap *redisops.Snapshot) {
 // tick) is not empty.
 func (pl *plan) checkScripts(p *Poller, snap *redisops.Snapshot) {
 	running := len(p.active.ids()) > 0
+	sent := false
+	var refused error
 	for _, np := range pl.nodes {
+		if np.scripts == nil {
+			continue
+		}
+		sent = true
 		an, blind := scriptAnomalies(p.Client, np.pn.addr, np.scripts, running, snap.TakenAt, len(pl.nodes))
 		snap.Anomalies = append(snap.Anomalies, an...)
 		if blind != nil {
-			pl.unread.note(redisops.UnreadScripts, pl.nodeErr(np, blind))
+			refused = pl.nodeErr(np, blind)
+			pl.unread.note(redisops.UnreadScripts, refused)
 		}
 	}
+	switch {
+	case sent && refused != nil:
+		p.scriptsBlind, p.scriptsRetry = refused, p.o.Now().Add(scriptsRetryAfter)
+	case sent:
+		p.scriptsBlind = nil
+	case p.scriptsBlind != nil: // not asked this tick: still unknown, for the same reason
+		pl.unread.note(redisops.UnreadScripts, p.scriptsBlind)
+	}
 }
+
+// scriptsRetryAfter is how long a refused SCRIPT EXISTS waits before it is
+// sent again (an ACL may be changed meanwhile).
+const scriptsRetryAfter = 5 * time.Minute
 
 // nodeErr names the node of err when there are several (a cluster).
 func (pl *plan) nodeErr(np *nodePlan, err error) error {
