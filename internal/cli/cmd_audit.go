@@ -310,11 +310,11 @@ func printAudit(p printer, a auditJSON) {
 	}
 	head := fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales, %d anomalies",
 		a.Status, holds, units, len(a.Leaks), len(a.Anomalies))
-	switch {
-	case a.Status == statusStopped:
+	switch a.Status {
+	case statusStopped:
 		head = fmt.Sprintf("%s: %d leaked holds (%d units) in %d sales seen before Redis was lost; anomalies not checked",
 			a.Status, holds, units, len(a.Leaks))
-	case a.Status == statusUnreadable:
+	case statusUnreadable:
 		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
 			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
 	}
