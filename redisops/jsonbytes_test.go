@@ -116,3 +116,16 @@ func FuzzByteStringRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestFeedAsOfOmittedWhileZero: a feed status with no finished walk has no
+// as_of (it used to say 0001-01-01T00:00:00Z), and one with a walk says when.
+func TestFeedAsOfOmittedWhileZero(t *testing.T) {
+	b, _ := json.Marshal(FeedStatus{State: FeedVerifying})
+	if bytes.Contains(b, []byte("as_of")) {
+		t.Errorf("zero as_of written: %s", b)
+	}
+	b, _ = json.Marshal(FeedStatus{State: FeedOff, AsOf: time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)})
+	if !bytes.Contains(b, []byte(`"as_of":"2026-12-02T01:00:00Z"`)) {
+		t.Errorf("as_of missing: %s", b)
+	}
+}

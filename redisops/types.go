@@ -162,7 +162,7 @@ type FeedStatus struct {
 	Reason string `json:"reason,omitempty"` // why it is not live (an ACL refusal, a server too old, a lost connection)
 	// AsOf is when the counts were last known complete: the end of the last
 	// discovery walk (zero: no walk has finished yet). Meaningful when State is not FeedLive.
-	AsOf time.Time `json:"as_of,omitempty"`
+	AsOf time.Time `json:"as_of,omitzero"` // omitted while zero (omitempty never omits a time)
 	// PushedPerSec is the rate of key names the feed pushed (all masters),
 	// over the last few seconds; Pushed is their total since start.
 	PushedPerSec float64 `json:"pushed_per_sec"`

@@ -51,5 +51,8 @@ func FuzzRedact(f *testing.F) {
 		if got := Redact(in, secret); strings.Contains(got, " "+secret+" ") {
 			t.Errorf("Redact(%q, %q) = %q: the secret between spaces survived", in, secret, got)
 		}
+		if u := "redis://user:" + secret + "@host"; strings.Contains(Redact(u, secret), ":"+secret+"@") {
+			t.Errorf("Redact(%q, %q) left the password of the URL", u, secret)
+		}
 	})
 }
