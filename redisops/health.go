@@ -111,3 +111,17 @@ func (i Info) ErrorCounts() map[string]int64 {
 	}
 	return out
 }
+
+// OthersErrors is Errors less FlashtopErrors (never below 0: a restarted
+// server counts afresh): the error replies of every client but this
+// flashtop; nil when Errors is not reported.
+func (s ServerStats) OthersErrors() map[string]int64 {
+	if s.Errors == nil {
+		return nil
+	}
+	out := make(map[string]int64, len(s.Errors))
+	for k, v := range s.Errors {
+		out[k] = max(v-s.FlashtopErrors[k], 0)
+	}
+	return out
+}

@@ -240,6 +240,12 @@ type ServerStats struct {
 	// errorstats: "NOSCRIPT": 3); null when not reported, {} when none. In
 	// a cluster's totals: summed over the nodes.
 	Errors map[string]int64 `json:"errors"`
+	// FlashtopErrors are, of Errors, the error replies this flashtop's own
+	// polls drew since it started, by kind (a typeless hold read's
+	// other-shape read is a WRONGTYPE by design): Errors less these are the
+	// others' (the backend's). Omitted when none, and in a one-shot
+	// snapshot.
+	FlashtopErrors map[string]int64 `json:"flashtop_errors,omitempty"`
 }
 
 // Program is the server program, Name or, when it was not read (a recording

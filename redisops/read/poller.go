@@ -50,7 +50,8 @@ type Poller struct {
 	clk0    atomic.Pointer[serverClock] // the first master's clock
 	noPET   atomic.Bool                 // the server lacks PEXPIRETIME: PTTL instead
 	wakeCh  chan struct{}
-	planAt  sync.Map // node addr -> time.Time of its last plan pipeline that succeeded
+	planAt  sync.Map  // node addr -> time.Time of its last plan pipeline that succeeded
+	own     ownErrors // error replies the poll plan itself drew (server.go)
 
 	mu     sync.Mutex // one tick at a time; guards the fields below
 	w      *walker

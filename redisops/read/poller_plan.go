@@ -20,16 +20,17 @@ const maxDirtyPerTick = 25000
 
 // nodePlan is the one pipeline of a tick to one node.
 type nodePlan struct {
-	pn      pnode
-	pipe    redis.Pipeliner
-	time    *redis.TimeCmd // the first node only
-	info    *redis.StringCmd
-	latency *redis.StringCmd    // INFO latencystats (not a default section)
-	scripts *redis.BoolSliceCmd // SCRIPT EXISTS of the backend's scripts (nil: no check)
-	slowlog *redis.SlowLogCmd
-	rtt     time.Duration
-	done    time.Time // when the pipeline's replies arrived
-	clk     *serverClock
+	pn        pnode
+	pipe      redis.Pipeliner
+	time      *redis.TimeCmd // the first node only
+	info      *redis.StringCmd
+	latency   *redis.StringCmd    // INFO latencystats (not a default section)
+	scripts   *redis.BoolSliceCmd // SCRIPT EXISTS of the backend's scripts (nil: no check)
+	ownBefore map[string]int64    // flashtop's own error replies on the node before this pipeline
+	slowlog   *redis.SlowLogCmd
+	rtt       time.Duration
+	done      time.Time // when the pipeline's replies arrived
+	clk       *serverClock
 }
 
 // plan is everything one tick reads: per node TIME, INFO and SLOWLOG; per
@@ -195,6 +196,8 @@ func (pl *plan) exec(ctx context.Context, p *Poller, acct *tickCost) error {
 			np.done = time.Now()
 			np.rtt = np.done.Sub(start)
 			acct.add(cmds, np.rtt, true)
+			np.ownBefore = p.own.of(np.pn.addr) // what the pipeline's INFO (sent first) already counted
+			p.own.count(np.pn.addr, cmds)
 			errs[i] = redisops.PipelineErr(cmds, err)
 			if allRefused(cmds) {
 				refused[i] = firstCmdErr(cmds)

@@ -6,6 +6,7 @@ import (
 	"flashtop/redisops"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -157,6 +158,16 @@ func mergeHealth(t *redisops.ServerStats, n redisops.ServerStats) {
 		}
 		t.Errors = sum
 	}
+	if n.FlashtopErrors != nil {
+		sum := make(map[string]int64, len(t.FlashtopErrors)+len(n.FlashtopErrors))
+		for k, v := range t.FlashtopErrors {
+			sum[k] = v
+		}
+		for k, v := range n.FlashtopErrors {
+			sum[k] = redisops.AddSaturating(sum[k], v)
+		}
+		t.FlashtopErrors = sum
+	}
 	if n.ScriptLatencyUs != nil {
 		worst := make(map[string]redisops.Percentiles, len(t.ScriptLatencyUs)+len(n.ScriptLatencyUs))
 		for k, v := range t.ScriptLatencyUs {
@@ -283,6 +294,53 @@ func checkScripts(ctx context.Context, c *redisops.Client, snap *redisops.Snapsh
 	return nil
 }
 
+// ownErrors counts, per node and kind, the error replies flashtop's own
+// poll plan drew (a typeless hold read's other-shape read is a WRONGTYPE by
+// design, a wrong shape guess another): the server counts them in its INFO
+// errorstats like anyone's, so the snapshot gives them apart (FlashtopErrors)
+// for the dashboard to show the others' errors net of them.
+type ownErrors struct {
+	mu sync.Mutex
+	n  map[string]map[string]int64 // node → kind → count since the poller started
+}
+
+// count adds the error replies among cmds.
+func (o *ownErrors) count(node string, cmds []redis.Cmder) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, c := range cmds {
+		err := c.Err()
+		if err == nil || !redisops.IsReplyError(err) {
+			continue
+		}
+		kind, _, _ := strings.Cut(err.Error(), " ")
+		if kind == "" || len(kind) > 32 {
+			continue
+		}
+		if o.n == nil {
+			o.n = map[string]map[string]int64{}
+		}
+		if o.n[node] == nil {
+			o.n[node] = map[string]int64{}
+		}
+		o.n[node][kind]++
+	}
+}
+
+// of is a copy of node's counts (nil when none).
+func (o *ownErrors) of(node string) map[string]int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.n[node]) == 0 {
+		return nil
+	}
+	out := make(map[string]int64, len(o.n[node]))
+	for k, v := range o.n[node] {
+		out[k] = v
+	}
+	return out
+}
+
 // The poll plan's side (poller_plan.go): each node's INFO and SLOWLOG of
 // the tick's pipeline, and its SCRIPT EXISTS.
 
@@ -299,6 +357,7 @@ func (pl *plan) server(p *Poller, snap *redisops.Snapshot) {
 		}
 		st.PingMs = float64(np.rtt.Microseconds()) / 1000
 		st.NotifyKeyspaceEvent = p.ev.flagsOf(np.pn.addr)
+		st.FlashtopErrors = np.ownBefore // up to the previous tick: INFO ran before this tick's own replies
 		stats = append(stats, redisops.NodeStats{Addr: np.pn.addr, ServerStats: st})
 		if logs, err := np.slowlog.Result(); err == nil {
 			p.keepSlow(np.pn.addr, redisops.SlowEntries(logs, p.schema.Session), int(cap64(np.slowlog)))

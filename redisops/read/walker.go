@@ -181,6 +181,7 @@ func (w *walker) stepNode(ctx context.Context, p *Poller, pn pnode, n *walkNode,
 		rtt := time.Since(start)
 		cancel()
 		acct.add(cmds, rtt, false)
+		p.own.count(pn.addr, cmds) // typeless reads draw a WRONGTYPE: flashtop's own, said apart
 		if err := redisops.PipelineErr(cmds, err); err != nil {
 			return err
 		}

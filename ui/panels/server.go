@@ -60,7 +60,7 @@ func (m *Server) SetData(d Data) {
 	}
 	if d.Snap != nil && !d.Snap.TakenAt.Equal(m.lastTaken) {
 		m.lastTaken = d.Snap.TakenAt
-		m.errs.add(d.Snap.TakenAt, d.Snap.Server.Errors)
+		m.errs.add(d.Snap.TakenAt, d.Snap.Server.OthersErrors()) // flashtop's own replies left out
 		m.ops.add(d.Snap.TakenAt, float64(d.Snap.Server.OpsPerSec))
 	}
 	m.data = d

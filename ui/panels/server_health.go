@@ -105,18 +105,34 @@ func (m Server) scriptsLine(s redisops.ServerStats, vw int) string {
 	return v
 }
 
-// errorsLine is "NOSCRIPT 12 +3/min · ERR 4" in vw cells: the kinds growing
+// errorsLine is "NOSCRIPT 12 +3/min · ERR 4" in vw cells, of every client
+// but this flashtop (its own polls' replies are left out and their number
+// said: a typeless hold read draws a WRONGTYPE by design): the kinds growing
 // fastest first, whole kinds only, "+N kinds" for those left out; a growing
 // kind drawn as a warning (NOSCRIPT, OOM and NOPERM as bad: the backend's
 // scripts are failing); "none since start" or "not reported".
 func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
-	switch {
-	case s.Errors == nil:
-		return m.st.Dim.Render(notReported)
-	case len(s.Errors) == 0:
-		return m.st.Dim.Render("none since start")
+	errs := s.OthersErrors() // the backend's and everyone's but this flashtop's
+	own := int64(0)
+	for _, n := range s.FlashtopErrors {
+		own += n
 	}
-	kinds := slices.Sorted(maps.Keys(s.Errors))
+	ownNote := ""
+	if own > 0 {
+		ownNote = m.st.Dim.Render(" (not counting flashtop's own " + fmtCount(own) + ")")
+	}
+	for k, n := range errs {
+		if n == 0 {
+			delete(errs, k)
+		}
+	}
+	switch {
+	case errs == nil:
+		return m.st.Dim.Render(notReported)
+	case len(errs) == 0:
+		return m.st.Dim.Render("none since start") + ownNote
+	}
+	kinds := slices.Sorted(maps.Keys(errs))
 	rate := func(k string) float64 {
 		r, _ := m.errs.perMinute(k) // 0 without history
 		return r
@@ -128,13 +144,13 @@ func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
 			}
 			return 1
 		}
-		return int(s.Errors[b] - s.Errors[a]) // more first
+		return int(errs[b] - errs[a]) // more first
 	})
 	var parts []string
 	width := 0
 	shown := 0
 	for _, k := range kinds[:min(len(kinds), errorKindsMax)] {
-		part := textsafe.Cut(k, 32) + " " + fmtCount(s.Errors[k])
+		part := textsafe.Cut(k, 32) + " " + fmtCount(errs[k])
 		if r, ok := m.errs.perMinute(k); ok && r > 0 {
 			part += " +" + strconv.FormatFloat(r, 'f', perMinDigits(r), 64) + "/min"
 			if k == "NOSCRIPT" || k == "OOM" || k == "NOPERM" {
@@ -154,7 +170,7 @@ func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
 	if n := len(kinds) - shown; n > 0 {
 		parts = append(parts, m.st.Dim.Render("+"+strconv.Itoa(n)+" kinds"))
 	}
-	return strings.Join(parts, valueSep)
+	return strings.Join(parts, valueSep) + ownNote
 }
 
 // perMinDigits is 0 decimals from 10/min, else 1.
