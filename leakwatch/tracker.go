@@ -31,7 +31,8 @@ type Tracker struct {
 	own     map[string]int       // keys flashtop is releasing right now
 	ownGone map[string]ownVanish // owned keys that vanished before Settle
 	totals  map[string]redisops.LeakTotals
-	pending []redisops.Leak // observed, not drained yet
+	ended   map[string]int64 // per sale: holds that ended before their deadline (converted)
+	pending []redisops.Leak  // observed, not drained yet
 }
 
 // ownVanish is an owned hold that vanished while its release was in flight.
@@ -47,7 +48,7 @@ func NewTracker(skew time.Duration) *Tracker {
 		skew = redisops.DefaultLeakSkew
 	}
 	return &Tracker{skew: skew, holds: map[string]trackedHold{}, own: map[string]int{},
-		ownGone: map[string]ownVanish{}, totals: map[string]redisops.LeakTotals{}}
+		ownGone: map[string]ownVanish{}, totals: map[string]redisops.LeakTotals{}, ended: map[string]int64{}}
 }
 
 // Seen remembers holds read at at (their TTLs count from at). A hold whose
@@ -161,6 +162,9 @@ func (t *Tracker) classify(th trackedHold, v redisops.Vanish) (redisops.Leak, bo
 		class = redisops.LeakUnverified
 	}
 	if class == "" {
+		if !th.deadline.IsZero() || v.Deleted {
+			t.ended[th.h.Sale]++ // ended in time: released, checked out or deleted
+		}
 		return redisops.Leak{}, false // released, checked out or deleted before its time
 	}
 	l := redisops.Leak{Sale: th.h.Sale, User: th.h.User, Key: th.h.Key, Shape: th.h.Shape, Quantity: th.h.Quantity,
@@ -199,6 +203,11 @@ func (t *Tracker) Settle(key string, released bool) (redisops.Leak, bool) {
 		delete(t.own, key)
 	}
 	if released {
+		if th, ok := t.holds[key]; ok {
+			t.ended[th.h.Sale]++ // released by flashtop, in time
+		} else if g, ok := t.ownGone[key]; ok {
+			t.ended[g.t.h.Sale]++
+		}
 		delete(t.holds, key) // gone now, whenever a poll notices: not a leak
 		// It vanished through this release, even while another Own of the
 		// key is in flight (whose Settle would find nothing to release).
@@ -220,6 +229,25 @@ func (t *Tracker) Totals() map[string]redisops.LeakTotals {
 	out := make(map[string]redisops.LeakTotals, len(t.totals))
 	for k, v := range t.totals {
 		out[k] = v
+	}
+	return out
+}
+
+// Outcomes returns, per sale, how the holds this tracker watched ended:
+// converted (before their deadline) and expired (its leaks).
+func (t *Tracker) Outcomes() map[string]redisops.HoldOutcomes {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make(map[string]redisops.HoldOutcomes, len(t.ended)+len(t.totals))
+	for s, n := range t.ended {
+		o := out[s]
+		o.Converted = n
+		out[s] = o
+	}
+	for s, tot := range t.totals {
+		o := out[s]
+		o.Expired = tot.Holds
+		out[s] = o
 	}
 	return out
 }

@@ -71,6 +71,11 @@ func TestTrackerClassifies(t *testing.T) {
 	if got := tr.Totals(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("totals %v, want %v", got, want)
 	}
+	// Ended in time: r40, r1, found-early (bounds before the deadline) and
+	// deleted; nottl had no deadline (neither), unknown was never seen.
+	if got := tr.Outcomes(); got["s1"] != (redisops.HoldOutcomes{Converted: 4, Expired: 6}) || len(got) != 1 {
+		t.Fatalf("outcomes %+v, want s1 converted 4, expired 6", got)
+	}
 	if d := tr.Drain(); len(d) != 6 || d[0].Key != "reservation:event:s1" || d[0].Stamp != fmt.Sprint(t0.Unix()) {
 		t.Fatalf("drained %+v", d)
 	}
@@ -122,6 +127,9 @@ func TestTrackerOwnReleases(t *testing.T) {
 	tr.Gone(h.Key, redisops.Vanish{At: t0.Add(5 * time.Second)})
 	if _, leak := tr.Settle(h.Key, false); !leak {
 		t.Fatal("a hold flashtop failed to release (not_found) was not counted when it had expired")
+	}
+	if got := tr.Outcomes()["s1"]; got != (redisops.HoldOutcomes{Converted: 1, Expired: 1}) {
+		t.Fatalf("outcomes %+v: flashtop's release is one ended in time, the not_found one expired", got)
 	}
 }
 

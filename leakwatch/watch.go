@@ -58,10 +58,13 @@ func (w Watch) FillLeaks(ctx context.Context, s *redisops.Snapshot) error {
 	if err != nil {
 		return err
 	}
+	outcomes := w.Tracker.Outcomes()
 	for i := range s.Sales {
 		t := totals[s.Sales[i].ID]
 		s.Sales[i].LeakedUnits, s.Sales[i].LeakedHolds = t.Units, t.Holds
 		s.Sales[i].LeakedUnverifiedUnits = t.UnverifiedUnits
+		o := outcomes[s.Sales[i].ID]
+		s.Sales[i].HoldOutcomes = &o
 	}
 	return nil
 }

@@ -201,7 +201,9 @@ func TestMemLedgerAndFillCountTheClass(t *testing.T) {
 	if err := (Watch{Tracker: NewTracker(0), Ledger: m}).FillLeaks(ctx, snap); err != nil {
 		t.Fatal(err)
 	}
-	if r := snap.Sales[0]; r.LeakedUnits != 6 || r.LeakedHolds != 3 || r.LeakedUnverifiedUnits != 3 || snap.Sales[1] != (redisops.SaleStats{ID: "s2"}) {
+	s2 := snap.Sales[1]
+	if r := snap.Sales[0]; r.LeakedUnits != 6 || r.LeakedHolds != 3 || r.LeakedUnverifiedUnits != 3 ||
+		s2.LeakedUnits != 0 || s2.LeakedHolds != 0 || s2.HoldOutcomes == nil || *s2.HoldOutcomes != (redisops.HoldOutcomes{}) {
 		t.Fatalf("rows %+v", snap.Sales)
 	}
 }

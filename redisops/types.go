@@ -257,6 +257,15 @@ func (s ServerStats) Program() string {
 	return s.Name
 }
 
+// HoldOutcomes counts a sale's holds by how they ended, as one watcher saw
+// them since it started: Converted ended before their deadline (released or
+// checked out; a DEL), Expired were leaks (verified or not: the ledger has
+// them).
+type HoldOutcomes struct {
+	Converted int64 `json:"converted"`
+	Expired   int64 `json:"expired"`
+}
+
 // SaleStats is one row of the sales table.
 type SaleStats struct {
 	ID             string `json:"id"`
@@ -275,6 +284,10 @@ type SaleStats struct {
 	// LeakedUnverifiedUnits is the part of LeakedUnits not seen to expire
 	// (LeakUnverified): never reclaimed by default.
 	LeakedUnverifiedUnits int64 `json:"leaked_unverified_units"`
+	// HoldOutcomes are how the holds this flashtop watched end since it
+	// started (the dashboard's leak watch: leakwatch.Watch.FillLeaks); nil
+	// (absent) without a watch, as in a one-shot snapshot.
+	HoldOutcomes *HoldOutcomes `json:"hold_outcomes,omitempty"`
 }
 
 // Hold is one reservation hold, in either shape the backend writes.

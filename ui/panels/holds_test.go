@@ -251,3 +251,25 @@ func TestHoldsExactQuantity(t *testing.T) {
 		t.Errorf("quantity not exact:\n%s", v)
 	}
 }
+
+// TestHoldsTitleOutcomes: with the leak watch's outcomes, the title says how
+// the sale's holds ended since start where it fits, and drops it first.
+func TestHoldsTitleOutcomes(t *testing.T) {
+	snap := manyHolds(40)
+	for i := range snap.Sales {
+		if snap.Sales[i].ID == "sale-b" {
+			snap.Sales[i].HoldOutcomes = &redisops.HoldOutcomes{Converted: 120, Expired: 14}
+		}
+	}
+	m := NewHolds(asciiStyles())
+	m.SetSize(160, 30)
+	m.SetData(Data{Snap: snap, Now: t0, Sale: "sale-b"})
+	want := "952 holds, 1,431 units · showing the 40 soonest · ended since start: 120 in time, 14 expired (89% converted)"
+	if got := holdsTitleLine(m); !strings.Contains(got, want) {
+		t.Errorf("title\n%s\nwant %q", got, want)
+	}
+	m.SetSize(70, 30)
+	if got := holdsTitleLine(m); strings.Contains(got, "ended") || !strings.Contains(got, "952 holds, 1,431 units") {
+		t.Errorf("narrow title keeps the totals, drops the outcomes first:\n%s", got)
+	}
+}

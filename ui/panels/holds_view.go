@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -97,6 +98,34 @@ func (m Holds) summary() []string {
 	}
 	all := int64(m.read) >= t.holds
 	shown, read := fmtCount(int64(len(m.holds))), fmtCount(int64(m.read))
+	forms := m.countForms(out, all, shown, read)
+	if o := m.outcomes(); o != "" { // the longest form first: how the sale's holds ended
+		forms = append([]string{forms[0] + o}, forms...)
+	}
+	return forms
+}
+
+// outcomes is " · ended: 120 in time, 14 expired (90%)": how the selected
+// sale's holds ended since this flashtop started watching (its leak watch),
+// "" without a watch or before any ended.
+func (m Holds) outcomes() string {
+	for _, s := range m.data.Snap.Sales {
+		if s.ID != m.data.Sale || s.HoldOutcomes == nil {
+			continue
+		}
+		o := *s.HoldOutcomes
+		n := o.Converted + o.Expired
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprintf(" · ended since start: %s in time, %s expired (%d%% converted)",
+			fmtCount(o.Converted), fmtCount(o.Expired), o.Converted*100/n)
+	}
+	return ""
+}
+
+// countForms are the forms of the count (summary) without the outcomes.
+func (m Holds) countForms(out string, all bool, shown, read string) []string {
 	switch {
 	case m.data.Filter != "" && all:
 		return []string{out + " · " + shown + " of " + read + " match", out + " · " + shown + " match", out}
