@@ -45,6 +45,9 @@ type auditJSON struct {
 	WatchedMs int64              `json:"watched_ms"`
 	Ledger    string             `json:"ledger,omitempty"` // with --watch: "redis" (armed) or "memory"
 	Leaks     []auditLeak        `json:"leaks"`
+	// HoldOutcomes is, with --watch, how the holds the watch saw ended, per
+	// sale that had any end: before their deadline (converted) or expired.
+	HoldOutcomes []auditOutcome `json:"hold_outcomes,omitempty"`
 	Anomalies []redisops.Anomaly `json:"anomalies"`
 	// Feed is, with --watch, how the watch saw hold ends: the poller's push
 	// feed state at the end ("live": ends seen as they happened).
@@ -181,7 +184,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 				break // interrupted: report what was seen
 			}
 			if last != nil { // Redis lost mid-watch: report what was seen
-				return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
+				return nil, watchReport(out, perSale, start, last, w.Tracker.Outcomes()), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
 			}
 			return nil, out, err
 		}
@@ -192,7 +195,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 			if ctx.Err() != nil {
 				break // interrupted while recording: report what was seen
 			}
-			return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
+			return nil, watchReport(out, perSale, start, last, w.Tracker.Outcomes()), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: err}
 		}
 		remaining := time.Until(end)
 		if remaining <= 0 || !sleepCtx(ctx, min(cfg.Interval, remaining)) {
@@ -207,12 +210,12 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 			addLeaks(perSale, leaks)
 			if ferr != nil && ctx.Err() == nil {
 				cancel()
-				return nil, watchReport(out, perSale, start, last), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: ferr}
+				return nil, watchReport(out, perSale, start, last, w.Tracker.Outcomes()), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: ferr}
 			}
 		}
 		cancel()
 	}
-	out = watchReport(out, perSale, start, last)
+	out = watchReport(out, perSale, start, last, w.Tracker.Outcomes())
 	if ctx.Err() != nil {
 		return last, out, nil // interrupted: the last poll's anomalies
 	}
@@ -227,11 +230,25 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 	return full, out, nil
 }
 
-// watchReport puts the leaks seen per sale and how long the watch ran into
-// out.
-func watchReport(out auditJSON, perSale map[string]auditLeak, start time.Time, last *redisops.Snapshot) auditJSON {
+// auditOutcome is how one sale's watched holds ended.
+type auditOutcome struct {
+	Sale      redisops.ByteString `json:"sale"` // lossless (redisops/jsonbytes.go)
+	Converted int64               `json:"converted"`
+	Expired   int64               `json:"expired"`
+}
+
+// watchReport puts the leaks seen per sale, how the watched holds ended and
+// how long the watch ran into out.
+func watchReport(out auditJSON, perSale map[string]auditLeak, start time.Time, last *redisops.Snapshot,
+	outcomes map[string]redisops.HoldOutcomes) auditJSON {
 	for _, s := range slices.Sorted(maps.Keys(perSale)) {
 		out.Leaks = append(out.Leaks, perSale[s])
+	}
+	out.HoldOutcomes = nil
+	for _, s := range slices.Sorted(maps.Keys(outcomes)) {
+		if o := outcomes[s]; o.Converted+o.Expired > 0 {
+			out.HoldOutcomes = append(out.HoldOutcomes, auditOutcome{Sale: redisops.ByteString(s), Converted: o.Converted, Expired: o.Expired})
+		}
 	}
 	out.WatchedMs = time.Since(start).Milliseconds()
 	out.Feed = last.Feed

@@ -42,6 +42,9 @@ func TestCLIAuditWatchOutcomes(t *testing.T) {
 			if l := a.Leaks[0]; l.Sale != "s1" || l.Holds != 2 || l.Units != 4 || l.UnverifiedHolds != 0 || a.Feed.State != "live" {
 				t.Fatalf("leaks %+v, feed %+v: want exp1 and exp2 only (2 holds, 4 units, all verified)", l, a.Feed)
 			}
+			if o := a.HoldOutcomes; len(o) != 1 || o[0].Sale != "s1" || o[0].Converted != 5 || o[0].Expired != 2 {
+				t.Fatalf("hold outcomes %+v: want s1 with the 5 released in time and the 2 expired", o)
+			}
 			if v := rdb.Get(ctx, "inventory:s1").Val(); v != "96" {
 				t.Fatalf("stock %s before reclaim, want 96 (100 less the two expired holds' 4 units)", v)
 			}

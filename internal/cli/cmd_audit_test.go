@@ -26,6 +26,11 @@ type auditOut struct {
 	Feed *struct {
 		State string `json:"state"`
 	} `json:"feed"`
+	HoldOutcomes []struct {
+		Sale      string `json:"sale"`
+		Converted int64  `json:"converted"`
+		Expired   int64  `json:"expired"`
+	} `json:"hold_outcomes"`
 	Anomalies []struct {
 		Kind string `json:"kind"`
 		Key  string `json:"key"`
