@@ -40,15 +40,15 @@ const (
 
 // auditJSON is the --json object of audit.
 type auditJSON struct {
-	OK        bool               `json:"ok"`
-	Status    string             `json:"status"`
-	WatchedMs int64              `json:"watched_ms"`
-	Ledger    string             `json:"ledger,omitempty"` // with --watch: "redis" (armed) or "memory"
-	Leaks     []auditLeak        `json:"leaks"`
+	OK        bool        `json:"ok"`
+	Status    string      `json:"status"`
+	WatchedMs int64       `json:"watched_ms"`
+	Ledger    string      `json:"ledger,omitempty"` // with --watch: "redis" (armed) or "memory"
+	Leaks     []auditLeak `json:"leaks"`
 	// HoldOutcomes is, with --watch, how the holds the watch saw ended, per
 	// sale that had any end: before their deadline (converted) or expired.
-	HoldOutcomes []auditOutcome `json:"hold_outcomes,omitempty"`
-	Anomalies []redisops.Anomaly `json:"anomalies"`
+	HoldOutcomes []auditOutcome     `json:"hold_outcomes,omitempty"`
+	Anomalies    []redisops.Anomaly `json:"anomalies"`
 	// Feed is, with --watch, how the watch saw hold ends: the poller's push
 	// feed state at the end ("live": ends seen as they happened).
 	Feed *redisops.FeedStatus `json:"feed,omitempty"`
