@@ -36,6 +36,12 @@ if need valkey-server; then
 fi
 
 go mod tidy -diff # direct dependencies marked direct, nothing stale
+unformatted="$(gofmt -l .)"
+if [ -n "$unformatted" ]; then
+  echo "test.sh: not gofmt-formatted (run gofmt -w):" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
 go vet ./...
 
 # The linter, pinned: golangci-lint v2.15.0 with .golangci.yml, installed with
