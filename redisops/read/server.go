@@ -148,26 +148,8 @@ func withLatency(info string, latency *redis.StringCmd) string {
 // summed, script latency the worst node's per command and percentile. A
 // figure stays "not reported" (nil) only when no node reported it.
 func mergeHealth(t *redisops.ServerStats, n redisops.ServerStats) {
-	if n.Errors != nil {
-		sum := make(map[string]int64, len(t.Errors)+len(n.Errors))
-		for k, v := range t.Errors {
-			sum[k] = v
-		}
-		for k, v := range n.Errors {
-			sum[k] = redisops.AddSaturating(sum[k], v)
-		}
-		t.Errors = sum
-	}
-	if n.FlashtopErrors != nil {
-		sum := make(map[string]int64, len(t.FlashtopErrors)+len(n.FlashtopErrors))
-		for k, v := range t.FlashtopErrors {
-			sum[k] = v
-		}
-		for k, v := range n.FlashtopErrors {
-			sum[k] = redisops.AddSaturating(sum[k], v)
-		}
-		t.FlashtopErrors = sum
-	}
+	t.Errors = sumCounts(t.Errors, n.Errors)
+	t.FlashtopErrors = sumCounts(t.FlashtopErrors, n.FlashtopErrors)
 	if n.ScriptLatencyUs != nil {
 		worst := make(map[string]redisops.Percentiles, len(t.ScriptLatencyUs)+len(n.ScriptLatencyUs))
 		for k, v := range t.ScriptLatencyUs {
@@ -179,6 +161,22 @@ func mergeHealth(t *redisops.ServerStats, n redisops.ServerStats) {
 		}
 		t.ScriptLatencyUs = worst
 	}
+}
+
+// sumCounts is a new map of a's and b's counts added up by kind; a when b
+// is nil (b not reported leaves the total as it was).
+func sumCounts(a, b map[string]int64) map[string]int64 {
+	if b == nil {
+		return a
+	}
+	sum := make(map[string]int64, len(a)+len(b))
+	for k, v := range a {
+		sum[k] = v
+	}
+	for k, v := range b {
+		sum[k] = redisops.AddSaturating(sum[k], v)
+	}
+	return sum
 }
 
 // The backend's scripts: SCRIPT EXISTS of each (Options.BackendScripts) on
