@@ -65,6 +65,7 @@
 // or not, are holdread.go). anomaly.go checks the data (stock values, queue
 // caps and scores, wrong types, ids flashtop's flags refuse); unreadable.go
 // gathers what an ACL or a proxy refused, which is never shown as empty
-// data; server.go adds up the figures of a cluster's masters and checks the
-// backend's scripts.
+// data; server.go adds up the figures of a cluster's masters and counts the
+// error replies flashtop's own reads drew; scripts.go checks the backend's
+// scripts.
 package read
