@@ -11,6 +11,8 @@ import (
 // handle runs one event.
 func (s *Sim) handle(ctx context.Context, e event) {
 	switch e.kind {
+	case evOpen:
+		s.open(ctx, e)
 	case evArrival:
 		s.arrive(ctx, e)
 	case evAdmit:
@@ -24,6 +26,17 @@ func (s *Sim) handle(ctx context.Context, e event) {
 	case evRelease:
 		s.release(ctx, e)
 	}
+}
+
+// open writes a late sale as the backend would and starts its buyers.
+func (s *Sim) open(ctx context.Context, e event) {
+	p := s.cfg.Profiles[e.sale]
+	err := openSale(ctx, s.c, p, time.Now())
+	if errCanceled(ctx, err) {
+		return
+	}
+	s.record(Op{Name: "open", Sale: p.Sale, Qty: p.Stock, Status: redisops.StatusSet, Err: err}, nil)
+	s.startBuyers(e.sale)
 }
 
 // arrive: a new buyer joins the queue; some will lose patience and leave.
@@ -107,10 +120,14 @@ func (s *Sim) reserve(ctx context.Context, e event) {
 	if !ok {
 		return
 	}
+	checkout, release := s.cfg.Checkout, s.cfg.Release
+	if p.NoRelease { // the releasers check out instead
+		checkout, release = checkout+release, 0
+	}
 	switch {
-	case fate < s.cfg.Checkout:
+	case fate < checkout:
 		s.schedule(event{at: s.now + after, kind: evCheckout, sale: e.sale, user: e.user, qty: e.qty})
-	case fate < s.cfg.Checkout+s.cfg.Release:
+	case fate < checkout+release:
 		s.schedule(event{at: s.now + after, kind: evRelease, sale: e.sale, user: e.user, qty: e.qty})
 	default:
 		s.mu.Lock()
@@ -156,7 +173,8 @@ func (s *Sim) release(ctx context.Context, e event) {
 	})
 }
 
-// noteStock remembers when a sale sold out, from a reserve reply.
+// noteStock remembers when a sale first sold out (since its last restock),
+// from a reserve reply.
 func (s *Sim) noteStock(sale int, r redisops.Result) {
 	var stock *int64
 	switch r.Status {
@@ -165,17 +183,13 @@ func (s *Sim) noteStock(sale int, r redisops.Result) {
 	case redisops.StatusInsufficientStock:
 		stock = r.Stock
 	}
-	switch {
-	case stock == nil:
-	case *stock > 0:
-		s.soldOut[sale] = -1
-	case s.soldOut[sale] < 0:
-		s.soldOut[sale] = s.now
+	if stock != nil && *stock <= 0 && s.soldOut[sale] < 0 {
+		s.soldOut[sale] = s.now // the first sell-out: units released later do not reset it
 	}
 }
 
-// maybeRestock drops a new batch once a sale has been sold out long enough,
-// so a long-running demo keeps moving.
+// maybeRestock drops a new batch RestockAfter the sale first sold out, so a
+// long-running demo keeps moving (and the dashboard shows a restock).
 func (s *Sim) maybeRestock(ctx context.Context, sale int) {
 	p := s.cfg.Profiles[sale]
 	if p.RestockAfter <= 0 || s.soldOut[sale] < 0 || s.now-s.soldOut[sale] < p.RestockAfter {

@@ -9,7 +9,8 @@ import (
 type eventKind int
 
 const (
-	evArrival  eventKind = iota // a buyer arrives and joins the queue
+	evOpen     eventKind = iota // a sale opens: its stock, row and active-set entry are written
+	evArrival                   // a buyer arrives and joins the queue
 	evAdmit                     // the sale admits its next batch
 	evLeave                     // a queued buyer loses patience
 	evReserve                   // an admitted buyer reserves

@@ -77,7 +77,7 @@ func TestSimRunsInProcess(t *testing.T) {
 			failed = append(failed, o)
 		}
 	})
-	if err := sim.Rush("console-instant"); err != nil {
+	if err := sim.Rush(StorySale); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 60; i++ { // 30 s of virtual time

@@ -48,7 +48,7 @@ const (
 // Op is one operation the simulator ran, with its outcome.
 type Op struct {
 	At     time.Duration // virtual time since the start
-	Name   string        // join, leave, admit, reserve, checkout, release, restock
+	Name   string        // open, join, leave, admit, reserve, checkout, release, restock
 	Sale   string
 	User   string
 	Qty    int64
@@ -123,14 +123,24 @@ func New(c *redisops.Client, cfg Config, onOp func(Op)) *Sim {
 		speed: 1, onOp: onOp, soldOut: make([]time.Duration, len(cfg.Profiles))}
 	for i, p := range cfg.Profiles {
 		s.soldOut[i] = -1
-		if p.Rate > 0 {
-			s.schedule(event{at: s.exp(p.Rate), kind: evArrival, sale: i, chain: true})
+		if p.OpenAfter > 0 {
+			s.schedule(event{at: p.OpenAfter, kind: evOpen, sale: i})
+			continue
 		}
-		if p.AdmitEvery > 0 {
-			s.schedule(event{at: p.AdmitEvery, kind: evAdmit, sale: i})
-		}
+		s.startBuyers(i)
 	}
 	return s
+}
+
+// startBuyers schedules a sale's first arrival and admission from now.
+func (s *Sim) startBuyers(sale int) {
+	p := s.cfg.Profiles[sale]
+	if p.Rate > 0 {
+		s.schedule(event{at: s.now + s.exp(p.Rate), kind: evArrival, sale: sale, chain: true})
+	}
+	if p.AdmitEvery > 0 {
+		s.schedule(event{at: s.now + p.AdmitEvery, kind: evAdmit, sale: sale})
+	}
 }
 
 func (s *Sim) schedule(e event) {

@@ -26,7 +26,7 @@ func (f filters) any() bool { return f != filters{} }
 
 // panelName is the name of a panel in the status bar.
 func panelName(id panelID) string {
-	return [numPanels]string{"sales", "holds", "queue", "server", "slowlog", "command log", "anomalies"}[id]
+	return [numPanels]string{"sales", "holds", "queue", "server", "events", "slowlog", "command log", "anomalies"}[id]
 }
 
 // summary names the filters in force in screen order, e.g.

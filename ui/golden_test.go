@@ -51,6 +51,8 @@ func busySnapshot(at time.Time, stock int64) *redisops.Snapshot {
 // busyHarness is the dashboard at w×h after three minutes of polls every
 // five seconds of busySnapshot, the UUID sale selected, and in the command
 // log one tick's leaks, a refused take and (newest) a reserve by a UUID user.
+// In the event feed: the four sales open (the first poll had two others),
+// the UUID sale admits 3 a poll and sneaker-drop sells out 30 s before the end.
 func busyHarness(t *testing.T, w, h int) *harness {
 	t.Helper()
 	hs := newHarness(t, true, uuidSale)
@@ -59,7 +61,14 @@ func busyHarness(t *testing.T, w, h int) *harness {
 	for i := range polls {
 		at := t0.Add(time.Duration(i) * every)
 		*hs.now = at
-		hs.fb.snap = busySnapshot(at, 2000-int64(i)*int64(every/time.Second)*perSecond)
+		snap := busySnapshot(at, 2000-int64(i)*int64(every/time.Second)*perSecond)
+		if i < polls-6 { // sneaker-drop sells out half a minute before the end
+			snap.Sales[3].Inventory = i64(4)
+		}
+		for k := range snap.Queues[uuidSale] { // the head moves by 3 a poll: admissions
+			snap.Queues[uuidSale][k].User = fmt.Sprintf("waiting-%04d", 3*i+k)
+		}
+		hs.fb.snap = snap
 		hs.press("R")
 	}
 	end := *hs.now

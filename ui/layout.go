@@ -38,7 +38,7 @@ type panelSpec struct {
 func spec(id panelID) panelSpec {
 	switch id {
 	case pSales:
-		return panelSpec{minLines: 4, comfortLines: 4, weight: 3, fit: true}
+		return panelSpec{minLines: 4, comfortLines: salesComfort, weight: 3, fit: true}
 	case pQueue, pHolds:
 		return panelSpec{minLines: 3, comfortLines: 6, weight: 3}
 	case pServer:
@@ -47,6 +47,8 @@ func spec(id panelID) panelSpec {
 		return panelSpec{minLines: 2, comfortLines: 2, weight: 2}
 	case pCmdLog:
 		return panelSpec{minLines: 2, comfortLines: 2, weight: 2, fit: true}
+	case pEvents:
+		return panelSpec{minLines: 2, comfortLines: 4, weight: 2}
 	case pAnomalies:
 		return panelSpec{minLines: 2, comfortLines: 2, weight: 1, fit: true}
 	}
@@ -56,15 +58,21 @@ func spec(id panelID) panelSpec {
 // foldOrder is the order in which panels give way when the terminal is too
 // small: the sales table always stays. The anomalies panel goes first (the
 // header still counts them), then the slowlog and the server (the header
-// keeps ping, memory and ops/s), then the command log (the status bar
-// keeps the last result), the queue and the holds.
+// keeps ping, memory and ops/s), the event feed (the sales table still says
+// SOLD OUT), then the command log (the status bar keeps the last result),
+// the queue and the holds.
 func foldOrder() []panelID {
-	return []panelID{pAnomalies, pSlowlog, pServer, pCmdLog, pQueue, pHolds}
+	return []panelID{pAnomalies, pSlowlog, pServer, pEvents, pCmdLog, pQueue, pHolds}
 }
+
+// salesComfort is the sales table's comfortLines: its header and up to 7
+// rows come before the panels that fold (a sold-out row must not be the one
+// scrolled out of view to make room for the slowlog).
+const salesComfort = 8
 
 // comfortFolds is how many panels of foldOrder may go so that holds and
 // queue keep comfortLines: all but the queue and the holds.
-const comfortFolds = 4
+const comfortFolds = 5
 
 // wants are the content lines each panel asks for (a table: its header and
 // rows); 0 means empty: the panel collapses to one line.
@@ -132,21 +140,22 @@ func computeLayout(w, h int, fr frames, banner bool, wt wants) layout {
 
 // arrange is the layout tree for width w. From wideWidth: the sales table
 // over holds and queue on the left three quarters (whole UUIDs and every
-// sales column at 160), the server over the slowlog
-// on the right, then the command log and the anomalies across the whole
-// width (their lines are long). Narrower: one column of pairs, then of
-// single panels.
+// sales column at 160), the server over the event feed on the right, then
+// the slowlog, the command log and the anomalies across the whole width
+// (their lines are long). Narrower: one column of pairs (the server beside
+// the event feed; the slowlog, command log and anomalies each across the
+// width), then of single panels.
 func arrange(w int) node {
 	pair := func(a, b panelID) node { return across([]int{1, 1}, leaf(a), leaf(b)) }
 	switch {
 	case w >= wideWidth:
 		left := stacked(leaf(pSales), pair(pHolds, pQueue))
-		right := stacked(leaf(pServer), leaf(pSlowlog))
-		return stacked(across([]int{3, 1}, left, right), leaf(pCmdLog), leaf(pAnomalies))
+		right := stacked(leaf(pServer), leaf(pEvents))
+		return stacked(across([]int{3, 1}, left, right), leaf(pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
 	case w >= pairMinWidth:
-		return stacked(leaf(pSales), pair(pHolds, pQueue), pair(pServer, pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
+		return stacked(leaf(pSales), pair(pHolds, pQueue), pair(pServer, pEvents), leaf(pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
 	}
-	return stacked(leaf(pSales), leaf(pHolds), leaf(pQueue), leaf(pServer), leaf(pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
+	return stacked(leaf(pSales), leaf(pHolds), leaf(pQueue), leaf(pServer), leaf(pEvents), leaf(pSlowlog), leaf(pCmdLog), leaf(pAnomalies))
 }
 
 // fold drops panels in foldOrder until the rest fit in body: first so that

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"flashtop/redisops"
+	"flashtop/salelog"
 	"flashtop/ui/forms"
 	"flashtop/ui/keys"
 	"flashtop/ui/panels"
@@ -57,6 +58,10 @@ type Model struct {
 	filters filters // one per panel (ui/filter.go)
 	log     []panels.LogEntry
 	leaks   leakLog // the log's growing leak lines (ui/leaks.go)
+	// saleLog narrates the sales from the snapshots (package salelog);
+	// events is its feed, newest first, as of the last snapshot.
+	saleLog *salelog.Log
+	events  []salelog.Event
 
 	poll   pollState
 	status status
@@ -83,14 +88,19 @@ func New(cfg Config) Model {
 		cfg: cfg, ctx: context.Background(), st: st, fst: formStyles(st),
 		keys: keys.New(), help: newHelp(st), tick: tickCmd,
 		p: newPanels(st), now: cfg.Clock(), filterIn: forms.NewInput(redisops.MaxIDBytes),
+		saleLog: &salelog.Log{},
 	}
 	m.keys.SetArmed(cfg.Arming.Armed)
 	m.keys.SetDemo(cfg.Sim != nil)
 	m.keys.SetInProcess(cfg.InProcess)
 	m.keys.SetReplay(cfg.Player != nil)
-	if len(cfg.Pins) > 0 {
+	switch {
+	case len(cfg.Pins) > 0:
 		m.sale = cfg.Pins[0]
 		m.p.sales.SelectSale(m.sale) // the bar starts on the first pin
+	case cfg.StartSale != "":
+		m.sale = cfg.StartSale
+		m.p.sales.SelectSale(m.sale) // the demo's story sale
 	}
 	m.poll = newPollState(cfg.Interval)
 	m.p.focus(m.focus)
@@ -146,7 +156,7 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) Model {
 // relayout recomputes the layout (on resize, on mode or connection changes
 // and when a panel's wanted lines change) and sizes the panels and dialogs.
 func (m *Model) relayout() {
-	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected(), m.p.wants())
+	m.lay = computeLayout(m.width, m.height, m.frames(), m.disconnected(), m.wants())
 	for id, s := range m.p.list {
 		r := m.lay.panels[id]
 		s.SetSize(r.w, r.h)
@@ -169,7 +179,21 @@ func (m Model) frames() frames {
 // and while polling is paused (the panels then show its age).
 func (m Model) data() panels.Data {
 	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale,
-		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess}
+		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess,
+		Events: m.events, EventsSince: m.saleLog.Since()}
+}
+
+// wants is what the panels ask of the layout; an empty panel whose data
+// could not be read asks for a line, so that it says so instead of
+// collapsing to "none" (ui/unreadable.go).
+func (m Model) wants() wants {
+	w := m.p.wants()
+	for id := range w {
+		if w[id] == 0 && m.unreadNote(panelID(id)) != "" {
+			w[id] = 1
+		}
+	}
+	return w
 }
 
 // pushData hands the current data to every panel, each with its own filter,
@@ -179,7 +203,7 @@ func (m Model) data() panels.Data {
 func (m *Model) pushData() {
 	m.p.setData(m.data(), m.filters)
 	m.followBar()
-	if m.p.wants() != m.lay.wants && m.width > 0 && m.height > 0 {
+	if m.wants() != m.lay.wants && m.width > 0 && m.height > 0 {
 		m.relayout()
 	}
 }

@@ -16,6 +16,7 @@ const (
 	pHolds
 	pQueue
 	pServer
+	pEvents
 	pSlowlog
 	pCmdLog
 	pAnomalies
@@ -72,6 +73,7 @@ type panelSet struct {
 	server    *panels.Server
 	slowlog   *panels.Slowlog
 	cmdlog    *panels.CmdLog
+	events    *panels.Events
 	anomalies *panels.Anomalies
 }
 
@@ -80,12 +82,12 @@ func newPanels(st theme.Styles) panelSet {
 	p := panelSet{
 		sales: ptr(panels.NewSales(st)), holds: ptr(panels.NewHolds(st)), queue: ptr(panels.NewQueue(st)),
 		server: ptr(panels.NewServer(st)), slowlog: ptr(panels.NewSlowlog(st)), cmdlog: ptr(panels.NewCmdLog(st)),
-		anomalies: ptr(panels.NewAnomalies(st)),
+		events: ptr(panels.NewEvents(st)), anomalies: ptr(panels.NewAnomalies(st)),
 	}
 	p.list = make([]slot, numPanels)
 	p.list[pSales], p.list[pHolds], p.list[pQueue] = slotOf(p.sales), slotOf(p.holds), slotOf(p.queue)
 	p.list[pServer], p.list[pSlowlog] = slotOf(p.server), slotOf(p.slowlog)
-	p.list[pCmdLog], p.list[pAnomalies] = slotOf(p.cmdlog), slotOf(p.anomalies)
+	p.list[pCmdLog], p.list[pEvents], p.list[pAnomalies] = slotOf(p.cmdlog), slotOf(p.events), slotOf(p.anomalies)
 	return p
 }
 

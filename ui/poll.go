@@ -186,6 +186,8 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.poll.retryGen++ // a pending retry is no longer needed
 		m.snap = msg.snap
 		m.logLeaks(msg.snap) // ui/leaks.go
+		m.saleLog.Observe(msg.snap)
+		m.events = m.saleLog.Events()
 	}
 	if wasDown != m.disconnected() {
 		m.relayout()

@@ -34,11 +34,14 @@ type Backend interface {
 
 // Config is what the dashboard needs to run.
 type Config struct {
-	Backend  Backend
-	Pins     []string      // --sale: pinned sales; the first is selected at start
-	Interval time.Duration // poll interval; 1s when zero
-	Arming   redisops.Arming
-	Demo     bool
+	Backend Backend
+	Pins    []string // --sale: pinned sales; the first is selected at start
+	// StartSale is selected at start when no sale is pinned (the demo's
+	// story sale); "" selects the first row.
+	StartSale string
+	Interval  time.Duration // poll interval; 1s when zero
+	Arming    redisops.Arming
+	Demo      bool
 	// InProcess: the demo runs on an in-process Redis (no redis-server on
 	// PATH): the header and the server panel say so, the figures it cannot
 	// measure read "n/a", and E (keyspace events) is refused with the reason.

@@ -43,7 +43,7 @@ func panelUnread(id panelID) []string {
 		return []string{redisops.UnreadServer}
 	case pSlowlog:
 		return []string{redisops.UnreadSlowlog}
-	case pAnomalies: // anomalies come from the keys
+	case pAnomalies, pEvents: // anomalies and sale events come from the keys
 		return []string{redisops.UnreadStock, redisops.UnreadQueues, redisops.UnreadHolds}
 	}
 	return nil

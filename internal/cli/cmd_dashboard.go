@@ -117,6 +117,7 @@ func runDemo(ctx context.Context, cfg config, p printer) int {
 		Demo:      true,
 		InProcess: srv.Kind == demo.KindInProcess,
 		Sim:       sim,
+		StartSale: demo.StorySale, // the sale whose story the first minute tells
 	})
 }
 

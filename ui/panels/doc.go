@@ -1,5 +1,5 @@
 // Package panels holds the dashboard's panels — sales, holds, queue, server,
-// slowlog, the command log and anomalies — each a component in the bubbles
+// slowlog, the command log, the event feed and anomalies — each a component in the bubbles
 // shape (New, Update, View, SetSize, SetData, Focus, Blur). The panels that
 // list rows draw them with ui/table inside their box (tableFrame, box.go),
 // whose KeyMap moves their cursor. Panels render from a Data value the root
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"flashtop/redisops"
+	"flashtop/salelog"
 )
 
 // Data is what the root model gives every panel on each poll result and each
@@ -27,6 +28,10 @@ type Data struct {
 	// no memory, ops/s, keyspace or persistence: the server panel says
 	// "n/a" for them, never 0.
 	InProcess bool
+	// Events is the event feed, newest first (package salelog), and
+	// EventsSince when it began watching.
+	Events      []salelog.Event
+	EventsSince time.Time
 }
 
 // LogEntry is one operation flashtop ran, for the command log.

@@ -34,6 +34,9 @@ func (m Slowlog) Want() int { return tableWant(len(m.entries)) }
 // Want is the command log's header and entries; 0 before the first command.
 func (m CmdLog) Want() int { return tableWant(len(m.rows)) }
 
+// Want is the event feed's header and rows; 0 without events.
+func (m Events) Want() int { return tableWant(len(m.rows)) }
+
 // Want is the anomalies table's header and rows; 0 without anomalies.
 func (m Anomalies) Want() int { return tableWant(m.count()) }
 

@@ -1,0 +1,344 @@
+// Package salelog narrates what happened to each sale, from consecutive
+// snapshots: a sale opened, its queue formed or drained, waiters left the
+// head (admitted), it sold out or was restocked, holds expired and their
+// units were lost, leaked units were reclaimed. It reads only what flashtop
+// observes in Redis (the same on a real backend as in the demo), never the
+// simulator, and it is UI-free: the dashboard's event feed panel draws it.
+//
+// Every event is a fact about two snapshots, and says how sure it is:
+//
+//   - opened: a sale flashtop had not seen, with stock above 0, after the
+//     first complete discovery (a sale found by the first walk is not
+//     "opened": it was there before flashtop looked).
+//   - queue formed: the queue reached QueueFormed waiters from fewer;
+//     queue drained: it reached 0 after having formed.
+//   - admitted: waiters gone from ahead of the new head, counted from the
+//     head window of the previous snapshot (a waiter who gave up while ahead
+//     of the new head counts too: the queue cannot tell the two apart).
+//     When more left than the previous window showed, the count is a lower
+//     bound and says so ("≥20"): at least the drop in length, and at least
+//     the window.
+//   - sold out: the stock went from above 0 to 0; oversold: below 0.
+//   - restocked: the stock rose by more than the held units fell (a release
+//     gives units back as its hold goes, so it never reads as a restock);
+//     judged only while hold counts are live.
+//   - expired: the holds the leak watch found expired, and their units.
+//   - reclaimed: the sale's leaked units in the ledger fell.
+//
+// Events of one sale and kind (admitted, expired) that follow within
+// MergeGap join one line that grows ("64 admitted in 8 pops"), so a steady
+// queue reads as one line a run, not one a second; the line keeps its place
+// (the feed is newest first by when each event began).
+package salelog
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"flashtop/redisops"
+)
+
+// Event kinds.
+const (
+	Opened       = "opened"
+	QueueFormed  = "queue formed"
+	QueueDrained = "queue drained"
+	Admitted     = "admitted"
+	SoldOut      = "sold out"
+	Oversold     = "oversold"
+	Restocked    = "restocked"
+	Expired      = "expired"
+	Reclaimed    = "reclaimed"
+)
+
+// Tuning.
+const (
+	// QueueFormed is the waiters at which a queue has formed.
+	QueueFormedAt = 10
+	// MergeGap: an admitted or expired event joins the sale's last line of
+	// its kind when it comes within this of it.
+	MergeGap = 10 * time.Second
+	// MaxSpan: a growing line covers at most this; then a new one starts.
+	MaxSpan = time.Minute
+	// MaxEvents is how many events the log keeps (the oldest go).
+	MaxEvents = 200
+)
+
+// Event is one thing that happened to a sale.
+type Event struct {
+	Kind  string
+	Sale  string    // the sale id, raw bytes from Redis: sanitize before display
+	First time.Time // when it was first seen (a growing line: its first tick)
+	At    time.Time // when it was last seen
+	// N counts: waiters admitted, holds expired, units reclaimed; AtLeast
+	// says N is a lower bound.
+	N       int64
+	AtLeast bool
+	Units   int64 // expired: the units those holds held
+	Pops    int   // admitted, expired: the ticks that brought them
+	// From and To are the stock before and after (sold out, oversold,
+	// restocked, opened: To only), or the queue length (formed, drained).
+	From, To int64
+}
+
+// Text is the event without its sale and time: "64 admitted in 8 pops",
+// "sold out: stock 3 → 0".
+func (e Event) Text() string {
+	switch e.Kind {
+	case Opened:
+		return fmt.Sprintf("opened: %s in stock", num(e.To))
+	case QueueFormed:
+		return fmt.Sprintf("queue formed: %s waiting", num(e.To))
+	case QueueDrained:
+		return "queue drained: 0 waiting"
+	case Admitted:
+		n := num(e.N)
+		if e.AtLeast {
+			n = "≥" + n
+		}
+		if e.Pops > 1 {
+			return fmt.Sprintf("%s admitted in %d pops", n, e.Pops)
+		}
+		return n + " admitted"
+	case SoldOut:
+		return fmt.Sprintf("SOLD OUT: stock %s → 0", num(e.From))
+	case Oversold:
+		return fmt.Sprintf("OVERSOLD: stock %s → %s", num(e.From), num(e.To))
+	case Restocked:
+		return fmt.Sprintf("restocked: stock %s → %s", num(e.From), num(e.To))
+	case Expired:
+		return fmt.Sprintf("%s expired → %s lost", count(e.N, "hold"), count(e.Units, "unit"))
+	case Reclaimed:
+		return fmt.Sprintf("reclaimed %s", count(e.N, "unit"))
+	}
+	return e.Kind
+}
+
+// count is "1 hold", "3 holds".
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return num(n) + " " + noun + "s"
+}
+
+// num writes n with thousands separators.
+func num(n int64) string {
+	s := fmt.Sprint(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// saleState is what the log remembers of a sale from the last snapshot.
+type saleState struct {
+	stock  *int64
+	qlen   int64
+	head   []redisops.QueueEntry
+	held   int64
+	leaked int64
+	formed bool // the queue has formed and not drained since
+}
+
+// Log is the event log. Observe it with each snapshot, in order; it is not
+// safe for concurrent use.
+type Log struct {
+	sales    map[string]saleState
+	complete bool      // the last snapshot had discovered every sale
+	live     bool      // the last snapshot's hold counts were live
+	last     time.Time // the last snapshot's time
+	since    time.Time // the first snapshot's time
+	events   []Event   // oldest first
+}
+
+// Since is when the log began watching (zero before the first snapshot).
+func (l *Log) Since() time.Time { return l.since }
+
+// Events returns the events, newest first (by when each began: a growing
+// line stays where it began).
+func (l *Log) Events() []Event {
+	out := slices.Clone(l.events)
+	slices.Reverse(out)
+	return out
+}
+
+// Len is the number of events kept.
+func (l *Log) Len() int { return len(l.events) }
+
+// Observe takes the next snapshot. A snapshot older than the last one (a
+// replay stepping back) starts the log over.
+func (l *Log) Observe(s *redisops.Snapshot) {
+	if s == nil {
+		return
+	}
+	if l.sales != nil && s.TakenAt.Before(l.last) {
+		*l = Log{}
+	}
+	complete := discovered(s)
+	live := s.Feed.Live()
+	first := l.sales == nil
+	if first {
+		l.sales = map[string]saleState{}
+		l.since = s.TakenAt
+	}
+	byID := map[string]bool{}
+	for _, row := range s.Sales {
+		byID[row.ID] = true
+		cur := saleState{stock: row.Inventory, qlen: row.QueueLength, head: s.Queues[row.ID],
+			held: row.ReservedUnits, leaked: row.LeakedUnits}
+		prev, seen := l.sales[row.ID]
+		switch {
+		case first:
+			cur.formed = cur.qlen >= QueueFormedAt
+		case !seen:
+			cur.formed = cur.qlen >= QueueFormedAt
+			if l.complete && cur.stock != nil && *cur.stock > 0 {
+				l.add(Event{Kind: Opened, Sale: row.ID, First: s.TakenAt, At: s.TakenAt, To: *cur.stock})
+			}
+		default:
+			cur.formed = prev.formed
+			l.compare(s.TakenAt, row.ID, prev, &cur, l.live && live)
+		}
+		l.sales[row.ID] = cur
+	}
+	for id := range l.sales { // a sale gone from view is forgotten: back, it is not "opened"
+		if !byID[id] && complete {
+			delete(l.sales, id)
+		}
+	}
+	l.leaks(s)
+	l.complete, l.live, l.last = complete, live, s.TakenAt
+}
+
+// discovered reports whether s had found every sale: a full read always; the
+// poller once its first walk finished and the active set is read whole.
+func discovered(s *redisops.Snapshot) bool {
+	if s.Cost != nil && s.Cost.WalksDone == 0 {
+		return false
+	}
+	return s.Truncated == nil || s.Truncated.ActiveSales == nil
+}
+
+// compare adds the events between a sale's last state and this one.
+func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState, live bool) {
+	if n, atLeast := admitted(prev, *cur); n > 0 {
+		l.add(Event{Kind: Admitted, Sale: sale, First: at, At: at, N: n, AtLeast: atLeast, Pops: 1})
+	}
+	switch {
+	case !cur.formed && cur.qlen >= QueueFormedAt && prev.qlen < QueueFormedAt:
+		cur.formed = true
+		l.add(Event{Kind: QueueFormed, Sale: sale, First: at, At: at, From: prev.qlen, To: cur.qlen})
+	case cur.formed && cur.qlen == 0:
+		cur.formed = false
+		l.add(Event{Kind: QueueDrained, Sale: sale, First: at, At: at, From: prev.qlen})
+	}
+	if prev.stock != nil && cur.stock != nil {
+		was, now := *prev.stock, *cur.stock
+		switch {
+		case now < 0 && was >= 0:
+			l.add(Event{Kind: Oversold, Sale: sale, First: at, At: at, From: was, To: now})
+		case now == 0 && was > 0:
+			l.add(Event{Kind: SoldOut, Sale: sale, First: at, At: at, From: was})
+		case now > was && live && (now-was)+(cur.held-prev.held) > 0:
+			l.add(Event{Kind: Restocked, Sale: sale, First: at, At: at, From: was, To: now})
+		}
+	}
+	if cur.leaked < prev.leaked {
+		l.add(Event{Kind: Reclaimed, Sale: sale, First: at, At: at, N: prev.leaked - cur.leaked})
+	}
+}
+
+// admitted counts the waiters gone from ahead of the queue's new head: the
+// members of the previous head window before the current head, exact when
+// the current head was in that window or the window held the whole queue;
+// otherwise a lower bound (the window, and the drop in length).
+func admitted(prev, cur saleState) (n int64, atLeast bool) {
+	if prev.qlen == 0 || len(prev.head) == 0 {
+		return 0, false
+	}
+	if cur.qlen == 0 || len(cur.head) == 0 {
+		return prev.qlen, false // all left; none joined to stay
+	}
+	h := cur.head[0]
+	for i, e := range prev.head {
+		if e.User == h.User {
+			return int64(i), false
+		}
+	}
+	// The new head was not in the previous window: every member of it that
+	// ranks before the new head left.
+	before := int64(0)
+	for _, e := range prev.head {
+		if e.JoinedAtMs < h.JoinedAtMs || (e.JoinedAtMs == h.JoinedAtMs && e.User < h.User) {
+			before++
+		}
+	}
+	if before < int64(len(prev.head)) || int64(len(prev.head)) == prev.qlen {
+		return before, false // the new head ranks inside the window (or the window was the queue)
+	}
+	return max(before, prev.qlen-cur.qlen), true
+}
+
+// leaks adds the leak watch's expired holds, one event per sale per tick.
+func (l *Log) leaks(s *redisops.Snapshot) {
+	type sum struct{ holds, units int64 }
+	per := map[string]*sum{}
+	var order []string
+	for _, lk := range s.Leaks {
+		g := per[lk.Sale]
+		if g == nil {
+			g = &sum{}
+			per[lk.Sale] = g
+			order = append(order, lk.Sale)
+		}
+		g.holds++
+		g.units += lk.Quantity
+	}
+	slices.Sort(order)
+	for _, sale := range order {
+		g := per[sale]
+		l.add(Event{Kind: Expired, Sale: sale, First: s.TakenAt, At: s.TakenAt, N: g.holds, Units: g.units, Pops: 1})
+	}
+}
+
+// growing reports whether events of kind grow into one line.
+func growing(kind string) bool { return kind == Admitted || kind == Expired }
+
+// add appends e, or grows the sale's last event into it: when that event is
+// of the same growing kind and e comes within MergeGap of it (and the line
+// spans at most MaxSpan) and no milestone of the sale (sold out, restocked,
+// …) came since. A grown line stays where it began: the feed is in the order
+// things began, so a sell-out is not pushed down by the admissions after it.
+func (l *Log) add(e Event) {
+	if growing(e.Kind) {
+		for i := len(l.events) - 1; i >= 0; i-- {
+			old := l.events[i]
+			if old.Sale != e.Sale || (old.Kind != e.Kind && growing(old.Kind)) {
+				continue // another sale's, or the other growing kind's
+			}
+			if old.Kind == e.Kind && e.At.Sub(old.At) <= MergeGap && e.At.Sub(old.First) <= MaxSpan {
+				old.N += e.N
+				old.AtLeast = old.AtLeast || e.AtLeast
+				old.Units += e.Units
+				old.Pops += e.Pops
+				old.At = e.At
+				l.events[i] = old // in place: the feed is in order of when things began
+				return
+			}
+			break // a milestone of the sale came since: a new line keeps the story in order
+		}
+	}
+	l.events = append(l.events, e)
+	if len(l.events) > MaxEvents {
+		l.events = slices.Delete(l.events, 0, len(l.events)-MaxEvents)
+	}
+}
