@@ -23,7 +23,7 @@ const demoWait = 30 * time.Second
 
 // demoSales are the three sales `flashtop --demo` seeds, with their stock.
 func demoSales() map[string]int64 {
-	return map[string]int64{"sneaker-drop": 200, "coffee-slow-burn": 2000, "console-instant": 50}
+	return map[string]int64{"sneaker-drop": 200, "coffee-slow-burn": 2000, "console-drop": 400}
 }
 
 // demoRun is one `flashtop --demo --seed 1` in a private tmux server, with
@@ -39,8 +39,15 @@ type demoRun struct {
 }
 
 // startDemo runs bin --demo --seed 1 in tmux at 120x40; path, when not
-// empty, is the only PATH flashtop gets. It waits for the three sales.
+// empty, is the only PATH flashtop gets. It waits for the three sales (one
+// opens 8 s in).
 func startDemo(t *testing.T, bin, path string) *demoRun {
+	t.Helper()
+	return startDemoSized(t, bin, path, 120, 40)
+}
+
+// startDemoSized is startDemo in a w×h terminal.
+func startDemoSized(t *testing.T, bin, path string, w, h int) *demoRun {
 	t.Helper()
 	tmuxBin, err := exec.LookPath("tmux")
 	if err != nil {
@@ -52,7 +59,7 @@ func startDemo(t *testing.T, bin, path string) *demoRun {
 		t.Fatal(err)
 	}
 	pidFile := filepath.Join(dir, "pid")
-	d.run("new-session", "-d", "-s", "demo", "-x", "120", "-y", "40", "env", "PS1=$ ", "/bin/sh")
+	d.run("new-session", "-d", "-s", "demo", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "env", "PS1=$ ", "/bin/sh")
 	t.Cleanup(func() { _ = exec.Command(tmuxBin, "-S", d.sock, "kill-server").Run() })
 	env := "export TMPDIR=" + d.tmp
 	if path != "" {
@@ -441,20 +448,7 @@ func demoQuitByHangup(t *testing.T, bin string) {
 }
 
 func demoWithoutRedisServer(t *testing.T, bin string) {
-	path := t.TempDir()
-	for _, name := range []string{"tmux", "sh"} {
-		target, err := exec.LookPath(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(target, filepath.Join(path, name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Symlink(bin, filepath.Join(path, "flashtop")); err != nil {
-		t.Fatal(err)
-	}
-	d := startDemo(t, "flashtop", path)
+	d := startDemo(t, "flashtop", pathWithoutRedis(t, bin))
 	for _, c := range childPIDs(d.pid) {
 		t.Fatalf("flashtop without redis-server on PATH runs a child: %d %s", c, demoProcCmdline(c))
 	}
@@ -471,15 +465,89 @@ func demoWithoutRedisServer(t *testing.T, bin string) {
 
 // TestDemoSaleRowsReadsSoldOut: a sold-out row ("SOLD OUT" in ETA, two
 // words) is read like the others; the e2e check of moving numbers used to
-// skip it, and failed whenever console-instant had sold out before its
+// skip it, and failed whenever a sale had sold out before its
 // first capture (a slow start under load).
 func TestDemoSaleRowsReadsSoldOut(t *testing.T) {
 	pane := "│   SALE                 STOCK   Δ/MIN      ETA  QUEUE   HEAD  HOLDS   HELD  LEAKED TREND │\n" +
 		"│▸● coffee-slow-burn     1,880  -187.9   10m00s      9     1s     29     52   1u/1h ▇▇▇ │\n" +
-		"│   console-instant          0   -80.7 SOLD OUT      6  549ms      2      2  17u/8h ▁▁▁ │\n" +
+		"│   console-drop             0   -80.7 SOLD OUT      6  549ms      2      2  17u/8h ▁▁▁ │\n" +
 		"│   sneaker-drop             0  -322.9 SOLD OUT     23     4s     17     29  13u/6h ▁▁▁ │\n"
 	rows := demoSaleRows(pane)
-	if len(rows) != 3 || rows["console-instant"].queue != 6 || rows["sneaker-drop"].held != 29 || !rows["coffee-slow-burn"].selected {
+	if len(rows) != 3 || rows["console-drop"].queue != 6 || rows["sneaker-drop"].held != 29 || !rows["coffee-slow-burn"].selected {
 		t.Fatalf("rows %+v", rows)
 	}
+}
+
+// storyWait is how soon the demo must have told its story: the sneaker
+// drop sold out, the event feed naming its admissions and the sell-out.
+const storyWait = 40 * time.Second
+
+// TestDemoTellsItsStoryInTmux: within 40 s of `flashtop --demo` at 120x36, a
+// sale shows SOLD OUT and the event feed names admissions and the sell-out;
+// the same with no redis-server on PATH, where the screen says it is an
+// in-process Redis and shows n/a, not 0, for what it cannot measure.
+func TestDemoTellsItsStoryInTmux(t *testing.T) {
+	bin := buildDemoBinary(t)
+	t.Run("redis-server", func(t *testing.T) {
+		start := time.Now()
+		d := startDemoSized(t, bin, "", 120, 36)
+		d.waitStory(start)
+	})
+	t.Run("in process without redis-server on PATH", func(t *testing.T) {
+		start := time.Now()
+		d := startDemoSized(t, "flashtop", pathWithoutRedis(t, bin), 120, 36)
+		pane := d.waitStory(start)
+		head := strings.Join(strings.SplitN(pane, "\n", 3)[:2], "\n")
+		for _, want := range []string{"IN-PROCESS REDIS", "mem n/a", "ops/s n/a"} {
+			if !strings.Contains(head, want) {
+				t.Errorf("the in-process header lacks %q:\n%s", want, head)
+			}
+		}
+		for _, fake := range []string{"mem 0B", "ops/s 0 ", "memory   0B"} {
+			if strings.Contains(pane, fake) {
+				t.Errorf("the in-process screen shows a fake zero %q:\n%s", fake, pane)
+			}
+		}
+	})
+}
+
+// waitStory waits until storyWait after start for the story: the sneaker
+// drop selected and SOLD OUT in the sales table, and the event feed naming
+// its sell-out and admissions. It returns that capture.
+func (d *demoRun) waitStory(start time.Time) string {
+	d.t.Helper()
+	soldOut := regexp.MustCompile(`│▸● sneaker-drop +0 .*SOLD OUT`)
+	var pane string
+	for time.Since(start) < storyWait {
+		pane = d.capture()
+		if soldOut.MatchString(pane) && strings.Contains(pane, "─ Events") &&
+			regexp.MustCompile(`sneaker-drop +SOLD OUT: stock \d+ → 0`).MatchString(pane) &&
+			regexp.MustCompile(`\d+ admitted`).MatchString(pane) {
+			d.t.Logf("the story was told %v after start", time.Since(start).Round(time.Second))
+			return pane
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	d.t.Fatalf("within %v of --demo the screen never showed sneaker-drop SOLD OUT with the event feed naming the sell-out and admissions; last capture:\n%s", storyWait, pane)
+	return ""
+}
+
+// pathWithoutRedis is a PATH directory with tmux, sh and bin (as flashtop)
+// and no redis-server.
+func pathWithoutRedis(t *testing.T, bin string) string {
+	t.Helper()
+	path := t.TempDir()
+	for _, name := range []string{"tmux", "sh"} {
+		target, err := exec.LookPath(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(path, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(bin, filepath.Join(path, "flashtop")); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
