@@ -1,6 +1,9 @@
 package redisops
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Status words of the scripts and commands (DESIGN.md §4–5). They are part of
 // the contract: tests and users match them word for word.
@@ -265,6 +268,40 @@ type HoldOutcomes struct {
 	Converted int64 `json:"converted"`
 	Expired   int64 `json:"expired"`
 }
+
+// ConvertedPct is the share of the ended holds that converted, in percent;
+// false before any ended.
+func (o HoldOutcomes) ConvertedPct() (float64, bool) {
+	n := o.Converted + o.Expired
+	if n == 0 {
+		return 0, false
+	}
+	return float64(o.Converted) * 100 / float64(n), true
+}
+
+// MarshalJSON adds converted_pct (ConvertedPct, rounded to 0.1; null
+// before any hold ended) to the counts.
+func (o HoldOutcomes) MarshalJSON() ([]byte, error) {
+	type counts HoldOutcomes
+	return json.Marshal(struct {
+		counts
+		ConvertedPct *float64 `json:"converted_pct"`
+	}{counts(o), o.pctJSON()})
+}
+
+// pctJSON is ConvertedPct for JSON: rounded to 0.1, nil when unknown.
+func (o HoldOutcomes) pctJSON() *float64 {
+	p, ok := o.ConvertedPct()
+	if !ok {
+		return nil
+	}
+	p = float64(int64(p*10+0.5)) / 10
+	return &p
+}
+
+// PctJSON is ConvertedPct as JSON writes it (for reports that list the
+// counts themselves).
+func (o HoldOutcomes) PctJSON() *float64 { return o.pctJSON() }
 
 // SaleStats is one row of the sales table.
 type SaleStats struct {

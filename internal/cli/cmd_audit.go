@@ -235,6 +235,9 @@ type auditOutcome struct {
 	Sale      redisops.ByteString `json:"sale"` // lossless (redisops/jsonbytes.go)
 	Converted int64               `json:"converted"`
 	Expired   int64               `json:"expired"`
+	// ConvertedPct is converted ÷ (converted + expired) in percent, to 0.1;
+	// null before any hold ended.
+	ConvertedPct *float64 `json:"converted_pct"`
 }
 
 // watchReport puts the leaks seen per sale, how the watched holds ended and
@@ -247,7 +250,7 @@ func watchReport(out auditJSON, perSale map[string]auditLeak, start time.Time, l
 	out.HoldOutcomes = nil
 	for _, s := range slices.Sorted(maps.Keys(outcomes)) {
 		if o := outcomes[s]; o.Converted+o.Expired > 0 {
-			out.HoldOutcomes = append(out.HoldOutcomes, auditOutcome{Sale: redisops.ByteString(s), Converted: o.Converted, Expired: o.Expired})
+			out.HoldOutcomes = append(out.HoldOutcomes, auditOutcome{Sale: redisops.ByteString(s), Converted: o.Converted, Expired: o.Expired, ConvertedPct: o.PctJSON()})
 		}
 	}
 	out.WatchedMs = time.Since(start).Milliseconds()

@@ -42,7 +42,8 @@ func TestCLIAuditWatchOutcomes(t *testing.T) {
 			if l := a.Leaks[0]; l.Sale != "s1" || l.Holds != 2 || l.Units != 4 || l.UnverifiedHolds != 0 || a.Feed.State != "live" {
 				t.Fatalf("leaks %+v, feed %+v: want exp1 and exp2 only (2 holds, 4 units, all verified)", l, a.Feed)
 			}
-			if o := a.HoldOutcomes; len(o) != 1 || o[0].Sale != "s1" || o[0].Converted != 5 || o[0].Expired != 2 {
+			if o := a.HoldOutcomes; len(o) != 1 || o[0].Sale != "s1" || o[0].Converted != 5 || o[0].Expired != 2 ||
+				o[0].ConvertedPct == nil || *o[0].ConvertedPct != 71.4 { // 5 of 7
 				t.Fatalf("hold outcomes %+v: want s1 with the 5 released in time and the 2 expired", o)
 			}
 			if v := rdb.Get(ctx, "inventory:s1").Val(); v != "96" {

@@ -28,8 +28,9 @@ type auditOut struct {
 	} `json:"feed"`
 	HoldOutcomes []struct {
 		Sale      string `json:"sale"`
-		Converted int64  `json:"converted"`
-		Expired   int64  `json:"expired"`
+		Converted    int64    `json:"converted"`
+		Expired      int64    `json:"expired"`
+		ConvertedPct *float64 `json:"converted_pct"`
 	} `json:"hold_outcomes"`
 	Anomalies []struct {
 		Kind string `json:"kind"`

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/salelog"
+	"flashtop/textsafe"
 	"flashtop/ui/table"
 	"flashtop/ui/theme"
 )
@@ -98,7 +99,7 @@ func (m Events) saleWidth() int {
 	iw, _ := m.inner()
 	w := minSaleWidth
 	for i := m.table.Offset(); i < len(m.rows) && i < m.table.Offset()+m.table.Page(); i++ {
-		w = max(w, len(m.rows[i].Sale))
+		w = max(w, ansi.StringWidth(textsafe.String(m.rows[i].Sale)))
 	}
 	return max(min(w, iw/3), minSaleWidth)
 }
