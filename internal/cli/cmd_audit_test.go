@@ -27,7 +27,7 @@ type auditOut struct {
 		State string `json:"state"`
 	} `json:"feed"`
 	HoldOutcomes []struct {
-		Sale      string `json:"sale"`
+		Sale         string   `json:"sale"`
 		Converted    int64    `json:"converted"`
 		Expired      int64    `json:"expired"`
 		ConvertedPct *float64 `json:"converted_pct"`
