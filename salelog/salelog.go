@@ -22,7 +22,8 @@
 //   - restocked: the stock rose by more than the held units fell (a release
 //     gives units back as its hold goes, so it never reads as a restock);
 //     judged only while hold counts are live.
-//   - expired: the holds the leak watch found expired, and their units.
+//   - expired: the holds the leak watch found expired, and their units (of
+//     which unverified: their end was not seen as it happened).
 //   - reclaimed: the sale's leaked units in the ledger fell.
 //
 // Events of one sale and kind (admitted, expired) that follow within
@@ -76,6 +77,9 @@ type Event struct {
 	N       int64
 	AtLeast bool
 	Units   int64 // expired: the units those holds held
+	// Unverified is, of Units, those whose hold was not seen to expire as
+	// it happened (it may have been released: redisops.LeakUnverified).
+	Unverified int64
 	Pops    int   // admitted, expired: the ticks that brought them
 	// From and To are the stock before and after (sold out, oversold,
 	// restocked, opened: To only), or the queue length (formed, drained).
@@ -108,7 +112,11 @@ func (e Event) Text() string {
 	case Restocked:
 		return fmt.Sprintf("restocked: stock %s → %s", num(e.From), num(e.To))
 	case Expired:
-		return fmt.Sprintf("%s expired → %s lost", count(e.N, "hold"), count(e.Units, "unit"))
+		s := fmt.Sprintf("%s expired → %s lost", count(e.N, "hold"), count(e.Units, "unit"))
+		if e.Unverified > 0 {
+			s += fmt.Sprintf(" (%s unverified)", num(e.Unverified))
+		}
+		return s
 	case Reclaimed:
 		return fmt.Sprintf("reclaimed %s", count(e.N, "unit"))
 	}
@@ -290,7 +298,7 @@ func admitted(prev, cur saleState) (n int64, atLeast bool) {
 
 // leaks adds the leak watch's expired holds, one event per sale per tick.
 func (l *Log) leaks(s *redisops.Snapshot) {
-	type sum struct{ holds, units int64 }
+	type sum struct{ holds, units, unverified int64 }
 	per := map[string]*sum{}
 	var order []string
 	for _, lk := range s.Leaks {
@@ -302,11 +310,14 @@ func (l *Log) leaks(s *redisops.Snapshot) {
 		}
 		g.holds++
 		g.units += lk.Quantity
+		if lk.Class != redisops.LeakVerified {
+			g.unverified += lk.Quantity
+		}
 	}
 	slices.Sort(order)
 	for _, sale := range order {
 		g := per[sale]
-		l.add(Event{Kind: Expired, Sale: sale, First: s.TakenAt, At: s.TakenAt, N: g.holds, Units: g.units, Pops: 1})
+		l.add(Event{Kind: Expired, Sale: sale, First: s.TakenAt, At: s.TakenAt, N: g.holds, Units: g.units, Unverified: g.unverified, Pops: 1})
 	}
 }
 
@@ -329,6 +340,7 @@ func (l *Log) add(e Event) {
 				old.N += e.N
 				old.AtLeast = old.AtLeast || e.AtLeast
 				old.Units += e.Units
+				old.Unverified += e.Unverified
 				old.Pops += e.Pops
 				old.At = e.At
 				l.events[i] = old // in place: the feed is in order of when things began

@@ -166,18 +166,19 @@ func TestExpiredAndReclaimed(t *testing.T) {
 	var l Log
 	l.Observe(snap(0, redisops.SaleStats{ID: "s1"}))
 	a := snap(1, redisops.SaleStats{ID: "s1", LeakedUnits: 5})
-	a.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 2}}, {Leak: redisops.Leak{Sale: "s1", Quantity: 3}}}
+	a.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 2, Class: redisops.LeakVerified}},
+		{Leak: redisops.Leak{Sale: "s1", Quantity: 3, Class: redisops.LeakUnverified}}}
 	l.Observe(a)
 	b := snap(3, redisops.SaleStats{ID: "s1", LeakedUnits: 6})
-	b.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 1}}}
+	b.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 1, Class: redisops.LeakVerified}}}
 	l.Observe(b)
 	l.Observe(snap(4, redisops.SaleStats{ID: "s1", LeakedUnits: 0}))
 	// A leak after the reclaim starts a new line.
 	c := snap(5, redisops.SaleStats{ID: "s1", LeakedUnits: 1})
-	c.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 1}}}
+	c.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 1, Class: redisops.LeakVerified}}}
 	l.Observe(c)
 	got := kinds(&l)
-	want := []string{"expired: 1 hold expired → 1 unit lost", "reclaimed: reclaimed 6 units", "expired: 3 holds expired → 6 units lost"}
+	want := []string{"expired: 1 hold expired → 1 unit lost", "reclaimed: reclaimed 6 units", "expired: 3 holds expired → 6 units lost (3 unverified)"}
 	if len(got) != len(want) {
 		t.Fatalf("events = %q, want %q", got, want)
 	}
