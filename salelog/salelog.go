@@ -10,8 +10,11 @@
 //   - opened: a sale flashtop had not seen, with stock above 0, after the
 //     first complete discovery (a sale found by the first walk is not
 //     "opened": it was there before flashtop looked).
-//   - queue formed: the queue reached QueueFormed waiters from fewer;
-//     queue drained: it reached 0 after having formed.
+//   - queue formed: the queue reached QueueFormedAt waiters from fewer;
+//     queue drained: it reached 0 after having formed. A queue that flaps
+//     (batches admitted as fast as buyers come) writes at most one of these
+//     a MergeGap: a change within it is written at the first poll after,
+//     if it still holds.
 //   - admitted: waiters gone from ahead of the new head, counted from the
 //     head window of the previous snapshot (a waiter who gave up while ahead
 //     of the new head counts too: the queue cannot tell the two apart).
@@ -80,7 +83,7 @@ type Event struct {
 	// Unverified is, of Units, those whose hold was not seen to expire as
 	// it happened (it may have been released: redisops.LeakUnverified).
 	Unverified int64
-	Pops    int   // admitted, expired: the ticks that brought them
+	Pops       int // admitted, expired: the ticks that brought them
 	// From and To are the stock before and after (sold out, oversold,
 	// restocked, opened: To only), or the queue length (formed, drained).
 	From, To int64
@@ -149,12 +152,14 @@ func num(n int64) string {
 
 // saleState is what the log remembers of a sale from the last snapshot.
 type saleState struct {
-	stock  *int64
-	qlen   int64
-	head   []redisops.QueueEntry
-	held   int64
-	leaked int64
-	formed bool // the queue has formed and not drained since
+	stock   *int64
+	qlen    int64
+	head    []redisops.QueueEntry
+	held    int64
+	leaked  int64
+	formed  bool      // the queue has formed and not drained since
+	shown   bool      // formed, as the feed last said it
+	shownAt time.Time // when the feed last said it (zero: never)
 }
 
 // Log is the event log. Observe it with each snapshot, in order; it is not
@@ -207,13 +212,15 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 		switch {
 		case first:
 			cur.formed = cur.qlen >= QueueFormedAt
+			cur.shown = cur.formed
 		case !seen:
 			cur.formed = cur.qlen >= QueueFormedAt
+			cur.shown = cur.formed
 			if l.complete && cur.stock != nil && *cur.stock > 0 {
 				l.add(Event{Kind: Opened, Sale: row.ID, First: s.TakenAt, At: s.TakenAt, To: *cur.stock})
 			}
 		default:
-			cur.formed = prev.formed
+			cur.formed, cur.shown, cur.shownAt = prev.formed, prev.shown, prev.shownAt
 			l.compare(s.TakenAt, row.ID, prev, &cur, l.live && live)
 		}
 		l.sales[row.ID] = cur
@@ -242,12 +249,18 @@ func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState,
 		l.add(Event{Kind: Admitted, Sale: sale, First: at, At: at, N: n, AtLeast: atLeast, Pops: 1})
 	}
 	switch {
-	case !cur.formed && cur.qlen >= QueueFormedAt && prev.qlen < QueueFormedAt:
+	case !cur.formed && cur.qlen >= QueueFormedAt:
 		cur.formed = true
-		l.add(Event{Kind: QueueFormed, Sale: sale, First: at, At: at, From: prev.qlen, To: cur.qlen})
 	case cur.formed && cur.qlen == 0:
 		cur.formed = false
-		l.add(Event{Kind: QueueDrained, Sale: sale, First: at, At: at, From: prev.qlen})
+	}
+	if cur.formed != cur.shown && (cur.shownAt.IsZero() || at.Sub(cur.shownAt) >= MergeGap) {
+		kind := QueueDrained
+		if cur.formed {
+			kind = QueueFormed
+		}
+		l.add(Event{Kind: kind, Sale: sale, First: at, At: at, From: prev.qlen, To: cur.qlen})
+		cur.shown, cur.shownAt = cur.formed, at
 	}
 	if prev.stock != nil && cur.stock != nil {
 		was, now := *prev.stock, *cur.stock

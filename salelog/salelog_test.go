@@ -134,8 +134,22 @@ func TestQueueFormedAndDrained(t *testing.T) {
 	l.Observe(snap(2, redisops.SaleStats{ID: "s1", QueueLength: 12}))
 	l.Observe(snap(3, redisops.SaleStats{ID: "s1", QueueLength: 8}))
 	l.Observe(snap(4, redisops.SaleStats{ID: "s1", QueueLength: 11})) // still formed: no second event
-	l.Observe(snap(5, redisops.SaleStats{ID: "s1", QueueLength: 0}))
+	l.Observe(snap(5, redisops.SaleStats{ID: "s1", QueueLength: 0}))  // drained 3 s after it formed: written later
+	if l.Len() != 1 {
+		t.Fatalf("a drain 3 s after forming was written at once: %q", kinds(&l))
+	}
+	for sec := 6; sec <= 20; sec++ { // flapping: one line a MergeGap at most
+		n := int64(0)
+		if sec%2 == 0 {
+			n = 15
+		}
+		l.Observe(snap(sec, redisops.SaleStats{ID: "s1", QueueLength: n}))
+	}
+	l.Observe(snap(21, redisops.SaleStats{ID: "s1", QueueLength: 0}))
+	l.Observe(snap(40, redisops.SaleStats{ID: "s1", QueueLength: 0}))
 	got := kinds(&l)
+	// formed at 2; at 12 (10 s later) it is formed again (15): no change to
+	// write; at 13 it is 0: drained, written (11 s after the last line).
 	want := []string{"queue drained: queue drained: 0 waiting", "queue formed: queue formed: 12 waiting"}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("events = %q, want %q", got, want)
