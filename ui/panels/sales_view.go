@@ -72,8 +72,8 @@ func (m *Sales) measure(r saleRow) {
 	if r.s.Inventory != nil {
 		widen(salesColStock, fmtCount(*r.s.Inventory))
 	}
-	if r.rate.ok {
-		widen(salesColDelta, fmtRate(-r.rate.perMin))
+	if r.rate.OK {
+		widen(salesColDelta, fmtRate(-r.rate.PerMin))
 	}
 	widen(salesColQueue, fmtCount(r.s.QueueLength))
 	widen(salesColHolds, m.holdCountCell(r.s.Reservations).Text)
@@ -93,8 +93,8 @@ func (m *Sales) cells(l table.Layout, r saleRow) []table.Cell {
 	}
 	c[salesColStock] = stockCell(r.s.Inventory)
 	c[salesColDelta] = table.Cell{Text: dash, Tone: table.Dim}
-	if r.rate.ok {
-		c[salesColDelta] = table.Cell{Text: fmtRate(-r.rate.perMin)}
+	if r.rate.OK {
+		c[salesColDelta] = table.Cell{Text: fmtRate(-r.rate.PerMin)}
 	}
 	c[salesColETA] = etaCell(r)
 	c[salesColQueue] = queueCell(r.s)
@@ -161,14 +161,14 @@ func etaCell(r saleRow) table.Cell {
 		return table.Cell{Text: etaSoldOut, Tone: table.SoldOut}
 	case *inv < 0:
 		return table.Cell{Text: etaOversold, Tone: table.Bad}
-	case r.rate.stalled() && r.s.QueueLength > 0:
+	case r.rate.Stalled() && r.s.QueueLength > 0:
 		return table.Cell{Text: etaStalled, Tone: table.Warn}
-	case r.rate.stalled():
+	case r.rate.Stalled():
 		return table.Cell{Text: etaStalled, Tone: table.Dim}
-	case !r.rate.etaReady():
+	case !r.rate.ETAReady():
 		return table.Cell{Text: dash, Tone: table.Dim}
 	}
-	eta := r.rate.eta(*inv)
+	eta := r.rate.ETA(*inv)
 	switch {
 	case eta > maxETA:
 		return table.Cell{Text: etaLong, Tone: table.Dim}

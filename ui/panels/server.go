@@ -44,7 +44,7 @@ type Server struct {
 // NewServer returns an empty server panel drawn with st.
 func NewServer(st theme.Styles) Server {
 	return Server{frame: frame{st: st},
-		ops: &series{window: opsWindow, limit: opsLimit}, errs: &errorHistory{}}
+		ops: newSeries(opsWindow, opsLimit), errs: &errorHistory{}}
 }
 
 // Update does nothing: the server panel has no cursor.
@@ -53,7 +53,7 @@ func (m Server) Update(tea.Msg) (Server, tea.Cmd) { return m, nil }
 // SetData takes new data: a new snapshot (by TakenAt) extends the ops/s history.
 func (m *Server) SetData(d Data) {
 	if m.ops == nil {
-		m.ops = &series{window: opsWindow, limit: opsLimit}
+		m.ops = newSeries(opsWindow, opsLimit)
 	}
 	if m.errs == nil {
 		m.errs = &errorHistory{}
@@ -169,7 +169,7 @@ func (m Server) memory(s redisops.ServerStats) string {
 // opsLine is ops/s followed by its sparkline over recent snapshots.
 func (m Server) opsLine(s redisops.ServerStats, vw int) string {
 	v := fmtCount(s.OpsPerSec)
-	if w := vw - len(v) - 1; w > 0 && len(m.ops.s) > 1 {
+	if w := vw - len(v) - 1; w > 0 && len(m.ops.Samples()) > 1 {
 		v += " " + m.st.Spark.Render(m.ops.spark(min(w, sparkWidth*2)))
 	}
 	return v

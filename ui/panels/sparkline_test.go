@@ -7,7 +7,7 @@ import (
 
 // sparkOf draws the sparkline of values, one a second, w cells wide.
 func sparkOf(w int, values ...float64) string {
-	s := &series{window: historyWindow, limit: historyLimit}
+	s := newSeries(historyWindow, historyLimit)
 	for i, v := range values {
 		s.add(t0.Add(time.Duration(i)*time.Second), v)
 	}
