@@ -129,11 +129,13 @@ func TestEvaluateHeadAgeAsOfNow(t *testing.T) {
 func TestEvaluateUnknownNeverAlerts(t *testing.T) {
 	all := Thresholds{SellOut: 99 * time.Hour, HeadAge: time.Millisecond, LeakRate: 0.001, ScriptP99: time.Nanosecond, MemoryPct: 0.001}
 	for name, change := range map[string]func(*Input){
-		"one read (no trend)":          func(in *Input) { in.Trend = nil },
-		"no stock key":                 func(in *Input) { in.Snap.Sales[0].Inventory = nil },
-		"sold out":                     func(in *Input) { in.Snap.Sales[0].Inventory = i64(0) },
-		"oversold":                     func(in *Input) { in.Snap.Sales[0].Inventory = i64(-1) },
-		"too little history":           func(in *Input) { in.Trend.(trend).rates["sneaker-drop"] = salerate.Rate{OK: true, PerMin: 60, Span: 5 * time.Second, Decreases: 5} },
+		"one read (no trend)": func(in *Input) { in.Trend = nil },
+		"no stock key":        func(in *Input) { in.Snap.Sales[0].Inventory = nil },
+		"sold out":            func(in *Input) { in.Snap.Sales[0].Inventory = i64(0) },
+		"oversold":            func(in *Input) { in.Snap.Sales[0].Inventory = i64(-1) },
+		"too little history": func(in *Input) {
+			in.Trend.(trend).rates["sneaker-drop"] = salerate.Rate{OK: true, PerMin: 60, Span: 5 * time.Second, Decreases: 5}
+		},
 		"stalled":                      func(in *Input) { in.Trend.(trend).rates["sneaker-drop"] = salerate.Rate{OK: true, Span: time.Minute} },
 		"no history":                   func(in *Input) { delete(in.Trend.(trend).rates, "sneaker-drop") },
 		"empty queue":                  func(in *Input) { in.Snap.Sales[0].QueueHeadAgeMs = nil },

@@ -57,6 +57,7 @@ type Model struct {
 	filters filters // one per panel (ui/filter.go)
 	log     []panels.LogEntry
 	leaks   leakLog // the log's growing leak lines (ui/leaks.go)
+	alerts  alertState // the active alerts and what they are judged from (ui/alerts.go)
 
 	poll   pollState
 	status status
@@ -83,6 +84,7 @@ func New(cfg Config) Model {
 		cfg: cfg, ctx: context.Background(), st: st, fst: formStyles(st),
 		keys: keys.New(), help: newHelp(st), tick: tickCmd,
 		p: newPanels(st), now: cfg.Clock(), filterIn: forms.NewInput(redisops.MaxIDBytes),
+		alerts: newAlertState(),
 	}
 	m.keys.SetArmed(cfg.Arming.Armed)
 	m.keys.SetDemo(cfg.Sim != nil)
@@ -169,7 +171,7 @@ func (m Model) frames() frames {
 // and while polling is paused (the panels then show its age).
 func (m Model) data() panels.Data {
 	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale,
-		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess}
+		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess, Alerts: m.alerts.set}
 }
 
 // pushData hands the current data to every panel, each with its own filter,

@@ -11,6 +11,7 @@ package panels
 import (
 	"time"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 )
 
@@ -27,6 +28,9 @@ type Data struct {
 	// no memory, ops/s, keyspace or persistence: the server panel says
 	// "n/a" for them, never 0.
 	InProcess bool
+	// Alerts are the active alerts (flashtop/alerts): their cells take the
+	// alert colour. Nil: none.
+	Alerts alerts.Set
 }
 
 // LogEntry is one operation flashtop ran, for the command log.

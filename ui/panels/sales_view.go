@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 	"flashtop/textsafe"
 	"flashtop/ui/table"
@@ -106,10 +107,27 @@ func (m *Sales) cells(l table.Layout, r saleRow) []table.Cell {
 	c[salesColHolds] = m.holdCountCell(r.s.Reservations)
 	c[salesColHeld] = m.holdCountCell(r.s.ReservedUnits)
 	c[salesColLeaked] = leakedCell(r.s, l.Width(salesColLeaked))
+	m.markAlerts(c, r.s.ID)
 	if r.hist != nil && l.Has(salesColTrend) {
 		c[salesColTrend] = table.Cell{Text: r.hist.spark(l.Width(salesColTrend)), Tone: table.Spark}
 	}
 	return c
+}
+
+// alertCols are the sales columns an alert rule colours.
+var alertCols = []struct {
+	rule alerts.Rule
+	col  int
+}{{alerts.SellOut, salesColETA}, {alerts.HeadAge, salesColHead}, {alerts.LeakRate, salesColLeaked}}
+
+// markAlerts gives the cells of sale's active alerts the alert tone (the
+// text stays: without colour the header's "alerts N" still counts them).
+func (m *Sales) markAlerts(c []table.Cell, sale string) {
+	for _, a := range alertCols {
+		if m.data.Alerts.Has(a.rule, sale) {
+			c[a.col].Tone = table.Alert
+		}
+	}
 }
 
 // stockCell shows the stock in exact digits: "—" without a stock key,

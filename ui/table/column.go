@@ -34,6 +34,7 @@ const (
 	Marked              // Styles.Marked
 	Spark               // Styles.Spark
 	SoldOut             // Styles.SoldOut
+	Alert               // Styles.Alert: past an alert threshold
 )
 
 // styleOf returns the style of tone t (nil for plain).
@@ -55,6 +56,8 @@ func styleOf(st *theme.Styles, t Tone) *lipgloss.Style {
 		return &st.Spark
 	case SoldOut:
 		return &st.SoldOut
+	case Alert:
+		return &st.Alert
 	}
 	return nil
 }
