@@ -56,7 +56,7 @@ type Model struct {
 	sale    string
 	filters filters // one per panel (ui/filter.go)
 	log     []panels.LogEntry
-	leaks   leakLog // the log's growing leak lines (ui/leaks.go)
+	leaks   leakLog    // the log's growing leak lines (ui/leaks.go)
 	alerts  alertState // the active alerts and what they are judged from (ui/alerts.go)
 
 	poll   pollState

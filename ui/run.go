@@ -53,9 +53,9 @@ type Config struct {
 	// turns every alert off), and Bell, when not nil, is where a BEL is
 	// written on each newly raised alert (the program's output; nil: no
 	// bell, the default).
-	Alerts    alerts.Thresholds
-	Bell      io.Writer
-	Debug     io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
+	Alerts alerts.Thresholds
+	Bell   io.Writer
+	Debug  io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
 }
 
 // Run runs the dashboard full-screen until the user quits or ctx ends.
