@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"flashtop/alerts"
+	"flashtop/redisops"
 )
 
 // The alert flags (global: the dashboard and audit read them; package
@@ -87,4 +88,30 @@ func flagDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
 	}
 	return d.String()
+}
+
+// auditAlert is one active alert: its rule, its sale (null for the
+// server's), the value measured and the threshold, both in unit, and the
+// sentence that says it.
+type auditAlert struct {
+	Rule      alerts.Rule          `json:"rule"`
+	Sale      *redisops.ByteString `json:"sale"` // lossless (redisops/jsonbytes.go)
+	Value     float64              `json:"value"`
+	Threshold float64              `json:"threshold"`
+	Unit      string               `json:"unit"`
+	Text      string               `json:"text"`
+}
+
+// auditAlerts converts the active alerts for the audit's output.
+func auditAlerts(as []alerts.Alert) []auditAlert {
+	var out []auditAlert
+	for _, a := range as {
+		j := auditAlert{Rule: a.Rule, Value: a.Value, Threshold: a.Threshold, Unit: a.Rule.Unit(), Text: a.Text}
+		if a.Sale != "" {
+			sale := redisops.ByteString(a.Sale)
+			j.Sale = &sale
+		}
+		out = append(out, j)
+	}
+	return out
 }
