@@ -156,7 +156,7 @@ func (m *Sales) record(s *redisops.Snapshot) {
 		}
 		h := m.hist[sale.ID]
 		if h == nil {
-			h = newSeries(historyWindow, historyLimit)
+			h = &series{Series: salerate.Series{Window: historyWindow, Limit: historyLimit}}
 			m.hist[sale.ID] = h
 		}
 		h.add(s.TakenAt, float64(*sale.Inventory))

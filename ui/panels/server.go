@@ -11,6 +11,7 @@ import (
 
 	"flashtop/alerts"
 	"flashtop/redisops"
+	"flashtop/salerate"
 	"flashtop/textsafe"
 	"flashtop/ui/table"
 	"flashtop/ui/theme"
@@ -45,7 +46,7 @@ type Server struct {
 // NewServer returns an empty server panel drawn with st.
 func NewServer(st theme.Styles) Server {
 	return Server{frame: frame{st: st},
-		ops: newSeries(opsWindow, opsLimit), errs: &errorHistory{}}
+		ops: &series{Series: salerate.Series{Window: opsWindow, Limit: opsLimit}}, errs: &errorHistory{}}
 }
 
 // Update does nothing: the server panel has no cursor.
@@ -54,7 +55,7 @@ func (m Server) Update(tea.Msg) (Server, tea.Cmd) { return m, nil }
 // SetData takes new data: a new snapshot (by TakenAt) extends the ops/s history.
 func (m *Server) SetData(d Data) {
 	if m.ops == nil {
-		m.ops = newSeries(opsWindow, opsLimit)
+		m.ops = &series{Series: salerate.Series{Window: opsWindow, Limit: opsLimit}}
 	}
 	if m.errs == nil {
 		m.errs = &errorHistory{}

@@ -25,11 +25,6 @@ type series struct {
 	sparkStr string
 }
 
-// newSeries returns an empty series of window and limit.
-func newSeries(window time.Duration, limit int) *series {
-	return &series{Series: salerate.Series{Window: window, Limit: limit}}
-}
-
 // add appends v at time at (ignored unless at is after the newest sample).
 func (r *series) add(at time.Time, v float64) {
 	if r.Add(at, v) {
