@@ -216,6 +216,7 @@ func SalesLegend() []string {
 		"ETA         —          under " + fmtDuration(minRateSpan) + " or " + strconv.Itoa(minDecreases) + " sales of history, or no stock key",
 		"ETA         " + etaStalled + "    no sale for " + fmtDuration(stallFloor) + " (or " + strconv.Itoa(stallGaps) + " usual gaps between sales)",
 		"ETA         " + etaSoldOut + "   stock 0 (" + etaOversold + ": below 0)",
+		"ETA HEAD LEAKED        alert colour: past its --alert-* threshold (alerts N)",
 		"TREND       ▁▄█        stock, up to " + strconv.Itoa(int(historyWindow/time.Minute)) + " min; full height is ≥ " + strconv.Itoa(int(minSparkSpan*100)) + "% of the stock",
 	}
 }
