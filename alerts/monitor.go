@@ -26,6 +26,7 @@ type leakEvent struct {
 // use.
 type Monitor struct {
 	stock    *salerate.History
+	rates    map[string]salerate.Rate // computed since the last stock sample (the dashboard judges every clock tick)
 	leaks    map[string][]leakEvent
 	watched  bool
 	lastLeak time.Time
@@ -33,7 +34,7 @@ type Monitor struct {
 
 // NewMonitor returns a monitor that has seen nothing.
 func NewMonitor() *Monitor {
-	return &Monitor{stock: salerate.NewHistory(), leaks: map[string][]leakEvent{}}
+	return &Monitor{stock: salerate.NewHistory(), rates: map[string]salerate.Rate{}, leaks: map[string][]leakEvent{}}
 }
 
 // Observe records snapshot s: its stock and, when watched, leaks (the leaks
@@ -44,7 +45,9 @@ func (m *Monitor) Observe(s *redisops.Snapshot, leaks []redisops.WatchedLeak, wa
 	if s == nil {
 		return
 	}
-	m.stock.Record(s)
+	if m.stock.Record(s) {
+		clear(m.rates)
+	}
 	m.watched = watched
 	if !s.TakenAt.After(m.lastLeak) {
 		return
@@ -69,7 +72,14 @@ func (m *Monitor) Observe(s *redisops.Snapshot, leaks []redisops.WatchedLeak, wa
 }
 
 // Rate is sale's selling rate over the last salerate.RateWindow.
-func (m *Monitor) Rate(sale string) salerate.Rate { return m.stock.Rate(sale) }
+func (m *Monitor) Rate(sale string) salerate.Rate {
+	r, ok := m.rates[sale]
+	if !ok {
+		r = m.stock.Rate(sale)
+		m.rates[sale] = r
+	}
+	return r
+}
 
 // LeakedLastMinute is the units sale lost to expired holds within
 // LeakWindow of the newest snapshot, and false when leaks are not watched.

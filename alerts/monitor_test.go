@@ -54,4 +54,10 @@ func TestMonitorSellOut(t *testing.T) {
 	if len(got) != 1 || got[0].Value != 40 || got[0].Text != "s1 sells out in 40s (alert under 1m00s)" {
 		t.Fatalf("%+v", got)
 	}
+	// A new sample is judged anew (the rates are cached only until then).
+	next := &redisops.Snapshot{TakenAt: t0.Add(21 * time.Second), Sales: []redisops.SaleStats{{ID: "s1", Inventory: i64(39)}}}
+	m.Observe(next, nil, false)
+	if got := Evaluate(Thresholds{SellOut: time.Minute}, Input{Snap: next, Trend: m}); len(got) != 1 || got[0].Value != 39 {
+		t.Fatalf("after one more sale: %+v", got)
+	}
 }

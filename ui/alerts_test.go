@@ -113,3 +113,25 @@ func salesLine(t *testing.T, view, id string) string {
 	t.Fatalf("no row %q:\n%s", id, view)
 	return ""
 }
+
+// The sell-out alert judges the ETA the sales table shows. s2 starts at 5
+// (the first poll), jumps to 99 (a rise: no sale) and then sells one a
+// second: 19 units in the 20 s window, 57/min, 80 left → 84.2 s, "1m24s" in
+// the ETA column and in the alert.
+func TestAlertsSellOutIsTheTablesETA(t *testing.T) {
+	h := newHarness(t, true)
+	h.m.cfg.Alerts = alerts.Thresholds{SellOut: 2 * time.Minute}
+	for s := 0; s <= 20; s++ {
+		at := t0.Add(time.Duration(s) * time.Second)
+		snap := testSnapshot(at)
+		snap.Sales[1].Inventory = i64(int64(100 - s))
+		*h.now = at
+		h.send(snapshotMsg{id: h.m.poll.reqID, snap: snap})
+	}
+	if row := salesLine(t, h.m.View(), "s2"); !strings.Contains(row, " 1m24s ") {
+		t.Fatalf("ETA of s2: %q", row)
+	}
+	if a := h.m.alerts.active; len(a) != 1 || a[0].Rule != alerts.SellOut || a[0].Text != "s2 sells out in 1m24s (alert under 2m00s)" {
+		t.Fatalf("alerts %+v", a)
+	}
+}
