@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func TestMonitorSellOut(t *testing.T) {
 	// A new sample is judged anew (the rates are cached only until then).
 	next := &redisops.Snapshot{TakenAt: t0.Add(21 * time.Second), Sales: []redisops.SaleStats{{ID: "s1", Inventory: i64(39)}}}
 	m.Observe(next, nil, false)
-	if got := Evaluate(Thresholds{SellOut: time.Minute}, Input{Snap: next, Trend: m}); len(got) != 1 || got[0].Value != 39 {
+	if got := Evaluate(Thresholds{SellOut: time.Minute}, Input{Snap: next, Trend: m}); len(got) != 1 || math.Abs(got[0].Value-39) > 1e-6 {
 		t.Fatalf("after one more sale: %+v", got)
 	}
 }
