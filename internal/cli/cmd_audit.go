@@ -351,7 +351,10 @@ func printAudit(p printer, a auditJSON) {
 			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
 	}
 	if len(a.Alerts) > 0 {
-		head += fmt.Sprintf(", %d alerts", len(a.Alerts))
+		head += fmt.Sprintf(", %d alert", len(a.Alerts))
+		if len(a.Alerts) > 1 {
+			head += "s"
+		}
 	}
 	if a.Ledger != "" {
 		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
