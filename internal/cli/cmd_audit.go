@@ -334,7 +334,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 }
 
 // printAudit writes the audit as text: a verdict line, then one line per
-// leak and per anomaly (untrusted parts sanitized).
+// active alert, per leak and per anomaly (untrusted parts sanitized).
 func printAudit(p printer, a auditJSON) {
 	var holds, units int64
 	for _, l := range a.Leaks {
@@ -350,16 +350,13 @@ func printAudit(p printer, a auditJSON) {
 		head = fmt.Sprintf("%s: cannot read %s; in what could be read: %d leaked holds (%d units) in %d sales, %d anomalies",
 			a.Status, unreadText(a.Unreadable), holds, units, len(a.Leaks), len(a.Anomalies))
 	}
-	if len(a.Alerts) > 0 {
-		head += fmt.Sprintf(", %d alert", len(a.Alerts))
-		if len(a.Alerts) > 1 {
-			head += "s"
-		}
-	}
 	if a.Ledger != "" {
 		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
 	}
 	fmt.Fprintln(p.stdout, head)
+	for _, al := range a.Alerts { // first under the verdict (whose words predate the alerts): what is wrong now
+		fmt.Fprintf(p.stdout, "alert    %s %s\n", al.Rule, al.Text) // Text: the sale id already escaped
+	}
 	for _, l := range a.Leaks {
 		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", textsafe.String(string(l.Sale)), l.Units, l.Holds)
 		if l.UnverifiedHolds > 0 {
@@ -371,8 +368,5 @@ func printAudit(p printer, a auditJSON) {
 	for _, an := range a.Anomalies {
 		fmt.Fprintf(p.stdout, "anomaly  %s %s: %s\n", textsafe.String(an.Kind), textsafe.Cut(an.Key, 120),
 			textsafe.Cut(an.Detail, 200))
-	}
-	for _, al := range a.Alerts {
-		fmt.Fprintf(p.stdout, "alert    %s %s\n", al.Rule, al.Text) // Text: the sale id already escaped
 	}
 }
