@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 	"flashtop/ui/panels"
 )
@@ -48,14 +49,15 @@ func busySnapshot(at time.Time, stock int64) *redisops.Snapshot {
 	return s
 }
 
-// busyHarness is the dashboard at w×h after three minutes of polls every
-// five seconds of busySnapshot, the UUID sale selected, and in the command
+// busyHarness is the dashboard at w×h, with the default alert thresholds,
+// after three minutes of polls every five seconds of busySnapshot, the UUID sale selected, and in the command
 // log one tick's leaks, a refused take and (newest) a reserve by a UUID user.
 // In the event feed: the four sales open (the first poll had two others),
 // the UUID sale admits 3 a poll and sneaker-drop sells out 30 s before the end.
 func busyHarness(t *testing.T, w, h int) *harness {
 	t.Helper()
 	hs := newHarness(t, true, uuidSale)
+	hs.m.cfg.Alerts = alerts.Defaults() // as the command line runs it: the head of 4m41s is an alert
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	const polls, every, perSecond = 37, 5 * time.Second, 2
 	for i := range polls {

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"flashtop/alerts"
 	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
@@ -59,6 +60,9 @@ func (m Model) headerSegments() (app, server []segment) {
 	if sg, ok := m.anomalySegment(); ok {
 		app = append(app, sg)
 	}
+	if sg, ok := m.alertSegment(); ok { // ui/alerts.go
+		app = append(app, sg)
+	}
 	return app, m.serverSegments()
 }
 
@@ -106,10 +110,19 @@ func (m Model) serverSegments() []segment {
 	return []segment{
 		{key: textsafe.Cut(s.Program(), 12), value: textsafe.Cut(s.Version+" "+s.Role, 30)},
 		{key: "ping", value: fmt.Sprintf("%.2fms", s.PingMs)},
-		{key: "mem", value: mem},
+		m.memSegment(mem),
 		{key: "ops/s", value: panels.FormatCount(s.OpsPerSec)},
 		{key: "sessions", value: panels.FormatCount(m.snap.Sessions.Count)},
 	}
+}
+
+// memSegment is the header's memory, in the alert colour while the memory
+// alert is active.
+func (m Model) memSegment(mem string) segment {
+	if m.alerts.set.Has(alerts.Memory, "") {
+		return segment{value: "mem " + mem, style: &m.st.Alert}
+	}
+	return segment{key: "mem", value: mem}
 }
 
 // headerLines draws the header: the dashboard's state on the first line and

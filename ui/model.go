@@ -62,6 +62,7 @@ type Model struct {
 	// events is its feed, newest first, as of the last snapshot.
 	saleLog *salelog.Log
 	events  []salelog.Event
+	alerts  alertState // the active alerts and what they are judged from (ui/alerts.go)
 
 	poll   pollState
 	status status
@@ -89,6 +90,7 @@ func New(cfg Config) Model {
 		keys: keys.New(), help: newHelp(st), tick: tickCmd,
 		p: newPanels(st), now: cfg.Clock(), filterIn: forms.NewInput(redisops.MaxIDBytes),
 		saleLog: &salelog.Log{},
+		alerts:  newAlertState(),
 	}
 	m.keys.SetArmed(cfg.Arming.Armed)
 	m.keys.SetDemo(cfg.Sim != nil)
@@ -180,7 +182,7 @@ func (m Model) frames() frames {
 func (m Model) data() panels.Data {
 	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale,
 		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess,
-		Events: m.events, EventsSince: m.saleLog.Since()}
+		Events: m.events, EventsSince: m.saleLog.Since(), Alerts: m.alerts.set}
 }
 
 // wants is what the panels ask of the layout; an empty panel whose data

@@ -188,7 +188,9 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.logLeaks(msg.snap) // ui/leaks.go
 		m.saleLog.Observe(msg.snap)
 		m.events = m.saleLog.Events()
+		m.alerts.observe(msg.snap)
 	}
+	bell := m.judgeAlerts() // ui/alerts.go
 	if wasDown != m.disconnected() {
 		m.relayout()
 	}
@@ -198,7 +200,7 @@ func (m Model) handleSnapshotMsg(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.poll.due = false
 		cmd = m.requestPoll()
 	}
-	return m, tea.Batch(cmd, retry, debug)
+	return m, tea.Batch(cmd, retry, debug, bell)
 }
 
 // scheduleRetry arms the backoff timer after a failed poll (none while
@@ -234,8 +236,9 @@ func (m Model) handleClockTick() (tea.Model, tea.Cmd) {
 	if !m.status.until.IsZero() && !m.now.Before(m.status.until) {
 		m.status = status{}
 	}
+	bell := m.judgeAlerts() // head ages grow with the clock
 	m.pushData()
-	return m, m.clockTickCmd()
+	return m, tea.Batch(m.clockTickCmd(), bell)
 }
 
 // togglePause stops or restarts polling; the data stays on screen.

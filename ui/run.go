@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 	"flashtop/textsafe"
 )
@@ -51,7 +52,13 @@ type Config struct {
 	Clock     func() time.Time   // time.Now when nil
 	Renderer  *lipgloss.Renderer // lipgloss.DefaultRenderer() when nil
 	Version   string
-	Debug     io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
+	// Alerts are the alert thresholds (flashtop/alerts; the zero value
+	// turns every alert off), and Bell, when not nil, is where a BEL is
+	// written on each newly raised alert (the program's output; nil: no
+	// bell, the default).
+	Alerts alerts.Thresholds
+	Bell   io.Writer
+	Debug  io.Writer // debug log (nil = off); written from commands, so safe for concurrent use (an *os.File is)
 }
 
 // Run runs the dashboard full-screen until the user quits or ctx ends.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"flashtop/alerts"
 	"flashtop/leakwatch"
 	"flashtop/redisops"
 	"flashtop/redisops/read"
@@ -26,7 +27,7 @@ const (
 // Audit status words (text and JSON).
 const (
 	statusClean = "clean" // nothing found: exit 0
-	statusFound = "found" // leaks or anomalies: exit 1
+	statusFound = "found" // leaks, anomalies or active alerts: exit 1
 	// statusUnreadable: keys of a family audit checks could not be read
 	// (an ACL refusal): exit 3, never "clean" unseen; what could be read is
 	// still listed.
@@ -57,6 +58,11 @@ type auditJSON struct {
 	Unreadable []redisops.Unreadable `json:"unreadable,omitempty"`
 	// Error is, with status "stopped", why the watch stopped early.
 	Error string `json:"error,omitempty"`
+	// Alerts are the alerts active at the end (flashtop/alerts, the
+	// --alert-* thresholds): head age, script p99 and memory from one read;
+	// with --watch also sell-out ETA and leak rate. Present only when there
+	// are some (status "found", exit 1).
+	Alerts []auditAlert `json:"alerts,omitempty"`
 }
 
 // auditLeak is one sale's leaks observed while watching; Unverified* are
@@ -73,7 +79,7 @@ type auditLeak struct {
 // auditCommand is the row of audit.
 func auditCommand() command {
 	return command{name: "audit", args: "[--watch D] [--json]",
-		about: "anomalies now, or anomalies and the leaks of holds that expire while watching for D; exit 1 when something is found",
+		about: "anomalies and alerts now, or also the leaks of holds that expire while watching for D; exit 1 when something is found",
 		flags: []string{"watch"}, check: (*config).setWatch, run: noStdin(runAudit)}
 }
 
@@ -105,8 +111,11 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 	defer client.Close()
 	out := auditJSON{Leaks: []auditLeak{}, Anomalies: []redisops.Anomaly{}}
 	var snap *redisops.Snapshot
+	var trend alerts.Trend // one read: no sell-out ETA or leak rate
 	if cfg.Watch > 0 {
-		snap, out, err = auditWatch(ctx, cfg, client, out)
+		mon := alerts.NewMonitor()
+		snap, out, err = auditWatch(ctx, cfg, client, out, mon)
+		trend = mon
 	} else {
 		snap, err = auditSnapshot(ctx, cfg, client)
 	}
@@ -127,7 +136,8 @@ func runAudit(ctx context.Context, cfg config, p printer) int {
 			blind++
 		}
 	}
-	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && blind == 0
+	out.Alerts = auditAlerts(alerts.Evaluate(cfg.Alerts, alerts.Input{Snap: snap, Now: snap.TakenAt, Trend: trend}))
+	out.OK = len(out.Leaks) == 0 && len(out.Anomalies) == 0 && len(out.Alerts) == 0 && blind == 0
 	switch {
 	case blind > 0:
 		out.Status = statusUnreadable
@@ -161,8 +171,10 @@ func auditSnapshot(ctx context.Context, cfg config, c *redisops.Client) (*rediso
 // auditWatch watches for cfg.Watch with the dashboard's poller (the same
 // push feed, hold index and classification), ticking every --interval, and
 // adds the leaks seen; the anomalies come from one complete snapshot at the
-// end. An interrupt ends the watch early with what was seen so far.
-func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJSON) (*redisops.Snapshot, auditJSON, error) {
+// end. Every snapshot, with the leaks it revealed, goes to mon (the alerts'
+// sell-out ETAs and leak rates). An interrupt ends the watch early with
+// what was seen so far.
+func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJSON, mon *alerts.Monitor) (*redisops.Snapshot, auditJSON, error) {
 	w := leakwatch.Watch{Tracker: leakwatch.NewTracker(redisops.DefaultLeakSkew), Ledger: leakwatch.NewMemLedger(), Indexed: true}
 	out.Ledger = "memory"
 	if checkArmed(cfg) == nil {
@@ -191,6 +203,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		last = snap
 		leaks, err := w.Feed(ctx, snap)
 		addLeaks(perSale, leaks) // those recorded before a failure count too
+		mon.Observe(snap, leaks, true)
 		if err != nil {
 			if ctx.Err() != nil {
 				break // interrupted while recording: report what was seen
@@ -208,6 +221,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 			last = snap
 			leaks, ferr := w.Feed(ctx, snap)
 			addLeaks(perSale, leaks)
+			mon.Observe(snap, leaks, true)
 			if ferr != nil && ctx.Err() == nil {
 				cancel()
 				return nil, watchReport(out, perSale, start, last, w.Tracker.Outcomes()), &watchStoppedError{Watched: time.Since(start), Of: cfg.Watch, Err: ferr}
@@ -227,6 +241,7 @@ func auditWatch(ctx context.Context, cfg config, c *redisops.Client, out auditJS
 		return last, out, nil // interrupted during the final read
 	}
 	full.Unreadable = redisops.MergeUnreadable(full.Unreadable, last.Unreadable) // holds the watch could not read
+	mon.Observe(full, nil, true)                                                 // the stock the alerts judge, as of the same read
 	return full, out, nil
 }
 
@@ -322,7 +337,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 }
 
 // printAudit writes the audit as text: a verdict line, then one line per
-// leak and per anomaly (untrusted parts sanitized).
+// active alert, per leak and per anomaly (untrusted parts sanitized).
 func printAudit(p printer, a auditJSON) {
 	var holds, units int64
 	for _, l := range a.Leaks {
@@ -342,6 +357,9 @@ func printAudit(p printer, a auditJSON) {
 		head += fmt.Sprintf(" (watched %s; leaks recorded in %s; %s)", time.Duration(a.WatchedMs)*time.Millisecond, a.Ledger, feedWords(a.Feed))
 	}
 	fmt.Fprintln(p.stdout, head)
+	for _, al := range a.Alerts { // first under the verdict (whose words predate the alerts): what is wrong now
+		fmt.Fprintf(p.stdout, "alert    %s %s\n", al.Rule, al.Text) // Text: the sale id already escaped
+	}
 	for _, l := range a.Leaks {
 		line := fmt.Sprintf("leak     sale %s: %d units in %d expired holds", textsafe.String(string(l.Sale)), l.Units, l.Holds)
 		if l.UnverifiedHolds > 0 {

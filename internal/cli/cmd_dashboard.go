@@ -51,6 +51,10 @@ func runDashboard(ctx context.Context, cfg config, stdout, stderr io.Writer) int
 // (openRegular: never a FIFO that would block before the UI starts).
 func showDashboard(ctx context.Context, cfg config, p printer, uc ui.Config) int {
 	uc.Pins, uc.Interval, uc.Version = cfg.Sales, cfg.Interval, version
+	uc.Alerts = cfg.Alerts
+	if cfg.Bell { // off by default: the BEL goes to the terminal the dashboard draws on
+		uc.Bell = p.stdout
+	}
 	if uc.Player == nil { // a live server: the leak watch and --record (cmd_leakwatch.go)
 		closeRec, err := watchLeaks(cfg, &uc)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 )
 
@@ -35,6 +36,8 @@ type config struct {
 	ReadOnly, AllowWrites, JSON                        bool
 	Record, Debug                                      string
 	Demo                                               bool
+	Alerts                                             alerts.Thresholds // the dashboard and audit (cli/alerts.go)
+	Bell                                               bool              // the dashboard: BEL on a new alert
 	Seed                                               int64
 	SeedSet                                            bool
 

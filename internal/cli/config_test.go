@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 )
 
@@ -43,7 +44,9 @@ func TestParseFlagsDefaults(t *testing.T) {
 		{"SessionKey", c.SessionKey, "session:{user}"},
 		{"StockKey", c.Schema.StockKey("s1"), "inventory:s1"},
 		{"HoldKey", c.Schema.HoldKey("u1", "s1"), "reservation:u1:s1"},
-		{"flags off", c.Cluster || c.ReadOnly || c.AllowWrites || c.JSON || c.Demo || c.TLSInsecure || c.SeedSet, false},
+		{"flags off", c.Cluster || c.ReadOnly || c.AllowWrites || c.JSON || c.Demo || c.TLSInsecure || c.SeedSet || c.Bell, false},
+		{"Alerts", c.Alerts, alerts.Thresholds{SellOut: 2 * time.Minute, HeadAge: 30 * time.Second, LeakRate: 10,
+			ScriptP99: 5 * time.Millisecond, MemoryPct: 90}},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -60,7 +63,8 @@ func TestParseFlagsEveryGlobalFlag(t *testing.T) {
 		"--inventory-key", "stock:{sale}", "--queue-key", "q:{sale}", "--reservation-key", "hold:{user}:{sale}",
 		"--session-key", "sess:{user}", "--max-queue", "50", "--interval", "250ms", "--scan-budget", "5ms",
 		"--timeout", "3s", "--read-only", "--allow-writes", "--json", "--record", "rec.jsonl",
-		"--debug", "debug.log", "--seed", "-42"}
+		"--debug", "debug.log", "--seed", "-42", "--alert-sellout", "90s", "--alert-head-age", "0",
+		"--alert-leak-rate", "2.5", "--alert-script-p99", "1ms", "--alert-memory", "80%", "--bell"}
 	c, err := parseFlags(args, envOf(nil), &stderr)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +74,8 @@ func TestParseFlagsEveryGlobalFlag(t *testing.T) {
 		TLSInsecure: true, InventoryKey: "stock:{sale}", QueueKey: "q:{sale}", ReservationKey: "hold:{user}:{sale}",
 		SessionKey: "sess:{user}", MaxQueue: 50, Interval: 250 * time.Millisecond, ScanBudget: 5 * time.Millisecond,
 		Timeout: 3 * time.Second, ReadOnly: true, AllowWrites: true, JSON: true, Record: "rec.jsonl",
-		Debug: "debug.log", Seed: -42, SeedSet: true, Qty: 1, TTL: 300 * time.Second, Count: 10}
+		Debug: "debug.log", Seed: -42, SeedSet: true, Qty: 1, TTL: 300 * time.Second, Count: 10,
+		Alerts: alerts.Thresholds{SellOut: 90 * time.Second, LeakRate: 2.5, ScriptP99: time.Millisecond, MemoryPct: 80}, Bell: true}
 	got := c
 	got.Sales, got.Schema = nil, redisops.Schema{}
 	if !reflect.DeepEqual(got, want) {
@@ -218,6 +223,13 @@ func badArgs() []struct {
 		want string
 	}{
 		{r("--qty", "0"), "--qty: must be from 1 to 1000000 (got 0)"},
+		{[]string{"audit", "--alert-head-age", "-30s"}, "--alert-head-age: must be a duration like 30s, from 0 (off) to 24h (got \"-30s\")"},
+		{[]string{"audit", "--alert-sellout", "soon"}, "--alert-sellout"},
+		{[]string{"audit", "--alert-script-p99", "5"}, "--alert-script-p99"}, // a duration needs its unit
+		{[]string{"audit", "--alert-leak-rate", "-1"}, "--alert-leak-rate"},
+		{[]string{"audit", "--alert-leak-rate", "NaN"}, "--alert-leak-rate"},
+		{[]string{"audit", "--alert-memory", "101"}, "--alert-memory"},
+		{[]string{"audit", "--alert-memory", "lots"}, "--alert-memory"},
 		{r("--qty", "-1"), "--qty"},
 		{r("--qty", "1.5"), "--qty"},
 		{r("--qty", "abc"), "--qty"},

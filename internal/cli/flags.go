@@ -17,6 +17,8 @@ type rawFlags struct {
 	stock, buyers, attempts                       string
 	watch, holdLimit                              string
 	backendScripts                                string
+	alertSellOut, alertHeadAge, alertLeakRate     string // cli/alerts.go
+	alertScriptP99, alertMemory                   string
 }
 
 // Annotations of a flag that help shows beyond its pflag usage.
@@ -65,6 +67,7 @@ func newFlagSet(c *config, r *rawFlags) *pflag.FlagSet {
 	d.boolean(&c.JSON, "json", "print one JSON object")
 	d.str(&c.Record, "record", "FILE", "", "the dashboard: append every snapshot to FILE (see flashtop replay)")
 	d.str(&c.Debug, "debug", "FILE", "", "the dashboard: append a debug log to FILE (it owns the terminal)")
+	declareAlerts(d, c, r) // cli/alerts.go
 	d.boolean(&c.Demo, "demo", "the dashboard on a throwaway Redis with simulated buyers")
 	d.str(&r.seed, "seed", "N", "", "the demo and simulate: the buyers' random seed, for a repeatable run (default: the clock)")
 

@@ -100,6 +100,9 @@ func (c *config) setGlobals(fs *pflag.FlagSet, r rawFlags, getenv func(string) s
 	if c.Timeout, err = parseDuration("--timeout", r.timeout, minTimeout, maxTimeout); err != nil {
 		return err
 	}
+	if c.Alerts, err = parseAlerts(r); err != nil {
+		return err
+	}
 	if fs.Changed("seed") {
 		if c.Seed, err = strconv.ParseInt(r.seed, 10, 64); err != nil {
 			return usagef("--seed: must be a whole number (got %q)", r.seed)

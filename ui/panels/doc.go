@@ -11,6 +11,7 @@ package panels
 import (
 	"time"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 	"flashtop/salelog"
 )
@@ -32,6 +33,9 @@ type Data struct {
 	// EventsSince when it began watching.
 	Events      []salelog.Event
 	EventsSince time.Time
+	// Alerts are the active alerts (flashtop/alerts): their cells take the
+	// alert colour. Nil: none.
+	Alerts alerts.Set
 }
 
 // LogEntry is one operation flashtop ran, for the command log.

@@ -62,8 +62,8 @@ func TestServerPanel(t *testing.T) {
 	if !strings.Contains(v, "AOF      off") || !strings.Contains(v, "hits     —") {
 		t.Fatalf("server view without AOF or lookups:\n%s", v)
 	}
-	if len(m.ops.s) != 2 || !strings.ContainsAny(v, sparkLevels) {
-		t.Fatalf("ops/s history %d samples; view:\n%s", len(m.ops.s), v)
+	if len(m.ops.Samples()) != 2 || !strings.ContainsAny(v, sparkLevels) {
+		t.Fatalf("ops/s history %d samples; view:\n%s", len(m.ops.Samples()), v)
 	}
 }
 

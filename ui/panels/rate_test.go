@@ -89,7 +89,7 @@ func TestRateRestockExcluded(t *testing.T) {
 	}
 	// 39 units sold in 40 s: 58.5/min; 661 left at 0.975/s → 677.9 s.
 	r.want("after a +500 restock", "-58.5", "11m17s", table.Plain)
-	if got := r.m.rows[0].rate.perMin; got != 58.5 {
+	if got := r.m.rows[0].rate.PerMin; got != 58.5 {
 		t.Errorf("perMin %v, want 58.5", got)
 	}
 	// Only restocks: 0, never positive.

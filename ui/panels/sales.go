@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"flashtop/redisops"
+	"flashtop/salerate"
 	"flashtop/textsafe"
 	"flashtop/ui/table"
 	"flashtop/ui/theme"
@@ -17,26 +18,26 @@ import (
 
 // History bounds of the sales panel: about ten minutes of stock per sale.
 const (
-	historyWindow = 10 * time.Minute
-	historyLimit  = 1200              // samples per sale (10 min at 2 polls/s)
-	saleMarker    = "●"               // marks the selected sale
-	minIDWidth    = 8                 // narrowest id column
-	maxIDWidth    = 24                // ids wider than this are cut before other columns go
-	sparkWidth    = 12                // sparkline column
-	numWidth      = 7                 // stock and Δ columns (wider when a value needs it)
-	etaWidth      = 8                 // ETA column: "SOLD OUT", "OVERSOLD"
-	smallNumWidth = 6                 // queue, head age and held columns (wider when a count needs it)
-	holdsWidth    = 6                 // holds column: "24,960" (wider when a count needs it)
-	leakedWidth   = 10                // leaked column: "12u(5?)/3h"
-	markerWidth   = 1                 // selected-sale marker column
-	sortUp        = "↑"               // ascending sort indicator
-	sortDown      = "↓"               // descending sort indicator
-	filterPrefix  = " · filter: "     // title part naming the filter
-	sortPrefix    = " · sort: "       // title part naming the sort
-	salesTitle    = "Sales"           // panel title
-	noSales       = "no sales found"  // body without sales
-	noMatch       = "no sale matches" // body when the filter hides every sale
-	noData        = "no data yet"     // body before the first snapshot
+	historyWindow = salerate.HistoryWindow // the stall rule reads the whole history: salerate's bounds
+	historyLimit  = salerate.HistoryLimit  // samples per sale (10 min at 2 polls/s)
+	saleMarker    = "●"                    // marks the selected sale
+	minIDWidth    = 8                      // narrowest id column
+	maxIDWidth    = 24                     // ids wider than this are cut before other columns go
+	sparkWidth    = 12                     // sparkline column
+	numWidth      = 7                      // stock and Δ columns (wider when a value needs it)
+	etaWidth      = 8                      // ETA column: "SOLD OUT", "OVERSOLD"
+	smallNumWidth = 6                      // queue, head age and held columns (wider when a count needs it)
+	holdsWidth    = 6                      // holds column: "24,960" (wider when a count needs it)
+	leakedWidth   = 10                     // leaked column: "12u(5?)/3h"
+	markerWidth   = 1                      // selected-sale marker column
+	sortUp        = "↑"                    // ascending sort indicator
+	sortDown      = "↓"                    // descending sort indicator
+	filterPrefix  = " · filter: "          // title part naming the filter
+	sortPrefix    = " · sort: "            // title part naming the sort
+	salesTitle    = "Sales"                // panel title
+	noSales       = "no sales found"       // body without sales
+	noMatch       = "no sale matches"      // body when the filter hides every sale
+	noData        = "no data yet"          // body before the first snapshot
 )
 
 // Sales table columns, in display order. As width shrinks they are dropped in
@@ -86,7 +87,7 @@ const (
 // saleRow is one row of the sales table with its derived values.
 type saleRow struct {
 	s    redisops.SaleStats
-	rate saleRate // sales of the last rateWindow (rate.ok: Δ/MIN known)
+	rate saleRate // sales of the last rateWindow (rate.OK: Δ/MIN known)
 	hist *series
 }
 
@@ -155,13 +156,13 @@ func (m *Sales) record(s *redisops.Snapshot) {
 		}
 		h := m.hist[sale.ID]
 		if h == nil {
-			h = &series{window: historyWindow, limit: historyLimit}
+			h = &series{Series: salerate.Series{Window: historyWindow, Limit: historyLimit}}
 			m.hist[sale.ID] = h
 		}
 		h.add(s.TakenAt, float64(*sale.Inventory))
 	}
 	for id, h := range m.hist {
-		if last, ok := h.last(); !ok || s.TakenAt.Sub(last.at) > historyWindow {
+		if last, ok := h.Last(); !ok || s.TakenAt.Sub(last.At) > historyWindow {
 			delete(m.hist, id)
 		}
 	}
@@ -178,7 +179,7 @@ func (m *Sales) rebuild() {
 			}
 			r := saleRow{s: s, hist: m.hist[s.ID]}
 			if r.hist != nil && s.Inventory != nil {
-				r.rate = r.hist.salesRate(rateWindow)
+				r.rate = r.hist.Rate(rateWindow)
 			}
 			m.rows = append(m.rows, r)
 		}
@@ -228,10 +229,10 @@ func stockOf(s redisops.SaleStats) int64 {
 
 // deltaOf sorts a row without a Δ after every number.
 func deltaOf(r saleRow) float64 {
-	if !r.rate.ok {
+	if !r.rate.OK {
 		return 1e300
 	}
-	return -r.rate.perMin
+	return -r.rate.PerMin
 }
 
 // CycleSort switches to the next sort key: id, stock, Δ, queue, holds.

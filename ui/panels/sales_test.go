@@ -131,13 +131,13 @@ func TestSalesDeltaAndETA(t *testing.T) {
 	for _, r := range m.rows {
 		rows[r.s.ID] = r
 	}
-	if b := rows["sale-b"]; !b.rate.ok || b.rate.perMin != 120 {
-		t.Fatalf("sale-b sells %v/min (%v), want 120", b.rate.perMin, b.rate.ok)
+	if b := rows["sale-b"]; !b.rate.OK || b.rate.PerMin != 120 {
+		t.Fatalf("sale-b sells %v/min (%v), want 120", b.rate.PerMin, b.rate.OK)
 	}
-	if a := rows["sale-a"]; !a.rate.ok || a.rate.perMin != 0 {
-		t.Fatalf("sale-a (restocked, nothing sold) sells %v/min, want 0", a.rate.perMin)
+	if a := rows["sale-a"]; !a.rate.OK || a.rate.PerMin != 0 {
+		t.Fatalf("sale-a (restocked, nothing sold) sells %v/min, want 0", a.rate.PerMin)
 	}
-	if n := len(rows["sale-b"].hist.s); n != 91 {
+	if n := len(rows["sale-b"].hist.Samples()); n != 91 {
 		t.Fatalf("history has %d samples, want 91", n)
 	}
 	v := m.View()
@@ -159,15 +159,15 @@ func TestSalesHistoryBounded(t *testing.T) {
 		m.SetData(Data{Snap: snap, Now: snap.TakenAt})
 	}
 	h := m.hist["sale-b"]
-	if n := len(h.s); n > historyLimit || n == 0 {
+	if n := len(h.Samples()); n > historyLimit || n == 0 {
 		t.Fatalf("history holds %d samples", n)
 	}
-	last, _ := h.last()
-	if age := last.at.Sub(h.s[0].at); age > historyWindow {
+	last, _ := h.Last()
+	if age := last.At.Sub(h.Samples()[0].At); age > historyWindow {
 		t.Fatalf("history spans %v, more than %v", age, historyWindow)
 	}
-	if cap(h.s) > 2*historyLimit {
-		t.Fatalf("history backing array grew to %d", cap(h.s))
+	if cap(h.Samples()) > 2*historyLimit {
+		t.Fatalf("history backing array grew to %d", cap(h.Samples()))
 	}
 	// A sale gone for longer than the window is forgotten.
 	snap := fixture(start.Add(3000*time.Second + historyWindow + time.Minute))

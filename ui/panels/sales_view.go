@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
 	"flashtop/textsafe"
 	"flashtop/ui/table"
@@ -72,8 +73,8 @@ func (m *Sales) measure(r saleRow) {
 	if r.s.Inventory != nil {
 		widen(salesColStock, fmtCount(*r.s.Inventory))
 	}
-	if r.rate.ok {
-		widen(salesColDelta, fmtRate(-r.rate.perMin))
+	if r.rate.OK {
+		widen(salesColDelta, fmtRate(-r.rate.PerMin))
 	}
 	widen(salesColQueue, fmtCount(r.s.QueueLength))
 	widen(salesColHolds, m.holdCountCell(r.s.Reservations).Text)
@@ -93,8 +94,8 @@ func (m *Sales) cells(l table.Layout, r saleRow) []table.Cell {
 	}
 	c[salesColStock] = stockCell(r.s.Inventory)
 	c[salesColDelta] = table.Cell{Text: dash, Tone: table.Dim}
-	if r.rate.ok {
-		c[salesColDelta] = table.Cell{Text: fmtRate(-r.rate.perMin)}
+	if r.rate.OK {
+		c[salesColDelta] = table.Cell{Text: fmtRate(-r.rate.PerMin)}
 	}
 	c[salesColETA] = etaCell(r)
 	c[salesColQueue] = queueCell(r.s)
@@ -106,10 +107,27 @@ func (m *Sales) cells(l table.Layout, r saleRow) []table.Cell {
 	c[salesColHolds] = m.holdCountCell(r.s.Reservations)
 	c[salesColHeld] = m.holdCountCell(r.s.ReservedUnits)
 	c[salesColLeaked] = leakedCell(r.s, l.Width(salesColLeaked))
+	m.markAlerts(c, r.s.ID)
 	if r.hist != nil && l.Has(salesColTrend) {
 		c[salesColTrend] = table.Cell{Text: r.hist.spark(l.Width(salesColTrend)), Tone: table.Spark}
 	}
 	return c
+}
+
+// alertCols are the sales columns an alert rule colours.
+var alertCols = []struct {
+	rule alerts.Rule
+	col  int
+}{{alerts.SellOut, salesColETA}, {alerts.HeadAge, salesColHead}, {alerts.LeakRate, salesColLeaked}}
+
+// markAlerts gives the cells of sale's active alerts the alert tone (the
+// text stays: without colour the header's "alerts N" still counts them).
+func (m *Sales) markAlerts(c []table.Cell, sale string) {
+	for _, a := range alertCols {
+		if m.data.Alerts.Has(a.rule, sale) {
+			c[a.col].Tone = table.Alert
+		}
+	}
 }
 
 // stockCell shows the stock in exact digits: "—" without a stock key,
@@ -161,14 +179,14 @@ func etaCell(r saleRow) table.Cell {
 		return table.Cell{Text: etaSoldOut, Tone: table.SoldOut}
 	case *inv < 0:
 		return table.Cell{Text: etaOversold, Tone: table.Bad}
-	case r.rate.stalled() && r.s.QueueLength > 0:
+	case r.rate.Stalled() && r.s.QueueLength > 0:
 		return table.Cell{Text: etaStalled, Tone: table.Warn}
-	case r.rate.stalled():
+	case r.rate.Stalled():
 		return table.Cell{Text: etaStalled, Tone: table.Dim}
-	case !r.rate.etaReady():
+	case !r.rate.ETAReady():
 		return table.Cell{Text: dash, Tone: table.Dim}
 	}
-	eta := r.rate.eta(*inv)
+	eta := r.rate.ETA(*inv)
 	switch {
 	case eta > maxETA:
 		return table.Cell{Text: etaLong, Tone: table.Dim}
@@ -198,6 +216,7 @@ func SalesLegend() []string {
 		"ETA         —          under " + fmtDuration(minRateSpan) + " or " + strconv.Itoa(minDecreases) + " sales of history, or no stock key",
 		"ETA         " + etaStalled + "    no sale for " + fmtDuration(stallFloor) + " (or " + strconv.Itoa(stallGaps) + " usual gaps between sales)",
 		"ETA         " + etaSoldOut + "   stock 0 (" + etaOversold + ": below 0)",
+		"ETA HEAD LEAKED        alert colour: past its --alert-* threshold (alerts N)",
 		"TREND       ▁▄█        stock, up to " + strconv.Itoa(int(historyWindow/time.Minute)) + " min; full height is ≥ " + strconv.Itoa(int(minSparkSpan*100)) + "% of the stock",
 	}
 }

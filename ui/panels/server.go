@@ -9,7 +9,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"flashtop/alerts"
 	"flashtop/redisops"
+	"flashtop/salerate"
 	"flashtop/textsafe"
 	"flashtop/ui/table"
 	"flashtop/ui/theme"
@@ -44,7 +46,7 @@ type Server struct {
 // NewServer returns an empty server panel drawn with st.
 func NewServer(st theme.Styles) Server {
 	return Server{frame: frame{st: st},
-		ops: &series{window: opsWindow, limit: opsLimit}, errs: &errorHistory{}}
+		ops: &series{Series: salerate.Series{Window: opsWindow, Limit: opsLimit}}, errs: &errorHistory{}}
 }
 
 // Update does nothing: the server panel has no cursor.
@@ -53,7 +55,7 @@ func (m Server) Update(tea.Msg) (Server, tea.Cmd) { return m, nil }
 // SetData takes new data: a new snapshot (by TakenAt) extends the ops/s history.
 func (m *Server) SetData(d Data) {
 	if m.ops == nil {
-		m.ops = &series{window: opsWindow, limit: opsLimit}
+		m.ops = &series{Series: salerate.Series{Window: opsWindow, Limit: opsLimit}}
 	}
 	if m.errs == nil {
 		m.errs = &errorHistory{}
@@ -110,7 +112,7 @@ func (m Server) lines() []string {
 func (m Server) rest(s redisops.ServerStats, vw int) []string {
 	return []string{
 		m.line("policy", textsafe.Cut(s.MaxmemoryPolicy, vw)),
-		m.line("scripts", m.scriptsLine(s, vw)),
+		m.line("scripts", m.alerted(alerts.ScriptP99, m.scriptsLine(s, vw))),
 		m.line("errors", m.errorsLine(s, vw)),
 		m.line("clients", fmtCount(s.ConnectedClients)+valueSep+"blocked "+fmtCount(s.BlockedClients)),
 		m.line("hits", m.hits(s, vw)),
@@ -143,18 +145,31 @@ func (m Server) inProcessLines(s redisops.ServerStats) []string {
 	}
 }
 
+// alerted draws value in the alert colour while rule is active for the
+// server (ansi.Strip: the alert colour replaces the value's own).
+func (m Server) alerted(rule alerts.Rule, value string) string {
+	if !m.data.Alerts.Has(rule, "") {
+		return value
+	}
+	return m.st.Alert.Render(ansi.Strip(value))
+}
+
 // line is one label and its (already safe) value.
 func (m Server) line(label, value string) string {
 	return m.st.Dim.Render(table.Align(label, labelWidth, false)) + value
 }
 
-// memory is "used / max · peak P", red-ish when nearly full.
+// memory is "used / max · peak P", red-ish when nearly full, in the alert
+// colour while the memory alert is active.
 func (m Server) memory(s redisops.ServerStats) string {
 	used := fmtBytes(s.UsedMemory)
 	if s.Maxmemory > 0 {
 		frac := float64(s.UsedMemory) / float64(s.Maxmemory)
 		used += " / " + fmtBytes(s.Maxmemory) + " (" + strconv.FormatFloat(frac*percent, 'f', 0, 64) + "%)"
-		if frac > memFullWarn {
+		switch {
+		case m.data.Alerts.Has(alerts.Memory, ""):
+			used = m.st.Alert.Render(used)
+		case frac > memFullWarn:
 			used = m.st.Bad.Render(used)
 		}
 	} else {
@@ -169,7 +184,7 @@ func (m Server) memory(s redisops.ServerStats) string {
 // opsLine is ops/s followed by its sparkline over recent snapshots.
 func (m Server) opsLine(s redisops.ServerStats, vw int) string {
 	v := fmtCount(s.OpsPerSec)
-	if w := vw - len(v) - 1; w > 0 && len(m.ops.s) > 1 {
+	if w := vw - len(v) - 1; w > 0 && len(m.ops.Samples()) > 1 {
 		v += " " + m.st.Spark.Render(m.ops.spark(min(w, sparkWidth*2)))
 	}
 	return v

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"flashtop/salerate"
 )
 
 // sparkLevels are the eight levels of a sparkline, lowest first, each a
@@ -14,55 +16,27 @@ const (
 	sparkTop       = len(sparkLevels)/sparkRuneBytes - 1
 )
 
-// sample is one value of a series at one snapshot time.
-type sample struct {
-	at time.Time
-	v  float64
-}
-
-// series is a bounded time series: samples older than window (relative to the
-// newest) are dropped, and at most limit samples are kept.
+// series is a bounded time series (salerate.Series) with the last
+// sparkline drawn of it, reused until a sample is added or the width
+// changes.
 type series struct {
-	window time.Duration
-	limit  int
-	s      []sample
-	// The last sparkline drawn, reused until a sample is added or the width
-	// changes.
+	salerate.Series
 	sparkW   int
 	sparkStr string
 }
 
-// add appends v at time at (ignored unless at is after the newest sample) and
-// drops what is out of the window or over the limit.
+// add appends v at time at (ignored unless at is after the newest sample).
 func (r *series) add(at time.Time, v float64) {
-	if n := len(r.s); n > 0 && !at.After(r.s[n-1].at) {
-		return
+	if r.Add(at, v) {
+		r.sparkW, r.sparkStr = 0, ""
 	}
-	r.s = append(r.s, sample{at: at, v: v})
-	r.sparkW, r.sparkStr = 0, ""
-	cut := 0
-	for cut < len(r.s)-1 && (at.Sub(r.s[cut].at) > r.window || len(r.s)-cut > r.limit) {
-		cut++
-	}
-	if cut > 0 {
-		// Copy down so the backing array does not grow without bound.
-		r.s = append(r.s[:0], r.s[cut:]...)
-	}
-}
-
-// last returns the newest sample.
-func (r *series) last() (sample, bool) {
-	if len(r.s) == 0 {
-		return sample{}, false
-	}
-	return r.s[len(r.s)-1], true
 }
 
 // spark draws the series as a sparkline w cells wide: the time from the oldest
 // to the newest sample is split into w buckets, each showing its last value
 // (carried forward over empty buckets), on the vertical scale of sparkScale.
 func (r *series) spark(w int) string {
-	if w <= 0 || len(r.s) == 0 {
+	if w <= 0 || len(r.Samples()) == 0 {
 		return ""
 	}
 	if w == r.sparkW {
@@ -74,20 +48,21 @@ func (r *series) spark(w int) string {
 
 // draw renders the sparkline of spark.
 func (r *series) draw(w int) string {
-	first, last := r.s[0].at, r.s[len(r.s)-1].at
+	ss := r.Samples()
+	first, last := ss[0].At, ss[len(ss)-1].At
 	span := last.Sub(first)
 	vals := make([]float64, w)
 	have := make([]bool, w)
-	for _, p := range r.s {
+	for _, p := range ss {
 		b := w - 1
 		if span > 0 {
-			b = int(int64(p.at.Sub(first)) * int64(w-1) / int64(span))
+			b = int(int64(p.At.Sub(first)) * int64(w-1) / int64(span))
 		}
-		vals[b], have[b] = p.v, true
+		vals[b], have[b] = p.V, true
 	}
-	lo, hi := r.s[0].v, r.s[0].v
-	for _, p := range r.s {
-		lo, hi = min(lo, p.v), max(hi, p.v)
+	lo, hi := ss[0].V, ss[0].V
+	for _, p := range ss {
+		lo, hi = min(lo, p.V), max(hi, p.V)
 	}
 	bottom, vspan := sparkScale(lo, hi)
 	var b strings.Builder

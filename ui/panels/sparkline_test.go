@@ -3,11 +3,13 @@ package panels
 import (
 	"testing"
 	"time"
+
+	"flashtop/salerate"
 )
 
 // sparkOf draws the sparkline of values, one a second, w cells wide.
 func sparkOf(w int, values ...float64) string {
-	s := &series{window: historyWindow, limit: historyLimit}
+	s := &series{Series: salerate.Series{Window: historyWindow, Limit: historyLimit}}
 	for i, v := range values {
 		s.add(t0.Add(time.Duration(i)*time.Second), v)
 	}

@@ -34,6 +34,7 @@ const (
 	Marked              // Styles.Marked
 	Spark               // Styles.Spark
 	SoldOut             // Styles.SoldOut
+	Alert               // Styles.Alert: past an alert threshold
 )
 
 // styleOf returns the style of tone t (nil for plain).
@@ -55,6 +56,8 @@ func styleOf(st *theme.Styles, t Tone) *lipgloss.Style {
 		return &st.Spark
 	case SoldOut:
 		return &st.SoldOut
+	case Alert:
+		return &st.Alert
 	}
 	return nil
 }
@@ -167,9 +170,18 @@ func (l Layout) Header(hs lipgloss.Style) string {
 // Row renders cells (one per column, indexed like the columns; missing ones
 // are blank), each cut to its column and drawn in its tone. With rowStyle
 // set (the cursor row) the whole line takes that style and the tones are
-// unused. The gutter is not part of it.
+// unused, but for Alert: a value past its alert threshold keeps the alert
+// style on the cursor row too. The gutter is not part of it.
 func (l Layout) Row(st *theme.Styles, cells []Cell, rowStyle *lipgloss.Style) string {
-	var b strings.Builder
+	var b, out strings.Builder // b: the part of the row not written to out yet
+	flush := func() {
+		if rowStyle != nil && b.Len() > 0 {
+			out.WriteString(rowStyle.Render(b.String()))
+		} else {
+			out.WriteString(b.String())
+		}
+		b.Reset()
+	}
 	for k, i := range l.vis {
 		if k > 0 {
 			b.WriteString(strings.Repeat(" ", ColGap))
@@ -189,15 +201,18 @@ func (l Layout) Row(st *theme.Styles, cells []Cell, rowStyle *lipgloss.Style) st
 			text = ansi.Truncate(text, w, textsafe.Ellipsis)
 		}
 		text = Align(text, w, l.cols[i].Right)
-		if cs := styleOf(st, c.Tone); cs != nil && rowStyle == nil {
+		switch cs := styleOf(st, c.Tone); {
+		case c.Tone == Alert && rowStyle != nil: // an alert shows on the cursor row too
+			flush()
+			out.WriteString(cs.Render(text))
+			continue
+		case cs != nil && rowStyle == nil:
 			text = cs.Render(text)
 		}
 		b.WriteString(text)
 	}
-	if rowStyle != nil {
-		return rowStyle.Render(b.String())
-	}
-	return b.String()
+	flush()
+	return out.String()
 }
 
 // minMidCut is the narrowest column an id is cut in the middle for; a

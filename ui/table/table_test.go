@@ -76,6 +76,22 @@ func TestRowTonesAndCuts(t *testing.T) {
 	}
 }
 
+// An alert cell keeps the alert style on the cursor row too (the rest of
+// the row keeps the row style); the text is the same.
+func TestRowAlertOnTheCursorRow(t *testing.T) {
+	st := styles(termenv.TrueColor)
+	l := Fit([]Column{{Title: "USER", Width: 6}, {Title: "N", Width: 4, Right: true}, {Title: "M", Width: 2}}, 14, false)
+	cells := []Cell{{Text: "alice"}, {Text: "7", Tone: Alert}, {Text: "x"}}
+	sel := st.Selected
+	got := l.Row(st, cells, &sel)
+	if want := sel.Render("alice  ") + st.Alert.Render("   7") + sel.Render(" x "); got != want {
+		t.Errorf("cursor row\n got %q\nwant %q", got, want)
+	}
+	if plain := ansi.Strip(got); plain != ansi.Strip(l.Row(st, cells, nil)) {
+		t.Errorf("the text changed: %q", plain)
+	}
+}
+
 // A blurred table ignores keys; a focused one moves and keeps the cursor in
 // view; SetRows follows a row that moved.
 func TestCursorMovesWhenFocused(t *testing.T) {

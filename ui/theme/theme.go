@@ -13,6 +13,7 @@ type Palette struct {
 	Border, BorderFocused                lipgloss.AdaptiveColor
 	SelectedBg, SelectedFg, BlurBg       lipgloss.AdaptiveColor
 	BannerBg, BannerFg, HeaderBg         lipgloss.AdaptiveColor
+	AlertBg, AlertFg                     lipgloss.AdaptiveColor // a value past its alert threshold
 }
 
 // DefaultPalette returns flashtop's palette: each colour has a light- and a
@@ -34,6 +35,8 @@ func DefaultPalette() Palette {
 		BannerBg:      lipgloss.AdaptiveColor{Light: "#CF222E", Dark: "#DA3633"},
 		BannerFg:      lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#FFFFFF"},
 		HeaderBg:      lipgloss.AdaptiveColor{Light: "#EAEEF2", Dark: "#161B22"},
+		AlertBg:       lipgloss.AdaptiveColor{Light: "#BC4C00", Dark: "#F0883E"},
+		AlertFg:       lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#0D1117"},
 	}
 }
 
@@ -65,6 +68,10 @@ type Styles struct {
 	Spark           lipgloss.Style // sparklines
 	Empty           lipgloss.Style // placeholder text ("no data yet")
 	Stale           lipgloss.Style // "data 12s old"
+	// Alert is a value past its alert threshold (flashtop/alerts): the
+	// cell, the server line, the header's memory and "alerts N". A
+	// background of its own, so it stands apart from danger (red text).
+	Alert lipgloss.Style
 }
 
 // New builds the Styles for renderer r with the default palette. Colours are
@@ -118,6 +125,7 @@ func NewWithPalette(r *lipgloss.Renderer, p Palette) Styles {
 		Stale:            fg(p.Warn).Bold(true),
 		HoldsLive:        fg(p.Good),
 		HoldsNotLive:     fg(p.Warn).Bold(true),
+		Alert:            fg(p.AlertFg).Background(p.AlertBg).Bold(true),
 	}
 	return s
 }
