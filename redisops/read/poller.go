@@ -58,6 +58,7 @@ type Poller struct {
 	active activeRead // flash_sales:active, one SSCAN page a tick (poller_plan.go)
 	slow   map[string]int64
 	kept   []redisops.SlowEntry
+	queues queueTracker // each sale's queue as of the last tick (queuestats.go)
 
 	// scriptsBlind is the refusal of the last SCRIPT EXISTS (an ACL
 	// without script|exists), noted unreadable each tick; the check is
@@ -83,7 +84,7 @@ func NewPoller(c *redisops.Client, o PollerOptions) *Poller {
 		o.Now = time.Now
 	}
 	p := &Poller{Client: c, schema: c.Schema(), timeout: c.Timeout(), o: o, idx: newHoldIndex(), active: newActiveRead(),
-		slow: map[string]int64{}, wakeCh: make(chan struct{}, 1)}
+		slow: map[string]int64{}, queues: queueTracker{}, wakeCh: make(chan struct{}, 1)}
 	p.ev = newEvents(p)
 	p.feed = newFeed(p, feedSinkOf{p})
 	if o.NoFeed {
