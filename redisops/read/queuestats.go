@@ -26,7 +26,8 @@ import (
 var queuePercentiles = [3]int64{500, 900, 990}
 
 const (
-	// queueRateWindow is the span of ticks the poller's rates sum over.
+	// queueRateWindow is the span of ticks the poller's rates sum over by
+	// default (PollerOptions.QueueWindow).
 	queueRateWindow = time.Minute
 	// maxBracket is the most members one rank read of the poller returns.
 	maxBracket = 16
@@ -185,13 +186,16 @@ type queueSample struct {
 }
 
 // queueTracker keeps the poller's queueTrack per sale (guarded by the
-// poller's tick lock).
-type queueTracker map[string]*queueTrack
+// poller's tick lock) and the span its rates sum over.
+type queueTracker struct {
+	window time.Duration
+	m      map[string]*queueTrack
+}
 
 // brackets are the rank ranges the next read of sale should add to its
 // head window of window members (none before a first read).
-func (qt queueTracker) brackets(sale string, window int64) [][2]int64 {
-	tr := qt[sale]
+func (qt *queueTracker) brackets(sale string, window int64) [][2]int64 {
+	tr := qt.m[sale]
 	if tr == nil {
 		return nil
 	}
@@ -201,8 +205,8 @@ func (qt queueTracker) brackets(sale string, window int64) [][2]int64 {
 
 // prevTail is the tail score the next read counts arrivals after (ok false
 // when the last read saw no waiter, or there was none).
-func (qt queueTracker) prevTail(sale string) (float64, bool) {
-	tr := qt[sale]
+func (qt *queueTracker) prevTail(sale string) (float64, bool) {
+	tr := qt.m[sale]
 	if tr == nil || tr.n == 0 {
 		return 0, false
 	}
@@ -212,9 +216,9 @@ func (qt queueTracker) prevTail(sale string) (float64, bool) {
 // observe takes a tick's read of sale's queue at server time now and
 // returns its stats: the percentiles (when withPercentiles) and the rates
 // over the window. A read whose replies failed forgets the sale.
-func (qt queueTracker) observe(sale string, sr saleRead, now time.Time, withPercentiles bool) *redisops.QueueStats {
+func (qt *queueTracker) observe(sale string, sr saleRead, now time.Time, withPercentiles bool) *redisops.QueueStats {
 	if !sr.queueOK() {
-		delete(qt, sale)
+		delete(qt.m, sale)
 		return nil
 	}
 	n, head := sr.card.Val(), sr.head.Val()
@@ -226,7 +230,7 @@ func (qt queueTracker) observe(sale string, sr saleRead, now time.Time, withPerc
 	if zs := sr.tail.Val(); len(zs) > 0 {
 		tail = zs[0].Score
 	}
-	tr := qt[sale]
+	tr := qt.m[sale]
 	next := &queueTrack{at: now, n: n, tail: tail, head: head}
 	if tr != nil {
 		next.delta = n - tr.n
@@ -234,11 +238,11 @@ func (qt queueTracker) observe(sale string, sr saleRead, now time.Time, withPerc
 		if s, ok := tr.sample(n, head, sr.old, now); ok {
 			next.samples = append(next.samples, s)
 		}
-		for len(next.samples) > 1 && now.Sub(next.samples[0].from) > queueRateWindow {
+		for len(next.samples) > 1 && now.Sub(next.samples[0].from) > qt.window {
 			next.samples = next.samples[1:]
 		}
 	}
-	qt[sale] = next
+	qt.m[sale] = next
 	next.rates(st)
 	return st
 }
@@ -302,10 +306,10 @@ func (tr *queueTrack) rates(st *redisops.QueueStats) {
 }
 
 // keep forgets the sales not in ids.
-func (qt queueTracker) keep(ids map[string]bool) {
-	for id := range qt {
+func (qt *queueTracker) keep(ids map[string]bool) {
+	for id := range qt.m {
 		if !ids[id] {
-			delete(qt, id)
+			delete(qt.m, id)
 		}
 	}
 }
