@@ -5,6 +5,7 @@ import (
 	"flashtop/redisops"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -114,7 +115,7 @@ func (p *Poller) queueAnalytics(ctx context.Context, pipe redis.Pipeliner, sr *s
 	key := p.schema.QueueKey(sr.row.id)
 	sr.tail = pipe.ZRangeWithScores(ctx, key, -1, -1)
 	if tail, ok := p.queues.prevTail(sr.row.id); ok {
-		sr.old = pipe.ZCount(ctx, key, "-inf", strconv.FormatFloat(tail, 'f', -1, 64))
+		sr.old = pipe.ZCount(ctx, key, "-inf", scoreArg(tail))
 	}
 	if !selected {
 		return
@@ -122,6 +123,17 @@ func (p *Poller) queueAnalytics(ctx context.Context, pipe redis.Pipeliner, sr *s
 	for _, r := range p.queues.brackets(sr.row.id, window) {
 		sr.ranks = append(sr.ranks, rankRead{lo: r[0], cmd: pipe.ZRangeWithScores(ctx, key, r[0], r[1])})
 	}
+}
+
+// scoreArg is a score as a ZCOUNT bound ("+inf"/"-inf" for infinities).
+func scoreArg(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "+inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // queueHolds queues the reads of the selected sale's visible holds (the
