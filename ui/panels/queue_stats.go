@@ -1,0 +1,141 @@
+package panels
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"flashtop/redisops"
+)
+
+// The queue panel's analytics line (redisops.QueueStats, computed in
+// redisops/read/queuestats.go): the wait percentiles of the current
+// waiters, the arrival and admission rates and a new joiner's expected
+// wait, e.g. "waited p50 30s · p90 1m05s · p99 1m05s · in 42/min ·
+// admitted 36/min · new joiner ~5s". An unknown number says so ("—", "rates
+// after 2 ticks", "no admissions seen"), never 0.
+
+// Queue analytics texts.
+const (
+	statsNotRead     = "no queue analytics in this data"
+	statsNoRates     = "rates after 2 ticks"
+	statsNoRatesS    = "rates next tick"
+	statsNoAdmits    = "no admissions seen"
+	statsNoAdmitsS   = "no admissions"
+	statsApprox      = "~" // a percentile read a few ranks off its definition (QueueStats.WaitRankOff)
+	statsMinInnerH   = 4   // the line shows when the table keeps its header and two rows
+	statsIndent      = 1   // cells before the line: the table's cursor gutter
+	statsPercentileN = 3
+)
+
+// statsItem is one item of the line in its long and short forms.
+type statsItem struct{ long, short string }
+
+// statsItems are the line's items for q (nil: not read), in display order.
+func statsItems(q *redisops.QueueStats) []statsItem {
+	if q == nil {
+		return []statsItem{{statsNotRead, statsNotRead}}
+	}
+	var items []statsItem
+	if q.Waiters > 0 {
+		approx := ""
+		if q.WaitRankOff > 0 {
+			approx = statsApprox
+		}
+		names := [statsPercentileN]string{"p50", "p90", "p99"}
+		for i, p := range []*int64{q.WaitP50Ms, q.WaitP90Ms, q.WaitP99Ms} {
+			v := dash
+			if p != nil {
+				v = approx + fmtDuration(time.Duration(*p)*time.Millisecond)
+			}
+			it := statsItem{long: names[i] + " " + v, short: names[i] + " " + v}
+			if i == 0 {
+				it.long = "waited " + it.long
+			}
+			items = append(items, it)
+		}
+	}
+	if q.WindowMs == nil || q.ArrivalsPerMin == nil || q.AdmittedPerMin == nil {
+		return append(items, statsItem{statsNoRates, statsNoRatesS})
+	}
+	in, out := fmtPerMin(*q.ArrivalsPerMin), fmtPerMin(*q.AdmittedPerMin)
+	items = append(items, statsItem{"in " + in + "/min", "in " + in + "/m"}, statsItem{"admitted " + out + "/min", "adm " + out + "/m"})
+	if q.ExpectedWaitMs == nil {
+		return append(items, statsItem{statsNoAdmits, statsNoAdmitsS})
+	}
+	wait := fmtDuration(time.Duration(*q.ExpectedWaitMs) * time.Millisecond)
+	return append(items, statsItem{"new joiner ~" + wait, "new ~" + wait})
+}
+
+// statsLine is the line in at most w cells: every item long, else every
+// item short, else the short items that fit from the first on; whole items
+// only, never a number cut.
+func statsLine(q *redisops.QueueStats, w int) string {
+	items := statsItems(q)
+	join := func(short bool, n int) string {
+		parts := make([]string, 0, n)
+		for _, it := range items[:n] {
+			if short {
+				parts = append(parts, it.short)
+			} else {
+				parts = append(parts, it.long)
+			}
+		}
+		return strings.Join(parts, titleSep)
+	}
+	if s := join(false, len(items)); ansi.StringWidth(s) <= w {
+		return s
+	}
+	for n := len(items); n > 0; n-- {
+		if s := join(true, n); ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	return ""
+}
+
+// fmtPerMin formats a rate per minute: one decimal below 10 ("0.5", "7.0"),
+// whole numbers with separators from 10 on ("42", "1,250"); "—" for NaN
+// and infinities.
+func fmtPerMin(v float64) string {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > math.MaxInt64/2:
+		return dash
+	case v == 0:
+		return "0"
+	case math.Abs(v) < 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return fmtCount(int64(math.Round(v)))
+}
+
+// showsStats reports whether the panel has room for the analytics line
+// above its table (the table is given one line less: SetSize).
+func (m Queue) showsStats() bool {
+	_, h := m.inner()
+	return h >= statsMinInnerH
+}
+
+// SetSize sets the outer size, border included; the table takes the
+// inside less the analytics line when there is room for it.
+func (m *Queue) SetSize(w, h int) {
+	m.tableFrame.SetSize(w, h)
+	if m.showsStats() {
+		iw, ih := m.inner()
+		m.table.SetSize(iw, ih-1)
+	}
+}
+
+// withStats puts the analytics line of s's queue above body (when there is
+// room and a sale row).
+func (m Queue) withStats(s *redisops.SaleStats, body []string) []string {
+	if s == nil || !m.showsStats() {
+		return body
+	}
+	iw, _ := m.inner()
+	line := statsLine(s.QueueStats, iw-statsIndent)
+	return append([]string{strings.Repeat(" ", statsIndent) + m.st.Dim.Render(line)}, body...)
+}
