@@ -2,6 +2,7 @@ package panels
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,13 +32,28 @@ const (
 	statsPercentileN = 3
 )
 
-// statsItem is one item of the line in its long and short forms.
-type statsItem struct{ long, short string }
+// statsItem is one item of the line in its long and short forms; rank is
+// the order items go in when the line is narrow (the highest first).
+type statsItem struct {
+	long, short string
+	rank        int
+}
+
+// Item ranks: what an operator needs most stays longest (the median wait,
+// then what a new joiner can expect, then the tail of the waits).
+const (
+	rankP50 = iota
+	rankNewJoiner
+	rankP99
+	rankAdmitted
+	rankArrivals
+	rankP90
+)
 
 // statsItems are the line's items for q (nil: not read), in display order.
 func statsItems(q *redisops.QueueStats) []statsItem {
 	if q == nil {
-		return []statsItem{{statsNotRead, statsNotRead}}
+		return []statsItem{{statsNotRead, statsNotRead, rankP50}}
 	}
 	var items []statsItem
 	if q.Waiters > 0 {
@@ -46,12 +62,13 @@ func statsItems(q *redisops.QueueStats) []statsItem {
 			approx = statsApprox
 		}
 		names := [statsPercentileN]string{"p50", "p90", "p99"}
+		ranks := [statsPercentileN]int{rankP50, rankP90, rankP99}
 		for i, p := range []*int64{q.WaitP50Ms, q.WaitP90Ms, q.WaitP99Ms} {
 			v := dash
 			if p != nil {
 				v = approx + fmtDuration(time.Duration(*p)*time.Millisecond)
 			}
-			it := statsItem{long: names[i] + " " + v, short: names[i] + " " + v}
+			it := statsItem{long: names[i] + " " + v, short: names[i] + " " + v, rank: ranks[i]}
 			if i == 0 {
 				it.long = "waited " + it.long
 			}
@@ -59,25 +76,26 @@ func statsItems(q *redisops.QueueStats) []statsItem {
 		}
 	}
 	if q.WindowMs == nil || q.ArrivalsPerMin == nil || q.AdmittedPerMin == nil {
-		return append(items, statsItem{statsNoRates, statsNoRatesS})
+		return append(items, statsItem{statsNoRates, statsNoRatesS, rankNewJoiner})
 	}
 	in, out := fmtPerMin(*q.ArrivalsPerMin), fmtPerMin(*q.AdmittedPerMin)
-	items = append(items, statsItem{"in " + in + "/min", "in " + in + "/m"}, statsItem{"admitted " + out + "/min", "adm " + out + "/m"})
+	items = append(items, statsItem{"in " + in + "/min", "in " + in + "/m", rankArrivals},
+		statsItem{"admitted " + out + "/min", "adm " + out + "/m", rankAdmitted})
 	if q.ExpectedWaitMs == nil {
-		return append(items, statsItem{statsNoAdmits, statsNoAdmitsS})
+		return append(items, statsItem{statsNoAdmits, statsNoAdmitsS, rankNewJoiner})
 	}
 	wait := fmtDuration(time.Duration(*q.ExpectedWaitMs) * time.Millisecond)
-	return append(items, statsItem{"new joiner ~" + wait, "new ~" + wait})
+	return append(items, statsItem{"new joiner ~" + wait, "new ~" + wait, rankNewJoiner})
 }
 
 // statsLine is the line in at most w cells: every item long, else every
-// item short, else the short items that fit from the first on; whole items
-// only, never a number cut.
+// item short, else without the items that go first (rank) until it fits;
+// whole items only, never a number cut.
 func statsLine(q *redisops.QueueStats, w int) string {
 	items := statsItems(q)
-	join := func(short bool, n int) string {
-		parts := make([]string, 0, n)
-		for _, it := range items[:n] {
+	join := func(short bool) string {
+		parts := make([]string, 0, len(items))
+		for _, it := range items {
 			if short {
 				parts = append(parts, it.short)
 			} else {
@@ -86,13 +104,20 @@ func statsLine(q *redisops.QueueStats, w int) string {
 		}
 		return strings.Join(parts, titleSep)
 	}
-	if s := join(false, len(items)); ansi.StringWidth(s) <= w {
+	if s := join(false); ansi.StringWidth(s) <= w {
 		return s
 	}
-	for n := len(items); n > 0; n-- {
-		if s := join(true, n); ansi.StringWidth(s) <= w {
+	for len(items) > 0 {
+		if s := join(true); ansi.StringWidth(s) <= w {
 			return s
 		}
+		worst := 0
+		for i, it := range items {
+			if it.rank > items[worst].rank {
+				worst = i
+			}
+		}
+		items = slices.Delete(items, worst, worst+1)
 	}
 	return ""
 }
