@@ -260,8 +260,8 @@ func (pl *plan) assemble(p *Poller) (*redisops.Snapshot, error) {
 	if err != nil && !redisops.IsReplyError(err) {
 		return nil, redisops.Classify(err)
 	}
-	if err != nil { // an ACL without TIME: the local clock stands in
-		now = time.Now()
+	if err != nil { // an ACL without TIME: the server clock estimate (clock.go), else the local clock, stands in
+		now = p.serverNow(time.Now())
 	} else { // a coarse clock sample (the pipeline's round trip); the feed's are finer
 		np := pl.nodes[0]
 		np.clk.sample(now, np.done.Add(-np.rtt), np.done)

@@ -36,7 +36,7 @@ func colourStyles() theme.Styles {
 // t0 is the fixed clock of the tests.
 var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-func i64(n int64) *int64 { return &n }
+func i64(n int64) *int64     { return &n }
 func f64(v float64) *float64 { return &v }
 
 func tp(t time.Time) *time.Time { return &t }
