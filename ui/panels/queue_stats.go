@@ -51,7 +51,9 @@ const (
 )
 
 // statsItems are the line's items for q (nil: not read), in display order.
-func statsItems(q *redisops.QueueStats) []statsItem {
+// The waits are moved on by since (the display clock less the read's
+// time), as the table's WAITED column is: the same member, the same wait.
+func statsItems(q *redisops.QueueStats, since time.Duration) []statsItem {
 	if q == nil {
 		return []statsItem{{statsNotRead, statsNotRead, rankP50}}
 	}
@@ -66,7 +68,7 @@ func statsItems(q *redisops.QueueStats) []statsItem {
 		for i, p := range []*int64{q.WaitP50Ms, q.WaitP90Ms, q.WaitP99Ms} {
 			v := dash
 			if p != nil {
-				v = approx + fmtDuration(time.Duration(*p)*time.Millisecond)
+				v = approx + fmtDuration(max(time.Duration(*p)*time.Millisecond+since, 0))
 			}
 			it := statsItem{long: names[i] + " " + v, short: names[i] + " " + v, rank: ranks[i]}
 			if i == 0 {
@@ -91,8 +93,8 @@ func statsItems(q *redisops.QueueStats) []statsItem {
 // statsLine is the line in at most w cells: every item long, else every
 // item short, else without the items that go first (rank) until it fits;
 // whole items only, never a number cut.
-func statsLine(q *redisops.QueueStats, w int) string {
-	items := statsItems(q)
+func statsLine(q *redisops.QueueStats, since time.Duration, w int) string {
+	items := statsItems(q, since)
 	join := func(short bool) string {
 		parts := make([]string, 0, len(items))
 		for _, it := range items {
@@ -155,12 +157,12 @@ func (m *Queue) SetSize(w, h int) {
 }
 
 // withStats puts the analytics line of s's queue above body (when there is
-// room and a sale row).
+// room and a sale row), its waits as of Data.Now like the table's.
 func (m Queue) withStats(s *redisops.SaleStats, body []string) []string {
 	if s == nil || !m.showsStats() {
 		return body
 	}
 	iw, _ := m.inner()
-	line := statsLine(s.QueueStats, iw-statsIndent)
+	line := statsLine(s.QueueStats, m.data.Now.Sub(m.data.Snap.TakenAt), iw-statsIndent)
 	return append([]string{strings.Repeat(" ", statsIndent) + m.st.Dim.Render(line)}, body...)
 }

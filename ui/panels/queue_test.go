@@ -181,15 +181,15 @@ func TestQueueStatsLine(t *testing.T) {
 		{"not read", nil, statsNotRead},
 	}
 	for _, c := range cases {
-		if got := statsLine(c.q, 200); got != c.want {
+		if got := statsLine(c.q, 0, 200); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
 		forms := map[string]bool{}
-		for _, it := range statsItems(c.q) {
+		for _, it := range statsItems(c.q, 0) {
 			forms[it.long], forms[it.short] = true, true
 		}
 		for w := 0; w <= 120; w++ {
-			got := statsLine(c.q, w)
+			got := statsLine(c.q, 0, w)
 			if n := len([]rune(got)); n > w {
 				t.Fatalf("%s at %d: %d cells: %q", c.name, w, n, got)
 			}
@@ -206,8 +206,13 @@ func TestQueueStatsLine(t *testing.T) {
 			}
 		}
 	}
-	if got := statsLine(full, 44); got != "p50 3s · p99 12s · adm 36/m · new ~1m10s" {
+	if got := statsLine(full, 0, 44); got != "p50 3s · p99 12s · adm 36/m · new ~1m10s" {
 		t.Errorf("at 44: %q", got)
+	}
+	// The waits move with the display clock, as the WAITED column does; a
+	// new joiner's expected wait does not.
+	if got := statsLine(full, 10*time.Second, 200); got != "waited p50 13s · p90 18s · p99 22s · in 42/min · admitted 36/min · new joiner ~1m10s" {
+		t.Errorf("10 s after the read: %q", got)
 	}
 }
 
