@@ -64,7 +64,7 @@ type queueFixture struct {
 }
 
 // serverMs is the server's clock in ms (TIME).
-func serverMs(t *testing.T, rdb *redis.Client) int64 {
+func serverMs(t *testing.T, rdb redis.Cmdable) int64 {
 	t.Helper()
 	now, err := rdb.Time(context.Background()).Result()
 	if err != nil {
@@ -74,7 +74,7 @@ func serverMs(t *testing.T, rdb *redis.Client) int64 {
 }
 
 // fillQueue writes n members u0…u(n-1) with scores base, base+step, …
-func fillQueue(t *testing.T, rdb *redis.Client, key string, n int, base, step int64) *queueFixture {
+func fillQueue(t *testing.T, rdb redis.Cmdable, key string, n int, base, step int64) *queueFixture {
 	t.Helper()
 	f := &queueFixture{key: key}
 	var zs []redis.Z
@@ -92,7 +92,7 @@ func fillQueue(t *testing.T, rdb *redis.Client, key string, n int, base, step in
 }
 
 // join adds n members with scores from score on, one ms apart.
-func (f *queueFixture) join(t *testing.T, rdb *redis.Client, prefix string, n int, score int64) {
+func (f *queueFixture) join(t *testing.T, rdb redis.Cmdable, prefix string, n int, score int64) {
 	t.Helper()
 	for i := range n {
 		sc := float64(score + int64(i))
@@ -104,7 +104,7 @@ func (f *queueFixture) join(t *testing.T, rdb *redis.Client, prefix string, n in
 }
 
 // admit pops the n first members (ZPOPMIN, the admit script's command).
-func (f *queueFixture) admit(t *testing.T, rdb *redis.Client, n int) {
+func (f *queueFixture) admit(t *testing.T, rdb redis.Cmdable, n int) {
 	t.Helper()
 	if err := rdb.ZPopMin(context.Background(), f.key, int64(n)).Err(); err != nil {
 		t.Fatal(err)
@@ -339,5 +339,51 @@ func testPollerQueueStats(t *testing.T, k redistest.Kind) {
 	wantRates(t, snap, first, "s100", 7, 107, redisops.QueueCountScores)
 	if q := saleStats(t, snap, "s100").QueueStats; q.Waiters != 0 || q.WaitP50Ms != nil || q.ExpectedWaitMs == nil || *q.ExpectedWaitMs != 0 {
 		t.Errorf("emptied queue: %+v, want no percentiles and an expected wait of 0 (nobody ahead)", q)
+	}
+}
+
+// In a cluster each queue's reads go to its master, in that master's
+// pipeline: the selected sale's percentiles are exact whichever master
+// holds it, and every sale's arrivals and admissions count.
+func TestPollerQueueStatsCluster(t *testing.T) {
+	cl := redistest.StartCluster(t, 3)
+	c, schema := clusterTestClient(t, cl.URL())
+	rdb := cl.Client(t)
+	sales := []string{"qa", "qb", "qc", "qd", "qe", "qf"}
+	masters := map[string]bool{}
+	fs := map[string]*queueFixture{}
+	base := serverMs(t, rdb) - 1_000_000
+	for _, sale := range sales {
+		fs[sale] = fillQueue(t, rdb, schema.QueueKey(sale), 100, base, 1000)
+		m, err := rdb.MasterForKey(context.Background(), schema.QueueKey(sale))
+		if err != nil {
+			t.Fatal(err)
+		}
+		masters[m.Options().Addr] = true
+	}
+	if len(masters) < 2 {
+		t.Fatalf("the queues are on %d master(s): the test would not prove the routing", len(masters))
+	}
+	p := NewPoller(c, PollerOptions{Now: newFakeClock().now, QueueWindow: time.Hour})
+	defer p.Close()
+	first := pollQueue(t, p, redisops.SnapshotOptions{Sale: sales[0], HeadWindow: 5})
+	for _, sale := range sales {
+		o := redisops.SnapshotOptions{Sale: sale, HeadWindow: 5}
+		wantPercentiles(t, pollQueue(t, p, o), sale, fs[sale], [3]int64{50, 10, 1})
+	}
+	for i, sale := range sales {
+		fs[sale].join(t, rdb, "new", i+1, serverMs(t, rdb))
+		fs[sale].admit(t, rdb, 2)
+	}
+	snap := pollQueue(t, p, redisops.SnapshotOptions{Sale: sales[0], HeadWindow: 5})
+	for i, sale := range sales {
+		// The tick before was qf's (selected, its head window whole): the
+		// others' head window was their head alone, so 2 gone counts from
+		// scores.
+		from := redisops.QueueCountScores
+		if sale == sales[len(sales)-1] {
+			from = redisops.QueueCountHead
+		}
+		wantRates(t, snap, first, sale, int64(i+1), 2, from)
 	}
 }
