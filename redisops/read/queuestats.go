@@ -234,9 +234,10 @@ func (qt *queueTracker) observe(sale string, sr saleRead, now time.Time, withPer
 	next := &queueTrack{at: now, n: n, tail: tail, head: head}
 	if tr != nil {
 		next.delta = n - tr.n
-		next.samples = tr.samples
+		// A tick that cannot count (the server clock went back) starts the
+		// window over: a gap without counts would lower the rates.
 		if s, ok := tr.sample(n, head, sr.old, now); ok {
-			next.samples = append(next.samples, s)
+			next.samples = append(tr.samples, s)
 		}
 		for len(next.samples) > 1 && now.Sub(next.samples[0].from) > qt.window {
 			next.samples = next.samples[1:]
