@@ -387,3 +387,38 @@ func TestPollerQueueStatsCluster(t *testing.T) {
 		wantRates(t, snap, first, sale, int64(i+1), 2, from)
 	}
 }
+
+// A percentile read off its rank is given with how far off (WaitRankOff)
+// while within N/100 ranks, and not at all beyond.
+func TestWaitPercentilesRankOff(t *testing.T) {
+	ranks := func(rs ...int64) []rankScore {
+		out := make([]rankScore, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, rankScore{rank: r, score: float64(1_000 * r)}) // rank r joined at r s
+		}
+		return out
+	}
+	const now = 1_000_000 // ms
+	wait := func(r int64) int64 { return now - 1_000*r }
+	// N=300: p50 is rank 150, p90 rank 30, p99 rank 3.
+	got, off := waitPercentiles(300, ranks(0, 1, 2, 3, 4, 150), now)
+	if got[0] == nil || *got[0] != wait(150) || got[1] != nil || got[2] == nil || *got[2] != wait(3) || off != 0 {
+		t.Errorf("exact p50 and p99, p90 26 ranks off: %s %s %s off %d", ptr(got[0]), ptr(got[1]), ptr(got[2]), off)
+	}
+	got, off = waitPercentiles(300, ranks(0, 1, 2, 3, 4, 147), now)
+	if got[0] == nil || *got[0] != wait(147) || off != 3 {
+		t.Errorf("p50 3 ranks off (N/100 = 3): %s, off %d", ptr(got[0]), off)
+	}
+	got, _ = waitPercentiles(300, ranks(0, 1, 2, 3, 4, 146), now)
+	if got[0] != nil {
+		t.Errorf("p50 4 ranks off: %s, want nil", ptr(got[0]))
+	}
+	// A score after now (another node's clock) waits 0, never less.
+	got, _ = waitPercentiles(1, []rankScore{{0, now + 5}}, now)
+	if got[0] == nil || *got[0] != 0 {
+		t.Errorf("a future score: %s, want 0", ptr(got[0]))
+	}
+	if got, off := waitPercentiles(0, nil, now); got != [3]*int64{} || off != 0 {
+		t.Errorf("no waiters: %v %d", got, off)
+	}
+}
