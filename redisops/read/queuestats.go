@@ -237,7 +237,8 @@ func (qt *queueTracker) observe(sale string, sr saleRead, now time.Time, withPer
 		// A tick that cannot count (the server clock went back) starts the
 		// window over: a gap without counts would lower the rates.
 		if s, ok := tr.sample(n, head, sr.old, now); ok {
-			next.samples = append(tr.samples, s)
+			next.samples = tr.samples
+			next.samples = append(next.samples, s)
 		}
 		for len(next.samples) > 1 && now.Sub(next.samples[0].from) > qt.window {
 			next.samples = next.samples[1:]
