@@ -325,7 +325,65 @@ type SaleStats struct {
 	// started (the dashboard's leak watch: leakwatch.Watch.FillLeaks); nil
 	// (absent) without a watch, as in a one-shot snapshot.
 	HoldOutcomes *HoldOutcomes `json:"hold_outcomes,omitempty"`
+	// QueueStats are the queue's analytics (wait percentiles, arrival and
+	// admission rates, a new joiner's expected wait: QueueStats); nil when
+	// the queue could not be read.
+	QueueStats *QueueStats `json:"queue_stats,omitempty"`
 }
+
+// QueueStats are the analytics of one sale's queue (docs/queue-analytics.md).
+// Every pointer is nil (JSON null) when the number is not known: a rate
+// needs two reads (the one-shot snapshot has none), a percentile needs
+// waiters. None is ever 0 for "unknown".
+//
+// Wait percentiles are nearest-rank over the ascending waits of the current
+// waiters (wait = the server's TIME of the read − the member's score, at
+// least 0): the p-th percentile is the ⌈p·N⌉-th shortest wait, i.e. the
+// member at 0-based rank N − ⌈p·N⌉ (the shortest wait is the tail, rank
+// N−1). They are read by rank (ZRANGE key r r WITHSCORES), never the whole
+// queue.
+type QueueStats struct {
+	// Waiters is N, the queue length (ZCARD) the percentiles are of.
+	Waiters   int64  `json:"waiters"`
+	WaitP50Ms *int64 `json:"wait_p50_ms"`
+	WaitP90Ms *int64 `json:"wait_p90_ms"`
+	WaitP99Ms *int64 `json:"wait_p99_ms"`
+	// WaitRankOff is 0 (omitted) when the percentiles are exact; otherwise
+	// the most ranks any of them is from its definition's rank (the
+	// dashboard reads ranks chosen from the previous tick's length, and the
+	// queue moved more than it foresaw). A percentile more than 1% of the
+	// queue (N/100 ranks, rounded down) off is not given at all.
+	WaitRankOff int64 `json:"wait_rank_off,omitempty"`
+	// ArrivalsPerMin is the joins per minute over WindowMs: per tick, the
+	// members with a score after the previous tick's tail score (joins
+	// since then still waiting: a lower bound, a member who joined and left
+	// between two ticks is not seen).
+	ArrivalsPerMin *float64 `json:"arrivals_per_min"`
+	// AdmittedPerMin is the members leaving the queue's head per minute
+	// over WindowMs (AdmittedFrom says how each tick counted them).
+	AdmittedPerMin *float64 `json:"admitted_per_min"`
+	// Arrivals and Admitted are the counts the rates are of.
+	Arrivals *int64 `json:"arrivals"`
+	Admitted *int64 `json:"admitted"`
+	// AdmittedFrom is QueueCountHead when every tick of the window counted
+	// its departures from the head windows (exact: the members that were
+	// ahead of the current head), QueueCountScores when some counted them
+	// from scores (previous length − members still present with a score up
+	// to the previous tail: every departure, from anywhere in the queue).
+	AdmittedFrom string `json:"admitted_from,omitempty"`
+	// ExpectedWaitMs is a new joiner's expected wait: QueueLength ÷
+	// AdmittedPerMin; nil when the admission rate is unknown or 0 (no
+	// admissions seen).
+	ExpectedWaitMs *int64 `json:"expected_wait_ms"`
+	// WindowMs is the span of server time the rates cover (nil: no rates).
+	WindowMs *int64 `json:"window_ms"`
+}
+
+// How QueueStats.Admitted was counted.
+const (
+	QueueCountHead   = "head"
+	QueueCountScores = "scores"
+)
 
 // Hold is one reservation hold, in either shape the backend writes.
 type Hold struct {

@@ -129,7 +129,9 @@ func testSnapshot(at time.Time) *redisops.Snapshot {
 			ScriptLatencyUs: map[string]redisops.Percentiles{"evalsha": {P50: 41, P99: 180, P999: 950}}, Errors: map[string]int64{},
 			KeyspaceHits: 90, KeyspaceMisses: 10, UptimeSeconds: 3600},
 		Sales: []redisops.SaleStats{
-			{ID: "s1", Inventory: i64(97), QueueLength: 2, QueueHeadAgeMs: i64(30000), Reservations: 2, ReservedUnits: 3},
+			{ID: "s1", Inventory: i64(97), QueueLength: 2, QueueHeadAgeMs: i64(30000), Reservations: 2, ReservedUnits: 3,
+				// A first tick: percentiles, no rates yet.
+				QueueStats: &redisops.QueueStats{Waiters: 2, WaitP50Ms: i64(10000), WaitP90Ms: i64(30000), WaitP99Ms: i64(30000)}},
 			{ID: "s2", Inventory: i64(5)},
 		},
 		Reservations: []redisops.Hold{

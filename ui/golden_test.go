@@ -27,8 +27,12 @@ const (
 func busySnapshot(at time.Time, stock int64) *redisops.Snapshot {
 	s := testSnapshot(at)
 	head := int64((4*time.Minute + 41*time.Second) / time.Millisecond) // the queue head waited 4m41s
+	arrivals, admitted := 42.0, 36.0                                   // per minute, over the last minute
 	s.Sales = []redisops.SaleStats{
-		{ID: uuidSale, Inventory: i64(stock), QueueLength: 538, QueueHeadAgeMs: &head, Reservations: 952, ReservedUnits: 1431},
+		{ID: uuidSale, Inventory: i64(stock), QueueLength: 538, QueueHeadAgeMs: &head, Reservations: 952, ReservedUnits: 1431,
+			QueueStats: &redisops.QueueStats{Waiters: 538, WaitP50Ms: i64(130_000), WaitP90Ms: i64(242_000), WaitP99Ms: &head,
+				ArrivalsPerMin: &arrivals, AdmittedPerMin: &admitted, Arrivals: i64(42), Admitted: i64(36),
+				AdmittedFrom: redisops.QueueCountHead, ExpectedWaitMs: i64(538 * 60_000 / 36), WindowMs: i64(60_000)}},
 		{ID: "bb-two", Inventory: i64(500), QueueLength: 3, Reservations: 1, ReservedUnits: 2},
 		{ID: "coffee-slow-burn", Inventory: i64(24960)},
 		{ID: "sneaker-drop", Inventory: i64(0), QueueLength: 41, LeakedUnits: 7, LeakedHolds: 3, LeakedUnverifiedUnits: 2},

@@ -133,7 +133,7 @@ func writeSnapshot(w io.Writer, s *redisops.Snapshot, now time.Time) {
 	}
 	writeHolds(tw, s.Reservations, s.Truncated, unread(s.Unreadable, redisops.UnreadHolds))
 	_ = tw.Flush()
-	writeQueues(w, s.Queues, now)
+	writeQueues(w, s, now)
 	if u := unread(s.Unreadable, redisops.UnreadSlowlog); u != nil {
 		fmt.Fprintf(w, "\nSLOWLOG cannot read: %s\n", textsafe.String(u.Reason))
 	} else {
@@ -205,8 +205,14 @@ func cutText(c redisops.Cut, what string) string {
 	return fmt.Sprintf("%d of %s %s", c.Shown, total, what)
 }
 
-// writeQueues adds the head of each queue, in sale order.
-func writeQueues(w io.Writer, queues map[string][]redisops.QueueEntry, now time.Time) {
+// writeQueues adds the head of each queue, in sale order, and its wait
+// percentiles (queue_stats) when known.
+func writeQueues(w io.Writer, s *redisops.Snapshot, now time.Time) {
+	queues := s.Queues
+	stats := map[string]*redisops.QueueStats{}
+	for _, sale := range s.Sales {
+		stats[sale.ID] = sale.QueueStats
+	}
 	sales := make([]string, 0, len(queues))
 	for sale := range queues {
 		sales = append(sales, sale)
@@ -226,8 +232,25 @@ func writeQueues(w io.Writer, queues map[string][]redisops.QueueEntry, now time.
 		if len(parts) == 0 {
 			parts = append(parts, "(empty)")
 		}
-		fmt.Fprintf(w, "%s: %s\n", textsafe.Cut(sale, 40), strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s: %s%s\n", textsafe.Cut(sale, 40), strings.Join(parts, ", "), waitPercentiles(stats[sale]))
 	}
+}
+
+// waitPercentiles is " · waited p50 50s, p90 1m30s, p99 1m40s" (as of the
+// snapshot's TIME; "?" for one not known), or "" when there are none.
+func waitPercentiles(q *redisops.QueueStats) string {
+	if q == nil || q.Waiters == 0 {
+		return ""
+	}
+	var parts []string
+	for i, p := range []*int64{q.WaitP50Ms, q.WaitP90Ms, q.WaitP99Ms} {
+		v := "?"
+		if p != nil {
+			v = (time.Duration(*p) * time.Millisecond).Round(time.Second).String()
+		}
+		parts = append(parts, [3]string{"p50", "p90", "p99"}[i]+" "+v)
+	}
+	return " · waited " + strings.Join(parts, ", ")
 }
 
 // writeSlowlog adds the newest slow commands.

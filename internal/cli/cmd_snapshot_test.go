@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"flashtop/redisops"
 	"flashtop/redisops/redistest"
 )
@@ -75,5 +77,50 @@ func TestSnapshotIsCompleteOrSaysSo(t *testing.T) {
 	}
 	if o := runCLI(t, env, "ping", "--hold-limit", "5"); o.code != 2 || !strings.Contains(o.stderr, "--hold-limit: not used by 'ping'") {
 		t.Errorf("ping --hold-limit: exit %d, %q", o.code, o.stderr)
+	}
+}
+
+// snapshot gives each queue's wait percentiles (nearest rank of the ZCARD
+// waiters, read by rank) and no rates (they need two reads): in JSON the
+// exact milliseconds as of taken_at, in text rounded to the second beside
+// the queue's head.
+func TestSnapshotQueuePercentiles(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	now, err := rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 members: rank i waited 100 s − 10 s·i (less 250 ms, so that the
+	// text's rounding to the second holds while the read takes < 750 ms).
+	var scores [10]int64
+	for i := range scores {
+		scores[i] = now.UnixMilli() - int64(100_000-10_000*i) + 250
+		rdb.ZAdd(ctx, "queue:sq", redis.Z{Score: float64(scores[i]), Member: fmt.Sprint("m", i)})
+	}
+	env := map[string]string{envURL: srv.URL()}
+	o := runCLI(t, env, "snapshot", "--json")
+	var snap redisops.Snapshot
+	if o.code != 0 || json.Unmarshal([]byte(o.stdout), &snap) != nil || len(snap.Sales) != 1 || snap.Sales[0].QueueStats == nil {
+		t.Fatalf("snapshot --json: exit %d, %q, %s", o.code, o.stderr, o.stdout)
+	}
+	q := *snap.Sales[0].QueueStats
+	taken := snap.TakenAt.UnixMilli()
+	for i, c := range []struct {
+		got  *int64
+		rank int
+	}{{q.WaitP50Ms, 5}, {q.WaitP90Ms, 1}, {q.WaitP99Ms, 0}} {
+		if want := taken - scores[c.rank]; c.got == nil || *c.got != want {
+			t.Errorf("percentile %d: %v, want %d ms (rank %d)", i, c.got, want, c.rank)
+		}
+	}
+	if q.Waiters != 10 || q.ArrivalsPerMin != nil || q.AdmittedPerMin != nil || q.ExpectedWaitMs != nil || q.WindowMs != nil ||
+		!strings.Contains(o.stdout, `"arrivals_per_min":null`) {
+		t.Errorf("queue_stats %+v: want 10 waiters and every rate null", q)
+	}
+	o = runCLI(t, env, "snapshot")
+	if line := " · waited p50 50s, p90 1m30s, p99 1m40s\n"; o.code != 0 || !strings.Contains(o.stdout, line) {
+		t.Errorf("text snapshot lacks %q:\n%s", line, o.stdout)
 	}
 }

@@ -146,7 +146,7 @@ func TestSnapshotBigKeyspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []redisops.SaleStats{{ID: "big", Inventory: i64p(7), Reservations: holds, ReservedUnits: units}}
-	if !reflect.DeepEqual(snap.Sales, want) || snap.Sessions.Count != sessions || len(snap.Anomalies) != 0 {
+	if !reflect.DeepEqual(withoutQueueStats(snap.Sales), want) || snap.Sessions.Count != sessions || len(snap.Anomalies) != 0 {
 		t.Errorf("sales %s, sessions %d, anomalies %v", jsonText(snap.Sales), snap.Sessions.Count, snap.Anomalies)
 	}
 	if len(snap.Reservations) != holds || snap.Reservations[0].User != "user0000" || snap.Truncated != nil ||
@@ -278,7 +278,7 @@ func TestSnapshotCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(snap.Sales, want) || snap.Sessions.Count != 8 || len(snap.Reservations) != 8 {
+	if !reflect.DeepEqual(withoutQueueStats(snap.Sales), want) || snap.Sessions.Count != 8 || len(snap.Reservations) != 8 {
 		t.Errorf("sales %s, sessions %d, %d holds", jsonText(snap.Sales), snap.Sessions.Count, len(snap.Reservations))
 	}
 	wantAnomalies := []redisops.Anomaly{{Kind: redisops.AnomalyWrongType, Key: "queue:{x}", Detail: "queue key is a list, not a zset"}}

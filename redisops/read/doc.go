@@ -68,4 +68,14 @@
 // data; server.go adds up the figures of a cluster's masters and counts the
 // error replies flashtop's own reads drew; scripts.go checks the backend's
 // scripts.
+//
+// queuestats.go is the queue analytics of both (redisops.QueueStats,
+// docs/queue-analytics.md): the wait percentiles of the current waiters,
+// nearest-rank over the ascending waits (the p-th is the member at rank
+// N − ⌈p·N⌉), read by rank, never the whole queue; the full read reads the
+// ranks in a second batch once ZCARD gave N, the poller in its one round
+// trip at the ranks of the length it foresees from the last ticks. The
+// poller adds the arrival and admission rates over the last minute of
+// ticks (each sale's tail score and a ZCOUNT up to the previous tick's
+// tail) and a new joiner's expected wait.
 package read

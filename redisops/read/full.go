@@ -199,6 +199,13 @@ type saleRead struct {
 	stock redisops.StockRead
 	card  *redis.IntCmd
 	head  *redis.ZSliceCmd
+	// Queue analytics (queuestats.go): the rank reads of the percentiles;
+	// the full read's second ZCARD, sent with them (nil: not sent); the
+	// poller's tail read and ZCOUNT -inf of the previous tail (nil: none).
+	ranks []rankRead
+	card2 *redis.IntCmd
+	tail  *redis.ZSliceCmd
+	old   *redis.IntCmd
 }
 
 type holdRead struct {
@@ -258,7 +265,40 @@ func readAll(ctx context.Context, c *redisops.Client, o redisops.SnapshotOptions
 	if err := b.flush(); err != nil {
 		return nil, err
 	}
+	if err := r.readRanks(ctx, b); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// readRanks reads, for each queue longer than its head window, the members
+// at the ranks of its wait percentiles (queuestats.go), now that ZCARD gave
+// their length, with ZCARD again: the percentiles are of that length.
+func (r *reads) readRanks(ctx context.Context, b *batcher) error {
+	s := b.c.Schema()
+	for i := range r.sales {
+		sr := &r.sales[i]
+		n, err := sr.card.Result()
+		if err != nil || sr.head.Err() != nil || n <= int64(len(sr.head.Val())) {
+			continue
+		}
+		key := s.QueueKey(sr.row.id)
+		var ranks []int64
+		for _, pm := range queuePercentiles {
+			if rank := percentileRank(n, pm); rank >= int64(len(sr.head.Val())) && !slices.Contains(ranks, rank) {
+				ranks = append(ranks, rank)
+			}
+		}
+		if err := b.add(1+len(ranks), func(p redis.Pipeliner) {
+			sr.card2 = p.ZCard(ctx, key)
+			for _, rank := range ranks {
+				sr.ranks = append(sr.ranks, rankRead{lo: rank, cmd: p.ZRangeWithScores(ctx, key, rank, rank)})
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	return b.flush()
 }
 
 // assemble builds the snapshot from the replies.
@@ -289,6 +329,13 @@ func (r *reads) assemble(c *redisops.Client, o redisops.SnapshotOptions, d disco
 		row, head, anomalies := sr.build(c, now.UnixMilli())
 		r.unread.noteSale(sr)
 		row.Reservations, row.ReservedUnits = perSale[row.ID][0], perSale[row.ID][1]
+		if sr.queueOK() { // percentiles only: rates need two reads
+			n := sr.card.Val()
+			if sr.card2 != nil {
+				n = sr.card2.Val()
+			}
+			row.QueueStats = percentileStats(n, knownRanks(sr.head.Val(), sr.ranks), now.UnixMilli())
+		}
 		snap.Sales = append(snap.Sales, row)
 		snap.Queues[row.ID] = head
 		snap.Anomalies = append(snap.Anomalies, anomalies...)

@@ -158,7 +158,7 @@ func TestSnapshotMessyKeyspace(t *testing.T) {
 		{ID: "s6", QueueLength: 1, QueueHeadAgeMs: i64p(taken - (m.nowMs - 100))},
 		{ID: "{x}", Inventory: i64p(5)},
 	}
-	if !reflect.DeepEqual(snap.Sales, wantSales) {
+	if !reflect.DeepEqual(withoutQueueStats(snap.Sales), wantSales) { // queue stats: queuestats_test.go
 		t.Errorf("Sales:\n got %s\nwant %s", jsonText(snap.Sales), jsonText(wantSales))
 	}
 	wantQueues := map[string][]redisops.QueueEntry{
@@ -370,7 +370,17 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 		"keyspace_misses evicted_keys expired_keys",
 		"used_memory_peak aof_last_write_status uptime_in_seconds total_commands_processed blocked_clients rdb_last_bgsave_status keys "+
 			"name script_latency_us errors")
-	checkNames(t, "sales", first("sales"), "id inventory queue_length queue_head_age_ms reservations reserved_units", "active pinned leaked_units leaked_holds leaked_unverified_units")
+	checkNames(t, "sales", first("sales"), "id inventory queue_length queue_head_age_ms reservations reserved_units", "active pinned leaked_units leaked_holds leaked_unverified_units queue_stats")
+	var s1 map[string]any
+	for _, s := range doc["sales"].([]any) {
+		if s.(map[string]any)["id"] == "s1" {
+			s1 = s.(map[string]any)
+		}
+	}
+	// queue_stats (additive): every number present, null when unknown (the
+	// rates in a one-shot snapshot); the two omitted-when-zero fields aside.
+	checkNames(t, "queue_stats", s1["queue_stats"].(map[string]any), "waiters wait_p50_ms wait_p90_ms wait_p99_ms arrivals_per_min "+
+		"admitted_per_min arrivals admitted expected_wait_ms window_ms", "wait_rank_off admitted_from")
 	checkNames(t, "reservations", first("reservations"), "sale user quantity reserved_at ttl_ms", "key shape")
 	checkNames(t, "queues", queues[0].(map[string]any), "user position joined_at_ms", "")
 	checkNames(t, "sessions", doc["sessions"].(map[string]any), "count", "")

@@ -29,6 +29,9 @@ type PollerOptions struct {
 	Now func() time.Time
 	// NoFeed leaves the push feed off (the walk alone keeps the counts).
 	NoFeed bool
+	// QueueWindow is the span of ticks the queue rates sum over
+	// (redisops.QueueStats; default one minute).
+	QueueWindow time.Duration
 }
 
 // Poller reads the dashboard's snapshot at a cost that does not grow with
@@ -58,6 +61,7 @@ type Poller struct {
 	active activeRead // flash_sales:active, one SSCAN page a tick (poller_plan.go)
 	slow   map[string]int64
 	kept   []redisops.SlowEntry
+	queues *queueTracker // each sale's queue as of the last tick (queuestats.go)
 
 	// scriptsBlind is the refusal of the last SCRIPT EXISTS (an ACL
 	// without script|exists), noted unreadable each tick; the check is
@@ -82,8 +86,11 @@ func NewPoller(c *redisops.Client, o PollerOptions) *Poller {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.QueueWindow <= 0 {
+		o.QueueWindow = queueRateWindow
+	}
 	p := &Poller{Client: c, schema: c.Schema(), timeout: c.Timeout(), o: o, idx: newHoldIndex(), active: newActiveRead(),
-		slow: map[string]int64{}, wakeCh: make(chan struct{}, 1)}
+		slow: map[string]int64{}, queues: &queueTracker{window: o.QueueWindow, m: map[string]*queueTrack{}}, wakeCh: make(chan struct{}, 1)}
 	p.ev = newEvents(p)
 	p.feed = newFeed(p, feedSinkOf{p})
 	if o.NoFeed {

@@ -5,7 +5,9 @@ import (
 	"flashtop/redisops"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -98,9 +100,40 @@ func (p *Poller) buildPlan(ctx context.Context, o redisops.SnapshotOptions, node
 		}
 		sr.card = np.pipe.ZCard(ctx, s.QueueKey(row.id))
 		sr.head = np.pipe.ZRangeWithScores(ctx, s.QueueKey(row.id), 0, window-1)
+		p.queueAnalytics(ctx, np.pipe, &sr, window, row.id == pl.selected)
 		pl.sales = append(pl.sales, sr)
 	}
 	return pl, p.queueHolds(ctx, pl, o.HoldRows, route)
+}
+
+// queueAnalytics queues a sale's reads for its queue analytics
+// (queuestats.go) after its ZCARD and head window: the tail (ZRANGE -1 -1
+// WITHSCORES), the members up to the previous tick's tail score (ZCOUNT,
+// once a tick saw a waiter) and, for the selected sale, the ranks of its
+// wait percentiles foreseen from the previous ticks' lengths.
+func (p *Poller) queueAnalytics(ctx context.Context, pipe redis.Pipeliner, sr *saleRead, window int64, selected bool) {
+	key := p.schema.QueueKey(sr.row.id)
+	sr.tail = pipe.ZRangeWithScores(ctx, key, -1, -1)
+	if tail, ok := p.queues.prevTail(sr.row.id); ok {
+		sr.old = pipe.ZCount(ctx, key, "-inf", scoreArg(tail))
+	}
+	if !selected {
+		return
+	}
+	for _, r := range p.queues.brackets(sr.row.id, window) {
+		sr.ranks = append(sr.ranks, rankRead{lo: r[0], cmd: pipe.ZRangeWithScores(ctx, key, r[0], r[1])})
+	}
+}
+
+// scoreArg is a score as a ZCOUNT bound ("+inf"/"-inf" for infinities).
+func scoreArg(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "+inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // queueHolds queues the reads of the selected sale's visible holds (the
@@ -227,8 +260,8 @@ func (pl *plan) assemble(p *Poller) (*redisops.Snapshot, error) {
 	if err != nil && !redisops.IsReplyError(err) {
 		return nil, redisops.Classify(err)
 	}
-	if err != nil { // an ACL without TIME: the local clock stands in
-		now = time.Now()
+	if err != nil { // an ACL without TIME: the server clock estimate (clock.go), else the local clock, stands in
+		now = p.serverNow(time.Now())
 	} else { // a coarse clock sample (the pipeline's round trip); the feed's are finer
 		np := pl.nodes[0]
 		np.clk.sample(now, np.done.Add(-np.rtt), np.done)
@@ -253,15 +286,19 @@ func (pl *plan) assemble(p *Poller) (*redisops.Snapshot, error) {
 	}
 	slices.SortFunc(snap.Reservations, compareHolds)
 	at := p.serverNow(time.Now())
+	listed := map[string]bool{}
 	for _, sr := range pl.sales {
 		row, head, anomalies := sr.build(p.Client, now.UnixMilli())
 		pl.unread.noteSale(sr)
+		row.QueueStats = p.queues.observe(row.ID, sr, now, row.ID == pl.selected)
+		listed[row.ID] = true
 		c := p.idx.count(row.ID, at)
 		row.Reservations, row.ReservedUnits = c.holds, c.units
 		snap.Sales = append(snap.Sales, row)
 		snap.Queues[row.ID] = head
 		snap.Anomalies = append(snap.Anomalies, anomalies...)
 	}
+	p.queues.keep(listed)
 	snap.Anomalies = dedupeAnomalies(snap.Anomalies)
 	snap.Unreadable = redisops.MergeUnreadable(pl.unread.list(), p.w.unreadView())
 	return snap, nil

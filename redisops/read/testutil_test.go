@@ -1,6 +1,7 @@
 package read
 
 import (
+	"slices"
 	"testing"
 
 	"flashtop/redisops"
@@ -60,4 +61,14 @@ func clusterTestClient(t testing.TB, url string) (*redisops.Client, redisops.Sch
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c, schema
+}
+
+// withoutQueueStats returns sales with their QueueStats cleared, for the
+// tests of other columns (the queue analytics have queuestats_test.go).
+func withoutQueueStats(sales []redisops.SaleStats) []redisops.SaleStats {
+	out := slices.Clone(sales)
+	for i := range out {
+		out[i].QueueStats = nil
+	}
+	return out
 }

@@ -71,6 +71,14 @@ func TestSnapshotUnreadable(t *testing.T) {
 				if !reflect.DeepEqual(snap.Unreadable, bc.unread) {
 					t.Errorf("%s: unreadable\n got %+v\nwant %+v", what, snap.Unreadable, bc.unread)
 				}
+				// An unreadable queue has no analytics at all (nil), never
+				// an empty queue's; a readable one has its waiters.
+				if len(snap.Sales) == 1 {
+					q, blind := snap.Sales[0].QueueStats, bc.name == "no-keys"
+					if blind != (q == nil) || (q != nil && q.Waiters != 2) {
+						t.Errorf("%s: queue stats %+v, want nil: %v", what, q, blind)
+					}
+				}
 			}
 			snap, err := Full(context.Background(), c, redisops.SnapshotOptions{})
 			if err != nil {

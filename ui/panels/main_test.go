@@ -36,7 +36,8 @@ func colourStyles() theme.Styles {
 // t0 is the fixed clock of the tests.
 var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-func i64(n int64) *int64 { return &n }
+func i64(n int64) *int64     { return &n }
+func f64(v float64) *float64 { return &v }
 
 func tp(t time.Time) *time.Time { return &t }
 
@@ -55,7 +56,10 @@ func fixture(at time.Time) *redisops.Snapshot {
 			Errors:          map[string]int64{"NOSCRIPT": 3, "ERR": 1},
 		},
 		Sales: []redisops.SaleStats{
-			{ID: "sale-b", Inventory: i64(40), QueueLength: 3, QueueHeadAgeMs: i64(65_000), Reservations: 3, ReservedUnits: 8},
+			{ID: "sale-b", Inventory: i64(40), QueueLength: 3, QueueHeadAgeMs: i64(65_000), Reservations: 3, ReservedUnits: 8,
+				QueueStats: &redisops.QueueStats{Waiters: 3, WaitP50Ms: i64(30_000), WaitP90Ms: i64(65_000), WaitP99Ms: i64(65_000),
+					ArrivalsPerMin: f64(42), AdmittedPerMin: f64(36), Arrivals: i64(42), Admitted: i64(36),
+					AdmittedFrom: redisops.QueueCountHead, ExpectedWaitMs: i64(5_000), WindowMs: i64(60_000)}},
 			{ID: "sale-a", Inventory: i64(100), QueueLength: 0, Reservations: 1, ReservedUnits: 1},
 			{ID: "sale-c", Inventory: nil, QueueLength: 12, QueueHeadAgeMs: i64(1_000), Reservations: 0},
 		},

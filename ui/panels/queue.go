@@ -44,7 +44,9 @@ func queueColumns() []table.Column {
 
 // Queue is the head window of the selected sale's queue: position, user, time
 // waited (Data.Now − joined_at, coloured like the sales table's HEAD) and
-// the time of joining. Its title gives the sale's whole queue length and how
+// the time of joining, under a line of the queue's analytics when there is
+// room (queue_stats.go: wait percentiles, arrival and admission rates, a new
+// joiner's expected wait). Its title gives the sale's whole queue length and how
 // much of it is listed, and warns when buyers queue on a sold-out sale.
 type Queue struct {
 	tableFrame
@@ -109,14 +111,14 @@ func (m Queue) View() string {
 	case len(m.entries) == 0 && s != nil && s.QueueLength > 0:
 		return m.box(title, suffix, m.message(headNotRead))
 	case len(m.entries) == 0:
-		return m.box(title, suffix, m.message(emptyQueue))
+		return m.box(title, suffix, m.withStats(s, m.message(emptyQueue)))
 	}
 	cols := queueColumns()
 	for _, e := range m.entries {
 		cols[queueColPos].Width = max(cols[queueColPos].Width, len(fmtCount(e.Position)))
 	}
 	body := m.tableBody(cols, func(_ table.Layout, i int) []table.Cell { return m.cells(m.entries[i]) })
-	return m.box(title, suffix, body)
+	return m.box(title, suffix, m.withStats(s, body))
 }
 
 // title returns the panel's title and suffix for the selected sale's row s

@@ -156,3 +156,83 @@ func TestWaitTone(t *testing.T) {
 		}
 	}
 }
+
+// The analytics line: known numbers in full, unknown ones said so (never
+// 0), and at every width whole items only (each part one item's long or
+// short form), the median wait kept longest.
+func TestQueueStatsLine(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	full := &redisops.QueueStats{Waiters: 42, WaitP50Ms: i64(3_000), WaitP90Ms: i64(8_000), WaitP99Ms: i64(12_000),
+		ArrivalsPerMin: f(42), AdmittedPerMin: f(36), Arrivals: i64(42), Admitted: i64(36), ExpectedWaitMs: i64(70_000), WindowMs: i64(60_000)}
+	noAdmits := *full
+	noAdmits.AdmittedPerMin, noAdmits.Admitted, noAdmits.ExpectedWaitMs = f(0), i64(0), nil
+	approx := *full
+	approx.WaitRankOff, approx.WaitP90Ms = 1, nil
+	cases := []struct {
+		name string
+		q    *redisops.QueueStats
+		want string
+	}{
+		{"full", full, "waited p50 3s · p90 8s · p99 12s · in 42/min · admitted 36/min · new joiner ~1m10s"},
+		{"first tick", &redisops.QueueStats{Waiters: 2, WaitP50Ms: i64(500), WaitP90Ms: i64(900), WaitP99Ms: i64(900)}, "waited p50 500ms · p90 900ms · p99 900ms · rates after 2 ticks"},
+		{"no admissions", &noAdmits, "waited p50 3s · p90 8s · p99 12s · in 42/min · admitted 0/min · no admissions seen"},
+		{"a few ranks off", &approx, "waited p50 ~3s · p90 — · p99 ~12s · in 42/min · admitted 36/min · new joiner ~1m10s"},
+		{"empty", &redisops.QueueStats{}, "rates after 2 ticks"},
+		{"not read", nil, statsNotRead},
+	}
+	for _, c := range cases {
+		if got := statsLine(c.q, 0, 200); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+		forms := map[string]bool{}
+		for _, it := range statsItems(c.q, 0) {
+			forms[it.long], forms[it.short] = true, true
+		}
+		for w := 0; w <= 120; w++ {
+			got := statsLine(c.q, 0, w)
+			if n := len([]rune(got)); n > w {
+				t.Fatalf("%s at %d: %d cells: %q", c.name, w, n, got)
+			}
+			if got == "" {
+				continue
+			}
+			for _, part := range strings.Split(got, titleSep) {
+				if !forms[part] {
+					t.Fatalf("%s at %d: %q is not a whole item in %q", c.name, w, part, got)
+				}
+			}
+			if c.q != nil && c.q.Waiters > 0 && !strings.HasPrefix(got, "p50") && !strings.HasPrefix(got, "waited p50") {
+				t.Fatalf("%s at %d: the median wait went first: %q", c.name, w, got)
+			}
+		}
+	}
+	if got := statsLine(full, 0, 44); got != "p50 3s · p99 12s · adm 36/m · new ~1m10s" {
+		t.Errorf("at 44: %q", got)
+	}
+	// The waits move with the display clock, as the WAITED column does; a
+	// new joiner's expected wait does not.
+	if got := statsLine(full, 10*time.Second, 200); got != "waited p50 13s · p90 18s · p99 22s · in 42/min · admitted 36/min · new joiner ~1m10s" {
+		t.Errorf("10 s after the read: %q", got)
+	}
+}
+
+// The queue panel gives its table one line less for the analytics line,
+// and only when the table keeps its header and two rows.
+func TestQueueStatsLineRoom(t *testing.T) {
+	m := NewQueue(asciiStyles())
+	for _, c := range []struct {
+		h     int
+		stats bool
+	}{{8, true}, {6, true}, {5, false}, {3, false}} {
+		m.SetSize(70, c.h)
+		m.SetData(Data{Snap: fixture(t0), Now: t0, Sale: "sale-b"})
+		v := m.View()
+		checkBounds(t, "queue", v, 70, c.h)
+		if got := strings.Contains(v, "p50 30s"); got != c.stats {
+			t.Errorf("height %d: analytics line shown %v, want %v:\n%s", c.h, got, c.stats, v)
+		}
+		if c.h >= 6 && !strings.Contains(v, "q-second") {
+			t.Errorf("height %d: the rows went:\n%s", c.h, v)
+		}
+	}
+}
