@@ -28,6 +28,7 @@
 //   - expired: the holds the leak watch found expired, and their units (of
 //     which unverified: their end was not seen as it happened).
 //   - reclaimed: the sale's leaked units in the ledger fell.
+//   - alert: an alert was raised (the caller judges them: AddAlert).
 //
 // Events of one sale and kind (admitted, expired) that follow within
 // MergeGap join one line that grows ("64 admitted in 8 pops"), so a steady
@@ -54,6 +55,7 @@ const (
 	Restocked    = "restocked"
 	Expired      = "expired"
 	Reclaimed    = "reclaimed"
+	Alert        = "alert" // an alert was raised (written by the caller: AddAlert)
 )
 
 // Tuning.
@@ -87,6 +89,8 @@ type Event struct {
 	// From and To are the stock before and after (sold out, oversold,
 	// restocked, opened: To only), or the queue length (formed, drained).
 	From, To int64
+	// Note is an alert's text (Alert), already safe for a terminal.
+	Note string
 }
 
 // Text is the event without its sale and time: "64 admitted in 8 pops",
@@ -122,6 +126,8 @@ func (e Event) Text() string {
 		return s
 	case Reclaimed:
 		return fmt.Sprintf("reclaimed %s", count(e.N, "unit"))
+	case Alert:
+		return "ALERT: " + e.Note
 	}
 	return e.Kind
 }
@@ -332,6 +338,13 @@ func (l *Log) leaks(s *redisops.Snapshot) {
 		g := per[sale]
 		l.add(Event{Kind: Expired, Sale: sale, First: s.TakenAt, At: s.TakenAt, N: g.holds, Units: g.units, Unverified: g.unverified, Pops: 1})
 	}
+}
+
+// AddAlert writes that an alert was raised at at: sale ("" for a server
+// alert) and its text (safe for a terminal). The alerts are judged by the
+// caller (package alerts): the log only keeps them in the story.
+func (l *Log) AddAlert(at time.Time, sale, text string) {
+	l.add(Event{Kind: Alert, Sale: sale, First: at, At: at, Note: text})
 }
 
 // growing reports whether events of kind grow into one line.

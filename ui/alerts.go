@@ -8,6 +8,7 @@ import (
 
 	"flashtop/alerts"
 	"flashtop/redisops"
+	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
 
@@ -16,7 +17,8 @@ import (
 // between polls) from Config.Alerts; the panels colour the cells of the
 // active ones (panels.Data.Alerts), the header counts them ("alerts N"),
 // and with Config.Bell a BEL is written for each newly raised one (the set
-// of active alerts grew), from a command, never from View.
+// of active alerts grew), from a command, never from View. A newly raised
+// alert is also written to the event feed (salelog.Alert).
 
 // alertState is the active alerts and the history they are judged from.
 type alertState struct {
@@ -39,12 +41,36 @@ func (a *alertState) observe(s *redisops.Snapshot) {
 func (m *Model) judgeAlerts() tea.Cmd {
 	active := alerts.Evaluate(m.cfg.Alerts, alerts.Input{Snap: m.snap, Now: m.now, Trend: m.alerts.mon})
 	set := alerts.SetOf(active)
-	raised := len(set.New(m.alerts.set))
+	fresh := set.New(m.alerts.set)
+	raised := len(fresh)
+	for _, a := range active { // into the event feed, in the order judged
+		if !m.alerts.set[a.Key()] && raised > 0 {
+			m.saleLog.AddAlert(m.now, a.Sale, alertFeedText(a))
+		}
+	}
+	if raised > 0 {
+		m.events = m.saleLog.Events()
+	}
 	m.alerts.active, m.alerts.set = active, set
 	if raised == 0 || m.cfg.Bell == nil {
 		return nil
 	}
 	return bellCmd(m.cfg.Bell, raised)
+}
+
+// alertFeedText is an alert's text for the event feed, which names the sale (or
+// "(server)") in its own column: "sells out in 42s (alert under 2m00s)".
+func alertFeedText(a alerts.Alert) string {
+	who := "server"
+	if a.Sale != "" {
+		who = textsafe.String(a.Sale)
+	}
+	for _, sep := range []string{": ", " "} {
+		if t, ok := strings.CutPrefix(a.Text, who+sep); ok {
+			return t
+		}
+	}
+	return a.Text
 }
 
 // bell is the terminal bell (BEL).

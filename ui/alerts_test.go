@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"flashtop/alerts"
+	"flashtop/salelog"
 )
 
 // header is the header's text.
@@ -63,6 +64,27 @@ func TestAlertsHeaderCountAndBell(t *testing.T) {
 	}
 	if bell.String() != "\a\a\a" {
 		t.Fatalf("bell %q, want three BELs in all", bell.String())
+	}
+	// Each raising is a line of the event feed, newest first, without the
+	// sale repeated; one that stays active is not written again.
+	var feed []string
+	for _, e := range h.m.events {
+		if e.Kind == salelog.Alert {
+			feed = append(feed, e.Sale+" | "+e.Text())
+		}
+	}
+	want := []string{ // the last two raised in one judgement, in the order judged (server first)
+		"s2 | ALERT: queue head has waited 1m00s (alert at 45s)",
+		" | ALERT: memory at 100% of maxmemory (alert at 90%)",
+		"s1 | ALERT: queue head has waited 45s (alert at 45s)",
+	}
+	if len(feed) != len(want) {
+		t.Fatalf("alerts in the feed %q, want %q", feed, want)
+	}
+	for i := range want {
+		if feed[i] != want[i] {
+			t.Errorf("feed alert %d = %q, want %q", i, feed[i], want[i])
+		}
 	}
 }
 

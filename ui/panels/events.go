@@ -14,10 +14,13 @@ import (
 
 // Event feed texts and widths.
 const (
-	eventsTitle   = "Events"
-	noEventsYet   = "no sale events yet"
-	minSaleWidth  = 10
-	minEventWidth = 24 // "SOLD OUT: stock 1,200 → 0"; narrower, the time goes
+	eventsTitle  = "Events"
+	noEventsYet  = "no sale events yet"
+	minSaleWidth = 10
+	// serverAlertSale stands in the sale column of a server alert (memory,
+	// scripts), drawn dim so it does not read as a sale id.
+	serverAlertSale = "(server)"
+	minEventWidth   = 24 // "SOLD OUT: stock 1,200 → 0"; narrower, the time goes
 )
 
 // Event feed columns. As width shrinks the time goes first.
@@ -109,6 +112,9 @@ func (m Events) cells(e salelog.Event) []table.Cell {
 	c := make([]table.Cell, evColEvent+1)
 	c[evColTime] = table.Cell{Text: fmtClock(e.First, m.data.Now), Tone: table.Dim}
 	c[evColSale] = table.Cell{Text: e.Sale, Raw: true, ID: true}
+	if e.Sale == "" && e.Kind == salelog.Alert {
+		c[evColSale] = table.Cell{Text: serverAlertSale, Tone: table.Dim}
+	}
 	tone := table.Plain
 	switch e.Kind {
 	case salelog.SoldOut:
@@ -119,6 +125,8 @@ func (m Events) cells(e salelog.Event) []table.Cell {
 		tone = table.Warn
 	case salelog.Opened, salelog.Restocked, salelog.Reclaimed:
 		tone = table.Good
+	case salelog.Alert:
+		tone = table.Alert
 	}
 	text := e.Text()
 	if e.Pops > 1 { // a growing line: how long it has run
