@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -64,7 +65,7 @@ func runStory(t *testing.T, seed uint64) storyRun { //nolint:gocyclo // one time
 		if run.lateOpen < 0 {
 			if err := rdb.Get(ctx, s.StockKey(LateSale)).Err(); err == nil {
 				run.lateOpen = at
-			} else if err != redis.Nil {
+			} else if !errors.Is(err, redis.Nil) {
 				t.Fatal(err)
 			}
 		}
