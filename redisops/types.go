@@ -377,6 +377,13 @@ type QueueStats struct {
 	ExpectedWaitMs *int64 `json:"expected_wait_ms"`
 	// WindowMs is the span of server time the rates cover (nil: no rates).
 	WindowMs *int64 `json:"window_ms"`
+	// Departed is the members that left the queue since the poller's
+	// previous tick, counted as DepartedFrom says (head: those ahead of the
+	// current head in the previous head window; scores: every departure,
+	// from anywhere); nil when this tick could not count them. The event
+	// feed's admissions (package salelog) are these.
+	Departed     *int64 `json:"departed,omitempty"`
+	DepartedFrom string `json:"departed_from,omitempty"`
 }
 
 // How QueueStats.Admitted was counted.

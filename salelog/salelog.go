@@ -166,6 +166,13 @@ type saleState struct {
 	formed  bool      // the queue has formed and not drained since
 	shown   bool      // formed, as the feed last said it
 	shownAt time.Time // when the feed last said it (zero: never)
+	// exact: the hold counts (held) were exact (live, or walked since the
+	// previous poll); departed: the poller's count of queue departures
+	// since its previous tick (nil: not counted); queueBlind: the queue
+	// could not be read (its state is the last one read).
+	exact      bool
+	departed   *int64
+	queueBlind bool
 }
 
 // Log is the event log. Observe it with each snapshot, in order; it is not
@@ -173,7 +180,6 @@ type saleState struct {
 type Log struct {
 	sales    map[string]saleState
 	complete bool      // the last snapshot had discovered every sale
-	live     bool      // the last snapshot's hold counts were live
 	last     time.Time // the last snapshot's time
 	since    time.Time // the first snapshot's time
 	events   []Event   // oldest first
@@ -194,16 +200,24 @@ func (l *Log) Events() []Event {
 func (l *Log) Len() int { return len(l.events) }
 
 // Observe takes the next snapshot. A snapshot older than the last one (a
-// replay stepping back) starts the log over.
+// replay stepping back) starts the log over; the same one again (a paused
+// replay, polled every second) brings nothing new.
 func (l *Log) Observe(s *redisops.Snapshot) {
 	if s == nil {
 		return
 	}
-	if l.sales != nil && s.TakenAt.Before(l.last) {
+	if l.sales != nil && !s.TakenAt.After(l.last) {
+		if s.TakenAt.Equal(l.last) {
+			return
+		}
 		*l = Log{}
 	}
+	unread := map[string]bool{}
+	for _, u := range s.Unreadable {
+		unread[u.What] = true
+	}
 	complete := discovered(s)
-	live := s.Feed.Live()
+	exact := !unread[redisops.UnreadHolds] && (s.Feed.Live() || (l.sales != nil && walkedSince(s.Feed, l.last)))
 	first := l.sales == nil
 	if first {
 		l.sales = map[string]saleState{}
@@ -213,8 +227,14 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 	for _, row := range s.Sales {
 		byID[row.ID] = true
 		cur := saleState{stock: row.Inventory, qlen: row.QueueLength, head: s.Queues[row.ID],
-			held: row.ReservedUnits, leaked: row.LeakedUnits}
+			held: row.ReservedUnits, leaked: row.LeakedUnits, exact: exact}
+		if row.QueueStats != nil {
+			cur.departed = row.QueueStats.Departed
+		}
 		prev, seen := l.sales[row.ID]
+		if unread[redisops.UnreadQueues] && seen { // a queue that could not be read is not an empty one
+			cur.qlen, cur.head, cur.departed, cur.queueBlind = prev.qlen, prev.head, nil, true
+		}
 		switch {
 		case first:
 			cur.formed = cur.qlen >= QueueFormedAt
@@ -227,7 +247,7 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 			}
 		default:
 			cur.formed, cur.shown, cur.shownAt = prev.formed, prev.shown, prev.shownAt
-			l.compare(s.TakenAt, row.ID, prev, &cur, l.live && live)
+			l.compare(s.TakenAt, row.ID, prev, &cur)
 		}
 		l.sales[row.ID] = cur
 	}
@@ -237,7 +257,14 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 		}
 	}
 	l.leaks(s)
-	l.complete, l.live, l.last = complete, live, s.TakenAt
+	l.complete, l.last = complete, s.TakenAt
+}
+
+// walkedSince reports whether the hold counts of a poll without a live feed
+// are exact anyway: a discovery walk finished since the previous poll (a
+// small keyspace is walked whole every tick, as in the in-process demo).
+func walkedSince(f *redisops.FeedStatus, prev time.Time) bool {
+	return f != nil && !f.AsOf.IsZero() && f.AsOf.After(prev)
 }
 
 // discovered reports whether s had found every sale: a full read always; the
@@ -250,7 +277,33 @@ func discovered(s *redisops.Snapshot) bool {
 }
 
 // compare adds the events between a sale's last state and this one.
-func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState, live bool) {
+func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState) {
+	if !cur.queueBlind {
+		l.queueEvents(at, sale, prev, cur)
+	}
+	if prev.stock != nil && cur.stock != nil {
+		was, now := *prev.stock, *cur.stock
+		switch {
+		case now < 0 && was >= 0:
+			l.add(Event{Kind: Oversold, Sale: sale, First: at, At: at, From: was, To: now})
+		case now == 0 && was > 0:
+			l.add(Event{Kind: SoldOut, Sale: sale, First: at, At: at, From: was})
+		case now > was && prev.exact && cur.exact && (now-was)-(prev.held-cur.held)-max(prev.leaked-cur.leaked, 0) > 0:
+			// More came back than holds ended (releases) and leaks were
+			// reclaimed: someone restocked.
+			l.add(Event{Kind: Restocked, Sale: sale, First: at, At: at, From: was, To: now})
+		}
+	}
+	if cur.leaked < prev.leaked {
+		l.add(Event{Kind: Reclaimed, Sale: sale, First: at, At: at, N: prev.leaked - cur.leaked})
+	}
+}
+
+// queueEvents adds a sale's admissions and queue formed/drained lines. A
+// formed/drained change is written once MergeGap has passed since the last
+// one, and only while it is true at that poll (formed: QueueFormedAt or
+// more waiting; drained: none).
+func (l *Log) queueEvents(at time.Time, sale string, prev saleState, cur *saleState) {
 	if n, atLeast := admitted(prev, *cur); n > 0 {
 		l.add(Event{Kind: Admitted, Sale: sale, First: at, At: at, N: n, AtLeast: atLeast, Pops: 1})
 	}
@@ -260,7 +313,8 @@ func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState,
 	case cur.formed && cur.qlen == 0:
 		cur.formed = false
 	}
-	if cur.formed != cur.shown && (cur.shownAt.IsZero() || at.Sub(cur.shownAt) >= MergeGap) {
+	holds := (cur.formed && cur.qlen >= QueueFormedAt) || (!cur.formed && cur.qlen == 0)
+	if cur.formed != cur.shown && holds && (cur.shownAt.IsZero() || at.Sub(cur.shownAt) >= MergeGap) {
 		kind := QueueDrained
 		if cur.formed {
 			kind = QueueFormed
@@ -268,27 +322,18 @@ func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState,
 		l.add(Event{Kind: kind, Sale: sale, First: at, At: at, From: prev.qlen, To: cur.qlen})
 		cur.shown, cur.shownAt = cur.formed, at
 	}
-	if prev.stock != nil && cur.stock != nil {
-		was, now := *prev.stock, *cur.stock
-		switch {
-		case now < 0 && was >= 0:
-			l.add(Event{Kind: Oversold, Sale: sale, First: at, At: at, From: was, To: now})
-		case now == 0 && was > 0:
-			l.add(Event{Kind: SoldOut, Sale: sale, First: at, At: at, From: was})
-		case now > was && live && (now-was)+(cur.held-prev.held) > 0:
-			l.add(Event{Kind: Restocked, Sale: sale, First: at, At: at, From: was, To: now})
-		}
-	}
-	if cur.leaked < prev.leaked {
-		l.add(Event{Kind: Reclaimed, Sale: sale, First: at, At: at, N: prev.leaked - cur.leaked})
-	}
 }
 
-// admitted counts the waiters gone from ahead of the queue's new head: the
-// members of the previous head window before the current head, exact when
-// the current head was in that window or the window held the whole queue;
-// otherwise a lower bound (the window, and the drop in length).
+// admitted counts the waiters gone since the last poll: the poller's own
+// count when it made one (QueueStats.Departed, from its head windows or
+// scores); else the members of the previous head window before the current
+// head, exact when the current head was in that window or the window held
+// the whole queue, otherwise a lower bound (the window, and the drop in
+// length).
 func admitted(prev, cur saleState) (n int64, atLeast bool) {
+	if cur.departed != nil {
+		return *cur.departed, false
+	}
 	if prev.qlen == 0 || len(prev.head) == 0 {
 		return 0, false
 	}

@@ -235,3 +235,117 @@ func TestReplaySteppingBackStartsOver(t *testing.T) {
 		t.Fatalf("after stepping back: %v since %v", kinds(&l), l.Since())
 	}
 }
+
+// The same snapshot again (a paused replay is polled every second) brings
+// nothing new: its leaks are not counted twice.
+func TestSameSnapshotAgainAddsNothing(t *testing.T) {
+	var l Log
+	l.Observe(snap(0, redisops.SaleStats{ID: "s1"}))
+	a := snap(1, redisops.SaleStats{ID: "s1", LeakedUnits: 3})
+	a.Leaks = []redisops.WatchedLeak{{Leak: redisops.Leak{Sale: "s1", Quantity: 3, Class: redisops.LeakVerified}}}
+	for range 5 {
+		l.Observe(a)
+	}
+	if ev := l.Events(); len(ev) != 1 || ev[0].N != 1 || ev[0].Units != 3 {
+		t.Fatalf("events = %+v, want one hold, 3 units", ev)
+	}
+}
+
+// A reclaim gives units back to stock: that is "reclaimed", not a restock;
+// a restock on top of it is still seen.
+func TestReclaimIsNotARestock(t *testing.T) {
+	var l Log
+	l.Observe(snap(0, redisops.SaleStats{ID: "s1", Inventory: i64(0), LeakedUnits: 7}))
+	l.Observe(snap(1, redisops.SaleStats{ID: "s1", Inventory: i64(7), LeakedUnits: 0}))
+	if got := kinds(&l); len(got) != 1 || got[0] != "reclaimed: reclaimed 7 units" {
+		t.Fatalf("events = %q, want only the reclaim", got)
+	}
+	l.Observe(snap(2, redisops.SaleStats{ID: "s1", Inventory: i64(7), LeakedUnits: 4}))
+	l.Observe(snap(3, redisops.SaleStats{ID: "s1", Inventory: i64(61), LeakedUnits: 0})) // 4 reclaimed + 50 restocked
+	if got := kinds(&l); len(got) != 3 || got[1] != "restocked: restocked: stock 7 → 61" {
+		t.Fatalf("events = %q", got)
+	}
+}
+
+// A queue that could not be read (an ACL refusal) is not an empty one: no
+// admissions, no "drained", and the next readable poll compares with the
+// last one read.
+func TestUnreadableQueueIsNotEmpty(t *testing.T) {
+	var l Log
+	a := snap(0, redisops.SaleStats{ID: "s1", QueueLength: 30})
+	a.Queues["s1"] = queue(0, 20)
+	l.Observe(a)
+	blind := snap(1, redisops.SaleStats{ID: "s1"})
+	blind.Unreadable = []redisops.Unreadable{{What: redisops.UnreadQueues, Reason: "NOPERM"}}
+	l.Observe(blind)
+	if l.Len() != 0 {
+		t.Fatalf("a blind read wrote %q", kinds(&l))
+	}
+	b := snap(2, redisops.SaleStats{ID: "s1", QueueLength: 28})
+	b.Queues["s1"] = queue(2, 22)
+	l.Observe(b)
+	if ev := l.Events(); len(ev) != 1 || ev[0].N != 2 || ev[0].AtLeast {
+		t.Fatalf("after the blind read: %+v, want 2 admitted", ev)
+	}
+}
+
+// A drain written after the gap is only written while the queue is empty.
+func TestLateDrainOnlyWhileEmpty(t *testing.T) {
+	var l Log
+	l.Observe(snap(0, redisops.SaleStats{ID: "s1", QueueLength: 3}))
+	l.Observe(snap(1, redisops.SaleStats{ID: "s1", QueueLength: 12})) // formed
+	l.Observe(snap(2, redisops.SaleStats{ID: "s1", QueueLength: 0}))  // drained, within the gap
+	l.Observe(snap(15, redisops.SaleStats{ID: "s1", QueueLength: 5})) // past the gap, but 5 wait
+	if got := kinds(&l); len(got) != 1 {
+		t.Fatalf("a drain written while 5 wait: %q", got)
+	}
+	l.Observe(snap(16, redisops.SaleStats{ID: "s1", QueueLength: 0}))
+	if got := kinds(&l); len(got) != 2 || got[0] != "queue drained: queue drained: 0 waiting" {
+		t.Fatalf("events = %q", got)
+	}
+}
+
+// The poller's own count of departures (QueueStats.Departed) is the
+// admission count, exact for every sale, not only the selected one.
+func TestAdmittedFromThePollersCount(t *testing.T) {
+	var l Log
+	a := snap(0, redisops.SaleStats{ID: "s1", QueueLength: 40})
+	a.Queues["s1"] = queue(0, 1) // a sale not selected: its head alone
+	l.Observe(a)
+	b := snap(1, redisops.SaleStats{ID: "s1", QueueLength: 38, QueueStats: &redisops.QueueStats{Departed: i64(6), DepartedFrom: redisops.QueueCountScores}})
+	b.Queues["s1"] = queue(6, 7)
+	l.Observe(b)
+	if ev := l.Events(); len(ev) != 1 || ev[0].N != 6 || ev[0].AtLeast {
+		t.Fatalf("events = %+v, want exactly 6 admitted", ev)
+	}
+}
+
+// Without a live feed, the hold counts are exact when a walk finished since
+// the previous poll: a restock is judged then, and not otherwise.
+func TestRestockJudgedAfterAWalk(t *testing.T) {
+	var l Log
+	feed := func(asOf int) *redisops.FeedStatus {
+		return &redisops.FeedStatus{State: redisops.FeedOff, AsOf: t0.Add(time.Duration(asOf) * time.Second)}
+	}
+	s0 := snap(0, redisops.SaleStats{ID: "s1", Inventory: i64(0)})
+	s0.Feed = feed(0)
+	s1 := snap(1, redisops.SaleStats{ID: "s1", Inventory: i64(0)})
+	s1.Feed = feed(1) // walked since s0
+	s2 := snap(2, redisops.SaleStats{ID: "s1", Inventory: i64(200)})
+	s2.Feed = feed(2)
+	for _, s := range []*redisops.Snapshot{s0, s1, s2} {
+		l.Observe(s)
+	}
+	if got := kinds(&l); len(got) != 1 || got[0] != "restocked: restocked: stock 0 → 200" {
+		t.Fatalf("events = %q", got)
+	}
+	s3 := snap(3, redisops.SaleStats{ID: "s1", Inventory: i64(0)})
+	s3.Feed = feed(2) // no walk since s2
+	s4 := snap(4, redisops.SaleStats{ID: "s1", Inventory: i64(50)})
+	s4.Feed = feed(2)
+	l.Observe(s3)
+	l.Observe(s4)
+	if got := kinds(&l); len(got) != 2 { // the sell-out only
+		t.Fatalf("a restock judged from stale counts: %q", got)
+	}
+}

@@ -239,6 +239,10 @@ func (qt *queueTracker) observe(sale string, sr saleRead, now time.Time, withPer
 		if s, ok := tr.sample(n, head, sr.old, now); ok {
 			next.samples = tr.samples
 			next.samples = append(next.samples, s)
+			st.Departed, st.DepartedFrom = &s.departures, redisops.QueueCountHead
+			if s.fromScores {
+				st.DepartedFrom = redisops.QueueCountScores
+			}
 		}
 		for len(next.samples) > 1 && now.Sub(next.samples[0].from) > qt.window {
 			next.samples = next.samples[1:]
