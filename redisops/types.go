@@ -114,6 +114,12 @@ type Snapshot struct {
 	// Additive, from the dashboard's poller: how current the hold counts
 	// are (nil from the full read, whose counts are exact as of TakenAt).
 	Feed *FeedStatus `json:"feed,omitempty"`
+	// Additive, from the dashboard's poller: the server's clock minus
+	// flashtop's (the first master's, from TIME round trips: clock.go), in
+	// ms. TakenAt and every deadline are server times: the dashboard ages
+	// them against its own clock plus this, so a server clock that is off
+	// does not age a queue head or count a hold down by the difference.
+	ClockOffsetMs *float64 `json:"clock_offset_ms,omitempty"`
 	// Additive: what this snapshot left out and how to get it all (nil:
 	// nothing; a snapshot is never cut silently).
 	Truncated *Truncation `json:"truncated,omitempty"`

@@ -39,13 +39,14 @@ func (a *alertState) observe(s *redisops.Snapshot) {
 // judgeAlerts judges the current snapshot at the current time and returns
 // the bell for the alerts newly raised (nil when none, or without a bell).
 func (m *Model) judgeAlerts() tea.Cmd {
-	active := alerts.Evaluate(m.cfg.Alerts, alerts.Input{Snap: m.snap, Now: m.now, Trend: m.alerts.mon})
+	now := m.serverNow() // the snapshot's clock: a queue head ages from TakenAt
+	active := alerts.Evaluate(m.cfg.Alerts, alerts.Input{Snap: m.snap, Now: now, Trend: m.alerts.mon})
 	set := alerts.SetOf(active)
 	fresh := set.New(m.alerts.set)
 	raised := len(fresh)
 	for _, a := range active { // into the event feed, in the order judged
 		if !m.alerts.set[a.Key()] && raised > 0 {
-			m.saleLog.AddAlert(m.now, a.Sale, alertFeedText(a))
+			m.saleLog.AddAlert(now, a.Sale, alertFeedText(a))
 		}
 	}
 	if raised > 0 {

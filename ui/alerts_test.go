@@ -157,3 +157,28 @@ func TestAlertsSellOutIsTheTablesETA(t *testing.T) {
 		t.Fatalf("alerts %+v", a)
 	}
 }
+
+// A server clock 40 s behind flashtop's: the queue head, the holds'
+// countdowns and the head-age alert age from the snapshot in the server's
+// time (the poller's clock offset), not by the 40 s difference.
+func TestServerClockOffsetDoesNotAgeTheData(t *testing.T) {
+	h := newHarness(t, true)
+	h.m.cfg.Alerts = alerts.Thresholds{HeadAge: 45 * time.Second}
+	server := t0.Add(-40 * time.Second) // the server's clock when flashtop's reads t0
+	snap := testSnapshot(server)        // s1's head has waited 30 s; dave's hold has 120 s left
+	off := -40_000.0
+	snap.ClockOffsetMs = &off
+	h.send(snapshotMsg{id: h.m.poll.reqID, snap: snap})
+	*h.now = t0.Add(10 * time.Second)
+	h.send(clockTickMsg{})
+	v := h.m.View()
+	if row := salesLine(t, v, "s1"); !strings.Contains(row, "40s") {
+		t.Errorf("s1's head after 10 s more: %q, want 40s", row)
+	}
+	if strings.Contains(h.header(), "alerts") {
+		t.Errorf("a 40 s head alerted at 45 s: the clocks' difference was counted:\n%s", h.header())
+	}
+	if !strings.Contains(v, "1m50s") { // dave: 120 s left at the read, 10 s later
+		t.Errorf("dave's countdown is not 1m50s:\n%s", v)
+	}
+}

@@ -180,9 +180,20 @@ func (m Model) frames() frames {
 // data is what the panels render from. The data is stale while polls fail
 // and while polling is paused (the panels then show its age).
 func (m Model) data() panels.Data {
-	return panels.Data{Snap: m.snap, Now: m.now, Sale: m.sale,
+	return panels.Data{Snap: m.snap, Now: m.serverNow(), Sale: m.sale,
 		Stale: m.disconnected() || m.poll.paused, Log: m.log, InProcess: m.cfg.InProcess,
 		Events: m.events, EventsSince: m.saleLog.Since(), Alerts: m.alerts.set}
+}
+
+// serverNow is the display clock in the server's time, the time the
+// snapshot's TakenAt, deadlines and queue scores are in: m.now plus the
+// poller's clock offset. A replay's clock is already the recorded (server)
+// time; a snapshot without an offset (a full read) counts as 0.
+func (m Model) serverNow() time.Time {
+	if m.snap == nil || m.snap.ClockOffsetMs == nil || m.cfg.Player != nil {
+		return m.now
+	}
+	return m.now.Add(time.Duration(*m.snap.ClockOffsetMs * float64(time.Millisecond)))
 }
 
 // wants is what the panels ask of the layout; an empty panel whose data

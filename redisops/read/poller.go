@@ -257,6 +257,9 @@ func (p *Poller) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*red
 	snap.Cost.FeedCommands = acct.feedCmds
 	snap.Feed = p.feedStatus(fs)
 	snap.Anomalies = dedupeAnomalies(append(snap.Anomalies, p.idx.replacedAnomalies(snap.TakenAt)...))
+	local := time.Now()
+	off := float64(p.serverNow(local).Sub(local)) / float64(time.Millisecond)
+	snap.ClockOffsetMs = &off
 	return snap, nil
 }
 
