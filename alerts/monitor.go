@@ -39,11 +39,14 @@ func NewMonitor() *Monitor {
 
 // Observe records snapshot s: its stock and, when watched, leaks (the leaks
 // this poll revealed, counted at s.TakenAt). watched false (no leak watch)
-// leaves the leak rate unknown; a snapshot not newer than the last one
-// observed (a replay stepping back) adds no leaks.
+// leaves the leak rate unknown; the same snapshot again adds no leaks, and
+// an older one (a replay stepping back) starts the history over.
 func (m *Monitor) Observe(s *redisops.Snapshot, leaks []redisops.WatchedLeak, watched bool) {
 	if s == nil {
 		return
+	}
+	if !m.lastLeak.IsZero() && s.TakenAt.Before(m.lastLeak) { // a replay stepping back: what came later is not history
+		*m = *NewMonitor()
 	}
 	if m.stock.Record(s) {
 		clear(m.rates)

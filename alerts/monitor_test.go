@@ -40,6 +40,12 @@ func TestMonitorLeakWindow(t *testing.T) {
 	if n, _ := m.LeakedLastMinute("s1"); n != 0 {
 		t.Fatalf("%v, want 0", n)
 	}
+	// A replay stepping back to 31 s: the leaks of later frames are not history.
+	m.Observe(snap(62), []redisops.WatchedLeak{leak("s1", 9)}, true)
+	m.Observe(snap(31), nil, true)
+	if n, ok := m.LeakedLastMinute("s1"); !ok || n != 0 {
+		t.Fatalf("after stepping back: %v %v, want 0", n, ok)
+	}
 }
 
 // The monitor's ETA is the sales table's: one unit a second, 40 left → 40 s.

@@ -264,7 +264,7 @@ func TestHoldsTitleOutcomes(t *testing.T) {
 	m := NewHolds(asciiStyles())
 	m.SetSize(160, 30)
 	m.SetData(Data{Snap: snap, Now: t0, Sale: "sale-b"})
-	want := "952 holds, 1,431 units · showing the 40 soonest · ended since start: 120 in time, 14 expired (89% converted)"
+	want := "952 holds, 1,431 units · showing the 40 soonest · ended since start: 120 in time, 14 expired (90% converted)"
 	if got := holdsTitleLine(m); !strings.Contains(got, want) {
 		t.Errorf("title\n%s\nwant %q", got, want)
 	}

@@ -114,12 +114,12 @@ func (m Holds) outcomes() string {
 			continue
 		}
 		o := *s.HoldOutcomes
-		n := o.Converted + o.Expired
-		if n == 0 {
+		pct, ok := o.ConvertedPct()
+		if !ok {
 			return ""
 		}
-		return fmt.Sprintf(" · ended since start: %s in time, %s expired (%d%% converted)",
-			fmtCount(o.Converted), fmtCount(o.Expired), o.Converted*100/n)
+		return fmt.Sprintf(" · ended since start: %s in time, %s expired (%.0f%% converted)",
+			fmtCount(o.Converted), fmtCount(o.Expired), pct)
 	}
 	return ""
 }
