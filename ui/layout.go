@@ -48,7 +48,7 @@ func spec(id panelID) panelSpec {
 	case pCmdLog:
 		return panelSpec{minLines: 2, comfortLines: 2, weight: 2, fit: true}
 	case pEvents:
-		return panelSpec{minLines: 2, comfortLines: 4, weight: 2}
+		return panelSpec{minLines: 2, comfortLines: 6, weight: 3}
 	case pAnomalies:
 		return panelSpec{minLines: 2, comfortLines: 2, weight: 1, fit: true}
 	}
