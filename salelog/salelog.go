@@ -13,7 +13,7 @@
 //   - queue formed: the queue reached QueueFormedAt waiters from fewer;
 //     queue drained: it reached 0 after having formed. A queue that flaps
 //     (batches admitted as fast as buyers come) writes at most one of these
-//     a MergeGap: a change within it is written at the first poll after,
+//     a QueueGap: a change within it is written at the first poll after,
 //     if it still holds.
 //   - admitted: waiters gone from ahead of the new head, counted from the
 //     head window of the previous snapshot (a waiter who gave up while ahead
@@ -62,9 +62,11 @@ const (
 const (
 	// QueueFormed is the waiters at which a queue has formed.
 	QueueFormedAt = 10
+	// QueueGap: a queue writes at most one formed/drained line this often.
+	QueueGap = 10 * time.Second
 	// MergeGap: an admitted or expired event joins the sale's last line of
 	// its kind when it comes within this of it.
-	MergeGap = 10 * time.Second
+	MergeGap = 30 * time.Second // sparse expiries (one every 15 s) still grow one line
 	// MaxSpan: a growing line covers at most this; then a new one starts.
 	MaxSpan = time.Minute
 	// MaxEvents is how many events the log keeps (the oldest go).
@@ -300,7 +302,7 @@ func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState)
 }
 
 // queueEvents adds a sale's admissions and queue formed/drained lines. A
-// formed/drained change is written once MergeGap has passed since the last
+// formed/drained change is written once QueueGap has passed since the last
 // one, and only while it is true at that poll (formed: QueueFormedAt or
 // more waiting; drained: none).
 func (l *Log) queueEvents(at time.Time, sale string, prev saleState, cur *saleState) {
@@ -314,7 +316,7 @@ func (l *Log) queueEvents(at time.Time, sale string, prev saleState, cur *saleSt
 		cur.formed = false
 	}
 	holds := (cur.formed && cur.qlen >= QueueFormedAt) || (!cur.formed && cur.qlen == 0)
-	if cur.formed != cur.shown && holds && (cur.shownAt.IsZero() || at.Sub(cur.shownAt) >= MergeGap) {
+	if cur.formed != cur.shown && holds && (cur.shownAt.IsZero() || at.Sub(cur.shownAt) >= QueueGap) {
 		kind := QueueDrained
 		if cur.formed {
 			kind = QueueFormed

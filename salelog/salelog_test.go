@@ -138,7 +138,7 @@ func TestQueueFormedAndDrained(t *testing.T) {
 	if l.Len() != 1 {
 		t.Fatalf("a drain 3 s after forming was written at once: %q", kinds(&l))
 	}
-	for sec := 6; sec <= 20; sec++ { // flapping: one line a MergeGap at most
+	for sec := 6; sec <= 20; sec++ { // flapping: one line a QueueGap at most
 		n := int64(0)
 		if sec%2 == 0 {
 			n = 15
