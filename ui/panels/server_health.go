@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -117,9 +118,19 @@ func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
 	for _, n := range s.FlashtopErrors {
 		own += n
 	}
-	ownNote := ""
-	if own > 0 {
-		ownNote = m.st.Dim.Render(" (not counting flashtop's own " + fmtCount(own) + ")")
+	// ownNote says how many of flashtop's own were left out, in the first
+	// of its forms that fits after the text before it (dropped when none
+	// does: the figures come first).
+	ownNote := func(before string) string {
+		if own == 0 {
+			return ""
+		}
+		for _, f := range []string{" (not counting flashtop's own %s)", " (flashtop's own %s left out)"} {
+			if n := fmt.Sprintf(f, fmtCount(own)); ansi.StringWidth(before)+ansi.StringWidth(n) <= vw {
+				return m.st.Dim.Render(n)
+			}
+		}
+		return ""
 	}
 	for k, n := range errs {
 		if n == 0 {
@@ -130,7 +141,7 @@ func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
 	case errs == nil:
 		return m.st.Dim.Render(notReported)
 	case len(errs) == 0:
-		return m.st.Dim.Render("none since start") + ownNote
+		return m.st.Dim.Render("none since start") + ownNote("none since start")
 	}
 	kinds := slices.Sorted(maps.Keys(errs))
 	rate := func(k string) float64 {
@@ -170,7 +181,8 @@ func (m Server) errorsLine(s redisops.ServerStats, vw int) string {
 	if n := len(kinds) - shown; n > 0 {
 		parts = append(parts, m.st.Dim.Render("+"+strconv.Itoa(n)+" kinds"))
 	}
-	return strings.Join(parts, valueSep) + ownNote
+	line := strings.Join(parts, valueSep)
+	return line + ownNote(line)
 }
 
 // perMinDigits is 0 decimals from 10/min, else 1.

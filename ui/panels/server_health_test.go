@@ -46,6 +46,14 @@ func TestServerHealthLines(t *testing.T) {
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "WRONGTYPE 6") || !strings.Contains(v, "(not counting flashtop's own 64)") {
 		t.Errorf("errors net of flashtop's own:\n%s", v)
 	}
+	none := fixture(t0.Add(110 * time.Second)) // narrow: the note's short form, whole, never cut
+	none.Server.Errors, none.Server.FlashtopErrors = map[string]int64{"WRONGTYPE": 238}, map[string]int64{"WRONGTYPE": 238}
+	narrow := NewServer(asciiStyles())
+	narrow.SetSize(58, 12)
+	narrow.SetData(Data{Snap: none, Now: none.TakenAt})
+	if v := narrow.View(); !strings.Contains(v, "none since start (flashtop's own 238 left out)") {
+		t.Errorf("at 58 columns:\n%s", v)
+	}
 	snap := fixture(t0.Add(2 * time.Minute))
 	snap.Server.Errors, snap.Server.ScriptLatencyUs = nil, nil
 	m.SetData(Data{Snap: snap, Now: snap.TakenAt})
