@@ -37,6 +37,10 @@ go build -o "$work/flashtop" .
 
 # shoot NAME SESSION: the pane as OUT/NAME.png (docs/freeze-colours.pl first:
 # freeze v0.2.2 ignores the default colours tmux writes).
+# freeze lays cells out 8.33 px apart at 14 px while DejaVu Sans Mono
+# advances 8.43 px: a letter spacing of -0.1px puts the glyphs back on their
+# cells, so backgrounds line up and the last columns of a full line (the
+# header's alert count) are not clipped.
 shoot() {
   local name="$1" session="$2"
   tmux -S "$sock" capture-pane -e -p -t "$session" >"$work/$name.ans"
@@ -44,6 +48,7 @@ shoot() {
   freeze "$work/$name.fixed.ans" --language ansi --output "$work/$name.svg" \
     --font.family "DejaVu Sans Mono" --font.size 14 --line-height 1.2 \
     --background "#0d1117" --padding 20 --margin 0 --border.radius 8 --window=false >/dev/null
+  sed -i 's|<svg |<svg style="letter-spacing:-0.1px" |' "$work/$name.svg"
   rsvg-convert --zoom 1.5 --output "$out/$name.png" "$work/$name.svg"
   echo "$out/$name.png"
 }
