@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -255,6 +256,16 @@ func TestDemoInProcessSaysSo(t *testing.T) {
 		if strings.Contains(v, bad) {
 			t.Errorf("view shows %q, a number the in-process Redis cannot give:\n%s", bad, v)
 		}
+	}
+	// miniredis answers SLOWLOG GET with an unknown-command error: the
+	// slowlog panel says there is none to read, not "cannot read" nor "none".
+	snap := testSnapshot(t0.Add(time.Second))
+	snap.Slowlog = nil
+	snap.Unreadable = []redisops.Unreadable{{What: redisops.UnreadSlowlog, Reason: "ERR unknown command `slowlog`, with args beginning with: `get`, `20`,"}}
+	h.fb.snap = snap
+	h.press("R")
+	if v := h.m.View(); !strings.Contains(v, inProcessNoSlowlog) || strings.Contains(v, "unknown command") || strings.Contains(v, "no slow commands") {
+		t.Errorf("the in-process slowlog:\n%s", v)
 	}
 	h.press("?")
 	if v := h.m.View(); !strings.Contains(v, "events: n/a (in-process Redis)") {

@@ -69,8 +69,15 @@ func (m Model) unreadNote(id panelID) string {
 	if len(parts) == 0 {
 		return ""
 	}
+	if m.cfg.InProcess && id == pSlowlog { // miniredis has no SLOWLOG: nothing is refused, there is none
+		return inProcessNoSlowlog
+	}
 	return "cannot read " + strings.Join(parts, "; ")
 }
+
+// inProcessNoSlowlog is the slowlog panel's note on the demo's in-process
+// Redis, which keeps no slowlog (its SLOWLOG GET is an unknown command).
+const inProcessNoSlowlog = "n/a: the in-process Redis keeps no slowlog"
 
 // withUnreadable draws panel id's "cannot read" note over the bottom border
 // of its box (its last line), cut to fit: ╰─ cannot read holds: NOPERM … ─╯,
