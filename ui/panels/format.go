@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"flashtop/alerts"
 	"fmt"
 	"math"
 	"strconv"
@@ -14,27 +15,10 @@ const dash = "—"
 // clockLayout is how panels show a time of day.
 const clockLayout = "15:04:05"
 
-// fmtDuration formats d compactly: "0s", "45s", "4m12s", "2h05m", "3d04h".
+// fmtDuration formats d compactly: "0s", "45s", "4m12s", "2h05m", "3d04h"
+// (alerts.FormatDuration: the alerts' texts write durations the same way).
 // Negative durations format as "0s".
-func fmtDuration(d time.Duration) string {
-	if d < time.Second {
-		if d <= 0 {
-			return "0s"
-		}
-		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
-	}
-	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	case s < 86400:
-		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
-	default:
-		return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
-	}
-}
+func fmtDuration(d time.Duration) string { return alerts.FormatDuration(d) }
 
 // fmtMicros formats a duration in microseconds: "850µs", "12.3ms", "1.20s".
 func fmtMicros(us int64) string {
