@@ -76,7 +76,7 @@ func (s *Sim) admit(ctx context.Context, e event) {
 	if errCanceled(ctx, err) {
 		return
 	}
-	s.record(Op{Name: "admit", Sale: p.Sale, Qty: p.AdmitBatch, Status: r.Status, Err: err},
+	s.record(Op{Name: "admit", Sale: p.Sale, Qty: p.AdmitBatch, Users: len(r.Users), Status: r.Status, Err: err},
 		func(st *Stats) { st.Admitted += int64(len(r.Users)) })
 	for _, u := range r.Users {
 		qty := 1 + s.rng.Int64N(3)

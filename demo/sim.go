@@ -52,6 +52,7 @@ type Op struct {
 	Sale   string
 	User   string
 	Qty    int64
+	Users  int    // admit: the buyers it popped
 	Status string // the status word ("" with Err)
 	Err    error
 }

@@ -17,10 +17,15 @@ trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/flashtop" .
 tmux -S "$sock" new-session -d -s shot -x 120 -y 36 \
   env TMPDIR="$work" TERM=xterm-256color COLORTERM=truecolor "$work/flashtop" --demo --seed 1
+found=
 for _ in $(seq 600); do # up to a minute
   sleep 0.1
-  tmux -S "$sock" capture-pane -p -t shot | grep -q 'sneaker-drop *SOLD OUT: stock' && break
+  if tmux -S "$sock" capture-pane -p -t shot | grep -q 'sneaker-drop *SOLD OUT: stock'; then found=1; break; fi
 done
+if [ -z "$found" ]; then
+  echo "screenshot.sh: the sneaker drop never sold out within a minute; no picture taken" >&2
+  exit 1
+fi
 sleep 1 # the ETA column and the queue title catch up
 tmux -S "$sock" capture-pane -e -p -t shot >"$work/pane.ans"
 tmux -S "$sock" send-keys -t shot q

@@ -384,12 +384,15 @@ type QueueStats struct {
 	// WindowMs is the span of server time the rates cover (nil: no rates).
 	WindowMs *int64 `json:"window_ms"`
 	// Departed is the members that left the queue since the poller's
-	// previous tick, counted as DepartedFrom says (head: those ahead of the
-	// current head in the previous head window; scores: every departure,
-	// from anywhere); nil when this tick could not count them. The event
-	// feed's admissions (package salelog) are these.
-	Departed     *int64 `json:"departed,omitempty"`
-	DepartedFrom string `json:"departed_from,omitempty"`
+	// previous tick (at DepartedSinceMs, server ms: that tick's TakenAt),
+	// counted as DepartedFrom says (head: those ahead of the current head
+	// in the previous head window; scores: every departure, from
+	// anywhere); nil when this tick could not count them (a first tick, a
+	// full read). The event feed's admissions (package salelog) are these
+	// when its previous snapshot is that tick.
+	Departed        *int64 `json:"departed"`
+	DepartedSinceMs *int64 `json:"departed_since_ms"`
+	DepartedFrom    string `json:"departed_from,omitempty"`
 }
 
 // How QueueStats.Admitted was counted.

@@ -15,16 +15,19 @@
 //     (batches admitted as fast as buyers come) writes at most one of these
 //     a QueueGap: a change within it is written at the first poll after,
 //     if it still holds.
-//   - admitted: waiters gone from ahead of the new head, counted from the
-//     head window of the previous snapshot (a waiter who gave up while ahead
-//     of the new head counts too: the queue cannot tell the two apart).
-//     When more left than the previous window showed, the count is a lower
-//     bound and says so ("≥20"): at least the drop in length, and at least
-//     the window.
+//   - admitted: waiters gone since the previous snapshot, as the poller
+//     counted them (QueueStats.Departed, when it covers that interval);
+//     else from the previous snapshot's head window: those ahead of the new
+//     head. A waiter who gave up counts too: the queue cannot tell the two
+//     apart. When more left than the previous window showed, the count is
+//     a lower bound and says so ("≥20"): at least the drop in length, and
+//     at least the window. A queue that could not be read writes nothing.
 //   - sold out: the stock went from above 0 to 0; oversold: below 0.
-//   - restocked: the stock rose by more than the held units fell (a release
-//     gives units back as its hold goes, so it never reads as a restock);
-//     judged only while hold counts are live.
+//   - restocked: the stock rose by more than the held units fell and the
+//     ledger's leaked units fell (a release gives units back as its hold
+//     goes, a reclaim as its leak goes, so neither reads as a restock);
+//     judged only while hold counts are live (a push feed) at both polls.
+//     back in stock: from 0 when that cannot be judged.
 //   - expired: the holds the leak watch found expired, and their units (of
 //     which unverified: their end was not seen as it happened).
 //   - reclaimed: the sale's leaked units in the ledger fell.
@@ -53,6 +56,7 @@ const (
 	SoldOut      = "sold out"
 	Oversold     = "oversold"
 	Restocked    = "restocked"
+	BackInStock  = "back in stock" // from 0, where a restock cannot be told from units given back
 	Expired      = "expired"
 	Reclaimed    = "reclaimed"
 	Alert        = "alert" // an alert was raised (written by the caller: AddAlert)
@@ -120,6 +124,8 @@ func (e Event) Text() string {
 		return fmt.Sprintf("OVERSOLD: stock %s → %s", num(e.From), num(e.To))
 	case Restocked:
 		return fmt.Sprintf("restocked: stock %s → %s", num(e.From), num(e.To))
+	case BackInStock:
+		return fmt.Sprintf("back in stock: %s → %s", num(e.From), num(e.To))
 	case Expired:
 		s := fmt.Sprintf("%s expired → %s lost", count(e.N, "hold"), count(e.Units, "unit"))
 		if e.Unverified > 0 {
@@ -168,10 +174,10 @@ type saleState struct {
 	formed  bool      // the queue has formed and not drained since
 	shown   bool      // formed, as the feed last said it
 	shownAt time.Time // when the feed last said it (zero: never)
-	// exact: the hold counts (held) were exact (live, or walked since the
-	// previous poll); departed: the poller's count of queue departures
-	// since its previous tick (nil: not counted); queueBlind: the queue
-	// could not be read (its state is the last one read).
+	// exact: the hold counts (held) were exact (a live feed); departed: the
+	// poller's count of queue departures since the previous snapshot (nil:
+	// not counted, or counted over another interval); queueBlind: the
+	// queue could not be read (its state is the last one read).
 	exact      bool
 	departed   *int64
 	queueBlind bool
@@ -219,7 +225,11 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 		unread[u.What] = true
 	}
 	complete := discovered(s)
-	exact := !unread[redisops.UnreadHolds] && (s.Feed.Live() || (l.sales != nil && walkedSince(s.Feed, l.last)))
+	// The hold counts are exact only with a live push feed (or a full
+	// read): without it, releases between a walk's hold reads and the
+	// stock read would pass for a restock. Any hold key that could not be
+	// read leaves the counts short: no restock is judged then.
+	exact := !unread[redisops.UnreadHolds] && s.Feed.Live()
 	first := l.sales == nil
 	if first {
 		l.sales = map[string]saleState{}
@@ -230,11 +240,15 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 		byID[row.ID] = true
 		cur := saleState{stock: row.Inventory, qlen: row.QueueLength, head: s.Queues[row.ID],
 			held: row.ReservedUnits, leaked: row.LeakedUnits, exact: exact}
-		if row.QueueStats != nil {
-			cur.departed = row.QueueStats.Departed
+		if q := row.QueueStats; q != nil && q.Departed != nil && q.DepartedSinceMs != nil &&
+			*q.DepartedSinceMs == l.last.UnixMilli() { // the poller's count covers this very interval (a replay skips frames)
+			cur.departed = q.Departed
 		}
 		prev, seen := l.sales[row.ID]
-		if unread[redisops.UnreadQueues] && seen { // a queue that could not be read is not an empty one
+		// A queue that could not be read is not an empty one. The poller
+		// leaves a sale's queue_stats out exactly when its queue read failed;
+		// Unreadable says only that some queue key somewhere was refused.
+		if unread[redisops.UnreadQueues] && row.QueueStats == nil && seen {
 			cur.qlen, cur.head, cur.departed, cur.queueBlind = prev.qlen, prev.head, nil, true
 		}
 		switch {
@@ -262,13 +276,6 @@ func (l *Log) Observe(s *redisops.Snapshot) {
 	l.complete, l.last = complete, s.TakenAt
 }
 
-// walkedSince reports whether the hold counts of a poll without a live feed
-// are exact anyway: a discovery walk finished since the previous poll (a
-// small keyspace is walked whole every tick, as in the in-process demo).
-func walkedSince(f *redisops.FeedStatus, prev time.Time) bool {
-	return f != nil && !f.AsOf.IsZero() && f.AsOf.After(prev)
-}
-
 // discovered reports whether s had found every sale: a full read always; the
 // poller once its first walk finished and the active set is read whole.
 func discovered(s *redisops.Snapshot) bool {
@@ -294,6 +301,11 @@ func (l *Log) compare(at time.Time, sale string, prev saleState, cur *saleState)
 			// More came back than holds ended (releases) and leaks were
 			// reclaimed: someone restocked.
 			l.add(Event{Kind: Restocked, Sale: sale, First: at, At: at, From: was, To: now})
+		case was == 0 && now > 0 && cur.leaked >= prev.leaked: // (a reclaim says so itself, below)
+			// Back from sold out, by a restock or by units given back: what
+			// it was cannot be told (the counts are not exact), so the line
+			// says only what the stock did.
+			l.add(Event{Kind: BackInStock, Sale: sale, First: at, At: at, From: was, To: now})
 		}
 	}
 	if cur.leaked < prev.leaked {

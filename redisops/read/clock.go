@@ -64,6 +64,13 @@ func (c *serverClock) toServer(local time.Time) time.Time {
 	return local.Add(c.best.offset)
 }
 
+// offset is the server's clock minus the local one, false before a sample.
+func (c *serverClock) offset() (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.best.offset, c.ok
+}
+
 // minClockUncertainty is the least uncertainty an estimate is given: TIME
 // has microseconds, but the sample's round trip is split evenly only as an
 // assumption.

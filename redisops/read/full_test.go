@@ -380,7 +380,7 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 	// queue_stats (additive): every number present, null when unknown (the
 	// rates in a one-shot snapshot); the two omitted-when-zero fields aside.
 	checkNames(t, "queue_stats", s1["queue_stats"].(map[string]any), "waiters wait_p50_ms wait_p90_ms wait_p99_ms arrivals_per_min "+
-		"admitted_per_min arrivals admitted expected_wait_ms window_ms", "wait_rank_off admitted_from")
+		"admitted_per_min arrivals admitted expected_wait_ms window_ms departed departed_since_ms", "wait_rank_off admitted_from departed_from")
 	checkNames(t, "reservations", first("reservations"), "sale user quantity reserved_at ttl_ms", "key shape")
 	checkNames(t, "queues", queues[0].(map[string]any), "user position joined_at_ms", "")
 	checkNames(t, "sessions", doc["sessions"].(map[string]any), "count", "")

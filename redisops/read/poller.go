@@ -257,9 +257,12 @@ func (p *Poller) Snapshot(ctx context.Context, o redisops.SnapshotOptions) (*red
 	snap.Cost.FeedCommands = acct.feedCmds
 	snap.Feed = p.feedStatus(fs)
 	snap.Anomalies = dedupeAnomalies(append(snap.Anomalies, p.idx.replacedAnomalies(snap.TakenAt)...))
-	local := time.Now()
-	off := float64(p.serverNow(local).Sub(local)) / float64(time.Millisecond)
-	snap.ClockOffsetMs = &off
+	if c := p.clk0.Load(); c != nil {
+		if d, ok := c.offset(); ok { // unknown (no TIME sample yet) stays null, never 0
+			off := float64(d) / float64(time.Millisecond)
+			snap.ClockOffsetMs = &off
+		}
+	}
 	return snap, nil
 }
 

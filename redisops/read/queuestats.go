@@ -239,7 +239,8 @@ func (qt *queueTracker) observe(sale string, sr saleRead, now time.Time, withPer
 		if s, ok := tr.sample(n, head, sr.old, now); ok {
 			next.samples = tr.samples
 			next.samples = append(next.samples, s)
-			st.Departed, st.DepartedFrom = &s.departures, redisops.QueueCountHead
+			since := tr.at.UnixMilli()
+			st.Departed, st.DepartedFrom, st.DepartedSinceMs = &s.departures, redisops.QueueCountHead, &since
 			if s.fromScores {
 				st.DepartedFrom = redisops.QueueCountScores
 			}
