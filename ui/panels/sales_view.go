@@ -205,7 +205,8 @@ const (
 	leakUntracked  = "untracked"
 )
 
-// SalesLegend explains the marks and states of the sales table, for the help.
+// SalesLegend explains the marks and states of the sales table (and the
+// queue line's and event feed's unknowns and bounds), for the help.
 func SalesLegend() []string {
 	return []string{
 		"HOLDS, HELD 12" + notLiveMark + "        not live: as of the time the status bar gives",
@@ -218,6 +219,8 @@ func SalesLegend() []string {
 		"ETA         " + etaSoldOut + "   stock 0 (" + etaOversold + ": below 0)",
 		"ETA HEAD LEAKED        alert colour: past its --alert-* threshold (alerts N)",
 		"TREND       ▁▄█        stock, up to " + strconv.Itoa(int(historyWindow/time.Minute)) + " min; full height is ≥ " + strconv.Itoa(int(minSparkSpan*100)) + "% of the stock",
+		"Queue line  p50 —      not known yet (rates after 2 ticks): never read as 0",
+		"Events      ≥20 admitted a lower bound: more left the head than flashtop saw",
 	}
 }
 
