@@ -3,6 +3,7 @@ package salelog_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -95,12 +96,7 @@ func testEventsObservedOnARealServer(t *testing.T, k redistest.Kind) {
 		"drop SOLD OUT: stock 4 → 0",
 		"drop 12 admitted in 2 pops",
 	}
-	if len(got) != len(want) {
-		t.Fatalf("events = %q\nwant %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("event %d = %q, want %q", i, got[i], want[i])
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events = %q\nwant     %q", got, want)
 	}
 }

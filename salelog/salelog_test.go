@@ -1,6 +1,7 @@
 package salelog
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -57,13 +58,8 @@ func TestSoldOutRestockedOversold(t *testing.T) {
 	got := kinds(&l)
 	want := []string{"oversold: OVERSOLD: stock 52 → -1", "restocked: restocked: stock 2 → 52",
 		"back in stock: back in stock: 0 → 2", "sold out: SOLD OUT: stock 3 → 0"}
-	if len(got) != len(want) {
-		t.Fatalf("events = %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("event %d = %q, want %q", i, got[i], want[i])
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events = %q\nwant     %q", got, want)
 	}
 }
 
@@ -194,13 +190,8 @@ func TestExpiredAndReclaimed(t *testing.T) {
 	l.Observe(c)
 	got := kinds(&l)
 	want := []string{"expired: 1 hold expired → 1 unit lost", "reclaimed: reclaimed 6 units", "expired: 3 holds expired → 6 units lost (3 unverified)"}
-	if len(got) != len(want) {
-		t.Fatalf("events = %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("event %d = %q, want %q", i, got[i], want[i])
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events = %q\nwant     %q", got, want)
 	}
 }
 
