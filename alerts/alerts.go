@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"time"
 
+	"flashtop/numfmt"
 	"flashtop/redisops"
 	"flashtop/salerate"
 	"flashtop/textsafe"
@@ -251,7 +252,7 @@ func sellOutAlert(t Thresholds, s redisops.SaleStats, r salerate.Rate) (Alert, b
 		return Alert{}, false
 	}
 	return Alert{Rule: SellOut, Sale: s.ID, Value: eta.Seconds(), Threshold: t.SellOut.Seconds(),
-		Text: fmt.Sprintf("%s sells out in %s (alert under %s)", textsafe.String(s.ID), FormatDuration(eta), FormatDuration(t.SellOut))}, true
+		Text: fmt.Sprintf("%s sells out in %s (alert under %s)", textsafe.String(s.ID), numfmt.Duration(eta), numfmt.Duration(t.SellOut))}, true
 }
 
 // headAlert: the sale's queue head has waited HeadAge or longer (none for
@@ -265,7 +266,7 @@ func headAlert(t Thresholds, s redisops.SaleStats, since time.Duration) (Alert, 
 		return Alert{}, false
 	}
 	return Alert{Rule: HeadAge, Sale: s.ID, Value: age.Seconds(), Threshold: t.HeadAge.Seconds(),
-		Text: fmt.Sprintf("%s: queue head has waited %s (alert at %s)", textsafe.String(s.ID), FormatDuration(age), FormatDuration(t.HeadAge))}, true
+		Text: fmt.Sprintf("%s: queue head has waited %s (alert at %s)", textsafe.String(s.ID), numfmt.Duration(age), numfmt.Duration(t.HeadAge))}, true
 }
 
 // leakAlert: LeakRate units or more lost to expired holds in the last
@@ -281,27 +282,6 @@ func leakAlert(t Thresholds, sale string, tr Trend) (Alert, bool) {
 	return Alert{Rule: LeakRate, Sale: sale, Value: n, Threshold: t.LeakRate,
 		Text: fmt.Sprintf("%s: %s units lost to expired holds in the last minute (alert at %s/min)",
 			textsafe.String(sale), fmtNum(n, 0), fmtNum(t.LeakRate, 1))}, true
-}
-
-// FormatDuration writes a duration as the dashboard does: "850ms", "42s",
-// "2m05s", "1h02m", "3d04h" (whole units, cut, never rounded up).
-func FormatDuration(d time.Duration) string {
-	if d < time.Second {
-		if d <= 0 {
-			return "0s"
-		}
-		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
-	}
-	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	case s < 86400:
-		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
-	}
-	return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
 }
 
 // fmtMicros writes µs as "850µs", "5ms", "12.3ms", "1.2s".

@@ -44,6 +44,7 @@ import (
 	"slices"
 	"time"
 
+	"flashtop/numfmt"
 	"flashtop/redisops"
 )
 
@@ -104,13 +105,13 @@ type Event struct {
 func (e Event) Text() string {
 	switch e.Kind {
 	case Opened:
-		return fmt.Sprintf("opened: %s in stock", num(e.To))
+		return fmt.Sprintf("opened: %s in stock", numfmt.Count(e.To))
 	case QueueFormed:
-		return fmt.Sprintf("queue formed: %s waiting", num(e.To))
+		return fmt.Sprintf("queue formed: %s waiting", numfmt.Count(e.To))
 	case QueueDrained:
 		return "queue drained: 0 waiting"
 	case Admitted:
-		n := num(e.N)
+		n := numfmt.Count(e.N)
 		if e.AtLeast {
 			n = "≥" + n
 		}
@@ -119,17 +120,17 @@ func (e Event) Text() string {
 		}
 		return n + " admitted"
 	case SoldOut:
-		return fmt.Sprintf("SOLD OUT: stock %s → 0", num(e.From))
+		return fmt.Sprintf("SOLD OUT: stock %s → 0", numfmt.Count(e.From))
 	case Oversold:
-		return fmt.Sprintf("OVERSOLD: stock %s → %s", num(e.From), num(e.To))
+		return fmt.Sprintf("OVERSOLD: stock %s → %s", numfmt.Count(e.From), numfmt.Count(e.To))
 	case Restocked:
-		return fmt.Sprintf("restocked: stock %s → %s", num(e.From), num(e.To))
+		return fmt.Sprintf("restocked: stock %s → %s", numfmt.Count(e.From), numfmt.Count(e.To))
 	case BackInStock:
-		return fmt.Sprintf("back in stock: %s → %s", num(e.From), num(e.To))
+		return fmt.Sprintf("back in stock: %s → %s", numfmt.Count(e.From), numfmt.Count(e.To))
 	case Expired:
 		s := fmt.Sprintf("%s expired → %s lost", count(e.N, "hold"), count(e.Units, "unit"))
 		if e.Unverified > 0 {
-			s += fmt.Sprintf(" (%s unverified)", num(e.Unverified))
+			s += fmt.Sprintf(" (%s unverified)", numfmt.Count(e.Unverified))
 		}
 		return s
 	case Reclaimed:
@@ -145,23 +146,7 @@ func count(n int64, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return num(n) + " " + noun + "s"
-}
-
-// num writes n with thousands separators.
-func num(n int64) string {
-	s := fmt.Sprint(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	return numfmt.Count(n) + " " + noun + "s"
 }
 
 // saleState is what the log remembers of a sale from the last snapshot.

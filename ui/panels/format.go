@@ -1,11 +1,10 @@
 package panels
 
 import (
-	"flashtop/alerts"
+	"flashtop/numfmt"
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -16,9 +15,9 @@ const dash = "—"
 const clockLayout = "15:04:05"
 
 // fmtDuration formats d compactly: "0s", "45s", "4m12s", "2h05m", "3d04h"
-// (alerts.FormatDuration: the alerts' texts write durations the same way).
+// (numfmt.Duration: the alerts' texts write durations the same way).
 // Negative durations format as "0s".
-func fmtDuration(d time.Duration) string { return alerts.FormatDuration(d) }
+func fmtDuration(d time.Duration) string { return numfmt.Duration(d) }
 
 // fmtMicros formats a duration in microseconds: "850µs", "12.3ms", "1.20s".
 func fmtMicros(us int64) string {
@@ -51,40 +50,13 @@ func fmtBytes(n int64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64) + string(units[i])
 }
 
-// thousandsSep separates groups of three digits in every count the
-// dashboard shows.
-const thousandsSep = ','
-
 // approxMark starts a count shown rounded because its exact digits do not
 // fit ("≈12.3M"): a rounded count always says so.
 const approxMark = "≈"
 
-// fmtCount formats an integer exactly, with thousands separators: "0",
-// "999", "1,000", "24,960", "-1,234", "999,999,999,999,999". Stock and
-// counts are never rounded by it.
-func fmtCount(n int64) string {
-	digits := strconv.FormatInt(n, 10)
-	sign := ""
-	if digits[0] == '-' {
-		sign, digits = "-", digits[1:]
-	}
-	if len(digits) <= 3 {
-		return sign + digits
-	}
-	var b strings.Builder
-	b.Grow(len(sign) + len(digits) + (len(digits)-1)/3)
-	b.WriteString(sign)
-	first := len(digits) % 3
-	if first == 0 {
-		first = 3
-	}
-	b.WriteString(digits[:first])
-	for i := first; i < len(digits); i += 3 {
-		b.WriteByte(thousandsSep)
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
-}
+// fmtCount formats an integer exactly, with thousands separators
+// (numfmt.Count: "24,960"). Stock and counts are never rounded by it.
+func fmtCount(n int64) string { return numfmt.Count(n) }
 
 // FormatCount writes an integer exactly with thousands separators
 // ("24,960"), as the panels do; the header uses it too.
