@@ -271,36 +271,6 @@ func readAll(ctx context.Context, c *redisops.Client, o redisops.SnapshotOptions
 	return r, nil
 }
 
-// readRanks reads, for each queue longer than its head window, the members
-// at the ranks of its wait percentiles (queuestats.go), now that ZCARD gave
-// their length, with ZCARD again: the percentiles are of that length.
-func (r *reads) readRanks(ctx context.Context, b *batcher) error {
-	s := b.c.Schema()
-	for i := range r.sales {
-		sr := &r.sales[i]
-		n, err := sr.card.Result()
-		if err != nil || sr.head.Err() != nil || n <= int64(len(sr.head.Val())) {
-			continue
-		}
-		key := s.QueueKey(sr.row.id)
-		var ranks []int64
-		for _, pm := range queuePercentiles {
-			if rank := percentileRank(n, pm); rank >= int64(len(sr.head.Val())) && !slices.Contains(ranks, rank) {
-				ranks = append(ranks, rank)
-			}
-		}
-		if err := b.add(1+len(ranks), func(p redis.Pipeliner) {
-			sr.card2 = p.ZCard(ctx, key)
-			for _, rank := range ranks {
-				sr.ranks = append(sr.ranks, rankRead{lo: rank, cmd: p.ZRangeWithScores(ctx, key, rank, rank)})
-			}
-		}); err != nil {
-			return err
-		}
-	}
-	return b.flush()
-}
-
 // assemble builds the snapshot from the replies.
 func (r *reads) assemble(c *redisops.Client, o redisops.SnapshotOptions, d discovered) (*redisops.Snapshot, error) {
 	now, err := r.time.Result()
