@@ -95,13 +95,23 @@ func (t Thresholds) Validate() error {
 // Alert is one active alert: the rule, the sale ("" for the server), the
 // measured value and the threshold in the rule's Unit, and a sentence that
 // says it ("sneaker-drop sells out in 42s (alert under 1m00s)"), its sale id
-// already escaped for a terminal (textsafe).
+// already escaped for a terminal (textsafe). Detail is that sentence
+// without its subject (the sale, or "server"): "sells out in 42s (alert
+// under 1m00s)", for a list that names the sale in a column of its own.
 type Alert struct {
 	Rule      Rule
 	Sale      string
 	Value     float64
 	Threshold float64
 	Text      string
+	Detail    string
+}
+
+// said gives a its sentence: subject (the escaped sale id, or "server"),
+// sep, then detail.
+func said(a Alert, subject, sep, detail string) (Alert, bool) {
+	a.Detail, a.Text = detail, subject+sep+detail
+	return a, true
 }
 
 // Key names an alert across evaluations: its rule and sale.
@@ -216,8 +226,8 @@ func memoryAlert(t Thresholds, s redisops.ServerStats) (Alert, bool) {
 	if pct < t.MemoryPct {
 		return Alert{}, false
 	}
-	return Alert{Rule: Memory, Value: pct, Threshold: t.MemoryPct,
-		Text: fmt.Sprintf("server memory at %s%% of maxmemory (alert at %s%%)", fmtNum(pct, 1), fmtNum(t.MemoryPct, 1))}, true
+	return said(Alert{Rule: Memory, Value: pct, Threshold: t.MemoryPct}, "server", " ",
+		fmt.Sprintf("memory at %s%% of maxmemory (alert at %s%%)", fmtNum(pct, 1), fmtNum(t.MemoryPct, 1)))
 }
 
 // scriptAlert: the slowest script command's p99 at or over ScriptP99 (none
@@ -237,8 +247,8 @@ func scriptAlert(t Thresholds, s redisops.ServerStats) (Alert, bool) {
 	if p99 < limit {
 		return Alert{}, false
 	}
-	return Alert{Rule: ScriptP99, Value: p99, Threshold: limit,
-		Text: fmt.Sprintf("server %s p99 %s since start (alert at %s)", textsafe.Cut(worst, 20), fmtMicros(p99), fmtMicros(limit))}, true
+	return said(Alert{Rule: ScriptP99, Value: p99, Threshold: limit}, "server", " ",
+		fmt.Sprintf("%s p99 %s since start (alert at %s)", textsafe.Cut(worst, 20), fmtMicros(p99), fmtMicros(limit)))
 }
 
 // sellOutAlert: the sale's sell-out ETA under SellOut (none without an ETA:
@@ -251,8 +261,8 @@ func sellOutAlert(t Thresholds, s redisops.SaleStats, r salerate.Rate) (Alert, b
 	if !ok || eta >= t.SellOut {
 		return Alert{}, false
 	}
-	return Alert{Rule: SellOut, Sale: s.ID, Value: eta.Seconds(), Threshold: t.SellOut.Seconds(),
-		Text: fmt.Sprintf("%s sells out in %s (alert under %s)", textsafe.String(s.ID), numfmt.Duration(eta), numfmt.Duration(t.SellOut))}, true
+	return said(Alert{Rule: SellOut, Sale: s.ID, Value: eta.Seconds(), Threshold: t.SellOut.Seconds()}, textsafe.String(s.ID), " ",
+		fmt.Sprintf("sells out in %s (alert under %s)", numfmt.Duration(eta), numfmt.Duration(t.SellOut)))
 }
 
 // headAlert: the sale's queue head has waited HeadAge or longer (none for
@@ -265,8 +275,8 @@ func headAlert(t Thresholds, s redisops.SaleStats, since time.Duration) (Alert, 
 	if age < t.HeadAge {
 		return Alert{}, false
 	}
-	return Alert{Rule: HeadAge, Sale: s.ID, Value: age.Seconds(), Threshold: t.HeadAge.Seconds(),
-		Text: fmt.Sprintf("%s: queue head has waited %s (alert at %s)", textsafe.String(s.ID), numfmt.Duration(age), numfmt.Duration(t.HeadAge))}, true
+	return said(Alert{Rule: HeadAge, Sale: s.ID, Value: age.Seconds(), Threshold: t.HeadAge.Seconds()}, textsafe.String(s.ID), ": ",
+		fmt.Sprintf("queue head has waited %s (alert at %s)", numfmt.Duration(age), numfmt.Duration(t.HeadAge)))
 }
 
 // leakAlert: LeakRate units or more lost to expired holds in the last
@@ -279,9 +289,8 @@ func leakAlert(t Thresholds, sale string, tr Trend) (Alert, bool) {
 	if !ok || n < t.LeakRate {
 		return Alert{}, false
 	}
-	return Alert{Rule: LeakRate, Sale: sale, Value: n, Threshold: t.LeakRate,
-		Text: fmt.Sprintf("%s: %s units lost to expired holds in the last minute (alert at %s/min)",
-			textsafe.String(sale), fmtNum(n, 0), fmtNum(t.LeakRate, 1))}, true
+	return said(Alert{Rule: LeakRate, Sale: sale, Value: n, Threshold: t.LeakRate}, textsafe.String(sale), ": ",
+		fmt.Sprintf("%s units lost to expired holds in the last minute (alert at %s/min)", fmtNum(n, 0), fmtNum(t.LeakRate, 1)))
 }
 
 // fmtMicros writes µs as "850µs", "5ms", "12.3ms", "1.2s".

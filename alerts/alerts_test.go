@@ -69,19 +69,20 @@ func TestEvaluateEachRuleAtUnderOver(t *testing.T) {
 		rule                   Rule
 		value                  float64 // the fixture's value, in the rule's unit
 		alertAt, quietAt, over float64 // thresholds: one that alerts at the value, one that does not, one far past
-		text                   string  // the text with the threshold alertAt
+		text, detail           string  // the text with the threshold alertAt, and it without its subject
 	}{
 		// ETA 42 s: alerts under a threshold above 42 s, not at 42 s.
-		{SellOut, 42, 60, 42, 3600, "sneaker-drop sells out in 42s (alert under 1m00s)"},
-		{HeadAge, 30, 30, 31, 1, "sneaker-drop: queue head has waited 30s (alert at 30s)"},
-		{LeakRate, 10, 10, 11, 1, "sneaker-drop: 10 units lost to expired holds in the last minute (alert at 10/min)"},
-		{ScriptP99, 5000, 5000, 5001, 1, "server evalsha p99 5ms since start (alert at 5ms)"},
-		{Memory, 90, 90, 90.1, 1, "server memory at 90% of maxmemory (alert at 90%)"},
+		{SellOut, 42, 60, 42, 3600, "sneaker-drop sells out in 42s (alert under 1m00s)", "sells out in 42s (alert under 1m00s)"},
+		{HeadAge, 30, 30, 31, 1, "sneaker-drop: queue head has waited 30s (alert at 30s)", "queue head has waited 30s (alert at 30s)"},
+		{LeakRate, 10, 10, 11, 1, "sneaker-drop: 10 units lost to expired holds in the last minute (alert at 10/min)",
+			"10 units lost to expired holds in the last minute (alert at 10/min)"},
+		{ScriptP99, 5000, 5000, 5001, 1, "server evalsha p99 5ms since start (alert at 5ms)", "evalsha p99 5ms since start (alert at 5ms)"},
+		{Memory, 90, 90, 90.1, 1, "server memory at 90% of maxmemory (alert at 90%)", "memory at 90% of maxmemory (alert at 90%)"},
 	} {
 		in := fixtureInput()
 		got := Evaluate(only(c.rule, c.alertAt), in)
-		if len(got) != 1 || got[0].Rule != c.rule || got[0].Text != c.text {
-			t.Errorf("%s at threshold %v: %+v, want one alert %q", c.rule, c.alertAt, got, c.text)
+		if len(got) != 1 || got[0].Rule != c.rule || got[0].Text != c.text || got[0].Detail != c.detail {
+			t.Errorf("%s at threshold %v: %+v, want one alert %q (detail %q)", c.rule, c.alertAt, got, c.text, c.detail)
 			continue
 		}
 		if a := got[0]; a.Value != c.value || a.Threshold != c.alertAt || a.Rule.Unit() == "" {

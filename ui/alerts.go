@@ -8,7 +8,6 @@ import (
 
 	"flashtop/alerts"
 	"flashtop/redisops"
-	"flashtop/textsafe"
 	"flashtop/ui/panels"
 )
 
@@ -46,7 +45,7 @@ func (m *Model) judgeAlerts() tea.Cmd {
 	raised := len(fresh)
 	for _, a := range active { // into the event feed, in the order judged
 		if !m.alerts.set[a.Key()] && raised > 0 {
-			m.saleLog.AddAlert(now, a.Sale, alertFeedText(a))
+			m.saleLog.AddAlert(now, a.Sale, a.Detail) // the feed names the sale in its own column
 		}
 	}
 	if raised > 0 {
@@ -57,21 +56,6 @@ func (m *Model) judgeAlerts() tea.Cmd {
 		return nil
 	}
 	return bellCmd(m.cfg.Bell, raised)
-}
-
-// alertFeedText is an alert's text for the event feed, which names the sale (or
-// "(server)") in its own column: "sells out in 42s (alert under 2m00s)".
-func alertFeedText(a alerts.Alert) string {
-	who := "server"
-	if a.Sale != "" {
-		who = textsafe.String(a.Sale)
-	}
-	for _, sep := range []string{": ", " "} {
-		if t, ok := strings.CutPrefix(a.Text, who+sep); ok {
-			return t
-		}
-	}
-	return a.Text
 }
 
 // bell is the terminal bell (BEL).
