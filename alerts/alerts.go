@@ -139,17 +139,6 @@ func SetOf(as []Alert) Set {
 // set has none.
 func (s Set) Has(rule Rule, sale string) bool { return s[Key{rule, sale}] }
 
-// New is the keys of s that old does not have, in no particular order.
-func (s Set) New(old Set) []Key {
-	var out []Key
-	for k := range s {
-		if !old[k] {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // Trend is what a run of snapshots says beyond one of them (a Monitor):
 // each sale's selling rate, and the units it lost to expired holds in the
 // last minute (false when leaks are not watched).

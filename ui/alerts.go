@@ -40,18 +40,17 @@ func (a *alertState) observe(s *redisops.Snapshot) {
 func (m *Model) judgeAlerts() tea.Cmd {
 	now := m.serverNow() // the snapshot's clock: a queue head ages from TakenAt
 	active := alerts.Evaluate(m.cfg.Alerts, alerts.Input{Snap: m.snap, Now: now, Trend: m.alerts.mon})
-	set := alerts.SetOf(active)
-	fresh := set.New(m.alerts.set)
-	raised := len(fresh)
-	for _, a := range active { // into the event feed, in the order judged
-		if !m.alerts.set[a.Key()] && raised > 0 {
+	raised := 0
+	for _, a := range active { // the newly raised, into the event feed in the order judged
+		if !m.alerts.set[a.Key()] {
+			raised++
 			m.saleLog.AddAlert(now, a.Sale, a.Detail) // the feed names the sale in its own column
 		}
 	}
 	if raised > 0 {
 		m.events = m.saleLog.Events()
 	}
-	m.alerts.active, m.alerts.set = active, set
+	m.alerts.active, m.alerts.set = active, alerts.SetOf(active)
 	if raised == 0 || m.cfg.Bell == nil {
 		return nil
 	}
